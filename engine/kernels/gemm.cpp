@@ -1,0 +1,198 @@
+// xsimd implementations of gemm.h; reference.h holds their scalar twins.
+#include "kernels/gemm.h"
+
+#include <cstring>
+
+#include "kernels/reference.h"
+#include "kernels/simd.h"
+
+namespace recur {
+
+#if RECUR_SIMD
+
+const char* simd_arch_name() { return xsimd::default_arch::name(); }
+
+template <typename T>
+T dot(int n, const T* x, const T* y) noexcept {
+  using V = Vec<T>;
+  constexpr int W = V::size;
+  // Two accumulators: wasm SIMD128 has no FMA, so mul+add chains need independent streams.
+  V a0(T(0)), a1(T(0));
+  int i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    a0 = xsimd::fma(V::load_unaligned(x + i), V::load_unaligned(y + i), a0);
+    a1 = xsimd::fma(V::load_unaligned(x + i + W), V::load_unaligned(y + i + W), a1);
+  }
+  for (; i + W <= n; i += W) a0 = xsimd::fma(V::load_unaligned(x + i), V::load_unaligned(y + i), a0);
+  T s = xsimd::hadd(a0 + a1);
+  for (; i < n; ++i) s += x[i] * y[i];
+  return s;
+}
+
+template <typename T>
+void axpy(int n, T a, const T* x, T* y) noexcept {
+  using V = Vec<T>;
+  constexpr int W = V::size;
+  const V va(a);
+  int i = 0;
+  for (; i + W <= n; i += W) xsimd::fma(va, V::load_unaligned(x + i), V::load_unaligned(y + i)).store_unaligned(y + i);
+  for (; i < n; ++i) y[i] += a * x[i];
+}
+
+template <typename T>
+void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) noexcept {
+  using V = Vec<T>;
+  constexpr int L = V::size;
+  int m = 0;
+  // Four rows per pass: each load of x feeds four independent accumulators.
+  for (; m + 4 <= M; m += 4) {
+    const T* w0 = W + (m + 0) * ldw;
+    const T* w1 = W + (m + 1) * ldw;
+    const T* w2 = W + (m + 2) * ldw;
+    const T* w3 = W + (m + 3) * ldw;
+    V a0(T(0)), a1(T(0)), a2(T(0)), a3(T(0));
+    int k = 0;
+    for (; k + L <= K; k += L) {
+      const V xv = V::load_unaligned(x + k);
+      a0 = xsimd::fma(V::load_unaligned(w0 + k), xv, a0);
+      a1 = xsimd::fma(V::load_unaligned(w1 + k), xv, a1);
+      a2 = xsimd::fma(V::load_unaligned(w2 + k), xv, a2);
+      a3 = xsimd::fma(V::load_unaligned(w3 + k), xv, a3);
+    }
+    T s0 = xsimd::hadd(a0), s1 = xsimd::hadd(a1), s2 = xsimd::hadd(a2), s3 = xsimd::hadd(a3);
+    for (; k < K; ++k) {
+      s0 += w0[k] * x[k];
+      s1 += w1[k] * x[k];
+      s2 += w2[k] * x[k];
+      s3 += w3[k] * x[k];
+    }
+    if (accumulate) {
+      y[m] += s0; y[m + 1] += s1; y[m + 2] += s2; y[m + 3] += s3;
+    } else {
+      y[m] = s0; y[m + 1] = s1; y[m + 2] = s2; y[m + 3] = s3;
+    }
+  }
+  for (; m < M; ++m) {
+    const T s = dot(K, W + m * ldw, x);
+    y[m] = accumulate ? y[m] + s : s;
+  }
+}
+
+namespace {
+
+// C (M, N) += A B, with A's element (m, k) at A[m * am + k * ak]: (am, ak) = (lda, 1) is gemm_nn,
+// (1, lda) is gemm_tn. Register tile: MR rows x NV vectors of C live in registers across the
+// whole k loop; each step loads NV vectors of B and broadcasts MR scalars of A.
+template <typename T, int MR, int NV>
+inline void tile(int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
+  using V = Vec<T>;
+  constexpr int L = V::size;
+  V acc[MR][NV];
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) acc[r][v] = V::load_unaligned(C + r * ldc + v * L);
+  for (int k = 0; k < K; ++k) {
+    V b[NV];
+    for (int v = 0; v < NV; ++v) b[v] = V::load_unaligned(B + k * ldb + v * L);
+    for (int r = 0; r < MR; ++r) {
+      const V a(A[r * am + k * ak]);
+      for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(a, b[v], acc[r][v]);
+    }
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) acc[r][v].store_unaligned(C + r * ldc + v * L);
+}
+
+template <typename T, int MR>
+inline void row_block(int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
+  constexpr int L = Vec<T>::size;
+  int n = 0;
+  for (; n + 2 * L <= N; n += 2 * L) tile<T, MR, 2>(K, A, am, ak, B + n, ldb, C + n, ldc);
+  for (; n + L <= N; n += L) tile<T, MR, 1>(K, A, am, ak, B + n, ldb, C + n, ldc);
+  for (; n < N; ++n)  // columns past the last full vector
+    for (int r = 0; r < MR; ++r) {
+      T s = C[r * ldc + n];
+      for (int k = 0; k < K; ++k) s += A[r * am + k * ak] * B[k * ldb + n];
+      C[r * ldc + n] = s;
+    }
+}
+
+template <typename T>
+void gemm_bcast(int M, int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
+  // Blocks of B (kKc x kNc) stay in L2 while every 4-row strip of A passes over them.
+  constexpr int kKc = 256, kNc = 512;
+  for (int n0 = 0; n0 < N; n0 += kNc) {
+    const int nb = N - n0 < kNc ? N - n0 : kNc;
+    for (int k0 = 0; k0 < K; k0 += kKc) {
+      const int kb = K - k0 < kKc ? K - k0 : kKc;
+      const T* Ak = A + k0 * ak;
+      const T* Bk = B + k0 * ldb + n0;
+      int m = 0;
+      for (; m + 4 <= M; m += 4) row_block<T, 4>(nb, kb, Ak + m * am, am, ak, Bk, ldb, C + m * ldc + n0, ldc);
+      for (; m < M; ++m) row_block<T, 1>(nb, kb, Ak + m * am, am, ak, Bk, ldb, C + m * ldc + n0, ldc);
+    }
+  }
+}
+
+}  // namespace
+
+template <typename T>
+void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc,
+             bool accumulate) noexcept {
+  if (!accumulate)
+    for (int m = 0; m < M; ++m) std::memset(C + m * ldc, 0, sizeof(T) * N);
+  gemm_bcast(M, N, K, A, lda, 1, B, ldb, C, ldc);
+}
+
+template <typename T>
+void gemm_tn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc) noexcept {
+  gemm_bcast(M, N, K, A, 1, lda, B, ldb, C, ldc);
+}
+
+#else  // RECUR_SIMD
+
+const char* simd_arch_name() { return "scalar"; }
+
+template <typename T>
+T dot(int n, const T* x, const T* y) noexcept { return ref::dot(n, x, y); }
+template <typename T>
+void axpy(int n, T a, const T* x, T* y) noexcept { ref::axpy(n, a, x, y); }
+template <typename T>
+void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) noexcept {
+  ref::gemv(M, K, W, ldw, x, y, accumulate);
+}
+template <typename T>
+void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc,
+             bool accumulate) noexcept {
+  ref::gemm_nn(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+}
+template <typename T>
+void gemm_tn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc) noexcept {
+  ref::gemm_tn(M, N, K, A, lda, B, ldb, C, ldc);
+}
+
+#endif  // RECUR_SIMD
+
+template <typename T>
+void transpose(int M, int N, const T* src, int lds, T* dst, int ldd) noexcept {
+  // 8x8 blocks keep both sides' cache lines live; the compiler vectorises the inner copy.
+  constexpr int kB = 8;
+  for (int m0 = 0; m0 < M; m0 += kB)
+    for (int n0 = 0; n0 < N; n0 += kB) {
+      const int me = m0 + kB < M ? m0 + kB : M, ne = n0 + kB < N ? n0 + kB : N;
+      for (int m = m0; m < me; ++m)
+        for (int n = n0; n < ne; ++n) dst[n * ldd + m] = src[m * lds + n];
+    }
+}
+
+#define RECUR_INSTANTIATE(T)                                                                       \
+  template T dot<T>(int, const T*, const T*) noexcept;                                             \
+  template void axpy<T>(int, T, const T*, T*) noexcept;                                            \
+  template void gemv<T>(int, int, const T*, int, const T*, T*, bool) noexcept;                     \
+  template void gemm_nn<T>(int, int, int, const T*, int, const T*, int, T*, int, bool) noexcept;  \
+  template void gemm_tn<T>(int, int, int, const T*, int, const T*, int, T*, int) noexcept;        \
+  template void transpose<T>(int, int, const T*, int, T*, int) noexcept;
+RECUR_INSTANTIATE(float)
+RECUR_INSTANTIATE(double)
+#undef RECUR_INSTANTIATE
+
+}  // namespace recur

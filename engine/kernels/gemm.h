@@ -1,0 +1,35 @@
+// Matrix products on row-major buffers with explicit leading dimensions (so column slices of a
+// wider matrix, e.g. one direction of a bidirectional layer's output, need no copy).
+// Every kernel is noexcept and assumes valid sizes; pointers need no particular alignment.
+#pragma once
+
+namespace recur {
+
+/// y (M) = W (M, K) x (K), or y += W x when accumulate. Dot-product form: 4 rows per pass share
+/// each load of x. The batch-1 generation path (one symbol in, one step) lives here.
+template <typename T>
+void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) noexcept;
+
+/// C (M, N) = A (M, K) B (K, N), or C += A B when accumulate.
+template <typename T>
+void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc,
+             bool accumulate) noexcept;
+
+/// C (M, N) += A^T B with A stored (K, M) and B (K, N): weight gradients, dW += dG^T X.
+template <typename T>
+void gemm_tn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc) noexcept;
+
+/// Dst (N, M) = Src^T for Src (M, N): weights are transposed once per sequence so every
+/// batched product is a gemm_nn.
+template <typename T>
+void transpose(int M, int N, const T* src, int lds, T* dst, int ldd) noexcept;
+
+/// y (n) += a * x (n).
+template <typename T>
+void axpy(int n, T a, const T* x, T* y) noexcept;
+
+/// Sum of x (n) * y (n).
+template <typename T>
+T dot(int n, const T* x, const T* y) noexcept;
+
+}  // namespace recur

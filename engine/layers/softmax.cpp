@@ -1,0 +1,67 @@
+// Row-wise softmax / log-softmax / cross-entropy; the max is subtracted first so exp never overflows.
+#include "layers/softmax.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace recur {
+
+template <typename T>
+void log_softmax_rows(const T* x, int rows, int cols, T* out) noexcept {
+  for (int r = 0; r < rows; ++r) {
+    const T* xr = x + size_t(r) * cols;
+    T* o = out + size_t(r) * cols;
+    const T mx = *std::max_element(xr, xr + cols);
+    double s = 0;
+    for (int j = 0; j < cols; ++j) s += std::exp(double(xr[j] - mx));
+    const T lse = mx + T(std::log(s));
+    for (int j = 0; j < cols; ++j) o[j] = xr[j] - lse;
+  }
+}
+
+template <typename T>
+void softmax_rows(const T* x, int rows, int cols, T* out) noexcept {
+  for (int r = 0; r < rows; ++r) {
+    const T* xr = x + size_t(r) * cols;
+    T* o = out + size_t(r) * cols;
+    const T mx = *std::max_element(xr, xr + cols);
+    double s = 0;
+    for (int j = 0; j < cols; ++j) s += (o[j] = T(std::exp(double(xr[j] - mx))));
+    const T inv = T(1.0 / s);
+    for (int j = 0; j < cols; ++j) o[j] *= inv;
+  }
+}
+
+template <typename T>
+XentResult softmax_xent(const T* logits, int rows, int cols, const int32_t* targets, T* dlogits,
+                        double scale) noexcept {
+  XentResult res;
+  for (int r = 0; r < rows; ++r) {
+    const T* xr = logits + size_t(r) * cols;
+    T* d = dlogits ? dlogits + size_t(r) * cols : nullptr;
+    if (targets[r] < 0) {
+      if (d) std::fill(d, d + cols, T(0));
+      continue;
+    }
+    const T mx = *std::max_element(xr, xr + cols);
+    double s = 0;
+    for (int j = 0; j < cols; ++j) s += std::exp(double(xr[j] - mx));
+    const double lse = double(mx) + std::log(s);
+    res.loss_sum += lse - double(xr[targets[r]]);
+    ++res.count;
+    if (d) {
+      for (int j = 0; j < cols; ++j) d[j] = T(std::exp(double(xr[j]) - lse) / scale);
+      d[targets[r]] -= T(1.0 / scale);
+    }
+  }
+  return res;
+}
+
+template void log_softmax_rows<float>(const float*, int, int, float*) noexcept;
+template void log_softmax_rows<double>(const double*, int, int, double*) noexcept;
+template void softmax_rows<float>(const float*, int, int, float*) noexcept;
+template void softmax_rows<double>(const double*, int, int, double*) noexcept;
+template XentResult softmax_xent<float>(const float*, int, int, const int32_t*, float*, double) noexcept;
+template XentResult softmax_xent<double>(const double*, int, int, const int32_t*, double*, double) noexcept;
+
+}  // namespace recur

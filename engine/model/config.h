@@ -1,0 +1,51 @@
+// Model configuration: the "config" JSON string of a model file's __metadata__ (models/FORMAT.md).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "core/error.h"
+
+namespace recur {
+
+enum class Task { kLm, kTagger, kClassifier };
+enum class CellKind { kRnnTanh, kRnnRelu, kLstm, kGru };
+
+struct Config {
+  Task task = Task::kLm;
+  CellKind cell = CellKind::kLstm;
+  int vocab_size = 0;     // V
+  int embedding_dim = 0;  // E
+  int hidden_size = 0;    // H
+  int num_layers = 1;
+  bool bidirectional = false;
+  float dropout = 0.0f;   // between layers, training only (as nn.LSTM's dropout)
+  int num_labels = 0;     // tagger / classifier
+};
+
+/// G: gate rows per hidden unit (RNN 1, GRU 3, LSTM 4).
+int gate_count(CellKind cell);
+/// D: 2 when bidirectional.
+inline int directions(const Config& c) { return c.bidirectional ? 2 : 1; }
+/// Width of the head's output: V for lm, num_labels otherwise.
+inline int output_size(const Config& c) { return c.task == Task::kLm ? c.vocab_size : c.num_labels; }
+
+const char* task_name(Task t);
+const char* cell_name(CellKind c);
+Result<Task> parse_task(const std::string& s);
+Result<CellKind> parse_cell(const std::string& s);
+
+/// Largest accepted sizes: a config past these is refused before anything is allocated.
+constexpr int kMaxVocab = 1 << 21;
+constexpr int kMaxDim = 1 << 14;
+constexpr int kMaxLayers = 16;
+constexpr int64_t kMaxParams = int64_t(1) << 30;
+
+/// Checks ranges and combinations (e.g. a bidirectional lm would see the symbol it predicts).
+Status validate(const Config& c);
+/// Total number of parameters; validate() first.
+int64_t parameter_count(const Config& c);
+
+std::string config_to_json(const Config& c);
+Result<Config> config_from_json(const std::string& json);
+
+}  // namespace recur

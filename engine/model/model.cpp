@@ -1,0 +1,63 @@
+// Initialisation and symbol-table checks for models.
+#include "model/model.h"
+
+#include <cmath>
+#include <unordered_set>
+
+namespace recur {
+
+template <typename T>
+void init_params(const Config& c, Params<T>& p, Rng& rng) {
+  const double k_rnn = 1.0 / std::sqrt(double(c.hidden_size));
+  const double k_head = 1.0 / std::sqrt(double(directions(c) * c.hidden_size));
+  for (const auto& t : p.tensors) {
+    T* w = p.ptr(t);
+    if (t.name == "embedding.weight") {
+      for (size_t i = 0; i < t.size; ++i) w[i] = T(rng.normal());
+    } else {
+      const double k = t.name.rfind("head.", 0) == 0 ? k_head : k_rnn;
+      for (size_t i = 0; i < t.size; ++i) w[i] = T(rng.uniform(-k, k));
+    }
+  }
+}
+template void init_params<float>(const Config&, Params<float>&, Rng&);
+template void init_params<double>(const Config&, Params<double>&, Rng&);
+
+Status validate_symbols(const Config& c, const std::vector<std::string>& vocab,
+                        const std::vector<std::string>& labels) {
+  if (int64_t(vocab.size()) != c.vocab_size)
+    return invalid_argument("vocabulary has " + std::to_string(vocab.size()) +
+                            " symbols but config vocab_size is " + std::to_string(c.vocab_size));
+  const size_t want_labels = c.task == Task::kLm ? 0 : size_t(c.num_labels);
+  if (labels.size() != want_labels)
+    return invalid_argument("model has " + std::to_string(labels.size()) + " labels but config expects " +
+                            std::to_string(want_labels));
+  auto unique = [](const std::vector<std::string>& v, const char* what) -> Status {
+    std::unordered_set<std::string> seen;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i].empty()) return invalid_argument(std::string(what) + " entry " + std::to_string(i) + " is empty");
+      if (!seen.insert(v[i]).second)
+        return invalid_argument(std::string(what) + " entry " + std::to_string(i) + " \"" + v[i] +
+                                "\" appears twice: symbols must be unique");
+    }
+    return Status::ok();
+  };
+  RECUR_RETURN_IF_ERROR(unique(vocab, "vocabulary"));
+  return unique(labels, "labels");
+}
+
+Result<Model<float>> create_model(const Config& c, std::vector<std::string> vocab,
+                                  std::vector<std::string> labels, uint64_t seed) {
+  RECUR_RETURN_IF_ERROR(validate(c));
+  RECUR_RETURN_IF_ERROR(validate_symbols(c, vocab, labels));
+  Model<float> m;
+  m.config = c;
+  m.params = Params<float>(c);
+  m.vocab = std::move(vocab);
+  m.labels = std::move(labels);
+  Rng rng(seed);
+  init_params(c, m.params, rng);
+  return m;
+}
+
+}  // namespace recur

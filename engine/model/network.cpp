@@ -1,0 +1,210 @@
+// Network forward/backward over batches and the batch-1 Stepper (see network.h).
+#include "model/network.h"
+
+#include <algorithm>
+
+#include "kernels/gemm.h"
+#include "layers/dense.h"
+#include "layers/embedding.h"
+
+namespace recur {
+namespace {
+
+template <typename T>
+CellWeights<T> weights_of(const Config& c, const Params<T>& p, int layer, int dir) {
+  const CellIndex ix = cell_index(c, layer, dir);
+  CellWeights<T> w;
+  w.kind = c.cell;
+  w.H = c.hidden_size;
+  w.I = layer == 0 ? c.embedding_dim : directions(c) * c.hidden_size;
+  w.w_ih = p.ptr(p.tensors[ix.w_ih]);
+  w.w_hh = p.ptr(p.tensors[ix.w_hh]);
+  w.b_ih = p.ptr(p.tensors[ix.b_ih]);
+  w.b_hh = p.ptr(p.tensors[ix.b_hh]);
+  return w;
+}
+
+template <typename T>
+CellGrads<T> grads_of(const Config& c, Params<T>& g, int layer, int dir) {
+  const CellIndex ix = cell_index(c, layer, dir);
+  return {g.ptr(g.tensors[ix.w_ih]), g.ptr(g.tensors[ix.w_hh]), g.ptr(g.tensors[ix.b_ih]),
+          g.ptr(g.tensors[ix.b_hh])};
+}
+
+}  // namespace
+
+template <typename T>
+void State<T>::resize(const Config& cfg, int B) {
+  slots = cfg.num_layers * directions(cfg);
+  batch = B;
+  hidden = cfg.hidden_size;
+  h.assign(size_t(slots) * B * hidden, T(0));
+  if (cfg.cell == CellKind::kLstm)
+    c.assign(size_t(slots) * B * hidden, T(0));
+  else
+    c.clear();
+}
+
+template <typename T>
+void State<T>::zero() {
+  std::fill(h.begin(), h.end(), T(0));
+  std::fill(c.begin(), c.end(), T(0));
+}
+
+template <typename T>
+void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int batch, const int32_t* lengths,
+                         const State<T>* init, bool training, Rng* rng) {
+  const int L = cfg_.num_layers, D = directions(cfg_), H = cfg_.hidden_size, E = cfg_.embedding_dim;
+  const int DH = D * H, out = output_size(cfg_);
+  const size_t rows = size_t(steps) * batch;
+  T_ = steps;
+  B_ = batch;
+  ids_.assign(ids, ids + rows);
+  if (lengths)
+    lengths_.assign(lengths, lengths + batch);
+  else
+    lengths_.assign(batch, steps);
+  layer_in_.resize(L);
+  layer_out_.resize(L);
+  drop_mask_.resize(L);
+  caches_.resize(size_t(L) * D);
+  if (init)
+    init_ = *init;
+  else
+    init_.resize(cfg_, batch);
+  final_.resize(cfg_, batch);
+
+  layer_in_[0].resize(rows * E);
+  embedding_forward(p.ptr(p.tensors[embedding_index()]), E, ids, rows, layer_in_[0].data());
+  const bool drop = training && cfg_.dropout > 0.0f;
+  for (int k = 0; k < L; ++k) {
+    const int in = k == 0 ? E : DH;
+    layer_out_[k].resize(rows * DH);
+    for (int d = 0; d < D; ++d) {
+      const int slot = k * D + d;
+      SeqCache<T>& cache = caches_[slot];
+      cell_forward_seq(weights_of(cfg_, p, k, d), layer_in_[k].data(), in, steps, batch, lengths_.data(), d == 1,
+                       init_.h_at(slot), init_.c_at(slot), cache);
+      for (size_t r = 0; r < rows; ++r)
+        std::copy(cache.h.data() + r * H, cache.h.data() + (r + 1) * H, layer_out_[k].data() + r * DH + d * H);
+      // Forward direction ends at the last step, reverse at the first; padding held the state.
+      const size_t last = d == 0 ? size_t(steps - 1) * batch : 0;
+      std::copy(cache.h.data() + last * H, cache.h.data() + (last + batch) * H, final_.h_at(slot));
+      if (cfg_.cell == CellKind::kLstm)
+        std::copy(cache.c.data() + last * H, cache.c.data() + (last + batch) * H, final_.c_at(slot));
+    }
+    if (k + 1 < L) {
+      layer_in_[k + 1] = layer_out_[k];
+      if (drop) {
+        // Inverted dropout: kept units are scaled by 1/(1-p) so inference needs no rescaling.
+        drop_mask_[k + 1].resize(rows * DH);
+        const T scale = T(1) / (T(1) - T(cfg_.dropout));
+        for (size_t i = 0; i < rows * DH; ++i) {
+          const T m = rng->uniform() < cfg_.dropout ? T(0) : scale;
+          drop_mask_[k + 1][i] = m;
+          layer_in_[k + 1][i] *= m;
+        }
+      } else {
+        drop_mask_[k + 1].clear();
+      }
+    }
+  }
+
+  const T* hw = p.ptr(p.tensors[head_weight_index(cfg_)]);
+  const T* hb = p.ptr(p.tensors[head_bias_index(cfg_)]);
+  Buffer<T>& scratch = caches_[0].pre_h;  // free after the cells ran: reused for W_head^T
+  if (cfg_.task == Task::kClassifier) {
+    feat_.resize(size_t(batch) * DH);
+    for (int d = 0; d < D; ++d) {
+      const T* hf = final_.h_at((L - 1) * D + d);
+      for (int b = 0; b < batch; ++b) std::copy(hf + b * H, hf + (b + 1) * H, feat_.data() + b * DH + d * H);
+    }
+    logits_.resize(size_t(batch) * out);
+    dense_forward(batch, DH, out, feat_.data(), DH, hw, hb, logits_.data(), scratch);
+  } else {
+    logits_.resize(rows * out);
+    dense_forward(int(rows), DH, out, layer_out_[L - 1].data(), DH, hw, hb, logits_.data(), scratch);
+  }
+}
+
+template <typename T>
+void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads, State<T>* dinit) {
+  const int L = cfg_.num_layers, D = directions(cfg_), H = cfg_.hidden_size, E = cfg_.embedding_dim;
+  const int DH = D * H, out = output_size(cfg_);
+  const size_t rows = size_t(T_) * B_;
+  const T* hw = p.ptr(p.tensors[head_weight_index(cfg_)]);
+  T* dhw = grads.ptr(grads.tensors[head_weight_index(cfg_)]);
+  T* dhb = grads.ptr(grads.tensors[head_bias_index(cfg_)]);
+  if (dinit && (dinit->batch != B_ || dinit->slots != L * D)) dinit->resize(cfg_, B_);
+
+  Buffer<T> dcur(rows * DH, T(0));  // gradient w.r.t. the current layer's output
+  Buffer<T> dfeat;
+  if (cfg_.task == Task::kClassifier) {
+    dfeat.assign(size_t(B_) * DH, T(0));
+    dense_backward(B_, DH, out, feat_.data(), DH, hw, dlogits, dhw, dhb, dfeat.data(), DH);
+  } else {
+    dense_backward(int(rows), DH, out, layer_out_[L - 1].data(), DH, hw, dlogits, dhw, dhb, dcur.data(), DH);
+  }
+
+  Buffer<T> dnext, dh_last;
+  for (int k = L - 1; k >= 0; --k) {
+    const int in = k == 0 ? E : DH;
+    dnext.assign(rows * in, T(0));
+    for (int d = 0; d < D; ++d) {
+      const int slot = k * D + d;
+      const T* dhl = nullptr;
+      if (!dfeat.empty() && k == L - 1) {
+        dh_last.resize(size_t(B_) * H);
+        for (int b = 0; b < B_; ++b)
+          std::copy(dfeat.data() + b * DH + d * H, dfeat.data() + b * DH + (d + 1) * H, dh_last.data() + b * H);
+        dhl = dh_last.data();
+      }
+      cell_backward_seq(weights_of(cfg_, p, k, d), layer_in_[k].data(), in, lengths_.data(), d == 1,
+                        dcur.data() + d * H, DH, dhl, static_cast<const T*>(nullptr), caches_[slot],
+                        grads_of(cfg_, grads, k, d), dnext.data(), in, dinit ? dinit->h_at(slot) : nullptr,
+                        dinit ? dinit->c_at(slot) : nullptr);
+    }
+    if (k > 0 && !drop_mask_[k].empty())
+      for (size_t i = 0; i < rows * in; ++i) dnext[i] *= drop_mask_[k][i];
+    dcur.swap(dnext);
+  }
+  embedding_backward(E, ids_.data(), rows, dcur.data(), grads.ptr(grads.tensors[embedding_index()]));
+}
+
+template <typename T>
+Stepper<T>::Stepper(const Config& c) : cfg_(c) {
+  state_.resize(c, 1);
+  const int G = gate_count(c.cell), H = c.hidden_size;
+  x_.assign(std::max(c.embedding_dim, H), T(0));
+  scratch_.assign(size_t(2) * G * H, T(0));
+  logits_.assign(output_size(c), T(0));
+}
+
+template <typename T>
+void Stepper<T>::reset() {
+  state_.zero();
+}
+
+template <typename T>
+const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
+  const int E = cfg_.embedding_dim, H = cfg_.hidden_size;
+  const T* emb = p.ptr(p.tensors[embedding_index()]) + size_t(id) * E;
+  const T* x = emb;
+  for (int k = 0; k < cfg_.num_layers; ++k) {
+    cell_forward_step(weights_of(cfg_, p, k, 0), x, state_.h_at(k), state_.c_at(k), scratch_.data());
+    x = state_.h_at(k);
+  }
+  Buffer<T> unused;
+  dense_forward(1, H, output_size(cfg_), x, H, p.ptr(p.tensors[head_weight_index(cfg_)]),
+                p.ptr(p.tensors[head_bias_index(cfg_)]), logits_.data(), unused);
+  return logits_.data();
+}
+
+template struct State<float>;
+template struct State<double>;
+template class Network<float>;
+template class Network<double>;
+template class Stepper<float>;
+template class Stepper<double>;
+
+}  // namespace recur

@@ -1,0 +1,87 @@
+// Runs a model over a batch of sequences, and back: embedding -> stacked (bi)directional cells
+// -> head. Sequences are time-major: ids[t * B + b]; lengths[b] in 1..T masks padding (a masked
+// step holds the state, so the final state is the state after each sequence's last symbol).
+//   lm, tagger: logits (T*B, out), one row per position.
+//   classifier: logits (B, out) from the final states [h_fwd(len-1); h_bwd(0)] of the last layer.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "cells/cell.h"
+#include "core/rng.h"
+#include "core/tensor.h"
+#include "model/config.h"
+#include "model/params.h"
+
+namespace recur {
+
+/// Hidden (and, for LSTM, cell) state of every layer and direction: (L*D, B, H) each.
+template <typename T>
+struct State {
+  int slots = 0, batch = 0, hidden = 0;  // slots = L*D
+  Buffer<T> h, c;                        // c is empty unless LSTM
+  void resize(const Config& cfg, int B);
+  void zero();
+  T* h_at(int slot) { return h.data() + size_t(slot) * batch * hidden; }
+  const T* h_at(int slot) const { return h.data() + size_t(slot) * batch * hidden; }
+  T* c_at(int slot) { return c.empty() ? nullptr : c.data() + size_t(slot) * batch * hidden; }
+  const T* c_at(int slot) const { return c.empty() ? nullptr : c.data() + size_t(slot) * batch * hidden; }
+};
+
+template <typename T>
+class Network {
+ public:
+  explicit Network(const Config& c) : cfg_(c) {}
+
+  /// Forward pass; keeps what backward() needs. init: start state (null = zeros); training turns
+  /// dropout on (rng draws its masks). Sizes must be valid: callers validate at the boundary.
+  void forward(const Params<T>& p, const int32_t* ids, int steps, int batch, const int32_t* lengths,
+               const State<T>* init, bool training, Rng* rng);
+
+  /// lm/tagger: (T*B, out); classifier: (B, out).
+  const T* logits() const { return logits_.data(); }
+  int logit_rows() const { return cfg_.task == Task::kClassifier ? B_ : T_ * B_; }
+
+  /// Adds the gradients for dlogits (shape of logits()) into grads. dinit, if given, receives the
+  /// gradient with respect to the start state (same shape as final_state()).
+  void backward(const Params<T>& p, const T* dlogits, Params<T>& grads, State<T>* dinit = nullptr);
+
+  /// State after the last step (forward direction) / first step (reverse): carries truncated BPTT.
+  const State<T>& final_state() const { return final_; }
+  /// Output of the last layer, (T*B, D*H).
+  const T* top_output() const { return layer_out_.back().data(); }
+
+ private:
+  Config cfg_;
+  int T_ = 0, B_ = 0;
+  std::vector<int32_t> ids_, lengths_;
+  std::vector<Buffer<T>> layer_in_;   // per layer: (T*B, in) input (embedding or dropped-out previous output)
+  std::vector<Buffer<T>> layer_out_;  // per layer: (T*B, D*H) outputs of both directions
+  std::vector<Buffer<T>> drop_mask_;  // per layer k>0: (T*B, D*H) scale 0 or 1/(1-p); empty if no dropout
+  std::vector<SeqCache<T>> caches_;   // per layer and direction
+  Buffer<T> feat_;                    // classifier: (B, D*H)
+  Buffer<T> logits_;
+  State<T> init_, final_;
+};
+
+/// Batch-1 stateful stepping for generation and streaming: feed one symbol, read the logits.
+/// Allocates nothing per step. Unidirectional models only.
+template <typename T>
+class Stepper {
+ public:
+  Stepper() = default;
+  explicit Stepper(const Config& c);
+  void reset();
+  /// Feeds symbol id (0 <= id < V) and returns the head's logits (out).
+  const T* feed(const Params<T>& p, int32_t id);
+  const T* logits() const { return logits_.data(); }
+  const State<T>& state() const { return state_; }
+  State<T>& state() { return state_; }
+
+ private:
+  Config cfg_;
+  State<T> state_;
+  Buffer<T> x_, scratch_, logits_;
+};
+
+}  // namespace recur

@@ -1,0 +1,66 @@
+// Generator: prompt feeding and the sample-feed loop (see generator.h).
+#include "sampling/generator.h"
+
+#include <algorithm>
+
+#include "layers/softmax.h"
+
+namespace recur {
+
+Status validate(const GenerateOptions& o) {
+  if (o.length < 1 || o.length > kMaxGenerateLength)
+    return out_of_range("length must be between 1 and " + std::to_string(kMaxGenerateLength) + ", got " +
+                        std::to_string(o.length));
+  if (o.prompt.size() > kMaxPromptBytes)
+    return out_of_range("prompt is " + std::to_string(o.prompt.size()) + " bytes: the limit is " +
+                        std::to_string(kMaxPromptBytes));
+  return validate(o.sample);
+}
+
+Result<Generator> Generator::create(const Model<float>& model, const GenerateOptions& o) {
+  RECUR_RETURN_IF_ERROR(validate(o));
+  if (model.config.task != Task::kLm)
+    return invalid_argument(std::string("cannot generate text with a ") + task_name(model.config.task) +
+                            " model: generation needs an lm");
+  auto vocab = Vocab::from_symbols(model.vocab);
+  if (!vocab) return vocab.status();
+  auto ids = vocab->encode(o.prompt);
+  if (!ids) return Status(ids.status().code(), "prompt: " + ids.status().message());
+  Generator g(model, o, std::move(vocab.value()));
+  const int V = model.config.vocab_size;
+  g.logits_.resize(V);
+  if (ids->empty()) {
+    // No prompt: the first symbol comes from the zero state, where the head sees h = 0.
+    const TensorInfo& b = model.params.tensors[head_bias_index(model.config)];
+    std::copy(model.params.ptr(b), model.params.ptr(b) + V, g.logits_.begin());
+  } else {
+    for (int32_t id : ids.value()) g.stepper_.feed(model.params, id);
+    std::copy(g.stepper_.logits(), g.stepper_.logits() + V, g.logits_.begin());
+  }
+  return g;
+}
+
+Result<std::string> Generator::next() {
+  if (done()) return out_of_range("generation is finished");
+  auto id = sampler_.sample(logits_.data(), int(logits_.size()));
+  if (!id) return id.status();
+  const float* l = stepper_.feed(model_->params, id.value());
+  std::copy(l, l + logits_.size(), logits_.begin());
+  std::string piece = vocab_.symbol_text(id.value());
+  ++produced_;
+  if (!opt_.stop.empty()) {
+    tail_ += piece;
+    if (tail_.size() > 2 * opt_.stop.size() + 8) tail_.erase(0, tail_.size() - opt_.stop.size() - 4);
+    if (tail_.size() >= opt_.stop.size() && tail_.compare(tail_.size() - opt_.stop.size(), opt_.stop.size(), opt_.stop) == 0)
+      stopped_ = true;
+  }
+  return piece;
+}
+
+std::vector<float> Generator::next_distribution() const {
+  std::vector<float> p(logits_.size());
+  softmax_rows(logits_.data(), 1, int(logits_.size()), p.data());
+  return p;
+}
+
+}  // namespace recur

@@ -1,0 +1,59 @@
+// Text generation from an lm: feed a prompt, then sample one symbol at a time and feed it back.
+// One code path for the CLI and the JavaScript API; pieces come out one symbol at a time so
+// callers can stream them and stop whenever they like.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "model/model.h"
+#include "model/network.h"
+#include "sampling/sampler.h"
+#include "text/vocab.h"
+
+namespace recur {
+
+/// Longest generation accepted in one call, in symbols.
+constexpr int64_t kMaxGenerateLength = 10'000'000;
+/// Longest prompt accepted, in bytes of UTF-8.
+constexpr size_t kMaxPromptBytes = size_t(4) << 20;
+
+struct GenerateOptions {
+  std::string prompt;   // may be empty: generation starts from the zero state
+  int64_t length = 200; // symbols to generate, 1..kMaxGenerateLength
+  SampleOptions sample;
+  std::string stop;     // if non-empty, stop once the output ends with it (the stop text is included)
+};
+
+Status validate(const GenerateOptions& o);
+
+class Generator {
+ public:
+  /// Validates the options, encodes the prompt with the model's vocabulary and feeds it. The
+  /// model must be a unidirectional lm and must outlive the generator.
+  static Result<Generator> create(const Model<float>& model, const GenerateOptions& o);
+
+  /// The next symbol's text (UTF-8). Call while !done().
+  Result<std::string> next();
+  bool done() const { return produced_ >= opt_.length || stopped_; }
+  int64_t produced() const { return produced_; }
+  /// Probabilities the next symbol will be drawn from, before temperature / top-k / top-p (V).
+  std::vector<float> next_distribution() const;
+
+ private:
+  Generator(const Model<float>& m, GenerateOptions o, Vocab v)
+      : model_(&m), opt_(std::move(o)), vocab_(std::move(v)), stepper_(m.config), sampler_(opt_.sample) {}
+
+  const Model<float>* model_;
+  GenerateOptions opt_;
+  Vocab vocab_;
+  Stepper<float> stepper_;
+  Sampler sampler_;
+  std::vector<float> logits_;  // (V) distribution for the next symbol, as logits
+  std::string tail_;           // the last few bytes of output, to spot the stop text
+  int64_t produced_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace recur

@@ -1,0 +1,213 @@
+// Training loops and evaluation (see trainer.h).
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "layers/softmax.h"
+
+namespace recur {
+
+Trainer::Trainer(Model<float>& model, const TrainConfig& cfg)
+    : model_(model), cfg_(cfg), net_(model.config), grads_(model.config), opt_(cfg.optim, model.params.size()),
+      rng_(cfg.seed) {}
+
+Status Trainer::set_text(std::vector<int32_t> ids) {
+  if (model_.config.task != Task::kLm) return invalid_argument("set_text: the model is not an lm");
+  if (cfg_.seq_len < 1 || cfg_.batch < 1)
+    return invalid_argument("seq_len and batch must be >= 1, got " + std::to_string(cfg_.seq_len) + " and " +
+                            std::to_string(cfg_.batch));
+  if (int64_t(ids.size()) < int64_t(cfg_.seq_len) + 1)
+    return invalid_argument("training text has " + std::to_string(ids.size()) +
+                            " symbols: need at least seq_len + 1 = " + std::to_string(cfg_.seq_len + 1));
+  for (int32_t id : ids)
+    if (id < 0 || id >= model_.config.vocab_size) return out_of_range("symbol id " + std::to_string(id) + " out of range");
+  text_ = std::move(ids);
+  const int64_t usable = int64_t(text_.size()) - 1;  // the last symbol is only a target
+  streams_ = int(std::max<int64_t>(1, std::min<int64_t>(cfg_.batch, usable / cfg_.seq_len)));
+  stream_len_ = usable / streams_;
+  pos_ = 0;
+  carry_.resize(model_.config, streams_);
+  return Status::ok();
+}
+
+Status Trainer::set_examples(std::vector<Example> examples) {
+  const Config& c = model_.config;
+  if (c.task == Task::kLm) return invalid_argument("set_examples: the model is an lm; use set_text");
+  if (examples.empty()) return invalid_argument("no training examples");
+  for (size_t i = 0; i < examples.size(); ++i) {
+    const Example& e = examples[i];
+    const std::string where = "example " + std::to_string(i) + ": ";
+    if (e.ids.empty()) return invalid_argument(where + "empty text");
+    for (int32_t id : e.ids)
+      if (id < 0 || id >= c.vocab_size) return out_of_range(where + "symbol id " + std::to_string(id) + " out of range");
+    const size_t want = c.task == Task::kTagger ? e.ids.size() : 1;
+    if (e.labels.size() != want)
+      return invalid_argument(where + "has " + std::to_string(e.labels.size()) + " labels, expected " +
+                              std::to_string(want));
+    for (int32_t l : e.labels)
+      if (l < -1 || l >= c.num_labels) return out_of_range(where + "label id " + std::to_string(l) + " out of range");
+  }
+  examples_ = std::move(examples);
+  order_.resize(examples_.size());
+  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+  next_ = order_.size();  // shuffle on the first step
+  return Status::ok();
+}
+
+int64_t Trainer::symbols_per_step() const { return int64_t(streams_) * cfg_.seq_len; }
+
+int make_batch(const Config& c, const std::vector<Example>& ex, const size_t* idx, int B, std::vector<int32_t>& ids,
+               std::vector<int32_t>& lengths, std::vector<int32_t>& targets) {
+  int T = 0;
+  for (int b = 0; b < B; ++b) T = std::max(T, int(ex[idx[b]].ids.size()));
+  ids.assign(size_t(T) * B, 0);
+  lengths.assign(B, 0);
+  targets.assign(c.task == Task::kClassifier ? size_t(B) : size_t(T) * B, -1);
+  for (int b = 0; b < B; ++b) {
+    const Example& e = ex[idx[b]];
+    lengths[b] = int(e.ids.size());
+    for (int t = 0; t < lengths[b]; ++t) {
+      ids[size_t(t) * B + b] = e.ids[t];
+      if (c.task == Task::kTagger) targets[size_t(t) * B + b] = e.labels[t];
+    }
+    if (c.task == Task::kClassifier) targets[b] = e.labels[0];
+  }
+  return T;
+}
+
+Result<StepResult> Trainer::step() {
+  const Config& c = model_.config;
+  const int out = output_size(c);
+  int T = 0, B = 0;
+  const State<float>* init = nullptr;
+  if (c.task == Task::kLm) {
+    if (text_.empty()) return invalid_argument("no training text: call set_text first");
+    if (pos_ + 1 > stream_len_) {  // end of an epoch: start over from the zero state
+      pos_ = 0;
+      carry_.zero();
+    }
+    T = int(std::min<int64_t>(cfg_.seq_len, stream_len_ - pos_));
+    B = streams_;
+    ids_.resize(size_t(T) * B);
+    targets_.resize(size_t(T) * B);
+    for (int t = 0; t < T; ++t)
+      for (int b = 0; b < B; ++b) {
+        const size_t at = size_t(b) * stream_len_ + pos_ + t;
+        ids_[size_t(t) * B + b] = text_[at];
+        targets_[size_t(t) * B + b] = text_[at + 1];
+      }
+    lengths_.assign(B, T);
+    init = cfg_.carry_state ? &carry_ : nullptr;
+  } else {
+    if (examples_.empty()) return invalid_argument("no training examples: call set_examples first");
+    B = int(std::min<size_t>(cfg_.batch, examples_.size()));
+    if (next_ + B > order_.size()) {  // new epoch: Fisher-Yates with our own Rng (portable)
+      for (size_t i = order_.size() - 1; i > 0; --i) std::swap(order_[i], order_[rng_.below(i + 1)]);
+      next_ = 0;
+    }
+    T = make_batch(c, examples_, order_.data() + next_, B, ids_, lengths_, targets_);
+    next_ += B;
+  }
+
+  net_.forward(model_.params, ids_.data(), T, B, lengths_.data(), init, true, &rng_);
+  const int rows = net_.logit_rows();
+  dlogits_.resize(size_t(rows) * out);
+  int64_t count = 0;
+  for (int r = 0; r < rows; ++r) count += targets_[r] >= 0;
+  if (count == 0) return invalid_argument("batch has no labelled position to train on");
+  const XentResult x = softmax_xent(net_.logits(), rows, out, targets_.data(), dlogits_.data(), double(count));
+  StepResult res;
+  res.loss = x.loss_sum / double(count);
+  res.symbols = count;
+  res.lr = cfg_.schedule.at(step_);
+  const std::string at_step = "training diverged at step " + std::to_string(step_ + 1) + ": ";
+  if (!std::isfinite(res.loss))
+    return Status(ErrorCode::kDiverged, at_step + "loss is " + std::to_string(res.loss) +
+                                            "; the weights keep their last good values (try a lower learning rate)");
+  std::fill(grads_.data.begin(), grads_.data.end(), 0.0f);
+  net_.backward(model_.params, dlogits_.data(), grads_);
+  res.grad_norm = clip_grad_norm(grads_, cfg_.clip);
+  if (!std::isfinite(res.grad_norm))
+    return Status(ErrorCode::kDiverged,
+                  at_step + "gradient norm is not finite; the weights keep their last good values");
+  opt_.step(model_.params, grads_, res.lr);
+  if (c.task == Task::kLm) {
+    if (cfg_.carry_state) carry_ = net_.final_state();
+    pos_ += T;
+  }
+  ++step_;
+  return res;
+}
+
+EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams) {
+  EvalResult r;
+  if (ids.size() < 2) return r;
+  const int64_t usable = int64_t(ids.size()) - 1;
+  const int B = int(std::max<int64_t>(1, std::min<int64_t>(streams, usable / std::max(1, seq_len))));
+  const int64_t len = usable / B;
+  Network<float> net(m.config);
+  State<float> state;
+  state.resize(m.config, B);
+  std::vector<int32_t> in, tg;
+  const int out = output_size(m.config);
+  int64_t correct = 0;
+  double loss = 0;
+  for (int64_t pos = 0; pos < len; pos += seq_len) {
+    const int T = int(std::min<int64_t>(seq_len, len - pos));
+    in.resize(size_t(T) * B);
+    tg.resize(size_t(T) * B);
+    for (int t = 0; t < T; ++t)
+      for (int b = 0; b < B; ++b) {
+        in[size_t(t) * B + b] = ids[size_t(b) * len + pos + t];
+        tg[size_t(t) * B + b] = ids[size_t(b) * len + pos + t + 1];
+      }
+    net.forward(m.params, in.data(), T, B, nullptr, &state, false, nullptr);
+    state = net.final_state();
+    const XentResult x = softmax_xent(net.logits(), T * B, out, tg.data(), static_cast<float*>(nullptr), 1.0);
+    loss += x.loss_sum;
+    r.count += x.count;
+    for (int row = 0; row < T * B; ++row) {
+      const float* l = net.logits() + size_t(row) * out;
+      correct += int(std::max_element(l, l + out) - l) == tg[row];
+    }
+  }
+  if (r.count) {
+    r.loss = loss / double(r.count);
+    r.accuracy = double(correct) / double(r.count);
+  }
+  return r;
+}
+
+EvalResult evaluate_examples(const Model<float>& m, const std::vector<Example>& examples, int batch) {
+  EvalResult r;
+  Network<float> net(m.config);
+  std::vector<size_t> idx(examples.size());
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  std::vector<int32_t> ids, lengths, tg;
+  const int out = output_size(m.config);
+  double loss = 0;
+  int64_t correct = 0;
+  for (size_t i = 0; i < examples.size(); i += batch) {
+    const int B = int(std::min<size_t>(batch, examples.size() - i));
+    const int T = make_batch(m.config, examples, idx.data() + i, B, ids, lengths, tg);
+    net.forward(m.params, ids.data(), T, B, lengths.data(), nullptr, false, nullptr);
+    const int rows = net.logit_rows();
+    const XentResult x = softmax_xent(net.logits(), rows, out, tg.data(), static_cast<float*>(nullptr), 1.0);
+    loss += x.loss_sum;
+    r.count += x.count;
+    for (int row = 0; row < rows; ++row) {
+      if (tg[row] < 0) continue;
+      const float* l = net.logits() + size_t(row) * out;
+      correct += int(std::max_element(l, l + out) - l) == tg[row];
+    }
+  }
+  if (r.count) {
+    r.loss = loss / double(r.count);
+    r.accuracy = double(correct) / double(r.count);
+  }
+  return r;
+}
+
+}  // namespace recur

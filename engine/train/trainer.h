@@ -1,0 +1,100 @@
+// Training loops. lm: B parallel streams over one text, chunks of T symbols, truncated BPTT with
+// the state carried from chunk to chunk (detached). tagger / classifier: shuffled mini-batches of
+// whole labelled sequences, padded and masked, full BPTT. Loss: mean cross-entropy per counted
+// symbol; clipping by global norm; Adam or SGD; a learning-rate schedule. Seeded throughout.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "model/model.h"
+#include "model/network.h"
+#include "train/optim.h"
+
+namespace recur {
+
+struct TrainConfig {
+  int seq_len = 64;  // T: lm chunk length
+  int batch = 32;    // B
+  OptimConfig optim;
+  Schedule schedule;
+  float clip = 5.0f;  // global gradient-norm limit; <= 0 disables
+  uint64_t seed = 0;
+  bool carry_state = true;  // lm: carry the state across chunks (truncated BPTT)
+};
+
+/// A labelled sequence: tagger labels per position (-1 = not scored), classifier one label.
+struct Example {
+  std::vector<int32_t> ids;
+  std::vector<int32_t> labels;
+};
+
+struct StepResult {
+  double loss = 0;  // mean cross-entropy in nats per scored symbol
+  int64_t symbols = 0;
+  double grad_norm = 0;  // before clipping
+  float lr = 0;
+};
+
+struct EvalResult {
+  double loss = 0;  // mean nats per scored symbol
+  int64_t count = 0;
+  double accuracy = 0;  // argmax == target
+  double bits() const { return loss / 0.69314718055994530942; }
+};
+
+class Trainer {
+ public:
+  /// The model is updated in place and must outlive the trainer.
+  Trainer(Model<float>& model, const TrainConfig& cfg);
+
+  /// lm data: the whole text as ids. Needs at least seq_len + 1 symbols.
+  Status set_text(std::vector<int32_t> ids);
+  /// tagger / classifier data.
+  Status set_examples(std::vector<Example> examples);
+
+  /// One optimiser step. A non-finite loss or gradient stops with ErrorCode::kDiverged naming the
+  /// step, and leaves the weights as they were before it.
+  Result<StepResult> step();
+
+  int64_t steps_done() const { return step_; }
+  /// lm: parallel streams actually used (fewer than batch when the text is short).
+  int streams() const { return streams_; }
+  /// Symbols one step trains on (lm: streams * seq_len).
+  int64_t symbols_per_step() const;
+
+ private:
+  Model<float>& model_;
+  TrainConfig cfg_;
+  Network<float> net_;
+  Params<float> grads_;
+  Optimizer opt_;
+  Rng rng_;
+  int64_t step_ = 0;
+  // lm
+  std::vector<int32_t> text_;
+  int streams_ = 0;
+  int64_t stream_len_ = 0, pos_ = 0;
+  State<float> carry_;
+  // tagger / classifier
+  std::vector<Example> examples_;
+  std::vector<size_t> order_;
+  size_t next_ = 0;
+  // batch buffers
+  std::vector<int32_t> ids_, lengths_, targets_;
+  Buffer<float> dlogits_;
+};
+
+/// Mean cross-entropy of an lm over a text: `streams` contiguous segments, each read from the zero
+/// state in chunks of seq_len with the state carried. Every symbol after a segment's first is scored.
+EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams);
+/// Loss and accuracy of a tagger / classifier over examples, in batches.
+EvalResult evaluate_examples(const Model<float>& m, const std::vector<Example>& examples, int batch);
+
+/// Builds a padded time-major batch: ids (T*B, padding 0), lengths (B), targets (tagger (T*B) or
+/// classifier (B), -1 where not scored). Returns T.
+int make_batch(const Config& c, const std::vector<Example>& ex, const size_t* idx, int B, std::vector<int32_t>& ids,
+               std::vector<int32_t>& lengths, std::vector<int32_t>& targets);
+
+}  // namespace recur

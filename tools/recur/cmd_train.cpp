@@ -1,0 +1,253 @@
+// recur train: build the vocabulary from the data, train with (truncated) BPTT, report progress and
+// validation, save the model.
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "args.h"
+#include "commands.h"
+#include "data.h"
+#include "model/serialize.h"
+#include "train/trainer.h"
+
+namespace recur::cli {
+namespace {
+
+const char* kHelp =
+    "usage: recur train --data FILE --out M.safetensors [flags]\n"
+    "data\n"
+    "  --data FILE          lm: UTF-8 text; tagger/classifier: JSONL, one example per line:\n"
+    "                       {\"text\": \"...\", \"labels\": [one per character]} or {\"text\": \"...\", \"label\": \"...\"}\n"
+    "  --val FILE           validation data (default: hold out --val-fraction of the data)\n"
+    "  --val-fraction F     share held out when there is no --val (default 0.05)\n"
+    "  --no-unk             no <unk> symbol: characters outside the training data become errors\n"
+    "model\n"
+    "  --task lm|tagger|classifier (default lm)   --cell lstm|gru|rnn_tanh|rnn_relu (default lstm)\n"
+    "  --embed E (64)  --hidden H (256)  --layers L (2)  --dropout P (0)  --bidirectional\n"
+    "training\n"
+    "  --seq T (64)  --batch B (32)  --steps N (1000) | --epochs N  --seed S (0)\n"
+    "  --optimizer adam|sgd (adam)  --lr (0.002)  --momentum (0.9)  --weight-decay (0)  --clip (5; 0 = off)\n"
+    "  --schedule constant|cosine|step (constant)  --warmup N (0)  --step-size N (1000)  --gamma G (0.5)\n"
+    "  --eval-every N (200)  --quiet\n";
+
+std::string clock_text(double seconds) {
+  const long s = long(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+// Bits per symbol of an add-one-smoothed unigram model fitted on train, scored on val: the floor
+// a sequence model has to beat.
+double unigram_bits(const std::vector<int32_t>& train, const std::vector<int32_t>& val, int V) {
+  std::vector<double> count(V, 1.0);
+  for (int32_t id : train) count[id] += 1;
+  const double total = double(train.size()) + V;
+  double bits = 0;
+  for (size_t i = 1; i < val.size(); ++i) bits -= std::log2(count[val[i]] / total);
+  return val.size() > 1 ? bits / double(val.size() - 1) : 0;
+}
+
+}  // namespace
+
+int cmd_train(int argc, char** argv) {
+  const char* me = "train";
+  if (argc > 2 && (!std::strcmp(argv[2], "--help") || !std::strcmp(argv[2], "-h"))) return std::fputs(kHelp, stdout), 0;
+  auto args = Args::parse(argc, argv, 2,
+                          {"data", "val", "val-fraction", "out", "task", "cell", "embed", "hidden", "layers", "dropout",
+                           "seq", "batch", "steps", "epochs", "seed", "optimizer", "lr", "momentum", "weight-decay",
+                           "clip", "schedule", "warmup", "step-size", "gamma", "eval-every"},
+                          {"bidirectional", "no-unk", "quiet"});
+  if (!args) return fail(me, args.status());
+  auto data_path = args->required("data");
+  if (!data_path) return fail(me, data_path.status());
+  auto out_path = args->required("out");
+  if (!out_path) return fail(me, out_path.status());
+
+  Config cfg;
+  TrainConfig tc;
+  auto task = parse_task(args->str("task", "lm"));
+  auto cell = parse_cell(args->str("cell", "lstm"));
+  auto optim = parse_optimizer(args->str("optimizer", "adam"));
+  auto sched = parse_schedule(args->str("schedule", "constant"));
+  auto embed = args->integer("embed", 64, 1, kMaxDim);
+  auto hidden = args->integer("hidden", 256, 1, kMaxDim);
+  auto layers = args->integer("layers", 2, 1, kMaxLayers);
+  auto dropout = args->number("dropout", 0, 0, 0.99);
+  auto seq = args->integer("seq", 64, 1, 1 << 16);
+  auto batch = args->integer("batch", 32, 1, 1 << 16);
+  auto steps = args->integer("steps", 1000, 1, int64_t(1) << 40);
+  auto epochs = args->integer("epochs", 0, 1, 1 << 20);
+  auto seed = args->integer("seed", 0, 0, INT64_MAX);
+  auto lr = args->number("lr", 2e-3, 1e-12, 1e3);
+  auto momentum = args->number("momentum", 0.9, 0, 1);
+  auto wd = args->number("weight-decay", 0, 0, 1);
+  auto clip = args->number("clip", 5, 0, 1e9);
+  auto warmup = args->integer("warmup", 0, 0, int64_t(1) << 40);
+  auto step_size = args->integer("step-size", 1000, 1, int64_t(1) << 40);
+  auto gamma = args->number("gamma", 0.5, 1e-9, 1);
+  auto eval_every = args->integer("eval-every", 200, 1, int64_t(1) << 40);
+  auto val_fraction = args->number("val-fraction", 0.05, 0, 0.5);
+  for (const Status* s : {&task.status(), &cell.status(), &optim.status(), &sched.status(), &embed.status(),
+                          &hidden.status(), &layers.status(), &dropout.status(), &seq.status(), &batch.status(),
+                          &steps.status(), &epochs.status(), &seed.status(), &lr.status(), &momentum.status(),
+                          &wd.status(), &clip.status(), &warmup.status(), &step_size.status(), &gamma.status(),
+                          &eval_every.status(), &val_fraction.status()})
+    if (!s->is_ok()) return fail(me, *s);
+  if (args->has("steps") && args->has("epochs")) return fail(me, invalid_argument("give --steps or --epochs, not both"));
+  cfg.task = task.value();
+  cfg.cell = cell.value();
+  cfg.embedding_dim = int(embed.value());
+  cfg.hidden_size = int(hidden.value());
+  cfg.num_layers = int(layers.value());
+  cfg.dropout = float(dropout.value());
+  cfg.bidirectional = args->has("bidirectional");
+  tc.seq_len = int(seq.value());
+  tc.batch = int(batch.value());
+  tc.seed = uint64_t(seed.value());
+  tc.optim.kind = optim.value();
+  tc.optim.momentum = float(momentum.value());
+  tc.optim.weight_decay = float(wd.value());
+  tc.clip = float(clip.value());
+  tc.schedule.kind = sched.value();
+  tc.schedule.lr = float(lr.value());
+  tc.schedule.warmup = warmup.value();
+  tc.schedule.step_size = step_size.value();
+  tc.schedule.gamma = float(gamma.value());
+  const bool quiet = args->has("quiet"), tty = isatty(fileno(stderr));
+
+  auto content = read_file(data_path.value());
+  if (!content) return fail(me, content.status());
+  auto vocab = Vocab::build_checked(content.value(), !args->has("no-unk"));
+  if (!vocab) return fail(me, Status(vocab.status().code(), data_path.value() + ": " + vocab.status().message()));
+  cfg.vocab_size = vocab->size();
+
+  std::vector<int32_t> train_ids, val_ids;
+  std::vector<Example> train_ex, val_ex;
+  std::vector<std::string> labels;
+  if (cfg.task == Task::kLm) {
+    train_ids = vocab->encode(content.value()).value();
+    if (args->has("val")) {
+      auto v = read_file(args->str("val"));
+      if (!v) return fail(me, v.status());
+      auto ids = vocab->encode(v.value());
+      if (!ids) return fail(me, Status(ids.status().code(), args->str("val") + ": " + ids.status().message()));
+      val_ids = std::move(ids.value());
+    } else {
+      const size_t n_val = size_t(double(train_ids.size()) * val_fraction.value());
+      if (n_val >= 2 && train_ids.size() - n_val >= size_t(tc.seq_len) + 1) {
+        val_ids.assign(train_ids.end() - n_val, train_ids.end());
+        train_ids.resize(train_ids.size() - n_val);
+      }
+    }
+  } else {
+    auto rows = parse_jsonl(content.value(), cfg.task, data_path.value());
+    if (!rows) return fail(me, rows.status());
+    std::string all_text;
+    for (const auto& r : rows.value()) all_text += r.text;
+    vocab = Vocab::build(all_text, !args->has("no-unk"));
+    cfg.vocab_size = vocab->size();
+    labels = collect_labels(rows.value());
+    cfg.num_labels = int(labels.size());
+    std::vector<LabelledText> train_rows, val_rows;
+    if (args->has("val")) {
+      auto v = read_file(args->str("val"));
+      if (!v) return fail(me, v.status());
+      auto vr = parse_jsonl(v.value(), cfg.task, args->str("val"));
+      if (!vr) return fail(me, vr.status());
+      train_rows = std::move(rows.value());
+      val_rows = std::move(vr.value());
+    } else {  // every k-th example, deterministic
+      const size_t k = val_fraction.value() > 0 ? size_t(std::max(2.0, std::round(1.0 / val_fraction.value()))) : 0;
+      for (size_t i = 0; i < rows->size(); ++i)
+        ((k && rows->size() >= 2 * k && i % k == k - 1) ? val_rows : train_rows).push_back(rows.value()[i]);
+    }
+    auto te = encode_examples(train_rows, vocab.value(), labels);
+    if (!te) return fail(me, te.status());
+    auto ve = encode_examples(val_rows, vocab.value(), labels);
+    if (!ve) return fail(me, Status(ve.status().code(), "validation " + ve.status().message()));
+    train_ex = std::move(te.value());
+    val_ex = std::move(ve.value());
+  }
+
+  auto model = create_model(cfg, vocab->symbols(), labels, tc.seed);
+  if (!model) return fail(me, model.status());
+  Trainer trainer(model.value(), tc);
+  Status st = cfg.task == Task::kLm ? trainer.set_text(train_ids) : trainer.set_examples(train_ex);
+  if (!st) return fail(me, st);
+  int64_t total = steps.value();
+  if (args->has("epochs")) {
+    const int64_t per_epoch = cfg.task == Task::kLm
+        ? (int64_t(train_ids.size() - 1) / trainer.streams() + tc.seq_len - 1) / tc.seq_len
+        : (int64_t(train_ex.size()) + tc.batch - 1) / tc.batch;
+    total = epochs.value() * per_epoch;
+  }
+  tc.schedule.total_steps = total;
+  Trainer run(model.value(), tc);  // again, now that the schedule knows its length
+  st = cfg.task == Task::kLm ? run.set_text(train_ids) : run.set_examples(train_ex);
+  if (!st) return fail(me, st);
+
+  std::fprintf(stderr, "%s %s, %d x %d, %lld parameters; vocabulary %d; %s\n", task_name(cfg.task), cell_name(cfg.cell),
+               cfg.num_layers, cfg.hidden_size, static_cast<long long>(parameter_count(cfg)), cfg.vocab_size,
+               cfg.task == Task::kLm ? (std::to_string(train_ids.size()) + " training symbols, " +
+                                        std::to_string(val_ids.size()) + " validation").c_str()
+                                     : (std::to_string(train_ex.size()) + " training examples, " +
+                                        std::to_string(val_ex.size()) + " validation").c_str());
+  if (cfg.task == Task::kLm && val_ids.size() > 1)
+    std::fprintf(stderr, "unigram baseline on validation: %.3f bits/char\n", unigram_bits(train_ids, val_ids, cfg.vocab_size));
+
+  auto validate_now = [&](int64_t step) {
+    if (cfg.task == Task::kLm) {
+      if (val_ids.size() < 2) return;
+      const EvalResult r = evaluate_lm(model.value(), val_ids, 256, 32);
+      std::fprintf(stderr, "%sstep %lld: validation %.4f bits/char\n", tty && !quiet ? "\r\033[K" : "",
+                   static_cast<long long>(step), r.bits());
+    } else {
+      if (val_ex.empty()) return;
+      const EvalResult r = evaluate_examples(model.value(), val_ex, 64);
+      std::fprintf(stderr, "%sstep %lld: validation loss %.4f, accuracy %.4f\n", tty && !quiet ? "\r\033[K" : "",
+                   static_cast<long long>(step), r.loss, r.accuracy);
+    }
+  };
+
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  int64_t symbols = 0;
+  double smooth = 0;
+  for (int64_t s = 1; s <= total; ++s) {
+    auto r = run.step();
+    if (!r) {
+      const Status saved = save_model_file(model.value(), out_path.value());
+      std::fprintf(stderr, "\n");
+      return fail(me, Status(r.status().code(), r.status().message() +
+                                                    (saved ? "; saved them to " + out_path.value() : std::string())));
+    }
+    symbols += r->symbols;
+    smooth = s == 1 ? r->loss : 0.95 * smooth + 0.05 * r->loss;
+    const double secs = std::chrono::duration<double>(clock::now() - t0).count();
+    const bool report = !quiet && (tty || s % std::max<int64_t>(1, total / 20) == 0 || s == total);
+    if (report) {
+      std::fprintf(stderr, "%sstep %lld/%lld  loss %.4f (%.3f bits)  lr %.2e  %.0f chars/s  ETA %s%s",
+                   tty ? "\r\033[K" : "", static_cast<long long>(s), static_cast<long long>(total), smooth,
+                   smooth / std::log(2.0), double(r->lr), double(symbols) / secs,
+                   clock_text(secs / double(s) * double(total - s)).c_str(), tty ? "" : "\n");
+      std::fflush(stderr);
+    }
+    if (s % eval_every.value() == 0 || s == total) validate_now(s);
+  }
+  const double secs = std::chrono::duration<double>(clock::now() - t0).count();
+  std::fprintf(stderr, "trained %lld steps in %s (%.0f chars/s)\n", static_cast<long long>(total), clock_text(secs).c_str(),
+               double(symbols) / secs);
+  st = save_model_file(model.value(), out_path.value());
+  if (!st) return fail(me, st);
+  std::fprintf(stderr, "saved %s\n", out_path->c_str());
+  return 0;
+}
+
+}  // namespace recur::cli

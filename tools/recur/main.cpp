@@ -1,0 +1,46 @@
+// recur: train, sample from and inspect character-level RNN / LSTM / GRU models.
+#include <cstdio>
+#include <cstring>
+
+#include "commands.h"
+
+namespace recur::cli {
+
+int fail(const char* command, const Status& s) {
+  std::fprintf(stderr, "recur %s: error: %s\n", command, s.message().c_str());
+  return s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kOutOfRange ? 2 : 1;
+}
+
+}  // namespace recur::cli
+
+static const char* kUsage =
+    "usage: recur <command> [flags]\n"
+    "\n"
+    "commands:\n"
+    "  train     train a model: --data FILE [--val FILE] --out M.safetensors [--task lm|tagger|classifier]\n"
+    "            [--cell lstm|gru|rnn_tanh|rnn_relu] [--hidden 256] [--layers 2] [--embed 64] [--seq 64]\n"
+    "            [--batch 32] [--lr 0.002] [--optimizer adam|sgd] [--schedule constant|cosine|step]\n"
+    "            [--clip 5] [--dropout 0] [--bidirectional] [--steps N | --epochs N] [--seed 0] ...\n"
+    "  generate  sample text: --model M [--prompt TEXT] [--length 200] [--temperature 1] [--top-k K]\n"
+    "            [--top-p P] [--seed 0] [--stop TEXT]\n"
+    "  probs     per-position output distributions: --model M --text TEXT [--json] [--top 5]\n"
+    "  eval      bits per character or accuracy: --model M --data FILE\n"
+    "  info      describe a model file: --model M\n"
+    "\n"
+    "Run 'recur <command> --help' for every flag of a command.\n";
+
+int main(int argc, char** argv) {
+  using namespace recur::cli;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const char* cmd = argv[1];
+  if (!std::strcmp(cmd, "train")) return cmd_train(argc, argv);
+  if (!std::strcmp(cmd, "generate")) return cmd_generate(argc, argv);
+  if (!std::strcmp(cmd, "probs")) return cmd_probs(argc, argv);
+  if (!std::strcmp(cmd, "eval")) return cmd_eval(argc, argv);
+  if (!std::strcmp(cmd, "info")) return cmd_info(argc, argv);
+  std::fprintf(stderr, "recur: unknown command \"%s\"\n\n%s", cmd, kUsage);
+  return 2;
+}
