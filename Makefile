@@ -2,6 +2,7 @@
 # Debian packages are installed with apt-get when missing (as root, or through sudo).
 
 BUILD   ?= build
+WASM_BUILD ?= build-wasm
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DRECUR_NATIVE_ARCH=ON
 
@@ -24,8 +25,16 @@ setup:
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 
-build: setup $(BUILD)/CMakeCache.txt
+# Emscripten's JS optimiser needs Debian's acorn from /usr/share/nodejs (toolchain notes §0).
+export NODE_PATH := /usr/share/nodejs
+
+$(WASM_BUILD)/CMakeCache.txt:
+	emcmake cmake -S . -B $(WASM_BUILD) -DCMAKE_BUILD_TYPE=Release -DRECUR_BUILD_TESTS=OFF
+
+# Native library, CLI and tests in $(BUILD); the wasm module into web/lib/.
+build: setup $(BUILD)/CMakeCache.txt $(WASM_BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
+	cmake --build $(WASM_BUILD) -j $(JOBS)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -46,4 +55,4 @@ demo: build $(DEMO_MODEL)
 	$(BUILD)/recur generate --model $(DEMO_MODEL) --prompt "The licensee " --length 400 --temperature 0.7 --seed 7
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(WASM_BUILD) web/lib/recur-core.mjs web/lib/recur-core.wasm

@@ -34,7 +34,9 @@ void relu_inplace(T* x, int n) noexcept {
   constexpr int L = V::size;
   const V zero(T(0));
   int i = 0;
-  for (; i + L <= n; i += L) xsimd::max(V::load_unaligned(x + i), zero).store_unaligned(x + i);
+  // max(0, x), not max(x, 0): x86 max returns its second operand on NaN or a tie, which then
+  // matches std::max(x, 0) for NaN and -0 in the scalar tail.
+  for (; i + L <= n; i += L) xsimd::max(zero, V::load_unaligned(x + i)).store_unaligned(x + i);
   ref::relu_inplace(x + i, n - i);
 }
 

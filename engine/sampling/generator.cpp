@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "layers/softmax.h"
+#include "text/utf8.h"
 
 namespace recur {
 
@@ -14,6 +15,7 @@ Status validate(const GenerateOptions& o) {
   if (o.prompt.size() > kMaxPromptBytes)
     return out_of_range("prompt is " + std::to_string(o.prompt.size()) + " bytes: the limit is " +
                         std::to_string(kMaxPromptBytes));
+  if (auto stop = utf8_decode(o.stop); !stop) return invalid_argument("stop text: " + stop.status().message());
   return validate(o.sample);
 }
 

@@ -41,6 +41,7 @@ int cmd_generate(int argc, char** argv) {
   o.sample.top_k = int(top_k.value());
   o.sample.top_p = float(top_p.value());
   o.sample.seed = uint64_t(seed.value());
+  if (Status s = validate(o); !s) return fail(me, s);  // before the model: option errors come first
   auto model = load_model_file(path.value());
   if (!model) return fail(me, model.status());
   auto gen = Generator::create(model.value(), o);

@@ -121,6 +121,13 @@ int cmd_train(int argc, char** argv) {
   tc.schedule.step_size = step_size.value();
   tc.schedule.gamma = float(gamma.value());
   const bool quiet = args->has("quiet"), tty = isatty(fileno(stderr));
+  {  // fail now, not after an hour of training, if the model cannot be written
+    const std::string probe = out_path.value() + ".tmp";
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    if (!f) return fail(me, io_error("cannot write " + out_path.value() + ": the directory does not exist or is not writable"));
+    std::fclose(f);
+    std::remove(probe.c_str());
+  }
 
   auto content = read_file(data_path.value());
   if (!content) return fail(me, content.status());

@@ -1,0 +1,355 @@
+// embind layer: conversion and validation only, no maths. Nothing here throws: a fallible call
+// returns an error message ("" = ok) or an object with an `error` field, and web/lib/recur.js turns
+// that into a JavaScript Error. (A JS exception thrown through wasm frames would skip C++
+// destructors, and -fexceptions costs a third more wasm.) Arrays leave as copies, never as views
+// of wasm memory, which memory growth would detach.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "kernels/simd.h"
+#include "model/model.h"
+#include "model/network.h"
+#include "model/predict.h"
+#include "model/serialize.h"
+#include "sampling/generator.h"
+#include "text/vocab.h"
+#include "train/trainer.h"
+#include "util/json.h"
+
+using emscripten::val;
+
+namespace recur::wasm {
+namespace {
+
+template <typename T>
+val copy_out(const T* data, size_t n, const char* type) {
+  return val::global(type).new_(emscripten::typed_memory_view(n, data));  // new TypedArray(view) copies
+}
+
+val error_object(const std::string& message) {
+  val o = val::object();
+  o.set("error", message);
+  return o;
+}
+
+Result<std::vector<std::string>> string_array(const std::string& json_text, const char* what) {
+  auto v = json::parse(json_text);
+  if (!v) return invalid_argument(std::string(what) + ": " + v.status().message());
+  if (!v->is_array()) return invalid_argument(std::string(what) + " must be an array of strings");
+  std::vector<std::string> out;
+  for (const auto& item : v->items()) {
+    if (!item.is_string()) return invalid_argument(std::string(what) + " must be an array of strings");
+    out.push_back(item.as_string());
+  }
+  return out;
+}
+
+std::string strings_json(const std::vector<std::string>& v) {
+  std::vector<json::Value> items;
+  for (const auto& s : v) items.push_back(json::Value::string(s));
+  return json::dump(json::Value::array(std::move(items)));
+}
+
+}  // namespace
+
+/// A model plus its batch-1 stepping state.
+class WasmModel {
+ public:
+  std::string load(const std::string& bytes) {
+    auto m = load_safetensors(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    if (!m) return m.status().message();
+    return adopt(std::move(m.value()));
+  }
+
+  std::string create(const std::string& config_json, const std::string& vocab_json, const std::string& labels_json,
+                     double seed) {
+    if (!(seed >= 0 && seed <= 9007199254740991.0) || std::floor(seed) != seed)
+      return "seed must be an integer between 0 and 2^53 - 1";
+    auto c = config_from_json(config_json);
+    if (!c) return c.status().message();
+    auto vocab = string_array(vocab_json, "vocab");
+    if (!vocab) return vocab.status().message();
+    auto labels = string_array(labels_json, "labels");
+    if (!labels) return labels.status().message();
+    if (auto v = Vocab::from_symbols(vocab.value()); !v) return v.status().message();
+    auto m = create_model(c.value(), std::move(vocab.value()), std::move(labels.value()), uint64_t(seed));
+    if (!m) return m.status().message();
+    return adopt(std::move(m.value()));
+  }
+
+  bool ready() const { return model_ != nullptr; }
+  std::string config_json() const { return model_ ? config_to_json(model_->config) : ""; }
+  std::string vocab_json() const { return model_ ? strings_json(model_->vocab) : "[]"; }
+  std::string labels_json() const { return model_ ? strings_json(model_->labels) : "[]"; }
+  double parameter_count() const { return model_ ? double(parameter_count_of()) : 0; }
+
+  val save() const {
+    if (!model_) return error_object("no model");
+    const std::vector<uint8_t> bytes = save_safetensors(*model_);
+    return copy_out(bytes.data(), bytes.size(), "Uint8Array");
+  }
+
+  /// {rows, cols, probs: Float32Array (rows * cols)} or {error}.
+  val predict_text(const std::string& text) const {
+    if (!model_) return error_object("no model");
+    auto p = predict(*model_, text);
+    if (!p) return error_object(p.status().message());
+    val o = val::object();
+    o.set("rows", p->rows);
+    o.set("cols", p->cols);
+    o.set("probs", copy_out(p->probs.data(), p->probs.size(), "Float32Array"));
+    return o;
+  }
+
+  void reset() {
+    if (stepper_) stepper_->reset();
+    fed_ = 0;
+  }
+
+  /// Feeds text through the stepping state; returns the output distribution after its last symbol
+  /// (Float32Array), or {error}. Empty text returns the distribution at the current state.
+  val feed(const std::string& text) {
+    if (!model_) return error_object("no model");
+    if (model_->config.bidirectional)
+      return error_object("a bidirectional model cannot be fed one symbol at a time: it needs the whole text");
+    auto ids = vocab_->encode(text);
+    if (!ids) return error_object(ids.status().message());
+    for (int32_t id : ids.value()) stepper_->feed(model_->params, id);
+    const int out = output_size(model_->config);
+    std::vector<float> probs(out);
+    if (ids->empty() && fed_ == 0) {
+      const TensorInfo& b = model_->params.tensors[head_bias_index(model_->config)];
+      std::copy(model_->params.ptr(b), model_->params.ptr(b) + out, probs.begin());
+    } else {
+      std::copy(stepper_->logits(), stepper_->logits() + out, probs.begin());
+    }
+    fed_ += int64_t(ids->size());
+    softmax_in_place(probs);
+    return copy_out(probs.data(), probs.size(), "Float32Array");
+  }
+
+  /// {h: Float32Array (H), c: Float32Array (H) for LSTM} of a layer of the stepping state.
+  val hidden(int layer) const {
+    if (!model_) return error_object("no model");
+    if (model_->config.bidirectional) return error_object("a bidirectional model has no stepping state");
+    if (layer < 0 || layer >= model_->config.num_layers)
+      return error_object("layer " + std::to_string(layer) + " out of range: the model has " +
+                          std::to_string(model_->config.num_layers) + " layers");
+    const int H = model_->config.hidden_size;
+    val o = val::object();
+    o.set("h", copy_out(stepper_->state().h_at(layer), H, "Float32Array"));
+    if (const float* c = stepper_->state().c_at(layer)) o.set("c", copy_out(c, H, "Float32Array"));
+    return o;
+  }
+
+  const Model<float>* model() const { return model_.get(); }
+  Model<float>* model() { return model_.get(); }
+
+ private:
+  std::string adopt(Model<float> m) {
+    auto v = Vocab::from_symbols(m.vocab);
+    if (!v) return v.status().message();
+    model_ = std::make_unique<Model<float>>(std::move(m));
+    vocab_ = std::make_unique<Vocab>(std::move(v.value()));
+    stepper_ = model_->config.bidirectional ? nullptr : std::make_unique<Stepper<float>>(model_->config);
+    fed_ = 0;
+    return "";
+  }
+  int64_t parameter_count_of() const { return recur::parameter_count(model_->config); }
+  static void softmax_in_place(std::vector<float>& v) {
+    float mx = v[0];
+    for (float x : v) mx = std::max(mx, x);
+    double s = 0;
+    for (float& x : v) s += (x = std::exp(x - mx));
+    for (float& x : v) x = float(x / s);
+  }
+
+  std::unique_ptr<Model<float>> model_;
+  std::unique_ptr<Vocab> vocab_;
+  std::unique_ptr<Stepper<float>> stepper_;
+  int64_t fed_ = 0;
+};
+
+struct GenerateOptionsJs {
+  std::string prompt;
+  double length = 200;
+  double temperature = 1;
+  double top_k = 0;
+  double top_p = 1;
+  double seed = 0;
+  std::string stop;
+};
+
+/// A generation in progress. Holds a pointer to the model: JS keeps the model alive meanwhile.
+class WasmGenerator {
+ public:
+  std::string start(const WasmModel& m, const GenerateOptionsJs& o) {
+    if (!m.model()) return "no model";
+    auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v; };
+    if (!whole(o.length)) return "length must be a whole number, got " + std::to_string(o.length);
+    if (!whole(o.top_k) || o.top_k < 0 || o.top_k > 1e9) return "topK must be a whole number >= 1";
+    if (!whole(o.seed) || o.seed < 0 || o.seed > 9007199254740991.0) return "seed must be an integer between 0 and 2^53 - 1";
+    GenerateOptions g;
+    g.prompt = o.prompt;
+    g.stop = o.stop;
+    g.length = o.length < -1e15 || o.length > 1e15 ? -1 : int64_t(o.length);
+    g.sample.temperature = float(o.temperature);
+    if (std::isnan(o.temperature)) g.sample.temperature = NAN;
+    g.sample.top_k = int(o.top_k);
+    g.sample.top_p = float(o.top_p);
+    g.sample.seed = uint64_t(o.seed);
+    auto gen = Generator::create(*m.model(), g);
+    if (!gen) return gen.status().message();
+    gen_.emplace(std::move(gen.value()));
+    return "";
+  }
+
+  /// Up to max_symbols more symbols as one string, or {error}. "" once done.
+  val next(int max_symbols) {
+    if (!gen_) return error_object("generation not started");
+    std::string out;
+    for (int i = 0; i < max_symbols && !gen_->done(); ++i) {
+      auto piece = gen_->next();
+      if (!piece) return error_object(piece.status().message());
+      out += piece.value();
+    }
+    return val(out);
+  }
+
+  bool done() const { return !gen_ || gen_->done(); }
+
+ private:
+  std::optional<Generator> gen_;
+};
+
+struct TrainOptionsJs {
+  std::string optimizer = "adam";
+  double lr = 2e-3;
+  double clip = 5;
+  double seq_len = 64;
+  double batch_size = 32;
+  double seed = 0;
+  std::string schedule = "constant";
+  double total_steps = 1000;
+  double warmup = 0;
+};
+
+/// Trains a WasmModel in place. The model must outlive the trainer.
+class WasmTrainer {
+ public:
+  std::string start(WasmModel& m, const TrainOptionsJs& o) {
+    if (!m.model()) return "no model";
+    auto whole = [](double v, double lo, double hi) { return std::isfinite(v) && std::floor(v) == v && v >= lo && v <= hi; };
+    if (!whole(o.seq_len, 1, 1 << 16)) return "seqLen must be a whole number between 1 and 65536";
+    if (!whole(o.batch_size, 1, 1 << 16)) return "batchSize must be a whole number between 1 and 65536";
+    if (!whole(o.seed, 0, 9007199254740991.0)) return "seed must be an integer between 0 and 2^53 - 1";
+    if (!whole(o.total_steps, 1, 1e12)) return "steps must be a whole number >= 1";
+    if (!whole(o.warmup, 0, 1e12)) return "warmup must be a whole number >= 0";
+    if (!(std::isfinite(o.lr) && o.lr > 0)) return "lr must be a finite number > 0";
+    if (!(std::isfinite(o.clip) && o.clip >= 0)) return "clip must be a finite number >= 0 (0 turns clipping off)";
+    auto kind = parse_optimizer(o.optimizer);
+    if (!kind) return kind.status().message();
+    auto sched = parse_schedule(o.schedule);
+    if (!sched) return sched.status().message();
+    TrainConfig tc;
+    tc.optim.kind = kind.value();
+    tc.schedule.kind = sched.value();
+    tc.schedule.lr = float(o.lr);
+    tc.schedule.total_steps = int64_t(o.total_steps);
+    tc.schedule.warmup = int64_t(o.warmup);
+    tc.clip = float(o.clip);
+    tc.seq_len = int(o.seq_len);
+    tc.batch = int(o.batch_size);
+    tc.seed = uint64_t(o.seed);
+    model_ = &m;
+    trainer_ = std::make_unique<Trainer>(*m.model(), tc);
+    return "";
+  }
+
+  /// lm: the training text. Errors name what is wrong (too short, a character not in the vocabulary).
+  std::string set_text(const std::string& text) {
+    if (!trainer_) return "trainer not started";
+    auto vocab = Vocab::from_symbols(model_->model()->vocab);
+    if (!vocab) return vocab.status().message();
+    auto ids = vocab->encode(text);
+    if (!ids) return ids.status().message();
+    Status s = trainer_->set_text(std::move(ids.value()));
+    return s ? "" : s.message();
+  }
+
+  /// {loss (nats per symbol), symbols, gradNorm, lr, step} or {error}.
+  val step() {
+    if (!trainer_) return error_object("trainer not started");
+    auto r = trainer_->step();
+    if (!r) return error_object(r.status().message());
+    val o = val::object();
+    o.set("loss", r->loss);
+    o.set("symbols", double(r->symbols));
+    o.set("gradNorm", r->grad_norm);
+    o.set("lr", r->lr);
+    o.set("step", double(trainer_->steps_done()));
+    return o;
+  }
+
+  double symbols_per_step() const { return trainer_ ? double(trainer_->symbols_per_step()) : 0; }
+
+ private:
+  WasmModel* model_ = nullptr;
+  std::unique_ptr<Trainer> trainer_;
+};
+
+}  // namespace recur::wasm
+
+EMSCRIPTEN_BINDINGS(recur) {
+  using namespace emscripten;
+  using namespace recur::wasm;
+  function("simdArch", optional_override([]() { return std::string(recur::simd_arch_name()); }));
+  value_object<GenerateOptionsJs>("GenerateOptions")
+      .field("prompt", &GenerateOptionsJs::prompt)
+      .field("length", &GenerateOptionsJs::length)
+      .field("temperature", &GenerateOptionsJs::temperature)
+      .field("topK", &GenerateOptionsJs::top_k)
+      .field("topP", &GenerateOptionsJs::top_p)
+      .field("seed", &GenerateOptionsJs::seed)
+      .field("stop", &GenerateOptionsJs::stop);
+  value_object<TrainOptionsJs>("TrainOptions")
+      .field("optimizer", &TrainOptionsJs::optimizer)
+      .field("lr", &TrainOptionsJs::lr)
+      .field("clip", &TrainOptionsJs::clip)
+      .field("seqLen", &TrainOptionsJs::seq_len)
+      .field("batchSize", &TrainOptionsJs::batch_size)
+      .field("seed", &TrainOptionsJs::seed)
+      .field("schedule", &TrainOptionsJs::schedule)
+      .field("steps", &TrainOptionsJs::total_steps)
+      .field("warmup", &TrainOptionsJs::warmup);
+  class_<WasmModel>("CoreModel")
+      .constructor<>()
+      .function("load", &WasmModel::load)
+      .function("create", &WasmModel::create)
+      .function("ready", &WasmModel::ready)
+      .function("configJson", &WasmModel::config_json)
+      .function("vocabJson", &WasmModel::vocab_json)
+      .function("labelsJson", &WasmModel::labels_json)
+      .function("parameterCount", &WasmModel::parameter_count)
+      .function("save", &WasmModel::save)
+      .function("predict", &WasmModel::predict_text)
+      .function("reset", &WasmModel::reset)
+      .function("feed", &WasmModel::feed)
+      .function("hidden", &WasmModel::hidden);
+  class_<WasmGenerator>("CoreGenerator")
+      .constructor<>()
+      .function("start", &WasmGenerator::start)
+      .function("next", &WasmGenerator::next)
+      .function("done", &WasmGenerator::done);
+  class_<WasmTrainer>("CoreTrainer")
+      .constructor<>()
+      .function("start", &WasmTrainer::start)
+      .function("setText", &WasmTrainer::set_text)
+      .function("step", &WasmTrainer::step)
+      .function("symbolsPerStep", &WasmTrainer::symbols_per_step);
+}

@@ -1,0 +1,361 @@
+// recur's JavaScript API: a thin, friendly layer over the embind module (recur-core.mjs).
+// Works in pages, Web Workers and Node 20. The core never throws; this file turns its error
+// strings into Errors, validates argument types, and owns object lifetimes (dispose()).
+import createRecurCore from './recur-core.mjs';
+
+/** An error reported by the engine (bad model bytes, bad option, unknown character...). */
+export class RecurError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'RecurError';
+  }
+}
+
+function check(result) {
+  if (typeof result === 'string') {
+    if (result !== '') throw new RecurError(result);
+    return result;
+  }
+  if (result && typeof result === 'object' && typeof result.error === 'string') throw new RecurError(result.error);
+  return result;
+}
+
+// For calls that return text on success and {error} on failure.
+function checkText(result) {
+  if (typeof result === 'string') return result;
+  check(result);
+  throw new RecurError('unexpected result from the engine');
+}
+
+function need(cond, message) {
+  if (!cond) throw new TypeError(message);
+}
+
+const isNum = (v) => typeof v === 'number';
+const optNum = (o, key, fallback) => {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  need(isNum(v), `${key} must be a number, got ${typeof v}`);
+  return v;
+};
+const optStr = (o, key, fallback) => {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  need(typeof v === 'string', `${key} must be a string, got ${typeof v}`);
+  return v;
+};
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// Deletes core objects whose wrapper was garbage-collected without dispose(): a safety net only.
+const registry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((core) => { try { core.delete(); } catch { /* already deleted */ } })
+  : null;
+
+class Owned {
+  constructor(core, what) {
+    this._core = core;
+    this._what = what;
+    registry?.register(this, core, this);
+  }
+  get _live() {
+    if (!this._core) throw new Error(`this ${this._what} has been disposed`);
+    return this._core;
+  }
+  /** Frees the wasm memory this object holds. Using it afterwards throws. Safe to call twice. */
+  dispose() {
+    if (!this._core) return;
+    registry?.unregister(this);
+    this._core.delete();
+    this._core = null;
+  }
+}
+
+const fromEngineConfig = (c) => ({
+  task: c.task, cell: c.cell, vocabSize: c.vocab_size, embeddingDim: c.embedding_dim,
+  hiddenSize: c.hidden_size, numLayers: c.num_layers, bidirectional: c.bidirectional,
+  dropout: c.dropout, numLabels: c.num_labels,
+});
+
+/** Distinct code points of text sorted by value, "<unk>" first: the same table `recur train` builds. */
+export function vocabFromText(text, withUnk = true) {
+  need(typeof text === 'string', 'text must be a string');
+  const cps = [...new Set(Array.from(text, (ch) => ch.codePointAt(0)))].sort((a, b) => a - b);
+  const symbols = cps.map((cp) => String.fromCodePoint(cp));
+  return withUnk ? ['<unk>', ...symbols] : symbols;
+}
+
+export class Model extends Owned {
+  constructor(recur, core) {
+    super(core, 'model');
+    this._recur = recur;
+    this._children = new Set();  // generators and trainers that point into this model
+    /** {task, cell, vocabSize, embeddingDim, hiddenSize, numLayers, bidirectional, dropout, numLabels} */
+    this.config = fromEngineConfig(JSON.parse(core.configJson()));
+    /** Symbol of each id. */
+    this.vocab = JSON.parse(core.vocabJson());
+    /** Label names (tagger / classifier). */
+    this.labels = JSON.parse(core.labelsJson());
+    this.parameterCount = core.parameterCount();
+  }
+
+  dispose() {
+    for (const child of this._children) child.dispose();
+    this._children.clear();
+    super.dispose();
+  }
+
+  /**
+   * Output distributions for every position of text (lm: next symbol; tagger: labels;
+   * classifier: one row). Same numbers as `recur probs`.
+   * @returns {{rows: number, cols: number, probs: Float32Array, symbols: string[], row: (i: number) => Float32Array}}
+   */
+  predict(text) {
+    need(typeof text === 'string', 'text must be a string');
+    const r = check(this._live.predict(text));
+    const symbols = this.config.task === 'lm' ? this.vocab : this.labels;
+    return { rows: r.rows, cols: r.cols, probs: r.probs, symbols,
+      row: (i) => r.probs.subarray(i * r.cols, (i + 1) * r.cols) };
+  }
+
+  /** Tagger: the label distribution of each character, as [{char, probs: {label: p}}]. */
+  tag(text) {
+    need(this.config.task === 'tagger', `tag() needs a tagger, this model is a ${this.config.task}`);
+    const p = this.predict(text);
+    const chars = Array.from(text);
+    return chars.map((char, i) => ({ char, probs: Object.fromEntries(this.labels.map((l, j) => [l, p.probs[i * p.cols + j]])) }));
+  }
+
+  /** Classifier: {label, probs: {label: p}} for the whole text. */
+  classify(text) {
+    need(this.config.task === 'classifier', `classify() needs a classifier, this model is a ${this.config.task}`);
+    const p = this.predict(text);
+    let best = 0;
+    for (let j = 1; j < p.cols; j++) if (p.probs[j] > p.probs[best]) best = j;
+    return { label: this.labels[best], probs: Object.fromEntries(this.labels.map((l, j) => [l, p.probs[j]])) };
+  }
+
+  _startGenerator(options) {
+    need(options && typeof options === 'object', 'generate() takes an options object');
+    const opts = {
+      prompt: optStr(options, 'prompt', ''), length: optNum(options, 'length', 200),
+      temperature: optNum(options, 'temperature', 1), topK: optNum(options, 'topK', 0),
+      topP: optNum(options, 'topP', 1), seed: optNum(options, 'seed', 0), stop: optStr(options, 'stop', ''),
+    };
+    need(options.topK === undefined || options.topK >= 1, `topK must be >= 1 (leave it out to turn it off), got ${options.topK}`);
+    const gen = new this._recur._core.CoreGenerator();
+    const err = gen.start(this._live, opts);
+    if (err) { gen.delete(); throw new RecurError(err); }
+    return gen;
+  }
+
+  /**
+   * Generates text after a prompt. Same seed, same text, natively and here.
+   * @param {{prompt?: string, length?: number, temperature?: number, topK?: number, topP?: number, seed?: number, stop?: string}} options
+   * @returns {string} the generated text (without the prompt)
+   */
+  generate(options = {}) {
+    const gen = this._startGenerator(options);
+    try {
+      let out = '';
+      while (!gen.done()) out += checkText(gen.next(4096));
+      return out;
+    } finally { gen.delete(); }
+  }
+
+  /**
+   * Streams generated text piece by piece, yielding to the event loop between pieces so a page
+   * stays responsive. Stop with `break`, or with options.signal (an AbortSignal).
+   */
+  async *stream(options = {}) {
+    const signal = options.signal;
+    const chunk = optNum(options, 'chunk', 8);
+    const gen = this._startGenerator(options);
+    const handle = { dispose: () => gen.isDeleted() || gen.delete() };
+    this._children.add(handle);
+    try {
+      let last = Date.now();
+      while (!gen.done() && !signal?.aborted) {
+        if (!this._core) break;  // the model was disposed mid-stream
+        yield checkText(gen.next(chunk));
+        if (Date.now() - last > 8) { await nextTask(); last = Date.now(); }
+      }
+    } finally {
+      this._children.delete(handle);
+      handle.dispose();
+    }
+  }
+
+  /** Clears the stepping state used by feed(). */
+  reset() { this._live.reset(); }
+
+  /** Feeds text into the stepping state; returns the output distribution after its last symbol. */
+  feed(text) {
+    need(typeof text === 'string', 'text must be a string');
+    return check(this._live.feed(text));
+  }
+
+  /** A copy of the stepping state of a layer: {h: Float32Array, c?: Float32Array (LSTM)}. */
+  hidden(layer = 0) {
+    need(Number.isInteger(layer), 'layer must be an integer');
+    return check(this._live.hidden(layer));
+  }
+
+  /**
+   * A trainer that updates this model in place (lm).
+   * @param {{optimizer?: 'adam'|'sgd', lr?: number, clip?: number, seqLen?: number, batchSize?: number, seed?: number, schedule?: 'constant'|'cosine'|'step', steps?: number, warmup?: number}} options
+   */
+  trainer(options = {}) {
+    need(options && typeof options === 'object', 'trainer() takes an options object');
+    const opts = {
+      optimizer: optStr(options, 'optimizer', 'adam'), lr: optNum(options, 'lr', 2e-3),
+      clip: optNum(options, 'clip', 5), seqLen: optNum(options, 'seqLen', 64),
+      batchSize: optNum(options, 'batchSize', 32), seed: optNum(options, 'seed', 0),
+      schedule: optStr(options, 'schedule', 'constant'), steps: optNum(options, 'steps', 1000),
+      warmup: optNum(options, 'warmup', 0),
+    };
+    const core = new this._recur._core.CoreTrainer();
+    const err = core.start(this._live, opts);
+    if (err) { core.delete(); throw new RecurError(err); }
+    const t = new Trainer(this, core, opts);
+    this._children.add(t);
+    return t;
+  }
+
+  /** The model as .safetensors bytes: loads in the CLI and back, bit for bit. */
+  save() { return check(this._live.save()); }
+}
+
+export class Trainer extends Owned {
+  constructor(model, core, opts) {
+    super(core, 'trainer');
+    this._model = model;
+    this._opts = opts;
+    this._text = null;
+  }
+
+  dispose() {
+    this._model._children.delete(this);
+    super.dispose();
+  }
+
+  _setText(text) {
+    need(typeof text === 'string', 'training text must be a string');
+    if (text !== this._text) {
+      check(this._live.setText(text));
+      this._text = text;
+    }
+  }
+
+  /** One optimiser step on text (set once; passing the same text again continues the stream). Returns the loss in nats per symbol. */
+  step(text) {
+    if (text !== undefined) this._setText(text);
+    need(this._text !== null, 'step() needs the training text the first time');
+    return check(this._live.step()).loss;
+  }
+
+  /**
+   * Trains for options.steps (or options.epochs over text), reporting progress and yielding to
+   * the event loop. Resolves {steps, loss, aborted}; options.signal stops it early.
+   */
+  async fit(text, options = {}) {
+    this._setText(text);
+    const signal = options.signal;
+    const perStep = this._live.symbolsPerStep();
+    let steps = optNum(options, 'steps', undefined);
+    if (steps === undefined) {
+      const epochs = optNum(options, 'epochs', 1);
+      steps = Math.max(1, Math.ceil((epochs * (Array.from(text).length - 1)) / perStep));
+    }
+    need(Number.isInteger(steps) && steps >= 1, `steps must be a whole number >= 1, got ${steps}`);
+    const onProgress = options.onProgress;
+    const t0 = performance.now();
+    let last = t0, loss = NaN, done = 0;
+    for (; done < steps; done++) {
+      if (signal?.aborted) return { steps: done, loss, aborted: true };
+      loss = check(this._live.step()).loss;
+      const now = performance.now();
+      if (now - last > 30 || done + 1 === steps) {
+        const secs = (now - t0) / 1000;
+        const charsPerSec = ((done + 1) * perStep) / secs;
+        onProgress?.({ step: done + 1, steps, loss, bitsPerChar: loss / Math.LN2, charsPerSec,
+          eta: (secs / (done + 1)) * (steps - done - 1) });
+        await nextTask();
+        last = performance.now();
+      }
+    }
+    return { steps: done, loss, aborted: false };
+  }
+}
+
+export class Recur {
+  constructor(core) {
+    this._core = core;
+    /** The SIMD instruction set the engine was compiled for (e.g. "sse4.1" on wasm SIMD128). */
+    this.simdArch = core.simdArch();
+  }
+
+  /** A model from .safetensors bytes. Throws RecurError with the reason for a bad file. */
+  loadModel(bytes) {
+    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+    need(bytes instanceof Uint8Array, 'loadModel() takes a Uint8Array or an ArrayBuffer');
+    const core = new this._core.CoreModel();
+    const err = core.load(bytes);
+    if (err) { core.delete(); throw new RecurError(err); }
+    return new Model(this, core);
+  }
+
+  /** Fetches and loads a model file, reporting {loaded, total} as bytes arrive. */
+  async fetchModel(url, { onProgress, signal } = {}) {
+    const res = await fetch(url, { signal });
+    if (!res.ok) throw new RecurError(`cannot fetch ${url}: HTTP ${res.status}`);
+    const total = Number(res.headers.get('content-length')) || 0;
+    if (!res.body || !onProgress) return this.loadModel(new Uint8Array(await res.arrayBuffer()));
+    const parts = [];
+    let loaded = 0;
+    for (const reader = res.body.getReader(); ;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      loaded += value.length;
+      onProgress({ loaded, total });
+    }
+    const bytes = new Uint8Array(loaded);
+    let at = 0;
+    for (const p of parts) { bytes.set(p, at); at += p.length; }
+    return this.loadModel(bytes);
+  }
+
+  /**
+   * A fresh model with PyTorch's default initialisation.
+   * @param {{task?: 'lm'|'tagger'|'classifier', cell?: 'lstm'|'gru'|'rnn_tanh'|'rnn_relu', vocab: string[] | string,
+   *          labels?: string[], embeddingDim?: number, hiddenSize?: number, numLayers?: number,
+   *          bidirectional?: boolean, dropout?: number, seed?: number}} config
+   *   vocab: the symbol table, or a text to build it from (see vocabFromText).
+   */
+  createModel(config) {
+    need(config && typeof config === 'object', 'createModel() takes a config object');
+    const vocab = typeof config.vocab === 'string' ? vocabFromText(config.vocab) : config.vocab;
+    need(Array.isArray(vocab), 'config.vocab must be an array of symbols or a text');
+    const labels = config.labels ?? [];
+    need(Array.isArray(labels), 'config.labels must be an array of strings');
+    const task = optStr(config, 'task', 'lm');
+    const engine = {
+      task, cell: optStr(config, 'cell', 'lstm'), vocab_size: vocab.length,
+      embedding_dim: optNum(config, 'embeddingDim', 32), hidden_size: optNum(config, 'hiddenSize', 128),
+      num_layers: optNum(config, 'numLayers', 1), bidirectional: !!config.bidirectional,
+      dropout: optNum(config, 'dropout', 0), num_labels: task === 'lm' ? 0 : labels.length,
+    };
+    const core = new this._core.CoreModel();
+    const err = core.create(JSON.stringify(engine), JSON.stringify(vocab), JSON.stringify(labels), optNum(config, 'seed', 0));
+    if (err) { core.delete(); throw new RecurError(err); }
+    return new Model(this, core);
+  }
+}
+
+/**
+ * Instantiates the WebAssembly engine. options are passed to the Emscripten factory (for example
+ * {wasmBinary} or {locateFile}); none are needed in pages, workers or Node.
+ */
+export async function loadRecur(options = {}) {
+  return new Recur(await createRecurCore(options));
+}
