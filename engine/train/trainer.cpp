@@ -141,9 +141,38 @@ Result<StepResult> Trainer::step() {
   return res;
 }
 
+namespace {
+
+// Loss and argmax accuracy summed over evaluation batches.
+struct Tally {
+  double loss = 0;
+  int64_t count = 0, correct = 0;
+  EvalResult result() const {
+    EvalResult r;
+    r.count = count;
+    if (count) {
+      r.loss = loss / double(count);
+      r.accuracy = double(correct) / double(count);
+    }
+    return r;
+  }
+};
+
+void score(const float* logits, int rows, int out, const int32_t* targets, Tally& t) {
+  const XentResult x = softmax_xent(logits, rows, out, targets, static_cast<float*>(nullptr), 1.0);
+  t.loss += x.loss_sum;
+  t.count += x.count;
+  for (int row = 0; row < rows; ++row) {
+    if (targets[row] < 0) continue;
+    const float* l = logits + size_t(row) * out;
+    t.correct += int(std::max_element(l, l + out) - l) == targets[row];
+  }
+}
+
+}  // namespace
+
 EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams) {
-  EvalResult r;
-  if (ids.size() < 2) return r;
+  if (ids.size() < 2) return EvalResult();
   const int64_t usable = int64_t(ids.size()) - 1;
   const int B = int(std::max<int64_t>(1, std::min<int64_t>(streams, usable / std::max(1, seq_len))));
   const int64_t len = usable / B;
@@ -152,8 +181,7 @@ EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, i
   state.resize(m.config, B);
   std::vector<int32_t> in, tg;
   const int out = output_size(m.config);
-  int64_t correct = 0;
-  double loss = 0;
+  Tally tally;
   for (int64_t pos = 0; pos < len; pos += seq_len) {
     const int T = int(std::min<int64_t>(seq_len, len - pos));
     in.resize(size_t(T) * B);
@@ -165,49 +193,25 @@ EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, i
       }
     net.forward(m.params, in.data(), T, B, nullptr, &state, false, nullptr);
     state = net.final_state();
-    const XentResult x = softmax_xent(net.logits(), T * B, out, tg.data(), static_cast<float*>(nullptr), 1.0);
-    loss += x.loss_sum;
-    r.count += x.count;
-    for (int row = 0; row < T * B; ++row) {
-      const float* l = net.logits() + size_t(row) * out;
-      correct += int(std::max_element(l, l + out) - l) == tg[row];
-    }
+    score(net.logits(), T * B, out, tg.data(), tally);
   }
-  if (r.count) {
-    r.loss = loss / double(r.count);
-    r.accuracy = double(correct) / double(r.count);
-  }
-  return r;
+  return tally.result();
 }
 
 EvalResult evaluate_examples(const Model<float>& m, const std::vector<Example>& examples, int batch) {
-  EvalResult r;
   Network<float> net(m.config);
   std::vector<size_t> idx(examples.size());
   for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   std::vector<int32_t> ids, lengths, tg;
   const int out = output_size(m.config);
-  double loss = 0;
-  int64_t correct = 0;
+  Tally tally;
   for (size_t i = 0; i < examples.size(); i += batch) {
     const int B = int(std::min<size_t>(batch, examples.size() - i));
     const int T = make_batch(m.config, examples, idx.data() + i, B, ids, lengths, tg);
     net.forward(m.params, ids.data(), T, B, lengths.data(), nullptr, false, nullptr);
-    const int rows = net.logit_rows();
-    const XentResult x = softmax_xent(net.logits(), rows, out, tg.data(), static_cast<float*>(nullptr), 1.0);
-    loss += x.loss_sum;
-    r.count += x.count;
-    for (int row = 0; row < rows; ++row) {
-      if (tg[row] < 0) continue;
-      const float* l = net.logits() + size_t(row) * out;
-      correct += int(std::max_element(l, l + out) - l) == tg[row];
-    }
+    score(net.logits(), net.logit_rows(), out, tg.data(), tally);
   }
-  if (r.count) {
-    r.loss = loss / double(r.count);
-    r.accuracy = double(correct) / double(r.count);
-  }
-  return r;
+  return tally.result();
 }
 
 }  // namespace recur

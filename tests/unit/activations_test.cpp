@@ -15,29 +15,14 @@
 
 #include "kernels/activations.h"
 #include "kernels/simd.h"
+#include "support/awkward.h"
 #include "support/compare.h"
 
 namespace recur {
 namespace {
 
-template <typename T>
-constexpr int lanes() {
-#if RECUR_SIMD
-  return int(Vec<T>::size);
-#else
-  return 4;  // scalar build: the lengths are still awkward for any loop unrolling
-#endif
-}
-
-template <typename T>
-std::vector<int> awkward_sizes() {
-  const int n = lanes<T>();
-  std::vector<int> s = {1, 3, 7, n - 1, n, n + 1, 3 * n, 8 * n + 2};
-  s.erase(std::remove_if(s.begin(), s.end(), [](int v) { return v < 1; }), s.end());
-  std::sort(s.begin(), s.end());
-  s.erase(std::unique(s.begin(), s.end()), s.end());
-  return s;
-}
+using testing::awkward_sizes;
+using testing::lanes;
 
 template <typename T>
 const char* type_name() {

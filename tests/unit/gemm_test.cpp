@@ -17,6 +17,7 @@
 #include "kernels/gemm.h"
 #include "kernels/reference.h"
 #include "kernels/simd.h"
+#include "support/awkward.h"
 #include "support/compare.h"
 
 namespace recur {
@@ -25,24 +26,8 @@ namespace {
 using testing::max_scaled_error;
 using testing::within;
 
-template <typename T>
-constexpr int lanes() {
-#if RECUR_SIMD
-  return int(Vec<T>::size);
-#else
-  return 4;  // scalar build: the lengths are still awkward for any loop unrolling
-#endif
-}
-
-template <typename T>
-std::vector<int> awkward_sizes() {
-  const int n = lanes<T>();
-  std::vector<int> s = {1, 3, 7, n - 1, n, n + 1, 3 * n, 8 * n + 2};
-  s.erase(std::remove_if(s.begin(), s.end(), [](int v) { return v < 1; }), s.end());
-  std::sort(s.begin(), s.end());
-  s.erase(std::unique(s.begin(), s.end()), s.end());
-  return s;
-}
+using testing::awkward_sizes;
+using testing::lanes;
 
 // Padding holds a signalling NaN whose payload names its buffer. Any arithmetic on it (a read
 // into a sum, an fma that writes it back) yields a quiet NaN with different bits, and a copy from

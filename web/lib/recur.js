@@ -142,8 +142,9 @@ export class Model extends Owned {
       topP: optNum(options, 'topP', 1), seed: optNum(options, 'seed', 0), stop: optStr(options, 'stop', ''),
     };
     need(options.topK === undefined || options.topK >= 1, `topK must be >= 1 (leave it out to turn it off), got ${options.topK}`);
+    const model = this._live;  // before new: a disposed model must not leak a CoreGenerator
     const gen = new this._recur._core.CoreGenerator();
-    const err = gen.start(this._live, opts);
+    const err = gen.start(model, opts);
     if (err) { gen.delete(); throw new RecurError(err); }
     return gen;
   }
@@ -174,8 +175,8 @@ export class Model extends Owned {
     this._children.add(handle);
     try {
       let last = Date.now();
-      while (!gen.done() && !signal?.aborted) {
-        if (!this._core) break;  // the model was disposed mid-stream
+      // this._core first: disposing the model mid-stream deletes gen, so gen.done() would throw.
+      while (this._core && !gen.done() && !signal?.aborted) {
         yield checkText(gen.next(chunk));
         if (Date.now() - last > 8) { await nextTask(); last = Date.now(); }
       }
@@ -213,8 +214,9 @@ export class Model extends Owned {
       schedule: optStr(options, 'schedule', 'constant'), steps: optNum(options, 'steps', 1000),
       warmup: optNum(options, 'warmup', 0),
     };
+    const model = this._live;  // before new: a disposed model must not leak a CoreTrainer
     const core = new this._recur._core.CoreTrainer();
-    const err = core.start(this._live, opts);
+    const err = core.start(model, opts);
     if (err) { core.delete(); throw new RecurError(err); }
     const t = new Trainer(this, core, opts);
     this._children.add(t);
