@@ -18,6 +18,7 @@
 #include "model/serialize.h"
 #include "sampling/generator.h"
 #include "text/vocab.h"
+#include "train/examples.h"
 #include "train/trainer.h"
 #include "util/json.h"
 
@@ -282,6 +283,20 @@ class WasmTrainer {
     return s ? "" : s.message();
   }
 
+  /// tagger / classifier: labelled examples as JSONL (train/examples.h); label names must be the model's.
+  std::string set_examples(const std::string& jsonl) {
+    if (!trainer_) return "trainer not started";
+    const Model<float>& m = *model_->model();
+    auto rows = parse_jsonl(jsonl, m.config.task, "examples");
+    if (!rows) return rows.status().message();
+    auto vocab = Vocab::from_symbols(m.vocab);
+    if (!vocab) return vocab.status().message();
+    auto ex = encode_examples(rows.value(), vocab.value(), m.labels);
+    if (!ex) return ex.status().message();
+    Status s = trainer_->set_examples(std::move(ex.value()));
+    return s ? "" : s.message();
+  }
+
   /// {loss (nats per symbol), symbols, gradNorm, lr, step} or {error}.
   val step() {
     if (!trainer_) return error_object("trainer not started");
@@ -350,6 +365,7 @@ EMSCRIPTEN_BINDINGS(recur) {
       .constructor<>()
       .function("start", &WasmTrainer::start)
       .function("setText", &WasmTrainer::set_text)
+      .function("setExamples", &WasmTrainer::set_examples)
       .function("step", &WasmTrainer::step)
       .function("symbolsPerStep", &WasmTrainer::symbols_per_step);
 }

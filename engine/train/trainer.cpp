@@ -56,7 +56,10 @@ Status Trainer::set_examples(std::vector<Example> examples) {
   return Status::ok();
 }
 
-int64_t Trainer::symbols_per_step() const { return int64_t(streams_) * cfg_.seq_len; }
+int64_t Trainer::symbols_per_step() const {
+  if (model_.config.task == Task::kLm) return int64_t(streams_) * cfg_.seq_len;
+  return int64_t(std::min<size_t>(cfg_.batch, examples_.size()));
+}
 
 int make_batch(const Config& c, const std::vector<Example>& ex, const size_t* idx, int B, std::vector<int32_t>& ids,
                std::vector<int32_t>& lengths, std::vector<int32_t>& targets) {

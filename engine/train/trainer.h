@@ -61,7 +61,7 @@ class Trainer {
   int64_t steps_done() const { return step_; }
   /// lm: parallel streams actually used (fewer than batch when the text is short).
   int streams() const { return streams_; }
-  /// Symbols one step trains on (lm: streams * seq_len).
+  /// What one step consumes: lm, symbols (streams * seq_len); tagger / classifier, examples.
   int64_t symbols_per_step() const;
 
  private:

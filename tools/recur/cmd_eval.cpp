@@ -5,7 +5,8 @@
 
 #include "args.h"
 #include "commands.h"
-#include "data.h"
+#include "read_file.h"
+#include "train/examples.h"
 #include "model/serialize.h"
 
 namespace recur::cli {

@@ -9,7 +9,8 @@
 
 #include "args.h"
 #include "commands.h"
-#include "data.h"
+#include "read_file.h"
+#include "train/examples.h"
 #include "model/serialize.h"
 #include "train/trainer.h"
 

@@ -232,7 +232,7 @@ export class Trainer extends Owned {
     super(core, 'trainer');
     this._model = model;
     this._opts = opts;
-    this._text = null;
+    this._data = null;
   }
 
   dispose() {
@@ -240,18 +240,23 @@ export class Trainer extends Owned {
     super.dispose();
   }
 
-  _setText(text) {
-    need(typeof text === 'string', 'training text must be a string');
-    if (text !== this._text) {
-      check(this._live.setText(text));
-      this._text = text;
+  // lm: a text; tagger / classifier: [{text, labels: [one per character]}] or [{text, label}].
+  _setData(data) {
+    if (data === this._data) return;
+    if (this._model.config.task === 'lm') {
+      need(typeof data === 'string', 'an lm trains on a string of text');
+      check(this._live.setText(data));
+    } else {
+      need(Array.isArray(data), `a ${this._model.config.task} trains on an array of {text, ${this._model.config.task === 'tagger' ? 'labels' : 'label'}} examples`);
+      check(this._live.setExamples(data.map((e) => JSON.stringify(e)).join('\n')));
     }
+    this._data = data;
   }
 
-  /** One optimiser step on text (set once; passing the same text again continues the stream). Returns the loss in nats per symbol. */
-  step(text) {
-    if (text !== undefined) this._setText(text);
-    need(this._text !== null, 'step() needs the training text the first time');
+  /** One optimiser step. data (text for an lm, examples otherwise) is set the first time and whenever it changes; passing the same data again continues through it. Returns the loss in nats per symbol. */
+  step(data) {
+    if (data !== undefined) this._setData(data);
+    need(this._data !== null, 'step() needs the training data the first time');
     return check(this._live.step()).loss;
   }
 
@@ -259,14 +264,15 @@ export class Trainer extends Owned {
    * Trains for options.steps (or options.epochs over text), reporting progress and yielding to
    * the event loop. Resolves {steps, loss, aborted}; options.signal stops it early.
    */
-  async fit(text, options = {}) {
-    this._setText(text);
+  async fit(data, options = {}) {
+    this._setData(data);
     const signal = options.signal;
     const perStep = this._live.symbolsPerStep();
     let steps = optNum(options, 'steps', undefined);
     if (steps === undefined) {
       const epochs = optNum(options, 'epochs', 1);
-      steps = Math.max(1, Math.ceil((epochs * (Array.from(text).length - 1)) / perStep));
+      const size = typeof data === 'string' ? Array.from(data).length - 1 : data.length;
+      steps = Math.max(1, Math.ceil((epochs * size) / perStep));
     }
     need(Number.isInteger(steps) && steps >= 1, `steps must be a whole number >= 1, got ${steps}`);
     const onProgress = options.onProgress;

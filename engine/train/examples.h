@@ -1,6 +1,5 @@
-// Reading training and evaluation data: plain UTF-8 text (lm) and JSONL labelled examples
-// (tagger: {"text": "...", "labels": ["O", "fruit", ...]} one per character; classifier:
-// {"text": "...", "label": "company"}).
+// Labelled examples as JSONL, shared by the CLI and the JavaScript API (tagger: {"text": "...",
+// "labels": ["O", "fruit", ...]} one per character; classifier: {"text": "...", "label": "company"}).
 #pragma once
 #include <string>
 #include <vector>
@@ -10,17 +9,14 @@
 #include "text/vocab.h"
 #include "train/trainer.h"
 
-namespace recur::cli {
-
-/// The whole file; errors name the path (missing, unreadable, empty).
-Result<std::string> read_file(const std::string& path);
+namespace recur {
 
 struct LabelledText {
   std::string text;
   std::vector<std::string> labels;  // tagger: one per code point; classifier: one
 };
 
-/// Parses JSONL; errors name the line. Each text must be valid UTF-8, and a tagger line must
+/// Parses JSONL; errors name the source (a path, or "examples") and the line. Each text must be valid UTF-8, and a tagger line must
 /// carry exactly one label per character.
 Result<std::vector<LabelledText>> parse_jsonl(const std::string& content, Task task, const std::string& path);
 
@@ -31,4 +27,4 @@ std::vector<std::string> collect_labels(const std::vector<LabelledText>& data);
 Result<std::vector<Example>> encode_examples(const std::vector<LabelledText>& data, const Vocab& vocab,
                                              const std::vector<std::string>& labels);
 
-}  // namespace recur::cli
+}  // namespace recur

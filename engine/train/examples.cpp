@@ -1,28 +1,13 @@
-// File reading and JSONL examples for the CLI.
-#include "data.h"
+// JSONL labelled examples (see examples.h).
+#include "train/examples.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <set>
 
 #include "text/utf8.h"
 #include "util/json.h"
 
-namespace recur::cli {
-
-Result<std::string> read_file(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return io_error("cannot open " + path + ": no such file or not readable");
-  std::string s;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  const bool bad = std::ferror(f);
-  std::fclose(f);
-  if (bad) return io_error("error reading " + path);
-  if (s.empty()) return invalid_argument(path + " is empty");
-  return s;
-}
+namespace recur {
 
 Result<std::vector<LabelledText>> parse_jsonl(const std::string& content, Task task, const std::string& path) {
   std::vector<LabelledText> out;
@@ -92,4 +77,4 @@ Result<std::vector<Example>> encode_examples(const std::vector<LabelledText>& da
   return out;
 }
 
-}  // namespace recur::cli
+}  // namespace recur

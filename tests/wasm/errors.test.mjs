@@ -1,0 +1,123 @@
+// Every misuse throws an Error (RecurError from the engine, TypeError for a wrong JS type) whose
+// message says what was wrong, and the module keeps working afterwards.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { RecurError } from '../../web/lib/recur.js';
+import { englishText, recurInstance } from './helpers.mjs';
+
+let recur, m, noUnk, good, reference;
+
+before(async () => {
+  recur = await recurInstance();
+  m = recur.createModel({ cell: 'lstm', vocab: englishText, hiddenSize: 8, embeddingDim: 4, numLayers: 2, seed: 1 });
+  noUnk = recur.createModel({ vocab: Array.from('abc '), hiddenSize: 4, embeddingDim: 2, seed: 1 });  // no <unk>
+  good = m.save();
+  reference = Array.from(m.predict('the cat').probs);
+});
+
+after(() => {
+  m?.dispose();
+  noUnk?.dispose();
+});
+
+// A deterministic pseudo-random byte string (xorshift32).
+function noise(n, seed) {
+  const out = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    out[i] = x & 255;
+  }
+  return out;
+}
+
+const recurError = RecurError;
+const cases = [
+  // [name, call, error class, message pattern]
+  ['random bytes', () => recur.loadModel(noise(4096, 7)), recurError, /header length|not a safetensors/],
+  ['random bytes with a small header length', () => {
+    const b = noise(300, 3);
+    b.set([100, 0, 0, 0, 0, 0, 0, 0]);
+    return recur.loadModel(b);
+  }, recurError, /header is not valid JSON/],
+  ['truncated file', () => recur.loadModel(good.subarray(0, good.length - 17)), recurError, /truncated/],
+  ['truncated header', () => recur.loadModel(good.subarray(0, 40)), recurError, /truncated: header length says \d+ header bytes, file has 32/],
+  ['empty bytes', () => recur.loadModel(new Uint8Array(0)), recurError, /too short: 0 bytes/],
+  ['one flipped weight-table byte', () => {
+    const b = good.slice();
+    const at = new TextDecoder().decode(b.subarray(0, 2000)).indexOf('"shape":[') + 9;
+    b[at] = '9'.charCodeAt(0);
+    return recur.loadModel(b);
+  }, recurError, /embedding\.weight has shape \[90, 4\], expected \[30, 4\]/],
+  ['loadModel("string")', () => recur.loadModel('model.safetensors'), TypeError, /Uint8Array/],
+  ['loadModel(null)', () => recur.loadModel(null), TypeError, /Uint8Array/],
+  ['createModel: negative hidden size', () => recur.createModel({ vocab: 'abc', hiddenSize: -3 }), recurError, /hidden_size = -3/],
+  ['createModel: unknown cell', () => recur.createModel({ vocab: 'abc', cell: 'transformer' }), recurError, /unknown cell "transformer"/],
+  ['createModel: no config', () => recur.createModel(), TypeError, /config/],
+  ['createModel: duplicate symbol', () => recur.createModel({ vocab: ['a', 'a'] }), recurError, /symbol 1 'a' \(U\+0061\) duplicates symbol 0/],
+  ['temperature NaN', () => m.generate({ temperature: NaN }), recurError, /temperature .*nan/],
+  ['temperature -1', () => m.generate({ temperature: -1 }), recurError, /temperature .*-1/],
+  ['temperature Infinity', () => m.generate({ temperature: Infinity }), recurError, /temperature .*inf/],
+  ['temperature "hot"', () => m.generate({ temperature: 'hot' }), TypeError, /temperature must be a number/],
+  ['topP 0', () => m.generate({ topP: 0 }), recurError, /top_?p .*got 0/i],
+  ['topP 1.5', () => m.generate({ topP: 1.5 }), recurError, /top_?p .*1\.5/i],
+  ['topK 0', () => m.generate({ topK: 0 }), TypeError, /topK must be >= 1/],
+  ['topK 2.5', () => m.generate({ topK: 2.5 }), recurError, /topK must be a whole number/],
+  ['length 0', () => m.generate({ length: 0 }), recurError, /length must be between 1 and/],
+  ['length 1e12', () => m.generate({ length: 1e12 }), recurError, /length must be between 1 and/],
+  ['length 1.5', () => m.generate({ length: 1.5 }), recurError, /length must be a whole number/],
+  ['seed -1', () => m.generate({ seed: -1 }), recurError, /seed must be an integer between 0 and/],
+  ['prompt character outside a vocabulary without <unk>', () => noUnk.generate({ prompt: 'abZ', length: 3 }),
+    recurError, /'Z' \(U\+005A\) at position 2/],
+  ['predict: character outside a vocabulary without <unk>', () => noUnk.predict('a€'), recurError, /U\+20AC/],
+  ["predict('')", () => m.predict(''), recurError, /empty/],
+  ['predict(42)', () => m.predict(42), TypeError, /text must be a string/],
+  ['hidden(99)', () => m.hidden(99), recurError, /layer 99 out of range: the model has 2 layers/],
+  ['hidden(-1)', () => m.hidden(-1), recurError, /layer -1 out of range/],
+  ['hidden(0.5)', () => m.hidden(0.5), TypeError, /integer/],
+  ['trainer lr -1', () => m.trainer({ lr: -1 }), recurError, /lr must be a finite number > 0/],
+  ['trainer seqLen 0', () => m.trainer({ seqLen: 0 }), recurError, /seqLen must be a whole number/],
+  ['trainer optimizer "rmsprop"', () => m.trainer({ optimizer: 'rmsprop' }), recurError, /unknown optimizer "rmsprop"/],
+  ['trainer.step on text shorter than seqLen + 1', () => m.trainer({ seqLen: 16 }).step('the cat'), recurError,
+    /7 symbols: need at least seq_len \+ 1 = 17/],
+  ['trainer.step without text', () => m.trainer().step(), TypeError, /step\(\) needs the training (data|text)/],
+  ['training text outside the vocabulary', () => noUnk.trainer({ seqLen: 2 }).step('abc abc Z'), recurError, /'Z'/],
+];
+
+for (const [name, call, cls, pattern] of cases) {
+  test(name, () => {
+    assert.throws(call, (e) => {
+      assert.ok(e instanceof Error, 'an Error');
+      assert.ok(e instanceof cls, `expected ${cls.name}, got ${e.constructor.name}: ${e.message}`);
+      assert.match(e.message, pattern);
+      return true;
+    });
+  });
+}
+
+test('fit on a text shorter than seqLen + 1 rejects', async () => {
+  await assert.rejects(m.trainer({ seqLen: 16 }).fit('the cat', { steps: 2 }),
+    (e) => e instanceof RecurError && /need at least seq_len \+ 1 = 17/.test(e.message));
+});
+
+test('using a disposed model throws, dispose twice is fine', () => {
+  const d = recur.loadModel(good);
+  d.dispose();
+  d.dispose();
+  for (const use of [() => d.predict('the'), () => d.generate({ length: 3 }), () => d.feed('a'), () => d.hidden(0),
+    () => d.save(), () => d.trainer(), () => d.reset()]) {
+    assert.throws(use, (e) => e instanceof Error && /this model has been disposed/.test(e.message));
+  }
+});
+
+test('after all of that, the module still works and gives the same numbers', () => {
+  assert.deepEqual(Array.from(m.predict('the cat').probs), reference);
+  const again = recur.loadModel(good);
+  try {
+    assert.deepEqual(Array.from(again.predict('the cat').probs), reference);
+    assert.equal(Array.from(again.generate({ length: 20, seed: 1 })).length, 20);
+  } finally {
+    again.dispose();
+  }
+});

@@ -1,0 +1,266 @@
+// Generation, streaming and stopping, tag/classify, and the feed/reset/hidden stepping state.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { RecurError } from '../../web/lib/recur.js';
+import { chineseText, codePoints, englishText, maxAbsDiff, recurInstance, sum } from './helpers.mjs';
+
+let recur, lm, zh;
+
+before(async () => {
+  recur = await recurInstance();
+  lm = recur.createModel({ cell: 'lstm', vocab: englishText, hiddenSize: 16, embeddingDim: 8, numLayers: 2, seed: 1 });
+  zh = recur.createModel({ cell: 'gru', vocab: chineseText, hiddenSize: 16, embeddingDim: 8, seed: 2 });
+});
+
+after(() => {
+  lm?.dispose();
+  zh?.dispose();
+});
+
+const collect = async (iterable) => {
+  const pieces = [];
+  for await (const p of iterable) pieces.push(p);
+  return pieces;
+};
+
+describe('generate', () => {
+  test('length is honoured exactly, in code points', () => {
+    for (const length of [1, 2, 7, 64, 300]) {
+      assert.equal(codePoints(lm.generate({ length, seed: length })), length);
+      const z = zh.generate({ length, seed: length, prompt: '明月' });
+      assert.equal(codePoints(z), length);
+      assert.ok(z.length >= length, 'CJK code points are one UTF-16 unit each or more');
+    }
+    assert.equal(codePoints(lm.generate()), 200, 'default length');
+  });
+
+  test('the same seed gives the same text, another seed another text', () => {
+    const o = { prompt: 'the ', length: 80, temperature: 1, seed: 99 };
+    const a = lm.generate(o);
+    assert.equal(lm.generate(o), a);
+    assert.notEqual(lm.generate({ ...o, seed: 100 }), a);
+  });
+
+  test('temperature 0 is greedy: every symbol is the argmax of predict()', () => {
+    const prompt = 'the ';
+    const out = lm.generate({ prompt, length: 20, temperature: 0, seed: 5 });
+    assert.equal(lm.generate({ prompt, length: 20, temperature: 0, seed: 6 }), out, 'greedy ignores the seed');
+    const chars = Array.from(out);
+    for (let i = 0; i < chars.length; i++) {
+      const p = lm.predict(prompt + chars.slice(0, i).join(''));
+      const last = p.row(p.rows - 1);
+      let best = 0;
+      for (let j = 1; j < p.cols; j++) if (last[j] > last[best]) best = j;
+      assert.equal(chars[i], p.symbols[best] === '<unk>' ? '\ufffd' : p.symbols[best], `symbol ${i}`);
+    }
+  });
+
+  test('topK 1 is greedy too', () => {
+    const o = { prompt: 'a ', length: 40, seed: 3 };
+    assert.equal(lm.generate({ ...o, topK: 1, temperature: 2 }), lm.generate({ ...o, temperature: 0 }));
+  });
+
+  test('stop ends the text right after the stop string', () => {
+    const full = lm.generate({ prompt: 'the', length: 300, seed: 21 });
+    const stop = Array.from(full)[10];
+    const cut = full.indexOf(stop) + stop.length;
+    const stopped = lm.generate({ prompt: 'the', length: 300, seed: 21, stop });
+    assert.equal(stopped, full.slice(0, cut));
+    assert.ok(stopped.endsWith(stop));
+    assert.ok(codePoints(stopped) <= 11 && stopped.length < full.length);
+    // A two-character stop string that never comes up changes nothing.
+    assert.equal(lm.generate({ prompt: 'the', length: 300, seed: 21, stop: 'qq\u0001' }), full);
+    // CJK stop text.
+    const zfull = zh.generate({ length: 200, seed: 4 });
+    const zstop = Array.from(zfull)[30];
+    const zcut = zfull.indexOf(zstop) + zstop.length;
+    assert.equal(zh.generate({ length: 200, seed: 4, stop: zstop }), zfull.slice(0, zcut));
+  });
+
+  test('generate on a tagger is an error naming the task', () => {
+    const t = recur.createModel({ task: 'tagger', vocab: 'ab', labels: ['x', 'y'], hiddenSize: 4, embeddingDim: 2 });
+    try {
+      assert.throws(() => t.generate({ length: 5 }), (e) => e instanceof RecurError && /tagger/.test(e.message) && /lm/.test(e.message));
+    } finally {
+      t.dispose();
+    }
+  });
+});
+
+describe('stream', () => {
+  const o = { prompt: 'the ', length: 100, seed: 17, temperature: 0.9 };
+
+  test('pieces joined equal generate() with the same options; chunk sets the piece size', async () => {
+    const pieces = await collect(lm.stream({ ...o, chunk: 4 }));
+    assert.equal(pieces.join(''), lm.generate(o));
+    assert.equal(pieces.length, 25);
+    for (const p of pieces) assert.equal(codePoints(p), 4);
+    const zp = await collect(zh.stream({ length: 30, seed: 1, chunk: 7 }));
+    assert.equal(zp.join(''), zh.generate({ length: 30, seed: 1 }));
+    assert.deepEqual(zp.map(codePoints), [7, 7, 7, 7, 2]);
+  });
+
+  test('break out of for-await stops it; the model keeps working', async () => {
+    const full = lm.generate(o);
+    let got = '';
+    let n = 0;
+    for await (const piece of lm.stream({ ...o, chunk: 5 })) {
+      got += piece;
+      if (++n === 3) break;
+    }
+    assert.equal(got, full.slice(0, 15));
+    assert.equal(lm.generate(o), full);
+  });
+
+  test('an AbortSignal stops it after the current piece', async () => {
+    const full = lm.generate(o);
+    const ac = new AbortController();
+    let got = '';
+    for await (const piece of lm.stream({ ...o, chunk: 10, signal: ac.signal })) {
+      got += piece;
+      if (got.length >= 20) ac.abort();
+    }
+    assert.equal(got, full.slice(0, 20));
+    const pre = new AbortController();
+    pre.abort();
+    assert.deepEqual(await collect(lm.stream({ ...o, signal: pre.signal })), []);
+  });
+
+  test('the stop option works in a stream', async () => {
+    const full = lm.generate({ ...o, length: 300 });
+    const stop = Array.from(full)[5];
+    const pieces = await collect(lm.stream({ ...o, length: 300, stop, chunk: 3 }));
+    assert.equal(pieces.join(''), full.slice(0, full.indexOf(stop) + stop.length));
+  });
+
+  test('disposing the model mid-stream ends the stream quietly', async () => {
+    const m = recur.createModel({ vocab: 'abc', hiddenSize: 4, embeddingDim: 2, seed: 1 });
+    let got = '';
+    for await (const piece of m.stream({ length: 50, chunk: 2 })) {
+      got += piece;
+      m.dispose();
+    }
+    assert.equal(codePoints(got), 2);
+  });
+
+  test('bad options reject on the first next()', async () => {
+    await assert.rejects(collect(lm.stream({ temperature: -1 })), RecurError);
+  });
+});
+
+describe('tag and classify', () => {
+  test('tagger: one label distribution per character', () => {
+    const labels = ['B', 'I', 'O'];
+    const t = recur.createModel({ task: 'tagger', cell: 'gru', bidirectional: true, vocab: 'abc 春眠', labels,
+      hiddenSize: 8, embeddingDim: 4, numLayers: 2, seed: 3 });
+    try {
+      assert.deepEqual(t.labels, labels);
+      assert.equal(t.config.numLabels, 3);
+      const text = 'ab c春眠a';
+      const tags = t.tag(text);
+      assert.equal(tags.length, 7);
+      assert.deepEqual(tags.map((x) => x.char), Array.from(text));
+      for (const { probs } of tags) {
+        assert.deepEqual(Object.keys(probs), labels);
+        assert.ok(Math.abs(sum(Object.values(probs)) - 1) < 1e-5);
+      }
+      const p = t.predict(text);
+      assert.equal(p.rows, 7);
+      assert.equal(p.cols, 3);
+      assert.deepEqual(p.symbols, labels);
+      assert.equal(tags[4].probs.B, p.row(4)[0]);
+      // Bidirectional: the first position depends on what follows.
+      assert.ok(maxAbsDiff(t.predict('ab').row(0), t.predict('ac').row(0)) > 0);
+      assert.throws(() => t.classify(text), TypeError);
+      assert.throws(() => t.feed('a'), RecurError);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  test('classifier: one distribution for the text, label = argmax', () => {
+    const labels = ['neg', 'neu', 'pos'];
+    const c = recur.createModel({ task: 'classifier', cell: 'lstm', vocab: englishText, labels, hiddenSize: 8,
+      embeddingDim: 4, seed: 11 });
+    try {
+      for (const text of ['the cat', 'a lazy dog ran.', 'x']) {
+        const r = c.classify(text);
+        assert.deepEqual(Object.keys(r.probs), labels);
+        assert.ok(Math.abs(sum(Object.values(r.probs)) - 1) < 1e-5);
+        const best = Math.max(...Object.values(r.probs));
+        assert.equal(r.probs[r.label], best);
+        const p = c.predict(text);
+        assert.equal(p.rows, 1);
+        assert.equal(p.cols, 3);
+      }
+      assert.throws(() => c.tag('the'), TypeError);
+      assert.throws(() => lm.tag('the'), TypeError);
+      assert.throws(() => lm.classify('the'), TypeError);
+    } finally {
+      c.dispose();
+    }
+  });
+});
+
+describe('feed, reset, hidden', () => {
+  test('feed(text) equals the last row of predict(text)', () => {
+    for (const text of ['ab', 'the lazy dog', 't']) {
+      lm.reset();
+      const p = lm.predict(text);
+      const d = maxAbsDiff(lm.feed(text), p.row(p.rows - 1));
+      assert.ok(d <= 1e-5, `${JSON.stringify(text)}: ${d}`);
+    }
+    zh.reset();
+    const zp = zh.predict('床前明月');
+    assert.ok(maxAbsDiff(zh.feed('床前明月'), zp.row(3)) <= 1e-5);
+  });
+
+  test('feed continues from the current state; reset clears it', () => {
+    lm.reset();
+    const whole = lm.feed('the cat');
+    lm.reset();
+    lm.feed('the ');
+    const parts = lm.feed('cat');
+    assert.ok(maxAbsDiff(parts, whole) <= 1e-6);
+    const h = lm.hidden(1);
+    lm.reset();
+    for (const layer of [0, 1]) {
+      const z = lm.hidden(layer);
+      assert.ok(z.h.every((x) => x === 0) && z.c.every((x) => x === 0), 'reset gives the zero state');
+    }
+    const again = lm.feed('the cat');
+    assert.deepEqual(Array.from(again), Array.from(whole));
+    assert.deepEqual(Array.from(lm.hidden(1).h), Array.from(h.h));
+    assert.deepEqual(Array.from(lm.hidden(1).c), Array.from(h.c));
+  });
+
+  test('hidden: h (and c for LSTM) of hiddenSize, a copy', () => {
+    lm.reset();
+    lm.feed('dog');
+    const s = lm.hidden(0);
+    assert.ok(s.h instanceof Float32Array && s.c instanceof Float32Array);
+    assert.equal(s.h.length, 16);
+    assert.equal(s.c.length, 16);
+    assert.ok(s.h.some((x) => x !== 0));
+    assert.ok(s.h.every((x) => Math.abs(x) < 1), 'LSTM h = o * tanh(c) is inside (-1, 1)');
+    s.h[0] = 42;
+    assert.notEqual(lm.hidden(0).h[0], 42);
+    zh.reset();
+    zh.feed('明');
+    const g = zh.hidden(0);
+    assert.equal(g.h.length, 16);
+    assert.equal(g.c, undefined, 'a GRU has no cell state');
+  });
+
+  test('feed("") after reset is the zero-state distribution, which generate uses without a prompt', () => {
+    lm.reset();
+    const p0 = lm.feed('');
+    assert.ok(Math.abs(sum(p0) - 1) < 1e-5);
+    // Greedy from the zero state picks argmax(p0).
+    let best = 0;
+    for (let j = 1; j < p0.length; j++) if (p0[j] > p0[best]) best = j;
+    const first = lm.generate({ temperature: 0, length: 1 });
+    assert.equal(first, lm.vocab[best] === '<unk>' ? '\ufffd' : lm.vocab[best]);
+  });
+});
