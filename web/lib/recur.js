@@ -170,6 +170,8 @@ export class Model extends Owned {
   async *stream(options = {}) {
     const signal = options.signal;
     const chunk = optNum(options, 'chunk', 8);
+    // chunk 0 would yield '' forever.
+    need(Number.isInteger(chunk) && chunk >= 1 && chunk < 2 ** 31, `chunk must be a whole number >= 1, got ${chunk}`);
     const gen = this._startGenerator(options);
     const handle = { dispose: () => gen.isDeleted() || gen.delete() };
     this._children.add(handle);

@@ -1,0 +1,283 @@
+// TypeScript declarations for recur.js, the JavaScript API of the recur engine (WebAssembly).
+// Written by hand: Emscripten 3.1.6 cannot emit them (toolchain notes §2).
+
+/** What a model predicts: the next symbol (`lm`), a label per character (`tagger`) or one label per text (`classifier`). */
+export type Task = 'lm' | 'tagger' | 'classifier';
+
+/** The recurrent cell, with PyTorch's equations and weight layout. */
+export type Cell = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
+
+/**
+ * An error reported by the engine: bad model bytes, an option out of range, a character that is
+ * not in the vocabulary... `message` is the engine's own text, which names what was wrong and
+ * what was expected. A wrong JavaScript type (a number where a string belongs) throws a `TypeError`
+ * instead, and using a disposed object throws a plain `Error`.
+ */
+export class RecurError extends Error {
+  constructor(message: string);
+  name: 'RecurError';
+}
+
+/**
+ * The distinct code points of `text` sorted by value, with `"<unk>"` first when `withUnk`
+ * (the default): the same table `recur train` builds.
+ */
+export function vocabFromText(text: string, withUnk?: boolean): string[];
+
+/** A model's architecture, as stored in its file. */
+export interface ModelConfig {
+  task: Task;
+  cell: Cell;
+  vocabSize: number;
+  embeddingDim: number;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  dropout: number;
+  /** Number of labels (tagger / classifier); 0 for an lm. */
+  numLabels: number;
+}
+
+/** The result of {@link Model.predict}: a rows × cols matrix of probabilities, row-major. */
+export interface Prediction {
+  /** lm and tagger: one row per character (code point) of the text; classifier: 1. */
+  rows: number;
+  /** lm: the vocabulary size; tagger and classifier: the number of labels. */
+  cols: number;
+  /** rows * cols probabilities, each row sums to 1. A copy: it stays valid after later calls. */
+  probs: Float32Array;
+  /** What each column stands for: `model.vocab` for an lm, `model.labels` otherwise. */
+  symbols: string[];
+  /** Row i as a view into `probs` (no copy). */
+  row(i: number): Float32Array;
+}
+
+/** One character of {@link Model.tag}: the character and its label distribution. */
+export interface TaggedChar {
+  char: string;
+  probs: Record<string, number>;
+}
+
+/** The result of {@link Model.classify}. */
+export interface Classification {
+  /** The most probable label. */
+  label: string;
+  probs: Record<string, number>;
+}
+
+export interface GenerateOptions {
+  /** Text read before sampling; every character must be in the vocabulary unless it has `"<unk>"`. Default: empty (start from the zero state). */
+  prompt?: string;
+  /** Symbols (code points) to generate, a whole number in 1..10,000,000. Default 200. */
+  length?: number;
+  /** Finite and >= 0; 0 is greedy (argmax). Default 1. */
+  temperature?: number;
+  /** Sample among the K most probable symbols, K >= 1. Default: off (leave it out). */
+  topK?: number;
+  /** Nucleus sampling, 0 < P <= 1; 1 is off. Default 1. */
+  topP?: number;
+  /** An integer in 0..2^53-1. The same seed gives the same text here and with `recur generate`. Default 0. */
+  seed?: number;
+  /** Stop as soon as the output ends with this text (it is included in the output). */
+  stop?: string;
+}
+
+export interface StreamOptions extends GenerateOptions {
+  /** Stops the stream after the current piece. */
+  signal?: AbortSignal;
+  /** Symbols per yielded piece, a whole number >= 1 (else TypeError). Default 8. */
+  chunk?: number;
+}
+
+/** The stepping state of one layer, as returned by {@link Model.hidden}: copies, of hiddenSize each. */
+export interface HiddenState {
+  h: Float32Array;
+  /** LSTM only: the cell state. */
+  c?: Float32Array;
+}
+
+export interface TrainerOptions {
+  optimizer?: 'adam' | 'sgd';
+  /** Learning rate, finite and > 0. Default 2e-3. */
+  lr?: number;
+  /** Gradient-norm clipping, >= 0 (0 = off). Default 5. */
+  clip?: number;
+  /** Characters per truncated-BPTT window, 1..65536. Default 64. */
+  seqLen?: number;
+  /** Parallel streams (lm) or examples (tagger / classifier) per step, 1..65536. Default 32. */
+  batchSize?: number;
+  /** An integer in 0..2^53-1. Default 0. */
+  seed?: number;
+  schedule?: 'constant' | 'cosine' | 'step';
+  /** The run length the schedule plans for. Default 1000. */
+  steps?: number;
+  /** Warm-up steps. Default 0. */
+  warmup?: number;
+}
+
+/** A tagger example: one label per character (code point) of text. */
+export interface TaggedExample {
+  text: string;
+  labels: string[];
+}
+
+/** A classifier example: one label for the whole text. */
+export interface ClassifiedExample {
+  text: string;
+  label: string;
+}
+
+/** Training data: a text for an lm, examples for a tagger or a classifier. */
+export type TrainingData = string | TaggedExample[] | ClassifiedExample[];
+
+/** What {@link Trainer.fit} reports while it runs (at most every ~30 ms, and after the last step). */
+export interface FitProgress {
+  /** Steps done so far, 1..steps. */
+  step: number;
+  steps: number;
+  /** Loss of the latest step, nats per symbol. */
+  loss: number;
+  /** The same loss in bits. */
+  bitsPerChar: number;
+  charsPerSec: number;
+  /** Estimated seconds left (0 after the last step). */
+  eta: number;
+}
+
+export interface FitOptions {
+  /** Steps to run, a whole number >= 1. Default: enough for `epochs` passes over the data. */
+  steps?: number;
+  /** Passes over the data when `steps` is not given. Default 1. */
+  epochs?: number;
+  onProgress?: (progress: FitProgress) => void;
+  /** Stops training before the next step; fit then resolves with `aborted: true`. */
+  signal?: AbortSignal;
+}
+
+export interface FitResult {
+  /** Steps actually done. */
+  steps: number;
+  /** Loss of the last step (NaN if none ran). */
+  loss: number;
+  aborted: boolean;
+}
+
+/** Something that holds wasm memory: call dispose() when done with it. */
+declare class Owned {
+  /** Frees the wasm memory this object holds. Using the object afterwards throws. Safe to call twice. */
+  dispose(): void;
+}
+
+/** A loaded or created model, plus the batch-1 stepping state used by {@link Model.feed}. */
+export class Model extends Owned {
+  private constructor();
+  readonly config: ModelConfig;
+  /** The symbol of each id (`"<unk>"` stands for every character not listed). */
+  readonly vocab: string[];
+  /** Label names (tagger / classifier); empty for an lm. */
+  readonly labels: string[];
+  readonly parameterCount: number;
+
+  /**
+   * Output distributions for every position of `text` (lm: the next symbol after each
+   * character; tagger: labels per character; classifier: one row). Same numbers as
+   * `recur probs --json`. Throws RecurError for an empty text or a character outside a
+   * vocabulary without `"<unk>"`.
+   */
+  predict(text: string): Prediction;
+  /** Tagger only (else TypeError): the label distribution of each character. */
+  tag(text: string): TaggedChar[];
+  /** Classifier only (else TypeError): the most probable label and all probabilities. */
+  classify(text: string): Classification;
+  /** lm only: generated text after the prompt (the prompt is not repeated). */
+  generate(options?: GenerateOptions): string;
+  /**
+   * The same text as generate() with the same options, piece by piece, yielding to the event loop
+   * now and then so a page stays responsive. Stop with `break` or `options.signal`. Option
+   * errors reject the first `next()`. Disposing the model ends the stream.
+   */
+  stream(options?: StreamOptions): AsyncGenerator<string, void, undefined>;
+  /** Clears the stepping state used by feed() (unidirectional models). */
+  reset(): void;
+  /**
+   * Feeds text into the stepping state and returns the output distribution after its last
+   * character (the same as the last row of predict() on everything fed since reset()).
+   * Empty text returns the distribution at the current state. Bidirectional models: RecurError.
+   */
+  feed(text: string): Float32Array;
+  /** A copy of the stepping state of `layer` (default 0). RecurError if out of range. */
+  hidden(layer?: number): HiddenState;
+  /** A trainer that updates this model in place. It is disposed with the model. */
+  trainer(options?: TrainerOptions): Trainer;
+  /** The model as .safetensors bytes: `recur` (the CLI) and loadModel read them back bit for bit. */
+  save(): Uint8Array;
+}
+
+/** Trains a model in place (truncated BPTT for an lm, mini-batches of examples otherwise). */
+export class Trainer extends Owned {
+  private constructor();
+  /**
+   * One optimiser step; returns its loss in nats per symbol. `data` is needed the first time; the
+   * same data again (or none) continues through it. Throws RecurError for a text shorter than
+   * seqLen + 1 or a character outside the vocabulary.
+   */
+  step(data?: TrainingData): number;
+  /** Trains for `options.steps` (or `options.epochs`), yielding to the event loop as it goes. */
+  fit(data: TrainingData, options?: FitOptions): Promise<FitResult>;
+}
+
+/** Settings for a new model (PyTorch's default initialisation, seeded). */
+export interface CreateModelConfig {
+  /** Default 'lm'. */
+  task?: Task;
+  /** Default 'lstm'. */
+  cell?: Cell;
+  /** The symbol table (one code point each, or `"<unk>"`), or a text to build it from with vocabFromText. */
+  vocab: string[] | string;
+  /** Label names; needed for a tagger or a classifier. */
+  labels?: string[];
+  /** Default 32. */
+  embeddingDim?: number;
+  /** Default 128. */
+  hiddenSize?: number;
+  /** Default 1. */
+  numLayers?: number;
+  /** Taggers and classifiers only. Default false. */
+  bidirectional?: boolean;
+  /** Between layers, while training. Default 0. */
+  dropout?: number;
+  /** An integer in 0..2^53-1. Default 0. */
+  seed?: number;
+}
+
+export interface FetchModelOptions {
+  /** Called as bytes arrive; `total` is 0 when the server sends no Content-Length. */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  signal?: AbortSignal;
+}
+
+/** One instance of the WebAssembly engine. Models from different instances do not mix. */
+export class Recur {
+  private constructor();
+  /** The SIMD instruction set the engine was compiled for ("sse4.1" on wasm SIMD128). */
+  readonly simdArch: string;
+  /** A model from .safetensors bytes. RecurError says what is wrong with a bad file; TypeError for anything but bytes. */
+  loadModel(bytes: Uint8Array | ArrayBuffer): Model;
+  /** Fetches and loads a model file. RecurError for an HTTP error status. */
+  fetchModel(url: string | URL, options?: FetchModelOptions): Promise<Model>;
+  /** A fresh model. RecurError for a bad setting (unknown cell, size out of range...). */
+  createModel(config: CreateModelConfig): Model;
+}
+
+/** Options passed to the Emscripten module factory, e.g. `{wasmBinary}` or `{locateFile}`. */
+export interface LoadRecurOptions {
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  locateFile?: (path: string, prefix: string) => string;
+  [key: string]: unknown;
+}
+
+/**
+ * Instantiates the engine (recur-core.mjs + recur-core.wasm, found next to recur.js). Pages,
+ * workers and Node 20 need no options.
+ */
+export function loadRecur(options?: LoadRecurOptions): Promise<Recur>;
