@@ -74,6 +74,16 @@ Status validate(const Config& c) {
   return Status::ok();
 }
 
+int64_t activation_bytes(const Config& c, int64_t steps, int64_t batch) {
+  const int64_t G = gate_count(c.cell), H = c.hidden_size, D = directions(c), E = c.embedding_dim;
+  const int64_t rows = steps * batch;
+  // Per layer and direction: gates and their gradients for both projections (4 G H), h, c,
+  // h_prev, GRU's hn (4 H); per layer: input and output copies and dropout mask (E + 3 D H);
+  // the head's logits and their gradient.
+  const int64_t per_row = c.num_layers * (D * (4 * G * H + 4 * H) + E + 3 * D * H) + 2 * int64_t(output_size(c));
+  return rows * per_row * int64_t(sizeof(float));
+}
+
 int64_t parameter_count(const Config& c) {
   // 64-bit arithmetic on sizes already range-checked, so this cannot overflow.
   const int64_t G = gate_count(c.cell), H = c.hidden_size, D = directions(c), E = c.embedding_dim;

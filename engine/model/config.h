@@ -38,12 +38,21 @@ Result<CellKind> parse_cell(const std::string& s);
 constexpr int kMaxVocab = 1 << 21;
 constexpr int kMaxDim = 1 << 14;
 constexpr int kMaxLayers = 16;
-constexpr int64_t kMaxParams = int64_t(1) << 30;
+// 2^26 parameters = 256 MB of float32; training adds gradients and two Adam moments (1 GB in
+// all), which still fits wasm32's 2 GB heap. A failed allocation there aborts the module, so
+// every size is refused up front instead.
+constexpr int64_t kMaxParams = int64_t(1) << 26;
+/// Largest activation cache a forward/backward pass may need (see activation_bytes()).
+constexpr int64_t kMaxActivationBytes = int64_t(512) << 20;
 
 /// Checks ranges and combinations (e.g. a bidirectional lm would see the symbol it predicts).
 Status validate(const Config& c);
 /// Total number of parameters; validate() first.
 int64_t parameter_count(const Config& c);
+
+/// Bytes of activations and caches a forward + backward pass over T steps x B sequences keeps
+/// (an upper estimate: per layer and direction, gates, states and their gradients).
+int64_t activation_bytes(const Config& c, int64_t steps, int64_t batch);
 
 std::string config_to_json(const Config& c);
 Result<Config> config_from_json(const std::string& json);

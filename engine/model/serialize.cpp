@@ -129,7 +129,7 @@ Status read_entry(const std::string& name, const json::Value& v, const TensorInf
   if (e.end < e.begin)
     return fmt_error(t + " has data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) +
                      "]: expected begin <= end");
-  // want.size <= kMaxParams (2^30), so the byte count cannot overflow.
+  // want.size <= kMaxParams (2^26), so the byte count cannot overflow.
   const uint64_t bytes = uint64_t(want.size) * dtype_bytes(e.dtype);
   if (e.end - e.begin != bytes)
     return fmt_error(t + " has data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) + "] (" +

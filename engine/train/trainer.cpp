@@ -23,9 +23,11 @@ Status Trainer::set_text(std::vector<int32_t> ids) {
                             " symbols: need at least seq_len + 1 = " + std::to_string(cfg_.seq_len + 1));
   for (int32_t id : ids)
     if (id < 0 || id >= model_.config.vocab_size) return out_of_range("symbol id " + std::to_string(id) + " out of range");
+  const int64_t usable = int64_t(ids.size()) - 1;  // the last symbol is only a target
+  const int streams = int(std::max<int64_t>(1, std::min<int64_t>(cfg_.batch, usable / cfg_.seq_len)));
+  RECUR_RETURN_IF_ERROR(check_memory(cfg_.seq_len, streams));
   text_ = std::move(ids);
-  const int64_t usable = int64_t(text_.size()) - 1;  // the last symbol is only a target
-  streams_ = int(std::max<int64_t>(1, std::min<int64_t>(cfg_.batch, usable / cfg_.seq_len)));
+  streams_ = streams;
   stream_len_ = usable / streams_;
   pos_ = 0;
   carry_.resize(model_.config, streams_);
@@ -49,10 +51,22 @@ Status Trainer::set_examples(std::vector<Example> examples) {
     for (int32_t l : e.labels)
       if (l < -1 || l >= c.num_labels) return out_of_range(where + "label id " + std::to_string(l) + " out of range");
   }
+  size_t longest = 0;
+  for (const Example& e : examples) longest = std::max(longest, e.ids.size());
+  RECUR_RETURN_IF_ERROR(check_memory(int64_t(longest), int64_t(std::min<size_t>(cfg_.batch, examples.size()))));
   examples_ = std::move(examples);
   order_.resize(examples_.size());
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
   next_ = order_.size();  // shuffle on the first step
+  return Status::ok();
+}
+
+Status Trainer::check_memory(int64_t steps, int64_t batch) const {
+  const int64_t need = activation_bytes(model_.config, steps, batch);
+  if (need > kMaxActivationBytes)
+    return out_of_range("a training step of " + std::to_string(batch) + " sequences x " + std::to_string(steps) +
+                        " steps needs " + std::to_string(need >> 20) + " MB of activations: the limit is " +
+                        std::to_string(kMaxActivationBytes >> 20) + " MB; use a smaller batch or shorter sequences");
   return Status::ok();
 }
 

@@ -65,6 +65,8 @@ class Trainer {
   int64_t symbols_per_step() const;
 
  private:
+  Status check_memory(int64_t steps, int64_t batch) const;
+
   Model<float>& model_;
   TrainConfig cfg_;
   Network<float> net_;
