@@ -3,15 +3,20 @@
 
 BUILD   ?= build
 WASM_BUILD ?= build-wasm
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DRECUR_NATIVE_ARCH=ON
 
 # Build and test dependencies: compilers, Eigen, xsimd, GoogleTest, Emscripten (for the wasm module).
-PACKAGES = cmake make g++ libeigen3-dev libxsimd-dev googletest libgtest-dev emscripten
+# chromium drives the browser tests; the CJK font lets its screenshots show Chinese.
+PACKAGES = cmake make g++ libeigen3-dev libxsimd-dev googletest libgtest-dev emscripten \
+           clang libclang-rt-14-dev chromium fonts-wqy-microhei
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build test demo clean
+.PHONY: setup build test test-native test-sanitize test-fuzz fuzz clean
 
 setup:
 	@missing=""; for p in $(PACKAGES); do \
@@ -21,6 +26,9 @@ setup:
 	  echo "setup: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	else echo "setup: all packages present"; fi
+	@# Node 20 + npm normally come with the machine (NodeSource's nodejs); Debian's are the fallback.
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
@@ -36,23 +44,38 @@ build: setup $(BUILD)/CMakeCache.txt $(WASM_BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 	cmake --build $(WASM_BUILD) -j $(JOBS)
 
-test: build
+# Everything: a short run of each fuzz target over its committed corpus, the suite under
+# AddressSanitizer + UndefinedBehaviorSanitizer, natively (including the wasm/JS tests), and the
+# demo site in Chromium. Run it without -j: build and web-wasm share the wasm build tree.
+test: test-fuzz test-sanitize test-native e2e
+
+test-native: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# Until the web demo lands (#6): train a small character model on the GPL text every Debian
-# machine ships, then sample from it.
-DEMO_DATA  = /usr/share/common-licenses/GPL-3
-DEMO_MODEL = $(BUILD)/demo/gpl-lstm.safetensors
+# The learning test only re-runs code the other tests cover, 50x slower under ASan; wasm is not native code.
+test-sanitize: setup
+	[ -f $(ASAN_BUILD)/CMakeCache.txt ] || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECUR_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE 'learning|wasm'
 
-$(DEMO_MODEL): | build
-	@mkdir -p $(dir $@)
-	$(BUILD)/recur train --data $(DEMO_DATA) --out $@ --cell lstm --layers 2 --hidden 128 --embed 32 \
-	  --seq 64 --batch 32 --steps 600 --lr 0.003 --eval-every 200 --seed 1
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECUR_FUZZ=ON -DRECUR_BUILD_TESTS=OFF
 
-demo: build $(DEMO_MODEL)
-	$(BUILD)/recur info --model $(DEMO_MODEL)
-	@echo; echo "--- sampled text (temperature 0.7, seed 7) ---"
-	$(BUILD)/recur generate --model $(DEMO_MODEL) --prompt "The licensee " --length 400 --temperature 0.7 --seed 7
+test-fuzz: setup $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS)
+
+# Longer fuzzing: FUZZ_SECONDS per target (default 300).
+fuzz: setup $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	for t in $(FUZZ_BUILD)/*_fuzz; do \
+	  c=$$(basename $$t _fuzz); mkdir -p $(FUZZ_BUILD)/corpus/$$c; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    $(FUZZ_BUILD)/corpus/$$c tests/fuzz/corpus/$$c || exit 1; \
+	done
 
 clean:
-	rm -rf $(BUILD) $(WASM_BUILD) web/lib/recur-core.mjs web/lib/recur-core.wasm
+	rm -rf $(BUILD) $(WASM_BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) web/lib/recur-core.mjs web/lib/recur-core.wasm
+
+# The demo site: make demo (serve on 127.0.0.1:8080), make e2e (browser tests).
+include web/demo.mk

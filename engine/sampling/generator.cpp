@@ -14,7 +14,7 @@ Status validate(const GenerateOptions& o) {
                         std::to_string(o.length));
   if (o.prompt.size() > kMaxPromptBytes)
     return out_of_range("prompt is " + std::to_string(o.prompt.size()) + " bytes: the limit is " +
-                        std::to_string(kMaxPromptBytes));
+                        std::to_string(kMaxPromptBytes) + " bytes");
   if (auto stop = utf8_decode(o.stop); !stop) return invalid_argument("stop text: " + stop.status().message());
   return validate(o.sample);
 }

@@ -1,0 +1,332 @@
+// End-to-end tests of the demo site (web/) in Debian's headless Chromium, driven by
+// playwright-core. Run: node --test tests/e2e/   (after make build; cd tests/e2e && npm install)
+//
+// One server (web/server.mjs on a free 127.0.0.1 port) and one browser serve all the tests, in
+// order. Screenshots go to build/e2e/. The models are whatever web/models/index.json lists;
+// RECUR_E2E_MODELS=<dir> serves another models directory (e.g. the stand-ins of standins.mjs).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { foreignRequests, launch, missingPrerequisite, outDir, repo, startServer, webRoot } from './harness.mjs';
+import { tinyLm } from './standins.mjs';
+import { loadRecur } from '../../web/lib/recur.js';
+
+const missing = missingPrerequisite();
+const skip = missing ? `browser tests skipped: ${missing}` : false;
+
+let server, browser, page, catalog = [];
+const shot = (name, opts = {}) => page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: true, ...opts });
+const TIMEOUT = 30000;
+
+// Waits until the Generate output is no longer running; returns {state, text}.
+async function waitGenerated() {
+  await page.waitForFunction(() => ['done', 'stopped', 'error'].includes(document.getElementById('gen-out').dataset.state), null, { timeout: TIMEOUT });
+  return page.evaluate(() => ({
+    state: document.getElementById('gen-out').dataset.state,
+    text: document.querySelector('#gen-out .gen').textContent,
+    msg: document.getElementById('gen-msg').textContent,
+  }));
+}
+
+async function generate({ seed, length = 120, prompt } = {}) {
+  if (prompt !== undefined) await page.fill('#gen-prompt', prompt);
+  await page.fill('#gen-length', String(length));
+  if (seed !== undefined) await page.fill('#gen-seed', String(seed));
+  await page.waitForSelector('#gen-start:not([disabled])', { timeout: TIMEOUT });
+  await page.click('#gen-start');
+  return waitGenerated();
+}
+
+async function loadModelFile(name, buffer) {
+  await page.setInputFiles('#gen-file', { name, mimeType: 'application/octet-stream', buffer });
+  await page.waitForFunction(() => /Loaded|Could not/.test(document.getElementById('gen-msg').textContent), null, { timeout: TIMEOUT });
+  return page.evaluate(() => ({ text: document.getElementById('gen-msg').textContent, error: document.getElementById('gen-msg').classList.contains('error') }));
+}
+
+before(async () => {
+  if (skip) return;
+  server = await startServer();
+  browser = await launch();
+  page = browser.page;
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Every same-origin file the page fetched, with its size raw and gzipped (-9), to report the
+// page's download size.
+function pageWeight(requests, url) {
+  const files = new Map();
+  for (const u of requests) {
+    if (!u.startsWith(url)) continue;
+    let rel = decodeURIComponent(new URL(u).pathname);
+    if (rel.endsWith('/')) rel += 'index.html';
+    const base = rel.startsWith('/models/') && process.env.RECUR_E2E_MODELS ? path.resolve(repo, process.env.RECUR_E2E_MODELS, '..') : webRoot;
+    const file = path.join(base, rel);
+    if (existsSync(file)) files.set(rel, readFileSync(file));
+  }
+  let raw = 0, gz = 0, modelRaw = 0, modelGz = 0;
+  for (const [rel, body] of files) {
+    const z = gzipSync(body, { level: 9 }).length;
+    raw += body.length; gz += z;
+    if (rel.endsWith('.safetensors')) { modelRaw += body.length; modelGz += z; }
+  }
+  return { files: files.size, raw, gz, modelRaw, modelGz };
+}
+
+test('the page loads with no console errors and requests nothing but 127.0.0.1', { skip }, async (t) => {
+  await page.goto(server.url);
+  await page.waitForSelector('#engine-msg.ok', { state: 'attached', timeout: TIMEOUT });
+  const ready = await page.evaluate(() => performance.now());
+  catalog = await page.evaluate(async () => (await (await fetch('models/index.json')).json()).models);
+  t.diagnostic(`engine ready ${Math.round(ready)} ms after navigation; bundled models: ${catalog.map((m) => m.name).join(', ') || 'none'}`);
+  if (catalog.some((m) => m.task === 'lm')) {
+    // Load to first character: the first bundled model loads by itself; press Generate as soon as it can be.
+    await page.waitForSelector('#gen-start:not([disabled])', { timeout: TIMEOUT });
+    await page.click('#gen-start');
+    await page.waitForFunction(() => performance.getEntriesByName('recur-first-char').length > 0, null, { timeout: TIMEOUT });
+    const first = await page.evaluate(() => performance.getEntriesByName('recur-first-char')[0].startTime);
+    t.diagnostic(`first generated character ${Math.round(first)} ms after navigation (${await page.inputValue('#gen-model')}, cold load)`);
+    await waitGenerated();
+  }
+  const w = pageWeight(browser.requests, server.url);
+  t.diagnostic(`page download: ${w.files} files, ${(w.raw / 1024).toFixed(0)} KiB raw, ${(w.gz / 1024).toFixed(0)} KiB gzip -9; of which models ${(w.modelRaw / 1024).toFixed(0)} KiB raw, ${(w.modelGz / 1024).toFixed(0)} KiB gzip`);
+  const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/);
+  assert.equal(await page.locator('[onclick], [onload], [oninput], [onchange], [onerror]').count(), 0, 'no inline event handlers');
+  assert.equal(await page.locator('script:not([src])').count(), 0, 'no inline scripts');
+  assert.deepEqual(browser.consoleErrors, []);
+  assert.deepEqual(foreignRequests(browser.requests), []);
+});
+
+test('Generate: text streams in, Stop stops it, the same seed gives the same text', { skip }, async (t) => {
+  const lms = catalog.filter((m) => m.task === 'lm');
+  const runs = lms.length ? lms.map((m) => ({ value: m.name, label: m.name })) : [{ file: true, label: 'a stand-in model' }];
+  if (!lms.length) {
+    t.diagnostic('no language model is bundled: using a stand-in trained here and opened with the file input');
+    const recur = await loadRecur();
+    const text = 'the quick brown fox jumps over the lazy dog. the cat sat on the mat. '.repeat(20);
+    writeFileSync(path.join(outDir, 'standin-lm.safetensors'), await tinyLm(recur, text));
+    assert.match((await page.textContent('#gen-model')) ?? '', /not available in this build/);
+  }
+  for (const run of runs) {
+    if (run.file) {
+      const r = await loadModelFile('standin-lm.safetensors', readFileSync(path.join(outDir, 'standin-lm.safetensors')));
+      assert.equal(r.error, false, r.text);
+    } else {
+      await page.selectOption('#gen-model', run.value);
+      await page.waitForSelector('#gen-start:not([disabled])', { timeout: TIMEOUT });
+    }
+    const prompt = await page.inputValue('#gen-prompt');
+    const a = await generate({ seed: 11, length: 150 });
+    assert.equal(a.state, 'done', `${run.label}: ${a.msg}`);
+    assert.equal(Array.from(a.text).length, 150, `${run.label}: 150 characters`);
+    const b = await generate({ seed: 11, length: 150 });
+    assert.equal(b.text, a.text, `${run.label}: same seed, same text`);
+    const c = await generate({ seed: 12, length: 150 });
+    assert.notEqual(c.text, a.text, `${run.label}: another seed, other text`);
+    t.diagnostic(`${run.label} (prompt ${JSON.stringify(prompt)}): ${JSON.stringify(Array.from(a.text).slice(0, 60).join(''))}`);
+    await shot(`generate-${run.value ?? 'standin'}`);
+
+    // Stop: a long run stopped after its first characters ends early, and the page still works.
+    // Two million symbols: even a tiny stand-in model needs seconds for that, so Stop wins the race.
+    await page.fill('#gen-length', '2000000');
+    await page.click('#gen-start');
+    await page.waitForFunction(() => document.querySelector('#gen-out .gen').textContent.length > 10, null, { timeout: TIMEOUT });
+    await page.click('#gen-stop');
+    const s = await waitGenerated();
+    assert.equal(s.state, 'stopped');
+    assert.ok(Array.from(s.text).length < 2000000, `stopped after ${Array.from(s.text).length} characters`);
+    assert.match(await page.textContent('#gen-rate'), /Stopped after/);
+  }
+});
+
+test('a corrupt model file shows an error and the page keeps working', { skip }, async () => {
+  const bad = [
+    ['random.safetensors', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256))],
+    ['empty.safetensors', Buffer.alloc(0)],
+    ['huge-header.safetensors', Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]), Buffer.from('{}')])],
+  ];
+  const good = catalog.find((m) => m.task === 'lm');
+  const goodBytes = good ? readFileSync(path.join(process.env.RECUR_E2E_MODELS ? path.resolve(repo, process.env.RECUR_E2E_MODELS) : path.join(repo, 'web', 'models'), good.file))
+    : readFileSync(path.join(outDir, 'standin-lm.safetensors'));
+  bad.push(['truncated.safetensors', goodBytes.subarray(0, Math.floor(goodBytes.length * 0.7))]);
+  for (const [name, buffer] of bad) {
+    const r = await loadModelFile(name, buffer);
+    assert.equal(r.error, true, `${name}: ${r.text}`);
+    assert.match(r.text, new RegExp(`Could not load ${name.replace('.', '\\.')}: .+`));
+  }
+  await shot('generate-corrupt-file');
+  const g = await generate({ seed: 3, length: 40 });
+  assert.equal(g.state, 'done', g.msg);
+  assert.equal(Array.from(g.text).length, 40);
+});
+
+test('Train your own: a few steps lower the loss, the chart updates, the download loads back', { skip }, async (t) => {
+  await page.click('a[data-panel="train"]');
+  await page.waitForSelector('#train-start:not([disabled])', { timeout: TIMEOUT });
+  await page.selectOption('#train-cell', 'gru');
+  await page.fill('#train-hidden', '48');
+  await page.fill('#train-seq', '32');
+  await page.fill('#train-batch', '8');
+  await page.fill('#train-lr', '0.02');
+  await page.fill('#train-steps', '120');
+  await page.fill('#train-sample-every', '40');
+  const t0 = Date.now();
+  await page.click('#train-start');
+  // Pause part-way: the step count must hold still, then resume.
+  await page.waitForFunction(() => Number(document.getElementById('train-stats').dataset.step) >= 20, null, { timeout: TIMEOUT });
+  await page.click('#train-pause');
+  await page.waitForFunction(() => /paused/.test(document.getElementById('train-eta').textContent), null, { timeout: TIMEOUT });
+  const held = await page.getAttribute('#train-stats', 'data-step');
+  await page.waitForTimeout(400);
+  assert.equal(await page.getAttribute('#train-stats', 'data-step'), held, 'no steps while paused');
+  await page.click('#train-pause');
+  await page.waitForFunction(() => /Finished/.test(document.getElementById('train-msg').textContent), null, { timeout: 60000 });
+  const stats = await page.evaluate(() => ({ ...document.getElementById('train-stats').dataset, ...document.getElementById('train-chart').dataset }));
+  t.diagnostic(`120 GRU steps in ${Date.now() - t0} ms: ${Number(stats.firstBits).toFixed(2)} → ${Number(stats.lastBits).toFixed(2)} bits/char`);
+  assert.equal(Number(stats.points), 120, 'one chart point per step');
+  assert.ok(Number(stats.valPoints) >= 3, 'validation points');
+  assert.ok(Number(stats.lastBits) < Number(stats.firstBits) - 0.5, `loss falls: ${stats.firstBits} → ${stats.lastBits}`);
+  assert.ok(await page.locator('#train-samples li').count() >= 3, 'samples every 40 steps');
+  await shot('train');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#train-download')]);
+  const file = path.join(outDir, 'trained.safetensors');
+  await download.saveAs(file);
+  assert.match(download.suggestedFilename(), /\.safetensors$/);
+  const cli = path.join(repo, 'build', 'recur');
+  if (existsSync(cli)) {
+    const info = execFileSync(cli, ['info', '--model', file], { encoding: 'utf8' });
+    assert.match(info, /gru/i, 'the CLI reads the downloaded file');
+  }
+  await page.click('a[data-panel="generate"]');
+  const r = await loadModelFile('trained.safetensors', readFileSync(file));
+  assert.equal(r.error, false, r.text);
+  assert.match(await page.textContent('#gen-model-info'), /GRU · 1 layer × 48/);
+  const g = await generate({ seed: 1, length: 80, prompt: 'Jack ' });
+  assert.equal(g.state, 'done', g.msg);
+  assert.equal(Array.from(g.text).length, 80);
+});
+
+const APPLE = ['apple-rnn', 'apple-lstm', 'apple-gru', 'apple-bilstm'];
+const appleSkip = () => {
+  const absent = APPLE.filter((n) => !catalog.some((m) => m.name === n));
+  return absent.length ? `apple models not available in this build (${absent.join(', ')}): train them (issue 5) and run make demo` : false;
+};
+
+// Without the models the panels must say so plainly (and keep working); screenshot that state.
+async function showsUnavailable(panel, box) {
+  await page.click(`a[data-panel="${panel}"]`);
+  await page.waitForSelector(`${box}:not([hidden])`, { timeout: TIMEOUT });
+  assert.match(await page.textContent(box), /not available in this build/);
+  await shot(`${panel}-unavailable`);
+}
+
+test('Apple panel: the four example sentences are labelled correctly', { skip }, async (t) => {
+  const why = appleSkip();
+  if (why) {
+    await showsUnavailable('apple', '#apple-missing');
+    await page.fill('#apple-text', 'I like eating apple!');
+    assert.match(await page.textContent('#apple-compare'), /not available in this build/);
+    t.skip(why);
+    return;
+  }
+  await page.click('a[data-panel="apple"]');
+  const cases = [
+    ['I like eating apple!', 'fruit'],
+    ['The Apple is a great company!', 'company'],
+    ['快过圣诞节了,好想要一个苹果', 'fruit'],
+    ['手机坏了,好想要一个苹果', 'company'],
+  ];
+  const wrong = [];
+  for (const [text, expected] of cases) {
+    await page.fill('#apple-text', text);
+    await page.waitForFunction((s) => document.getElementById('apple-view').dataset.text === s && !document.getElementById('apple-view').dataset.busy, text, { timeout: TIMEOUT });
+    const labels = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#apple-compare tbody tr')]
+      .map((tr) => [tr.dataset.model, tr.querySelector('.chip')?.dataset.label ?? null])));
+    t.diagnostic(`${text} → ${JSON.stringify(labels)} (expected ${expected})`);
+    // The streaming LSTM (shown by default) and the BiLSTM must get all four right; the others are reported.
+    for (const m of ['apple-lstm', 'apple-bilstm']) if (labels[m] !== expected) wrong.push(`${m}: "${text}" → ${labels[m]}`);
+    assert.equal(await page.getAttribute('#apple-view mark', 'data-label'), labels['apple-lstm']);
+  }
+  assert.ok(Number(await page.getAttribute('#apple-heat', 'data-rows')) > 0, 'the heat map is drawn');
+  await page.focus('#apple-view mark');
+  await shot('apple');
+  for (const model of ['apple-rnn', 'apple-gru', 'apple-bilstm']) {
+    await page.check(`input[name="apple-model"][value="${model}"]`);
+    await page.waitForTimeout(150);
+  }
+  await page.waitForFunction(() => !document.getElementById('apple-view').dataset.busy, null, { timeout: TIMEOUT });
+  assert.match(await page.textContent('#apple-heat-info'), /bidirectional/, 'the BiLSTM explains why it has no heat map');
+  assert.deepEqual(wrong, []);
+});
+
+test('Memory experiment: accuracy against distance for RNN, LSTM and GRU', { skip }, async (t) => {
+  const why = appleSkip();
+  if (why) {
+    await showsUnavailable('memory', '#memory-missing');
+    assert.equal(await page.isDisabled('#mem-run'), true);
+    t.skip(why);
+    return;
+  }
+  await page.click('a[data-panel="memory"]');
+  await page.selectOption('#mem-count', '10');
+  await page.waitForSelector('#mem-run:not([disabled])', { timeout: TIMEOUT });
+  await page.click('#mem-run');
+  await page.waitForSelector('#mem-chart[data-done]', { state: 'attached', timeout: 60000 });
+  const table = await page.evaluate(() => [...document.querySelectorAll('#mem-table tbody tr')].map((tr) => [tr.dataset.model, [...tr.querySelectorAll('td')].map((td) => td.textContent)]));
+  t.diagnostic(JSON.stringify(table));
+  assert.equal(table.length, 3);
+  for (const [, cells] of table) {
+    assert.equal(cells.length, 6);
+    for (const c of cells) assert.match(c, /^\d+%$/);
+  }
+  await page.click('#panel-memory details.card summary');
+  await shot('memory');
+});
+
+test('under a Content-Security-Policy header that also covers the worker, the page still works', { skip }, async (t) => {
+  const core = readFileSync(path.join(webRoot, 'lib', 'recur-core.mjs'), 'utf8');
+  if (core.includes('new Function')) {
+    t.skip("this wasm build's embind glue calls new Function(), which a worker policy without 'unsafe-eval' refuses: link it with -sDYNAMIC_EXECUTION=0");
+    return;
+  }
+  const strict = await startServer({ extra: ['--csp'] });
+  const p = await browser.context.newPage();
+  const errors = [];
+  p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  try {
+    const res = await p.goto(strict.url);
+    assert.match(res.headers()['content-security-policy'] ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
+    await p.waitForSelector('#engine-msg.ok', { state: 'attached', timeout: TIMEOUT });
+    await p.click('a[data-panel="train"]');
+    await p.waitForSelector('#train-start:not([disabled])', { timeout: TIMEOUT });
+    await p.fill('#train-steps', '20');
+    await p.click('#train-start');
+    await p.waitForFunction(() => /Finished/.test(document.getElementById('train-msg').textContent), null, { timeout: TIMEOUT });
+    assert.deepEqual(errors, []);
+  } finally {
+    await p.close();
+    await strict.stop();
+  }
+});
+
+test('phone-sized viewport: no horizontal overflow; no console errors, no foreign requests in the whole run', { skip }, async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const p of ['generate', 'train', 'apple', 'memory']) {
+    await page.click(`a[data-panel="${p}"]`);
+    await page.waitForTimeout(200);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `${p}: the page is ${overflow}px wider than a phone screen`);
+    if (p === 'generate' || p === 'apple') await shot(`phone-${p}`);
+  }
+  assert.deepEqual(browser.consoleErrors, []);
+  assert.deepEqual(foreignRequests(browser.requests), []);
+});

@@ -1,0 +1,32 @@
+# The demo site (issue 6). Included from the top Makefile, which defines setup, JOBS, WASM_BUILD
+# and the rule for $(WASM_BUILD)/CMakeCache.txt, and exports NODE_PATH for em++.
+#   make demo        builds the wasm module, copies the shipped models into web/models/ and serves
+#                    web/ on http://127.0.0.1:$(DEMO_PORT)/ (this computer only; Ctrl+C stops it)
+#   make e2e         the browser tests (Debian's chromium + playwright-core), screenshots in build/e2e/
+#   make web-models  only the model copy: web/models/*.safetensors + web/models/index.json
+
+DEMO_PORT ?= 8080
+E2E_DIR   := tests/e2e
+E2E_STAMP := $(E2E_DIR)/node_modules/.installed
+
+.PHONY: demo e2e web-wasm web-models
+
+# The WebAssembly engine alone (web/lib/recur-core.mjs + .wasm); no native build needed.
+web-wasm: setup $(WASM_BUILD)/CMakeCache.txt
+	cmake --build $(WASM_BUILD) -j $(JOBS)
+
+# Models that exist under models/<name>/model.safetensors; the page says which are missing.
+web-models:
+	node web/prepare-models.mjs
+
+demo: web-wasm web-models
+	node web/server.mjs web $(DEMO_PORT)
+
+# playwright-core, pinned in tests/e2e/package-lock.json (drives /usr/bin/chromium; no browser download).
+$(E2E_STAMP): $(E2E_DIR)/package.json $(E2E_DIR)/package-lock.json
+	cd $(E2E_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+
+e2e: web-wasm web-models $(E2E_STAMP)
+	@test -x /usr/bin/chromium || { echo "e2e: /usr/bin/chromium is missing (apt-get install chromium)"; exit 1; }
+	node --test $(E2E_DIR)/

@@ -1,0 +1,292 @@
+// The demo's compute: a module Worker that owns one instance of the WebAssembly engine, so the
+// page never freezes. Every message is {id, type, payload}, both ways.
+//
+// Requests (page → worker) and what the worker answers with the same id:
+//   hello                                  → done {simdArch}
+//   load {slot, url | bytes, name}         → progress {loaded, total}*, done {info}
+//   unload {slot}                          → done
+//   generate {slot, prompt, length, temperature, topK, topP, seed}
+//                                          → piece {text, chars, seconds}*, done {chars, seconds, aborted}
+//   tag {slots, text, detail: {slot, layer, state}}
+//                                          → done {results: {slot: {labels, rows, cols, probs} | {error}},
+//                                                  hidden: {rows, cols, data} | {error} | null}
+//   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
+//   train {text, cell, layers, hidden, embed, seqLen, batch, lr, steps, sampleEvery, seed}
+//                                          → started {info, trainChars, valChars}, progress {…}*,
+//                                            val {step, bitsPerChar}*, sample {step, text}*,
+//                                            done {steps, stopped}
+//   save {slot}                            → done {bytes}     (slot 'train' = the model being trained)
+//   cancel {target}                        stops a generate or probe request (no reply)
+//   pause | resume | stop {target}         controls a train request (no reply)
+// Any failure answers {type: 'error', payload: {name, message}}; the worker keeps working.
+import { loadRecur, vocabFromText } from './lib/recur.js';
+
+const ready = loadRecur();
+const models = new Map();   // slot → Model
+const jobs = new Map();     // request id → {abort(), pause(), resume(), stop()}
+let training = null;        // {model, trainer} of the current or last training run
+
+const post = (id, type, payload, transfer = []) => postMessage({ id, type, payload }, transfer);
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function info(model) {
+  return {
+    config: model.config, parameterCount: model.parameterCount, labels: model.labels,
+    vocabSize: model.vocab.length, hasUnk: model.vocab.includes('<unk>'),
+  };
+}
+
+function modelIn(slot) {
+  if (slot === 'train') {
+    if (!training) throw new Error('no model has been trained yet');
+    return training.model;
+  }
+  const m = models.get(slot);
+  if (!m) throw new Error(`no model is loaded as "${slot}"`);
+  return m;
+}
+
+// Replaces the model in a slot only once the new one has loaded: a bad file keeps the old one.
+function putModel(slot, model) {
+  models.get(slot)?.dispose();
+  models.set(slot, model);
+}
+
+const handlers = {
+  async hello() {
+    const recur = await ready;
+    return { simdArch: recur.simdArch };
+  },
+
+  async load(id, { slot, url, bytes }) {
+    const recur = await ready;
+    let model;
+    if (bytes) {
+      model = recur.loadModel(bytes);
+    } else {
+      const ctrl = new AbortController();
+      jobs.set(id, { abort: () => ctrl.abort() });
+      let last = 0;
+      model = await recur.fetchModel(url, {
+        signal: ctrl.signal,
+        onProgress: ({ loaded, total }) => {
+          const now = performance.now();
+          if (now - last > 50 || loaded === total) { last = now; post(id, 'progress', { loaded, total }); }
+        },
+      });
+    }
+    putModel(slot, model);
+    return info(model);
+  },
+
+  async unload(id, { slot }) {
+    models.get(slot)?.dispose();
+    models.delete(slot);
+    return null;
+  },
+
+  async generate(id, { slot, ...options }) {
+    const model = modelIn(slot);
+    const ctrl = new AbortController();
+    jobs.set(id, { abort: () => ctrl.abort() });
+    const t0 = performance.now();
+    let chars = 0, pending = '', last = t0;
+    const flush = () => {
+      if (!pending) return;
+      const n = Array.from(pending).length;
+      chars += n;
+      post(id, 'piece', { text: pending, chars, seconds: (performance.now() - t0) / 1000 });
+      pending = '';
+    };
+    let first = true;
+    for await (const piece of model.stream({ ...options, chunk: 4, signal: ctrl.signal })) {
+      pending += piece;
+      const now = performance.now();
+      // The first piece goes out at once (time to first character), later ones every ~30 ms.
+      if (first || now - last > 30) { flush(); last = now; first = false; }
+    }
+    flush();
+    return { chars, seconds: (performance.now() - t0) / 1000, aborted: ctrl.signal.aborted };
+  },
+
+  // Label distributions for every character of text under each model in `slots`, and for
+  // `detail.slot` the hidden state of one layer after each character (unidirectional models).
+  async tag(id, { slots, text, detail }) {
+    const results = {};
+    for (const slot of slots) {
+      try {
+        const m = modelIn(slot);
+        const p = m.predict(text);
+        results[slot] = { labels: m.labels, rows: p.rows, cols: p.cols, probs: p.probs };
+      } catch (e) {
+        results[slot] = { error: e.message };
+      }
+    }
+    let hidden = null;
+    if (detail) {
+      try {
+        const m = modelIn(detail.slot);
+        if (m.config.bidirectional) throw new Error('a bidirectional model reads the whole text at once in both directions, so it has no left-to-right state to show');
+        const layer = Math.min(Math.max(0, detail.layer | 0), m.config.numLayers - 1);
+        const useCell = detail.state === 'c' && m.config.cell === 'lstm';
+        const chars = Array.from(text);
+        const H = m.config.hiddenSize;
+        const data = new Float32Array(chars.length * H);
+        m.reset();
+        chars.forEach((ch, t) => {
+          m.feed(ch);
+          const s = m.hidden(layer);
+          data.set(useCell ? s.c : s.h, t * H);
+        });
+        m.reset();
+        hidden = { rows: chars.length, cols: H, data, layer, state: useCell ? 'c' : 'h' };
+      } catch (e) {
+        hidden = { error: e.message };
+      }
+    }
+    return { results, hidden };
+  },
+
+  // The label distribution at position `at` of each item's text (memory experiment).
+  async probe(id, { slot, items }) {
+    const m = modelIn(slot);
+    const L = m.labels.length;
+    const probs = new Float32Array(items.length * L);
+    let cancelled = false;
+    jobs.set(id, { abort: () => { cancelled = true; } });
+    let last = performance.now();
+    for (let i = 0; i < items.length; i++) {
+      if (cancelled) throw new Error('cancelled');
+      const p = m.predict(items[i].text);
+      probs.set(p.row(items[i].at), i * L);
+      const now = performance.now();
+      if (now - last > 40) { post(id, 'progress', { done: i + 1, total: items.length }); await tick(); last = performance.now(); }
+    }
+    return { labels: m.labels, probs };
+  },
+
+  async save(id, { slot }) {
+    const bytes = modelIn(slot).save();
+    return { bytes };
+  },
+
+  async train(id, p) {
+    const recur = await ready;
+    const all = Array.from(p.text);
+    if (all.length < 200) throw new Error(`the text is too short to train on: ${all.length} characters, at least 200 are needed`);
+    const cut = Math.floor(all.length * 0.9);
+    const trainText = all.slice(0, cut).join('');
+    const valChars = all.slice(cut, cut + 4001);  // the held-out last 10% (at most 4001 characters evaluated)
+    const valText = valChars.join('');
+    if (cut < p.seqLen + 1) throw new Error(`the training part of the text (the first 90%, ${cut} characters) must be longer than the sequence length (${p.seqLen})`);
+
+    if (training) { training.model.dispose(); training = null; }
+    const model = recur.createModel({
+      vocab: vocabFromText(p.text), cell: p.cell, numLayers: p.layers, hiddenSize: p.hidden,
+      embeddingDim: p.embed, seed: p.seed,
+    });
+    let trainer;
+    try {
+      trainer = model.trainer({ lr: p.lr, seqLen: p.seqLen, batchSize: p.batch, seed: p.seed, steps: p.steps, clip: 5 });
+    } catch (e) { model.dispose(); throw e; }
+    training = { model, trainer };
+    const index = new Map(model.vocab.map((s, i) => [s, i]));
+    const unk = index.get('<unk>');
+    const valIds = valChars.map((c) => index.get(c) ?? unk);
+
+    // Validation bits/char: -log2 P(next char) over the held-out text, from model.predict.
+    const validate = () => {
+      if (valIds.length < 2) return NaN;
+      const pr = model.predict(valText);
+      let nats = 0;
+      for (let i = 0; i + 1 < valIds.length; i++) nats -= Math.log(Math.max(pr.probs[i * pr.cols + valIds[i + 1]], 1e-30));
+      return nats / (valIds.length - 1) / Math.LN2;
+    };
+    const promptFor = () => Array.from(trainText.match(/^\s*(\S{1,12})/u)?.[1] ?? '').join('');
+    const sample = (step) => {
+      const prompt = promptFor();
+      const text = model.generate({ prompt, length: 160, temperature: 0.8, seed: step });
+      post(id, 'sample', { step, prompt, text });
+    };
+
+    let paused = false, stopped = false, wake = null;
+    jobs.set(id, {
+      pause: () => { paused = true; },
+      resume: () => { paused = false; wake?.(); },
+      stop: () => { stopped = true; wake?.(); },
+      abort: () => { stopped = true; wake?.(); },
+    });
+    post(id, 'started', { info: info(model), trainChars: cut, valChars: valIds.length });
+
+    const perStep = p.seqLen * p.batch;
+    const evalEvery = Math.max(1, Math.round(p.steps / 30));
+    let active = 0, step = 0, losses = [], last = performance.now();
+    const report = () => {
+      const secs = active / 1000;
+      post(id, 'progress', {
+        step, steps: p.steps, losses, bitsPerChar: losses.length ? losses[losses.length - 1] / Math.LN2 : NaN,
+        charsPerSec: secs > 0 ? (step * perStep) / secs : 0, eta: step ? (secs / step) * (p.steps - step) : NaN,
+        seconds: secs, paused,
+      });
+      losses = [];
+    };
+    post(id, 'val', { step: 0, bitsPerChar: validate() });
+    while (step < p.steps && !stopped) {
+      if (paused) {
+        report();
+        await new Promise((resolve) => { wake = resolve; });
+        wake = null;
+        last = performance.now();
+        continue;
+      }
+      const t = performance.now();
+      const loss = trainer.step(step === 0 ? trainText : undefined);
+      if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step + 1} (loss ${loss}): try a smaller learning rate`);
+      step++;
+      losses.push(loss);
+      active += performance.now() - t;
+      if (step % evalEvery === 0 || step === p.steps) post(id, 'val', { step, bitsPerChar: validate() });
+      if (p.sampleEvery > 0 && (step % p.sampleEvery === 0 || step === p.steps)) sample(step);
+      const now = performance.now();
+      if (now - last > 50 || step === p.steps) {
+        report();
+        await tick();  // lets pause / stop / save messages in
+        last = performance.now();
+      }
+    }
+    if (losses.length) report();
+    if (stopped && step > 0 && step % evalEvery !== 0) post(id, 'val', { step, bitsPerChar: validate() });
+    return { steps: step, stopped };
+  },
+};
+
+const controls = {
+  cancel: (job) => job.abort?.(),
+  pause: (job) => job.pause?.(),
+  resume: (job) => job.resume?.(),
+  stop: (job) => job.stop?.(),
+};
+
+onmessage = async ({ data }) => {
+  const { id, type, payload = {} } = data ?? {};
+  if (controls[type]) {
+    const job = jobs.get(payload.target);
+    if (job) controls[type](job);
+    return;
+  }
+  const handler = handlers[type];
+  if (!handler) { post(id, 'error', { name: 'Error', message: `unknown request "${type}"` }); return; }
+  try {
+    const result = await handler(id, payload);
+    const transfer = [];
+    if (result?.bytes) transfer.push(result.bytes.buffer);
+    post(id, 'done', result, transfer);
+  } catch (e) {
+    post(id, 'error', { name: e?.name ?? 'Error', message: e?.message ?? String(e) });
+  } finally {
+    jobs.delete(id);
+  }
+};
+
+// A failure to instantiate the engine (no wasm support, file missing...) is reported once.
+ready.catch((e) => post(null, 'fatal', { message: `the WebAssembly engine did not start: ${e?.message ?? e}` }));
