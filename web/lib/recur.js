@@ -31,6 +31,16 @@ function need(cond, message) {
   if (!cond) throw new TypeError(message);
 }
 
+// A lone surrogate is not Unicode, and Emscripten's UTF-8 encoder would silently pair it with the
+// next character: refuse it here with its position.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function text(value, what) {
+  need(typeof value === 'string', `${what} must be a string, got ${typeof value}`);
+  const m = loneSurrogate.exec(value);
+  if (m) throw new RecurError(`${what} is not valid Unicode: lone surrogate U+${m[0].charCodeAt(0).toString(16).toUpperCase()} at index ${m.index}`);
+  return value;
+}
+
 const isNum = (v) => typeof v === 'number';
 const optNum = (o, key, fallback) => {
   const v = o[key];
@@ -41,8 +51,7 @@ const optNum = (o, key, fallback) => {
 const optStr = (o, key, fallback) => {
   const v = o[key];
   if (v === undefined) return fallback;
-  need(typeof v === 'string', `${key} must be a string, got ${typeof v}`);
-  return v;
+  return text(v, key);
 };
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -109,9 +118,8 @@ export class Model extends Owned {
    * classifier: one row). Same numbers as `recur probs`.
    * @returns {{rows: number, cols: number, probs: Float32Array, symbols: string[], row: (i: number) => Float32Array}}
    */
-  predict(text) {
-    need(typeof text === 'string', 'text must be a string');
-    const r = check(this._live.predict(text));
+  predict(input) {
+    const r = check(this._live.predict(text(input, 'text')));
     const symbols = this.config.task === 'lm' ? this.vocab : this.labels;
     return { rows: r.rows, cols: r.cols, probs: r.probs, symbols,
       row: (i) => r.probs.subarray(i * r.cols, (i + 1) * r.cols) };
@@ -192,9 +200,8 @@ export class Model extends Owned {
   reset() { this._live.reset(); }
 
   /** Feeds text into the stepping state; returns the output distribution after its last symbol. */
-  feed(text) {
-    need(typeof text === 'string', 'text must be a string');
-    return check(this._live.feed(text));
+  feed(input) {
+    return check(this._live.feed(text(input, 'text')));
   }
 
   /** A copy of the stepping state of a layer: {h: Float32Array, c?: Float32Array (LSTM)}. */
@@ -247,7 +254,7 @@ export class Trainer extends Owned {
     if (data === this._data) return;
     if (this._model.config.task === 'lm') {
       need(typeof data === 'string', 'an lm trains on a string of text');
-      check(this._live.setText(data));
+      check(this._live.setText(text(data, 'training text')));
     } else {
       need(Array.isArray(data), `a ${this._model.config.task} trains on an array of {text, ${this._model.config.task === 'tagger' ? 'labels' : 'label'}} examples`);
       check(this._live.setExamples(data.map((e) => JSON.stringify(e)).join('\n')));
