@@ -10,9 +10,10 @@ JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DRECUR_NATIVE_ARCH=ON
 
 # Build and test dependencies: compilers, Eigen, xsimd, GoogleTest, Emscripten (for the wasm module).
-# chromium drives the browser tests; the CJK font lets its screenshots show Chinese.
+# chromium drives the browser tests; the CJK font lets its screenshots show Chinese; fortunes,
+# fortunes-zh and wordnet-base are the corpora and cue vocabularies the shipped models train on.
 PACKAGES = cmake make g++ libeigen3-dev libxsimd-dev googletest libgtest-dev emscripten \
-           clang libclang-rt-14-dev chromium fonts-wqy-microhei
+           clang libclang-rt-14-dev chromium fonts-wqy-microhei fortunes fortunes-zh wordnet-base
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -79,3 +80,6 @@ clean:
 
 # The demo site: make demo (serve on 127.0.0.1:8080), make e2e (browser tests).
 include web/demo.mk
+
+# Retraining the shipped models: make models (see models/README.md).
+include tools/models.mk
