@@ -140,16 +140,24 @@ Result<StepResult> Trainer::step() {
   res.symbols = count;
   res.lr = cfg_.schedule.at(step_);
   const std::string at_step = "training diverged at step " + std::to_string(step_ + 1) + ": ";
-  if (!std::isfinite(res.loss))
-    return Status(ErrorCode::kDiverged, at_step + "loss is " + std::to_string(res.loss) +
-                                            "; the weights keep their last good values (try a lower learning rate)");
+  const std::string restored = "; the weights are back to the last ones that gave a finite loss (try a lower learning rate)";
+  if (!std::isfinite(res.loss)) {
+    // The previous update produced these weights: they are finite but already useless.
+    if (!last_good_.empty()) std::copy(last_good_.begin(), last_good_.end(), model_.params.data.begin());
+    return Status(ErrorCode::kDiverged, at_step + "loss is " + std::to_string(res.loss) + restored);
+  }
   std::fill(grads_.data.begin(), grads_.data.end(), 0.0f);
   net_.backward(model_.params, dlogits_.data(), grads_);
   res.grad_norm = clip_grad_norm(grads_, cfg_.clip);
   if (!std::isfinite(res.grad_norm))
-    return Status(ErrorCode::kDiverged,
-                  at_step + "gradient norm is not finite; the weights keep their last good values");
+    return Status(ErrorCode::kDiverged, at_step + "gradient norm is not finite" + restored);
+  last_good_.assign(model_.params.data.begin(), model_.params.data.end());  // they just gave a finite loss
   opt_.step(model_.params, grads_, res.lr);
+  for (float w : model_.params.data)
+    if (!std::isfinite(w)) {
+      std::copy(last_good_.begin(), last_good_.end(), model_.params.data.begin());
+      return Status(ErrorCode::kDiverged, at_step + "the update made a weight non-finite" + restored);
+    }
   if (c.task == Task::kLm) {
     if (cfg_.carry_state) carry_ = net_.final_state();
     pos_ += T;

@@ -54,8 +54,8 @@ class Trainer {
   /// tagger / classifier data.
   Status set_examples(std::vector<Example> examples);
 
-  /// One optimiser step. A non-finite loss or gradient stops with ErrorCode::kDiverged naming the
-  /// step, and leaves the weights as they were before it.
+  /// One optimiser step. A non-finite loss, gradient or updated weight stops with
+  /// ErrorCode::kDiverged naming the step, and restores the last weights that gave a finite loss.
   Result<StepResult> step();
 
   int64_t steps_done() const { return step_; }
@@ -72,6 +72,7 @@ class Trainer {
   Network<float> net_;
   Params<float> grads_;
   Optimizer opt_;
+  Buffer<float> last_good_;  // weights before the last update: they gave a finite loss
   Rng rng_;
   int64_t step_ = 0;
   // lm

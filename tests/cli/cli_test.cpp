@@ -753,3 +753,28 @@ TEST_F(Cli, NoUnkModelRejectsUnknownPromptCharacter) {
 }
 
 }  // namespace
+
+// A learning rate that makes the loss diverge: the error names the step, the exit is non-zero,
+// and the last good weights are saved (they load and generate).
+TEST_F(Cli, DivergingTrainingStopsNamingTheStepAndKeepsGoodWeights) {
+  const std::string data = write("abc.txt", abc_text(400, 2));
+  const std::string m = path("diverged.safetensors");
+  const Proc t = run({"train", "--data", data, "--out", m, "--cell", "rnn_relu", "--hidden", "16", "--layers", "1",
+                      "--embed", "8", "--seq", "16", "--batch", "4", "--steps", "200", "--optimizer", "sgd",
+                      "--clip", "0", "--lr", "1000", "--seed", "3"});
+  EXPECT_NE(t.code, 0) << t;
+  EXPECT_LT(t.code, 128) << t;
+  EXPECT_TRUE(contains(t.err, "training diverged at step ")) << t;
+  EXPECT_TRUE(contains(t.err, "saved them to " + m)) << t;
+  const Proc g = run({"generate", "--model", m, "--length", "20", "--seed", "1"});
+  EXPECT_EQ(g.code, 0) << g;
+  EXPECT_EQ(count_code_points(g.out), 21u) << g;  // 20 symbols + newline
+}
+
+// An empty prompt is allowed: generation starts from the zero state.
+TEST_F(Cli, EmptyPromptGeneratesFromTheStartState) {
+  const std::string m = quick_model();
+  const Proc g = run({"generate", "--model", m, "--prompt", "", "--length", "30", "--seed", "4"});
+  EXPECT_EQ(g.code, 0) << g;
+  EXPECT_EQ(count_code_points(g.out), 31u) << g;
+}

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace recur::cli {
@@ -56,6 +57,13 @@ Result<int64_t> Args::integer(const std::string& flag, int64_t fallback, int64_t
   return int64_t(v);
 }
 
+// Shortest readable form: 0.001, 1e-12, 1000.
+static std::string show(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 Result<double> Args::number(const std::string& flag, double fallback, double lo, double hi) const {
   auto it = values_.find(flag);
   if (it == values_.end()) return fallback;
@@ -65,8 +73,7 @@ Result<double> Args::number(const std::string& flag, double fallback, double lo,
   if (s.empty() || *end != '\0') return invalid_argument("--" + flag + " expects a number, got \"" + s + "\"");
   if (!std::isfinite(v)) return invalid_argument("--" + flag + " must be a finite number, got " + s);
   if (v < lo || v > hi)
-    return out_of_range("--" + flag + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                        ", got " + s);
+    return out_of_range("--" + flag + " must be between " + show(lo) + " and " + show(hi) + ", got " + s);
   return v;
 }
 
