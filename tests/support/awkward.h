@@ -2,6 +2,8 @@
 // where N is the SIMD width, so every main loop, tail and unroll boundary gets hit.
 #pragma once
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "kernels/simd.h"
@@ -25,6 +27,27 @@ std::vector<int> awkward_sizes() {
   std::sort(s.begin(), s.end());
   s.erase(std::unique(s.begin(), s.end()), s.end());
   return s;
+}
+
+/// A signalling NaN whose payload carries id (20 bits for float, 16 for double). Arithmetic on it
+/// gives a quiet NaN with other bits, so "bits unchanged" means "never written", and a copy from
+/// another buffer carries that buffer's id. (A quiet NaN would not do: NaN + x keeps its bits.)
+template <typename T>
+T signalling_nan(uint32_t id) {
+  T v;
+  if constexpr (sizeof(T) == 4) {
+    const uint32_t bits = 0x7fa00000u | (id & 0xfffffu);  // quiet bit (22) clear
+    std::memcpy(&v, &bits, sizeof v);
+  } else {
+    const uint64_t bits = 0x7ff4deadbeef0000ull | (id & 0xffffu);  // quiet bit (51) clear
+    std::memcpy(&v, &bits, sizeof v);
+  }
+  return v;
+}
+
+template <typename T>
+bool same_bits(T a, T b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
 }  // namespace recur::testing

@@ -71,24 +71,13 @@ std::vector<T> sweep_inputs() {
 }
 
 // Guard elements hold a signalling NaN: tanh or sigmoid applied to it gives a quiet NaN, different
-// bits, so a kernel that rewrites a guard in place is caught (a quiet NaN would come back unchanged).
+// bits, so a kernel that rewrites a guard in place is caught.
 template <typename T>
 T guard_nan() {
-  T v;
-  if constexpr (sizeof(T) == 4) {
-    const uint32_t bits = 0x7fa0be01u;  // quiet bit (22) clear
-    std::memcpy(&v, &bits, sizeof v);
-  } else {
-    const uint64_t bits = 0x7ff4deadbeef0001ull;  // quiet bit (51) clear
-    std::memcpy(&v, &bits, sizeof v);
-  }
-  return v;
+  return testing::signalling_nan<T>(0xbe01);
 }
 
-template <typename T>
-bool same_bits(T a, T b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
-}
+using testing::same_bits;
 
 // Runs f over xs in chunks of length L, each copied to a start `off` elements past a 64-byte
 // boundary inside a guarded buffer; returns the outputs in order. Fails the test if a guard

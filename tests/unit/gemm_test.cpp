@@ -36,21 +36,10 @@ using testing::lanes;
 // read-modify-write of C's padding, e.g. an extra column in accumulate mode, goes unseen.)
 template <typename T>
 T sentinel(uint32_t id) {
-  T v;
-  if constexpr (sizeof(T) == 4) {
-    const uint32_t bits = 0x7fa00000u | (id & 0xfffffu);  // quiet bit (22) clear
-    std::memcpy(&v, &bits, sizeof v);
-  } else {
-    const uint64_t bits = 0x7ff4deadbeef0000ull | (id & 0xffffu);  // quiet bit (51) clear
-    std::memcpy(&v, &bits, sizeof v);
-  }
-  return v;
+  return testing::signalling_nan<T>(id);
 }
 
-template <typename T>
-bool same_bits(T a, T b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
-}
+using testing::same_bits;
 
 // Element (r, c) of a (rows, cols) matrix lives at p()[r * ld + c] with ld = cols + 3. p() sits
 // `off` elements past a 64-byte boundary, with 16 guard elements before it and after the last row;
