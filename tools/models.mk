@@ -2,7 +2,7 @@
 #   make data                     corpora splits into $(BUILD)/data (seconds)
 #   make baseline                 order-5 Kneser-Ney bits/char on the val and test splits (seconds)
 #   make model-en-fortunes-lstm   retrains models/en-fortunes-lstm from scratch (56 min, 2-core VM)
-#   make model-zh-poetry-lstm     retrains models/zh-poetry-lstm from scratch (~47 min)
+#   make model-zh-poetry-lstm     retrains models/zh-poetry-lstm from scratch (44 min)
 #   make models                   all of the above, one training at a time
 # Each model is trained into $(BUILD)/models/, evaluated on the test split, and copied to
 # models/<name>/model.safetensors only if it beats the baseline's test bits/char.
