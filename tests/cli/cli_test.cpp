@@ -778,3 +778,12 @@ TEST_F(Cli, EmptyPromptGeneratesFromTheStartState) {
   EXPECT_EQ(g.code, 0) << g;
   EXPECT_EQ(count_code_points(g.out), 31u) << g;
 }
+
+// Training text shorter than one sequence: a clear error before any training, and no file written.
+TEST_F(Cli, TrainingTextShorterThanOneSequenceIsAnError) {
+  const std::string data = write("short.txt", "abcab");
+  const std::string m = path("short.safetensors");
+  const Proc t = train_lm(data, m);  // --seq 16
+  expect_clean_failure(t, "train", {"need at least seq_len + 1 = 17"});
+  EXPECT_FALSE(fs::exists(m));
+}
