@@ -83,3 +83,7 @@ include web/demo.mk
 
 # Retraining the shipped models: make models (see models/README.md).
 include tools/models.mk
+
+# The apple taggers: make models-apple (also part of make models).
+include tools/apple/apple.mk
+models: models-apple

@@ -1,0 +1,67 @@
+# Recipes for the apple disambiguation taggers (issue 5). Included from the top Makefile.
+#   make apple-data            generated corpus into $(BUILD)/apple (about 20 s): train, dev, probes
+#   make model-apple-rnn       retrains models/apple-rnn from scratch     (see its card for the time)
+#   make model-apple-lstm      retrains models/apple-lstm from scratch
+#   make model-apple-gru       retrains models/apple-gru from scratch
+#   make model-apple-bilstm    retrains models/apple-bilstm from scratch
+#   make models-apple          all four, one training at a time
+# Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
+# evaluates it with tools/apple/evaluate.py (dev, hand-written, probes; JSON in
+# $(BUILD)/logs/<name>.eval.json), copies the weights to models/<name>/model.safetensors, and
+# prints the mention accuracy on the fixed slice tests/apple/slice.jsonl that the card quotes.
+# Needs the Debian packages wordnet-base, fortunes and fortunes-zh (no network).
+
+BUILD       ?= build
+PYTHON      ?= /usr/bin/python3
+RECUR       ?= $(BUILD)/recur
+MODEL_BUILD ?= $(BUILD)/models
+MODEL_LOGS  ?= $(BUILD)/logs
+JOBS        ?= $(shell nproc)
+APPLE_DATA  ?= $(BUILD)/apple
+
+.PHONY: apple-data apple-cli models-apple model-apple-rnn model-apple-lstm model-apple-gru model-apple-bilstm
+
+apple-cli: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) --target recur -j $(JOBS)
+
+apple-data:
+	@test -f /usr/share/wordnet/data.noun -a -f /usr/share/games/fortunes/cookie -a -f /usr/share/games/fortunes/chinese || \
+	  { echo "apple-data: needs the Debian packages wordnet-base, fortunes and fortunes-zh"; exit 1; }
+	$(PYTHON) tools/apple/generate.py $(APPLE_DATA)
+
+# Shared by all four: the data, 16 packed lines (~390 characters each) per step, Adam with a
+# cosine schedule, gradient clipping at 1, validation on the generated dev set.
+APPLE_COMMON = --task tagger --data $(APPLE_DATA)/train.jsonl --val $(APPLE_DATA)/dev.jsonl \
+  --batch 16 --schedule cosine --warmup 200 --clip 1 --eval-every 1000 --seed 1
+
+APPLE_RNN_FLAGS    = --cell rnn_tanh --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.002
+APPLE_LSTM_FLAGS   = --cell lstm --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.003
+APPLE_GRU_FLAGS    = --cell gru --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.003
+APPLE_BILSTM_FLAGS = --cell lstm --bidirectional --layers 1 --hidden 96 --embed 32 --steps 6000 --lr 0.003
+
+# $(call train_apple,NAME,FLAGS)
+define train_apple
+	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS) models/$(1)
+	{ $(RECUR) train $(APPLE_COMMON) --out $(MODEL_BUILD)/$(1).safetensors $(2) 2>&1; \
+	  echo $$? > $(MODEL_LOGS)/$(1).rc; } | tee $(MODEL_LOGS)/$(1).log
+	@test "$$(cat $(MODEL_LOGS)/$(1).rc)" = 0 || { echo "$(1): training failed, see $(MODEL_LOGS)/$(1).log"; exit 1; }
+	$(PYTHON) tools/apple/evaluate.py --recur $(RECUR) --model $(MODEL_BUILD)/$(1).safetensors \
+	  --data $(APPLE_DATA) --json $(MODEL_LOGS)/$(1).eval.json | tee $(MODEL_LOGS)/$(1).eval.txt
+	cp $(MODEL_BUILD)/$(1).safetensors models/$(1)/model.safetensors
+	$(PYTHON) tools/apple/evaluate.py --recur $(RECUR) --model models/$(1)/model.safetensors --only "" \
+	  --file tests/apple/slice.jsonl --json $(MODEL_LOGS)/$(1).slice.json
+endef
+
+model-apple-rnn: apple-cli apple-data
+	$(call train_apple,apple-rnn,$(APPLE_RNN_FLAGS))
+
+model-apple-lstm: apple-cli apple-data
+	$(call train_apple,apple-lstm,$(APPLE_LSTM_FLAGS))
+
+model-apple-gru: apple-cli apple-data
+	$(call train_apple,apple-gru,$(APPLE_GRU_FLAGS))
+
+model-apple-bilstm: apple-cli apple-data
+	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS))
+
+models-apple: model-apple-rnn model-apple-lstm model-apple-gru model-apple-bilstm

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Mention-level accuracy of an apple tagger (issue 5). Python 3 standard library only.
+
+    tools/apple/evaluate.py --model M.safetensors [--recur build/recur] [--data build/apple]
+                            [--tests tests/apple] [--file X.jsonl ...] [--only dev,hand,probes]
+                            [--json OUT.json]
+
+A mention is a maximal run of characters with the same non-O gold label. The decision for a
+mention is the argmax over {fruit, company} of the tagger's distribution at the mention's LAST
+character, read from `recur probs --model M --text T --json` (one call per text: recur keeps no
+state between calls, so texts cannot leak into each other; a unidirectional model's distribution
+at a position depends only on the text up to it, so the decision uses only the text up to the
+mention's end).
+
+Sets:
+  dev      DATA/dev.jsonl, per language
+  hand     TESTS/handwritten.en.txt and handwritten.zh.txt (format at the top of those files)
+  probes   DATA/probes-<d>.jsonl for d = 0 25 50 100 200 400, per language and overall
+  --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
+Prints a table; --json writes the same numbers (and, for the hand-written sets, every error).
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+DISTANCES = [0, 25, 50, 100, 200, 400]
+# Mentions in hand-written text: apple / apples / apple's / apple’s / apples' in any case (not
+# inside a longer word such as "pineapple" or "applesauce"), and 苹果.
+EN_MENTION = re.compile(r"(?<![A-Za-z])(?:apples['’](?![A-Za-z])|apple(?:s|['’]s)?(?![A-Za-z]))", re.IGNORECASE)
+ZH_MENTION = re.compile(r"苹果")
+
+
+def gold_spans(labels):
+    spans, start = [], None
+    for i, l in enumerate(labels + ["O"]):
+        if start is not None and (l != labels[start]):
+            spans.append((start, i, labels[start]))
+            start = None
+        if start is None and l != "O" and i < len(labels):
+            start = i
+    return spans
+
+
+def read_jsonl(path):
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                d = json.loads(line)
+                out.append((d["text"], gold_spans(d["labels"]), d.get("lang", "?")))
+    return out
+
+
+def read_handwritten(path, lang):
+    """Lines 'LABELS<TAB>SENTENCE'; LABELS is a comma-separated list of fruit/company, one per
+    mention in order of occurrence. '#' starts a comment line; blank lines are ignored."""
+    out = []
+    pat = EN_MENTION if lang == "en" else ZH_MENTION
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            labels, _, text = line.partition("\t")
+            labels = [l.strip() for l in labels.split(",")]
+            found = [(m.start(), m.end()) for m in pat.finditer(text)]
+            if len(found) != len(labels) or any(l not in ("fruit", "company") for l in labels):
+                sys.exit(f"{path}:{n}: {len(labels)} labels for {len(found)} mentions: {line!r}")
+            out.append((text, [(a, b, l) for (a, b), l in zip(found, labels)], lang))
+    return out
+
+
+class Tagger:
+    def __init__(self, recur, model):
+        self.recur, self.model = recur, model
+
+    def probs(self, text):
+        r = subprocess.run([self.recur, "probs", "--model", self.model, "--text", text, "--json"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"recur probs failed on {text[:60]!r}: {r.stderr.strip()}")
+        d = json.loads(r.stdout)
+        if len(d["probs"]) != len(text):
+            sys.exit(f"recur probs gave {len(d['probs'])} rows for {len(text)} characters")
+        return d["symbols"], d["probs"]
+
+
+def score(tagger, items):
+    """-> dict lang -> [correct, total], plus a list of errors."""
+    by_lang, errors = {}, []
+    for text, spans, lang in items:
+        if not spans:
+            continue
+        symbols, probs = tagger.probs(text)
+        fi, ci = symbols.index("fruit"), symbols.index("company")
+        for a, b, gold in spans:
+            row = probs[b - 1]
+            pred = "fruit" if row[fi] >= row[ci] else "company"
+            c = by_lang.setdefault(lang, [0, 0])
+            c[1] += 1
+            if pred == gold:
+                c[0] += 1
+            else:
+                errors.append({"text": text, "mention": text[a:b], "at": a, "gold": gold, "pred": pred,
+                               "p_fruit": round(row[fi], 4), "p_company": round(row[ci], 4)})
+    return by_lang, errors
+
+
+def summary(by_lang):
+    out = {}
+    tot = [0, 0]
+    for lang in sorted(by_lang):
+        c, n = by_lang[lang]
+        out[lang] = {"correct": c, "mentions": n, "accuracy": c / n}
+        tot[0] += c
+        tot[1] += n
+    if tot[1]:
+        out["all"] = {"correct": tot[0], "mentions": tot[1], "accuracy": tot[0] / tot[1]}
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--recur", default="build/recur")
+    ap.add_argument("--data", default="build/apple")
+    ap.add_argument("--tests", default="tests/apple")
+    ap.add_argument("--file", action="append", default=[])
+    ap.add_argument("--only", default="dev,hand,probes", help="comma-separated subset of dev,hand,probes ('' = none)")
+    ap.add_argument("--json", help="write the results here")
+    args = ap.parse_args()
+    tagger = Tagger(args.recur, args.model)
+    only = [s for s in args.only.split(",") if s]
+    res = {"model": args.model}
+    rows = []
+
+    def report(name, by_lang, errors=None):
+        s = summary(by_lang)
+        res[name] = s
+        if errors is not None:
+            res[name + " errors"] = errors
+        rows.append((name, s))
+
+    if "dev" in only:
+        bl, _ = score(tagger, read_jsonl(os.path.join(args.data, "dev.jsonl")))
+        report("dev", bl)
+    if "hand" in only:
+        items = []
+        for lang in ("en", "zh"):
+            items += read_handwritten(os.path.join(args.tests, f"handwritten.{lang}.txt"), lang)
+        bl, errs = score(tagger, items)
+        report("hand", bl, errs)
+    if "probes" in only:
+        for d in DISTANCES:
+            bl, _ = score(tagger, read_jsonl(os.path.join(args.data, f"probes-{d}.jsonl")))
+            report(f"probe-{d}", bl)
+    for path in args.file:
+        bl, _ = score(tagger, read_jsonl(path))
+        report(os.path.basename(path), bl)
+
+    print(f"{args.model}")
+    print(f"{'set':<16}{'en':>16}{'zh':>16}{'all':>16}")
+    for name, s in rows:
+        cells = []
+        for lang in ("en", "zh", "all"):
+            v = s.get(lang)
+            cells.append(f"{100 * v['accuracy']:6.1f}% ({v['mentions']:>4})" if v else "-")
+        print(f"{name:<16}" + "".join(f"{c:>16}" for c in cells))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(res, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
