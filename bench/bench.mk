@@ -1,0 +1,30 @@
+# make bench: recur (native and wasm) against TensorFlow.js, ONNX Runtime Web and brain.js, in one
+# run, printing a markdown table (bench/run.mjs; also saved to bench/build/last-run.md).
+# Included by the top-level Makefile; not part of make test. The peers are installed from npm into
+# bench/node_modules (git-ignored) on first use.
+#   make bench                      the full run (a few minutes; take it on an idle machine)
+#   make bench BENCH_FLAGS=--quick  fewer repetitions, for a smoke test
+#   make bench BENCH_FLAGS=--only=native,wasm
+BENCH_BUILD := bench/build
+BENCH_FLAGS ?=
+BENCH_CXXFLAGS ?= -O3 -march=native -mno-avx512f -std=c++17 -Wall -Wextra -DRECUR_SIMD=1
+
+.PHONY: bench bench-tools
+
+bench: build bench-tools
+	node bench/run.mjs $(BENCH_FLAGS)
+
+bench-tools: $(BENCH_BUILD)/native_bench $(BENCH_BUILD)/roofline.wasm bench/node_modules/.package-lock.json
+
+# The native bench links the engine library the main build makes ($(BUILD), -march=native).
+$(BENCH_BUILD)/native_bench: bench/native_bench.cpp $(BUILD)/librecur_engine.a
+	@mkdir -p $(BENCH_BUILD)
+	g++ $(BENCH_CXXFLAGS) -I engine -I /usr/include/eigen3 $< $(BUILD)/librecur_engine.a -o $@
+
+# The wasm SIMD128 roofline kernels: a standalone module without imports.
+$(BENCH_BUILD)/roofline.wasm: bench/roofline_wasm.c
+	@mkdir -p $(BENCH_BUILD)
+	emcc -O3 -msimd128 --no-entry -sSTANDALONE_WASM=1 -sINITIAL_MEMORY=33554432 $< -o $@
+
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund
