@@ -1,9 +1,9 @@
 # Recipes for the apple disambiguation taggers (issue 5). Included from the top Makefile.
 #   make apple-data            generated corpus into $(BUILD)/apple (about 20 s): train, dev, probes
-#   make model-apple-rnn       retrains models/apple-rnn from scratch     (see its card for the time)
-#   make model-apple-lstm      retrains models/apple-lstm from scratch
-#   make model-apple-gru       retrains models/apple-gru from scratch
-#   make model-apple-bilstm    retrains models/apple-bilstm from scratch
+#   make model-apple-rnn       retrains models/apple-rnn from scratch     (~3 min training on the 2-core VM)
+#   make model-apple-lstm      retrains models/apple-lstm from scratch    (~7 min)
+#   make model-apple-gru       retrains models/apple-gru from scratch     (~6 min)
+#   make model-apple-bilstm    retrains models/apple-bilstm from scratch  (~10 min)
 #   make models-apple          all four, one training at a time
 # Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
 # evaluates it with tools/apple/evaluate.py (dev, hand-written, probes; JSON in
