@@ -87,3 +87,6 @@ include tools/models.mk
 # The apple taggers: make models-apple (also part of make models).
 include tools/apple/apple.mk
 models: models-apple
+
+# Benchmarks against TensorFlow.js, ONNX Runtime Web and brain.js: make bench (not part of make test).
+include bench/bench.mk
