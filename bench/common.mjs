@@ -18,17 +18,8 @@ export const TAGGER_TEXT = 'the quick brown fox jumps over the lazy dog, pack my
 
 export const now = () => performance.now();
 
-/** A deterministic pseudo-random generator (mulberry32): uniform in [0, 1). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator (mulberry32) the demo uses for its probes: same seed, same numbers. */
+export { rng } from '../web/apple-text.js';
 
 /** The caller's sampling step (temperature 1): one uniform, inverse CDF over the probabilities. */
 export function sampler(seed = 12345) {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "kernels/simd.h"
+#include "layers/softmax.h"
 #include "model/model.h"
 #include "model/network.h"
 #include "model/predict.h"
@@ -108,8 +109,7 @@ class WasmModel {
   }
 
   void reset() {
-    if (stepper_) stepper_->reset();
-    fed_ = 0;
+    if (stepper_) stepper_->reset(model_->params);
   }
 
   /// Feeds text through the stepping state; returns the output distribution after its last symbol
@@ -123,14 +123,7 @@ class WasmModel {
     for (int32_t id : ids.value()) stepper_->feed(model_->params, id);
     const int out = output_size(model_->config);
     std::vector<float> probs(out);
-    if (ids->empty() && fed_ == 0) {
-      const TensorInfo& b = model_->params.tensors[head_bias_index(model_->config)];
-      std::copy(model_->params.ptr(b), model_->params.ptr(b) + out, probs.begin());
-    } else {
-      std::copy(stepper_->logits(), stepper_->logits() + out, probs.begin());
-    }
-    fed_ += int64_t(ids->size());
-    softmax_in_place(probs);
+    softmax_rows(stepper_->logits(), 1, out, probs.data());
     return copy_out(probs.data(), probs.size(), "Float32Array");
   }
 
@@ -158,22 +151,14 @@ class WasmModel {
     model_ = std::make_unique<Model<float>>(std::move(m));
     vocab_ = std::make_unique<Vocab>(std::move(v.value()));
     stepper_ = model_->config.bidirectional ? nullptr : std::make_unique<Stepper<float>>(model_->config);
-    fed_ = 0;
+    if (stepper_) stepper_->reset(model_->params);
     return "";
   }
   int64_t parameter_count_of() const { return recur::parameter_count(model_->config); }
-  static void softmax_in_place(std::vector<float>& v) {
-    float mx = v[0];
-    for (float x : v) mx = std::max(mx, x);
-    double s = 0;
-    for (float& x : v) s += (x = std::exp(x - mx));
-    for (float& x : v) x = float(x / s);
-  }
 
   std::unique_ptr<Model<float>> model_;
   std::unique_ptr<Vocab> vocab_;
   std::unique_ptr<Stepper<float>> stepper_;
-  int64_t fed_ = 0;
 };
 
 struct GenerateOptionsJs {
@@ -192,15 +177,16 @@ class WasmGenerator {
   std::string start(const WasmModel& m, const GenerateOptionsJs& o) {
     if (!m.model()) return "no model";
     auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v; };
-    if (!whole(o.length)) return "length must be a whole number, got " + std::to_string(o.length);
+    if (!whole(o.length) || o.length < 1 || o.length > double(kMaxGenerateLength))
+      return "length must be a whole number between 1 and " + std::to_string(kMaxGenerateLength) + ", got " +
+             json::dump(json::Value::number(o.length));
     if (!whole(o.top_k) || o.top_k < 0 || o.top_k > 1e9) return "topK must be a whole number >= 1";
     if (!whole(o.seed) || o.seed < 0 || o.seed > 9007199254740991.0) return "seed must be an integer between 0 and 2^53 - 1";
     GenerateOptions g;
     g.prompt = o.prompt;
     g.stop = o.stop;
-    g.length = o.length < -1e15 || o.length > 1e15 ? -1 : int64_t(o.length);
+    g.length = int64_t(o.length);
     g.sample.temperature = float(o.temperature);
-    if (std::isnan(o.temperature)) g.sample.temperature = NAN;
     g.sample.top_k = int(o.top_k);
     g.sample.top_p = float(o.top_p);
     g.sample.seed = uint64_t(o.seed);

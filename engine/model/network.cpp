@@ -137,38 +137,37 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
   T* dhb = grads.ptr(grads.tensors[head_bias_index(cfg_)]);
   if (dinit && (dinit->batch != B_ || dinit->slots != L * D)) dinit->resize(cfg_, B_);
 
-  Buffer<T> dcur(rows * DH, T(0));  // gradient w.r.t. the current layer's output
-  Buffer<T> dfeat;
-  if (cfg_.task == Task::kClassifier) {
-    dfeat.assign(size_t(B_) * DH, T(0));
-    dense_backward(B_, DH, out, feat_.data(), DH, hw, dlogits, dhw, dhb, dfeat.data(), DH);
+  const bool classifier = cfg_.task == Task::kClassifier;
+  dcur_.assign(rows * DH, T(0));  // assign keeps capacity: no allocation after the first step
+  if (classifier) {
+    dfeat_.assign(size_t(B_) * DH, T(0));
+    dense_backward(B_, DH, out, feat_.data(), DH, hw, dlogits, dhw, dhb, dfeat_.data(), DH);
   } else {
-    dense_backward(int(rows), DH, out, layer_out_[L - 1].data(), DH, hw, dlogits, dhw, dhb, dcur.data(), DH);
+    dense_backward(int(rows), DH, out, layer_out_[L - 1].data(), DH, hw, dlogits, dhw, dhb, dcur_.data(), DH);
   }
 
-  Buffer<T> dnext, dh_last;
   for (int k = L - 1; k >= 0; --k) {
     const int in = k == 0 ? E : DH;
-    dnext.assign(rows * in, T(0));
+    dnext_.assign(rows * in, T(0));
     for (int d = 0; d < D; ++d) {
       const int slot = k * D + d;
       const T* dhl = nullptr;
-      if (!dfeat.empty() && k == L - 1) {
-        dh_last.resize(size_t(B_) * H);
+      if (classifier && k == L - 1) {
+        dh_last_.resize(size_t(B_) * H);
         for (int b = 0; b < B_; ++b)
-          std::copy(dfeat.data() + b * DH + d * H, dfeat.data() + b * DH + (d + 1) * H, dh_last.data() + b * H);
-        dhl = dh_last.data();
+          std::copy(dfeat_.data() + b * DH + d * H, dfeat_.data() + b * DH + (d + 1) * H, dh_last_.data() + b * H);
+        dhl = dh_last_.data();
       }
       cell_backward_seq(weights_of(cfg_, p, k, d), layer_in_[k].data(), in, lengths_.data(), d == 1,
-                        dcur.data() + d * H, DH, dhl, static_cast<const T*>(nullptr), caches_[slot],
-                        grads_of(cfg_, grads, k, d), dnext.data(), in, dinit ? dinit->h_at(slot) : nullptr,
+                        dcur_.data() + d * H, DH, dhl, static_cast<const T*>(nullptr), caches_[slot],
+                        grads_of(cfg_, grads, k, d), dnext_.data(), in, dinit ? dinit->h_at(slot) : nullptr,
                         dinit ? dinit->c_at(slot) : nullptr);
     }
     if (k > 0 && !drop_mask_[k].empty())
-      for (size_t i = 0; i < rows * in; ++i) dnext[i] *= drop_mask_[k][i];
-    dcur.swap(dnext);
+      for (size_t i = 0; i < rows * in; ++i) dnext_[i] *= drop_mask_[k][i];
+    dcur_.swap(dnext_);
   }
-  embedding_backward(E, ids_.data(), rows, dcur.data(), grads.ptr(grads.tensors[embedding_index()]));
+  embedding_backward(E, ids_.data(), rows, dcur_.data(), grads.ptr(grads.tensors[embedding_index()]));
 }
 
 template <typename T>
@@ -181,8 +180,10 @@ Stepper<T>::Stepper(const Config& c) : cfg_(c) {
 }
 
 template <typename T>
-void Stepper<T>::reset() {
+void Stepper<T>::reset(const Params<T>& p) {
   state_.zero();
+  const T* bias = p.ptr(p.tensors[head_bias_index(cfg_)]);
+  std::copy(bias, bias + logits_.size(), logits_.begin());
 }
 
 template <typename T>
@@ -194,9 +195,8 @@ const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
     cell_forward_step(weights_of(cfg_, p, k, 0), x, state_.h_at(k), state_.c_at(k), scratch_.data());
     x = state_.h_at(k);
   }
-  Buffer<T> unused;
   dense_forward(1, H, output_size(cfg_), x, H, p.ptr(p.tensors[head_weight_index(cfg_)]),
-                p.ptr(p.tensors[head_bias_index(cfg_)]), logits_.data(), unused);
+                p.ptr(p.tensors[head_bias_index(cfg_)]), logits_.data(), head_wT_);
   return logits_.data();
 }
 

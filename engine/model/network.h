@@ -60,6 +60,8 @@ class Network {
   std::vector<Buffer<T>> drop_mask_;  // per layer k>0: (T*B, D*H) scale 0 or 1/(1-p); empty if no dropout
   std::vector<SeqCache<T>> caches_;   // per layer and direction
   Buffer<T> feat_;                    // classifier: (B, D*H)
+  Buffer<T> dcur_, dnext_;            // backward: gradient w.r.t. a layer's output / input
+  Buffer<T> dfeat_, dh_last_;         // backward, classifier: (B, D*H), (B, H)
   Buffer<T> logits_;
   State<T> init_, final_;
 };
@@ -71,9 +73,11 @@ class Stepper {
  public:
   Stepper() = default;
   explicit Stepper(const Config& c);
-  void reset();
+  /// Zero state; logits() becomes the head at h = 0 (its bias): the distribution before any symbol.
+  void reset(const Params<T>& p);
   /// Feeds symbol id (0 <= id < V) and returns the head's logits (out).
   const T* feed(const Params<T>& p, int32_t id);
+  /// Logits after the last feed(), or after reset().
   const T* logits() const { return logits_.data(); }
   const State<T>& state() const { return state_; }
   State<T>& state() { return state_; }
@@ -82,6 +86,7 @@ class Stepper {
   Config cfg_;
   State<T> state_;
   Buffer<T> x_, scratch_, logits_;
+  Buffer<T> head_wT_;  // dense_forward's scratch; unused at batch 1, kept so feed() never allocates
 };
 
 }  // namespace recur

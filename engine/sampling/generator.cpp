@@ -30,15 +30,9 @@ Result<Generator> Generator::create(const Model<float>& model, const GenerateOpt
   if (!ids) return Status(ids.status().code(), "prompt: " + ids.status().message());
   Generator g(model, o, std::move(vocab.value()));
   const int V = model.config.vocab_size;
-  g.logits_.resize(V);
-  if (ids->empty()) {
-    // No prompt: the first symbol comes from the zero state, where the head sees h = 0.
-    const TensorInfo& b = model.params.tensors[head_bias_index(model.config)];
-    std::copy(model.params.ptr(b), model.params.ptr(b) + V, g.logits_.begin());
-  } else {
-    for (int32_t id : ids.value()) g.stepper_.feed(model.params, id);
-    std::copy(g.stepper_.logits(), g.stepper_.logits() + V, g.logits_.begin());
-  }
+  g.stepper_.reset(model.params);  // an empty prompt samples from the zero state
+  for (int32_t id : ids.value()) g.stepper_.feed(model.params, id);
+  g.logits_.assign(g.stepper_.logits(), g.stepper_.logits() + V);
   return g;
 }
 

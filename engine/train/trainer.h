@@ -58,6 +58,8 @@ class Trainer {
   /// ErrorCode::kDiverged naming the step, and restores the last weights that gave a finite loss.
   Result<StepResult> step();
 
+  /// The schedule's length, once it is known (e.g. from epochs x steps per epoch).
+  void set_total_steps(int64_t total) { cfg_.schedule.total_steps = total; }
   int64_t steps_done() const { return step_; }
   /// lm: parallel streams actually used (fewer than batch when the text is short).
   int streams() const { return streams_; }

@@ -83,6 +83,11 @@ TEST(LongRun, MillionStepsStayFiniteAndBounded) {
 }
 
 TEST(LongRun, HundredThousandTrainingStepsKeepTheHeapFlat) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan's allocator does not report through mallinfo2() (it reads 0 -> 0): the check could not
+  // fail here. The plain native run of this test measures it.
+  GTEST_SKIP() << "mallinfo2() sees nothing under AddressSanitizer";
+#endif
   Model<float> m = tiny_lm(CellKind::kGru, 4);
   TrainConfig tc;
   tc.seq_len = 4;

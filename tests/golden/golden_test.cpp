@@ -156,7 +156,7 @@ void run_stepper(const recur::Model<float>& m, const Fixture& f, double k) {
   const recur::Config& cfg = m.config;
   const int B = f.batch, H = cfg.hidden_size, L = cfg.num_layers, out = recur::output_size(cfg);
   recur::Stepper<float> s(cfg);
-  s.reset();
+  s.reset(m.params);
   for (int slot = 0; slot < L; ++slot)
     for (int j = 0; j < H; ++j) {
       const size_t at = (size_t(slot) * B + 0) * H + j;  // (L, B, H) -> sequence 0

@@ -196,10 +196,7 @@ int cmd_train(int argc, char** argv) {
         : (int64_t(train_ex.size()) + tc.batch - 1) / tc.batch;
     total = epochs.value() * per_epoch;
   }
-  tc.schedule.total_steps = total;
-  Trainer run(model.value(), tc);  // again, now that the schedule knows its length
-  st = cfg.task == Task::kLm ? run.set_text(train_ids) : run.set_examples(train_ex);
-  if (!st) return fail(me, st);
+  trainer.set_total_steps(total);
 
   std::fprintf(stderr, "%s %s, %d x %d, %lld parameters; vocabulary %d; %s\n", task_name(cfg.task), cell_name(cfg.cell),
                cfg.num_layers, cfg.hidden_size, static_cast<long long>(parameter_count(cfg)), cfg.vocab_size,
@@ -229,7 +226,7 @@ int cmd_train(int argc, char** argv) {
   int64_t symbols = 0;
   double smooth = 0;
   for (int64_t s = 1; s <= total; ++s) {
-    auto r = run.step();
+    auto r = trainer.step();
     if (!r) {
       const Status saved = save_model_file(model.value(), out_path.value());
       std::fprintf(stderr, "\n");
