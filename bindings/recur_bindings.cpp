@@ -177,9 +177,10 @@ class WasmGenerator {
   std::string start(const WasmModel& m, const GenerateOptionsJs& o) {
     if (!m.model()) return "no model";
     auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v; };
-    if (!whole(o.length) || o.length < 1 || o.length > double(kMaxGenerateLength))
-      return "length must be a whole number between 1 and " + std::to_string(kMaxGenerateLength) + ", got " +
-             json::dump(json::Value::number(o.length));
+    const std::string length = json::dump(json::Value::number(o.length));
+    if (!whole(o.length)) return "length must be a whole number, got " + length;
+    if (o.length < 1 || o.length > double(kMaxGenerateLength))  // before the int64 cast: 1e300 must not overflow
+      return "length must be between 1 and " + std::to_string(kMaxGenerateLength) + ", got " + length;
     if (!whole(o.top_k) || o.top_k < 0 || o.top_k > 1e9) return "topK must be a whole number >= 1";
     if (!whole(o.seed) || o.seed < 0 || o.seed > 9007199254740991.0) return "seed must be an integer between 0 and 2^53 - 1";
     GenerateOptions g;
