@@ -1,5 +1,6 @@
 // The hidden-state heat map: one column per character read, one row per hidden unit, coloured
-// blue (negative) – white (0) – orange (positive). Drawn on a canvas; returns a lookup for hover.
+// blue (negative) – white (0) – orange (positive). Drawn on a canvas; returns a lookup for hover
+// and a cursor for the keyboard.
 import { cssVar, prepareCanvas } from './chart.js';
 
 const NEG = [37, 99, 235], POS = [234, 88, 12], MID = [247, 248, 250];
@@ -13,7 +14,8 @@ function colour(v) {
 
 /**
  * Draws data (rows = time steps × cols = units, row-major) with labels = the characters.
- * Returns {scale, at(x, y) → {t, unit, value} | null} in CSS pixels of the canvas.
+ * Returns {scale, rows, units, at(x, y) → {t, unit, value} | null, select(t, unit) → {t, unit, value}},
+ * x and y in CSS pixels of the canvas.
  */
 export function drawHeatmap(canvas, { rows, cols, data, labels, maxUnits = 64 }) {
   const units = Math.min(cols, maxUnits);
@@ -45,12 +47,25 @@ export function drawHeatmap(canvas, { rows, cols, data, labels, maxUnits = 64 })
   ctx.textBaseline = 'top';
   ctx.fillStyle = cssVar('--ink', '#1d2430');
   if (cw >= 8) labels.forEach((c, t) => ctx.fillText(c === ' ' ? '␣' : c === '\n' ? '↵' : c, left + t * cw + cw / 2, top + ch * units + 5));
+  const cell = (t, u) => ({ t, unit: u, value: data[t * cols + u] });
+  let selected = null;
   return {
-    scale, units,
+    scale, rows, units,
     at(x, y) {
       const t = Math.floor((x - left) / cw), u = Math.floor((y - top) / ch);
       if (t < 0 || t >= rows || u < 0 || u >= units) return null;
-      return { t, unit: u, value: data[t * cols + u] };
+      return cell(t, u);
+    },
+    /** Marks cell (t, u) in the ink colour (the keyboard cursor), restoring the one marked before. */
+    select(t, u) {
+      if (selected) {
+        ctx.fillStyle = colour(data[selected.t * cols + selected.unit] / scale);
+        ctx.fillRect(left + selected.t * cw, top + selected.unit * ch, cw, ch);
+      }
+      selected = cell(t, u);
+      ctx.fillStyle = cssVar('--ink', '#1d2430');
+      ctx.fillRect(left + t * cw, top + u * ch, cw, ch);
+      return selected;
     },
   };
 }

@@ -297,6 +297,30 @@ test('Memory experiment: accuracy against distance for RNN, LSTM and GRU', { ski
   await shot('memory');
 });
 
+test('keyboard: focus moves between Start and Stop, Escape stops, arrow keys read the heat map', { skip }, async (t) => {
+  const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+  await page.click('a[data-panel="generate"]');
+  await page.waitForSelector('#gen-start:not([disabled])', { timeout: TIMEOUT });
+  await page.fill('#gen-length', '2000000');
+  await page.focus('#gen-start');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#gen-out .gen').textContent.length > 10, null, { timeout: TIMEOUT });
+  assert.equal(await focused(), 'gen-stop', 'Generate hands the focus to Stop, not to <body>');
+  await page.keyboard.press('Escape');
+  assert.equal((await waitGenerated()).state, 'stopped', 'Escape stops');
+  assert.equal(await focused(), 'gen-start', 'Stop hands the focus back to Generate');
+
+  if (!catalog.some((m) => m.name === 'apple-lstm')) { t.diagnostic('heat map part skipped: no apple-lstm in this build'); return; }
+  await page.click('a[data-panel="apple"]');
+  await page.check('input[name="apple-model"][value="apple-lstm"]');
+  await page.fill('#apple-text', 'I like eating apple!');
+  await page.waitForFunction(() => document.getElementById('apple-view').dataset.text === 'I like eating apple!'
+    && !document.getElementById('apple-view').dataset.busy && document.getElementById('apple-heat').tabIndex === 0, null, { timeout: TIMEOUT });
+  await page.focus('#apple-heat');
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown']) await page.keyboard.press(key);
+  assert.match(await page.textContent('#apple-heat-info'), /^After “␣” \(character 2\), unit 1: -?\d\.\d{3}$/);
+});
+
 test('under a Content-Security-Policy header that also covers the worker, the page still works', { skip }, async (t) => {
   const core = readFileSync(path.join(webRoot, 'lib', 'recur-core.mjs'), 'utf8');
   if (core.includes('new Function')) {

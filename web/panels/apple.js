@@ -1,0 +1,191 @@
+// The Apple panel: as the visitor types, every bundled tagger reads the sentence in the engine
+// worker; the selected network's view is drawn by apple-view.js. Also loads the apple models
+// for the memory experiment.
+import { findMentions } from '../apple-text.js';
+import { $, el, showMsg } from '../shared/dom.js';
+import { engine } from '../shared/engine.js';
+import { APPLE_MODELS, catalogReady, loadBundled } from '../shared/models.js';
+import { renderChart, renderCompare, renderHeat, renderSentence } from './apple-view.js';
+
+const PRESETS = [
+  'I like eating apple!',
+  'The Apple is a great company!',
+  '快过圣诞节了,好想要一个苹果',
+  '手机坏了,好想要一个苹果',
+  'I ate an apple while reading about Apple\'s new phone.',
+  'My phone fell into the lake last week, and after a long weekend of waiting for the shop around the corner to open again, I finally got a new apple.',
+  'We drove out to the orchard on Saturday, walked between the rows for an hour, talked about everything and nothing, and on the way back I picked an apple.',
+  '我的手机屏幕碎了,周末商场里人太多,排了很久的队也没修好,最后还是决定换一个新的苹果',
+  '奶奶家院子里的果树结满了果子,我们在树下聊了整整一个下午,临走的时候她塞给我一个苹果',
+];
+
+// At most `width` columns, counting a CJK character as two.
+function shorten(s, width) {
+  let w = 0, out = '';
+  for (const ch of s) {
+    w += /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/.test(ch) ? 2 : 1;
+    if (w > width) return `${out}…`;
+    out += ch;
+  }
+  return out;
+}
+
+const ap = {
+  text: $('apple-text'), view: $('apple-view'), msg: $('apple-msg'), missing: $('apple-missing'),
+  compare: $('apple-compare'), chart: $('apple-chart'), heat: $('apple-heat'), heatInfo: $('apple-heat-info'),
+  layer: $('apple-layer'), state: $('apple-state'),
+  available: [], infos: new Map(), busy: false, dirty: false, last: null, heatLookup: null, ready: null,
+};
+
+const modelInputs = () => document.querySelectorAll('input[name="apple-model"]');
+const selectedApple = () => document.querySelector('input[name="apple-model"]:checked')?.value;
+
+// mine: the selected network's tag result; chart: what the chart shows (mine, or why not).
+function render(text, mentions, results, mine, chart, hidden) {
+  renderSentence(ap.view, text, mentions, mine);
+  renderCompare(ap.compare, text, mentions, results, ap.available.map((e) => e.name));
+  renderChart(ap.chart, text, mentions, chart);
+  ap.heatLookup = renderHeat(ap.heat, ap.heatInfo, text, hidden);
+}
+
+function showHeatCell(hit) {
+  const ch = Array.from(ap.last.text)[hit.t];
+  ap.heatInfo.textContent = `After “${ch === ' ' ? '␣' : ch}” (character ${hit.t + 1}), unit ${hit.unit}: ${hit.value.toFixed(3)}`;
+}
+
+ap.heat.addEventListener('mousemove', (e) => {
+  if (!ap.heatLookup || !ap.last) return;
+  const r = ap.heat.getBoundingClientRect();
+  const hit = ap.heatLookup.at(e.clientX - r.left, e.clientY - r.top);
+  if (hit) showHeatCell(hit);
+});
+
+// The keyboard's way to the numbers: arrows move a cursor over characters (←→) and units (↑↓).
+const HEAT_KEYS = {
+  ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],
+  Home: [-Infinity, 0], End: [Infinity, 0],
+};
+ap.heat.addEventListener('keydown', (e) => {
+  const move = HEAT_KEYS[e.key];
+  const lookup = ap.heatLookup;
+  if (!move || !lookup || !ap.last) return;
+  e.preventDefault();
+  const clamp = (v, n) => Math.max(0, Math.min(n - 1, v));
+  const at = lookup.cursor;
+  lookup.cursor = at ? { t: clamp(at.t + move[0], lookup.rows), unit: clamp(at.unit + move[1], lookup.units) }
+    : { t: move[0] === Infinity ? lookup.rows - 1 : 0, unit: 0 };  // the first key starts at a corner
+  showHeatCell(lookup.select(lookup.cursor.t, lookup.cursor.unit));
+});
+
+function refreshLayerChoices() {
+  const info = ap.infos.get(selectedApple());
+  const layers = info?.config.numLayers ?? 1;
+  const keep = Number(ap.layer.value || layers - 1);
+  ap.layer.textContent = '';
+  for (let l = 0; l < layers; l++) {
+    ap.layer.append(el('option', { value: String(l), textContent: `${l + 1}${l === layers - 1 ? ' (top)' : ''}` }));
+  }
+  ap.layer.value = String(Math.min(keep, layers - 1));
+  const lstm = info?.config.cell === 'lstm';
+  ap.state.querySelector('option[value="c"]').disabled = !lstm;
+  if (!lstm) ap.state.value = 'h';
+}
+
+async function update() {
+  const text = ap.text.value;
+  const mentions = findMentions(text);
+  const sel = selectedApple();
+  const slots = ap.available.filter((e) => ap.infos.has(e.name)).map((e) => e.name);
+  if (!text || !slots.length) {
+    ap.last = { text, mentions, results: null };
+    render(text, mentions, null, null, null, null);
+    return;
+  }
+  const detail = ap.infos.has(sel) ? { slot: sel, layer: Number(ap.layer.value || 0), state: ap.state.value } : null;
+  try {
+    const { results, hidden } = await engine.request('tag', { slots, text, detail }).promise;
+    ap.last = { text, mentions, results };
+    const mine = results[sel] ?? null;
+    render(text, mentions, results, mine, mine ?? { error: 'This network is not available in this build.' },
+      hidden ?? { error: 'this network is not available in this build' });
+    showMsg(ap.msg, mine?.error ? `${sel}: ${mine.error}` : '', 'error');
+    ap.view.dataset.text = text;
+  } catch (e) {
+    showMsg(ap.msg, e.message, 'error');
+  }
+}
+
+/** Tags the current sentence; input that arrives meanwhile triggers one more run, not a queue. */
+async function schedule() {
+  if (ap.busy) { ap.dirty = true; return; }
+  ap.busy = true;
+  ap.view.dataset.busy = 'true';
+  try {
+    do { ap.dirty = false; await update(); } while (ap.dirty);
+  } finally {
+    ap.busy = false;
+    delete ap.view.dataset.busy;
+  }
+}
+
+ap.text.addEventListener('input', schedule);
+for (const r of modelInputs()) {
+  r.addEventListener('change', () => { refreshLayerChoices(); schedule(); });
+}
+ap.layer.addEventListener('change', schedule);
+ap.state.addEventListener('change', schedule);
+document.querySelector('#panel-apple .presets').append(...PRESETS.map((s) => {
+  const b = el('button', { type: 'button', textContent: shorten(s, 34), title: s, dataset: { text: s } });
+  b.addEventListener('click', () => { ap.text.value = s; schedule(); });
+  return b;
+}));
+
+/** Loads the apple models that exist; resolves to the list loaded. Shared by Apple and Memory. */
+export function loadAppleModels() {
+  ap.ready ??= (async () => {
+    const catalog = await catalogReady;
+    ap.available = APPLE_MODELS.map((m) => catalog.find((e) => e.name === m.name)).filter(Boolean);
+    const missing = APPLE_MODELS.filter((m) => !ap.available.some((e) => e.name === m.name));
+    for (const input of modelInputs()) {
+      const absent = missing.some((m) => m.name === input.value);
+      input.disabled = absent;
+      if (absent) input.parentElement.title = 'not available in this build';
+    }
+    if (missing.length) {
+      const names = missing.map((m) => m.name).join(', ');
+      const text = missing.length === APPLE_MODELS.length
+        ? 'The apple models are not available in this build (models/apple-*/model.safetensors have not been trained yet), so this panel cannot tag sentences. Build them with “make models”, then run “make demo” again.'
+        : `Not available in this build: ${names}.`;
+      showMsg(ap.missing, text, missing.length === APPLE_MODELS.length ? 'error' : 'info');
+    }
+    if (!ap.available.some((e) => e.name === selectedApple()) && ap.available.length) {
+      document.querySelector(`input[name="apple-model"][value="${ap.available[0].name}"]`).checked = true;
+    }
+    if (ap.available.length) showMsg(ap.msg, `Loading ${ap.available.length} apple model${ap.available.length > 1 ? 's' : ''}…`);
+    await Promise.all(ap.available.map(async (entry) => {
+      try {
+        ap.infos.set(entry.name, await loadBundled(entry));
+      } catch (e) {
+        showMsg(ap.missing, `Could not load ${entry.name}: ${e.message}`, 'error');
+      }
+    }));
+    showMsg(ap.msg, '');
+    refreshLayerChoices();
+    return ap.available.filter((e) => ap.infos.has(e.name));
+  })();
+  return ap.ready;
+}
+
+/** Loads the models the first time the panel is shown; tags the sentence every time. */
+export async function show(first) {
+  if (first) {
+    renderSentence(ap.view, ap.text.value, findMentions(ap.text.value), null);
+    await loadAppleModels();
+  }
+  schedule();
+}
+
+/** After a resize: redraws what has been drawn (the chart and heat map follow the width). */
+export function resize() {
+  if (ap.last) schedule();
+}

@@ -1,0 +1,191 @@
+// The Generate panel: pick a bundled model or open a .safetensors file, set the sampling
+// options, and stream text from the engine worker with Stop and a live characters/second.
+import { $, fmtBytes, fmtInt, setDisabled, showMsg } from '../shared/dom.js';
+import { engine } from '../shared/engine.js';
+import { CELL_NAMES, catalogReady, describe, loadBundled } from '../shared/models.js';
+
+const KNOWN_LMS = {
+  'en-fortunes-lstm': { title: 'English fortunes (LSTM)', prompt: 'The ' },
+  'zh-poetry-lstm': { title: 'Chinese poetry 唐诗宋词 (LSTM)', prompt: '春' },
+};
+
+const gen = {
+  select: $('gen-model'), file: $('gen-file'), info: $('gen-model-info'), load: $('gen-load'), msg: $('gen-msg'),
+  prompt: $('gen-prompt'), start: $('gen-start'), stop: $('gen-stop'), rate: $('gen-rate'), out: $('gen-out'),
+  current: null,        // {slot, info, prompt}
+  options: new Map(),   // option value → {slot, entry?, info?, prompt}
+  job: null, fileCount: 0, firstCharMarked: false,
+};
+
+/** Adds (or relabels) a choice of the model list; data = {slot, entry?, info?, prompt}. */
+export function addModel(value, label, data, disabled = false) {
+  let opt = [...gen.select.options].find((o) => o.value === value);
+  if (!opt) {
+    opt = document.createElement('option');
+    opt.value = value;
+    gen.select.append(opt);
+  }
+  opt.textContent = label;
+  opt.disabled = disabled;
+  gen.options.set(value, data);
+  return opt;
+}
+
+function setPromptFor(data) {
+  const previous = gen.current?.prompt ?? 'The ';
+  if (data.prompt && (gen.prompt.value === previous || gen.prompt.value === '')) gen.prompt.value = data.prompt;
+}
+
+/** Makes a choice of the model list current, loading a bundled model first if needed. */
+export async function selectModel(value) {
+  const data = gen.options.get(value);
+  if (!data) return;
+  const before = gen.current;
+  gen.select.value = value;
+  if (data.entry && !data.info) {
+    gen.start.disabled = true;
+    gen.load.hidden = false;
+    gen.load.removeAttribute('value');  // indeterminate until the first byte count
+    showMsg(gen.msg, `Loading ${data.entry.name}…`);
+    try {
+      data.info = await loadBundled(data.entry, ({ loaded, total }) => {
+        if (total) { gen.load.max = total; gen.load.value = loaded; }
+        showMsg(gen.msg, `Loading ${data.entry.name}… ${fmtBytes(loaded)}${total ? ` of ${fmtBytes(total)}` : ''}`);
+      });
+      showMsg(gen.msg, '');
+    } catch (e) {
+      showMsg(gen.msg, `Could not load ${data.entry.name}: ${e.message}`, 'error');
+      gen.load.hidden = true;
+      if (before) gen.select.value = before.value;
+      gen.start.disabled = !before || !!gen.job;
+      return;
+    }
+    gen.load.hidden = true;
+  }
+  if (gen.select.value !== value) return;  // the visitor picked another model meanwhile
+  setPromptFor(data);
+  gen.current = { ...data, value };
+  gen.select.querySelector('option[value=""]')?.remove();
+  gen.info.textContent = describe(data.info);
+  gen.start.disabled = !!gen.job;
+}
+
+gen.select.addEventListener('change', () => selectModel(gen.select.value));
+
+gen.file.addEventListener('change', async () => {
+  const file = gen.file.files[0];
+  gen.file.value = '';
+  if (!file) return;
+  if (file.size > 512e6) { showMsg(gen.msg, `${file.name} is ${fmtBytes(file.size)}: too large for a model of this demo.`, 'error'); return; }
+  showMsg(gen.msg, `Reading ${file.name}…`);
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const slot = `file:${++gen.fileCount}`;
+    const info = await engine.request('load', { slot, bytes }, null, [bytes.buffer]).promise;
+    if (info.config.task !== 'lm') {
+      engine.request('unload', { slot });
+      throw new Error(`this is a ${info.config.task} model; Generate needs a language model (task "lm")`);
+    }
+    addModel(slot, `File: ${file.name}`, { slot, info, prompt: '' });
+    await selectModel(slot);
+    showMsg(gen.msg, `Loaded ${file.name} (${fmtBytes(file.size)}).`, 'ok');
+  } catch (e) {
+    showMsg(gen.msg, `Could not load ${file.name}: ${e.message}`, 'error');
+  }
+});
+
+// The engine checks the ranges and says what is wrong; here only that each field is a number.
+function readOptions() {
+  const num = (id, name) => {
+    const input = $(id);
+    const v = Number(input.value);
+    if (input.value.trim() === '' || !Number.isFinite(v)) throw new Error(`${name} must be a number`);
+    return v;
+  };
+  const o = {
+    prompt: gen.prompt.value, length: num('gen-length', 'Length'), temperature: num('gen-temp', 'Temperature'),
+    topP: num('gen-topp', 'Top-p'), seed: num('gen-seed', 'Seed'),
+  };
+  const k = num('gen-topk', 'Top-k');
+  if (k !== 0) o.topK = k;
+  return o;
+}
+
+const chars = (n) => `${fmtInt(n)} character${n === 1 ? '' : 's'}`;
+
+async function start() {
+  if (!gen.current || gen.job) return;
+  let options;
+  try { options = readOptions(); } catch (e) { showMsg(gen.msg, e.message, 'error'); return; }
+  const promptNode = gen.out.querySelector('.prompt');
+  const genSpan = gen.out.querySelector('.gen');
+  promptNode.textContent = options.prompt;
+  genSpan.textContent = '';
+  const text = document.createTextNode('');
+  genSpan.append(text);
+  gen.out.classList.add('running');
+  gen.out.dataset.state = 'running';
+  showMsg(gen.msg, '');
+  gen.stop.disabled = false;
+  setDisabled(gen.start, true, gen.stop);
+  gen.rate.textContent = '';
+  const job = engine.request('generate', { slot: gen.current.slot, ...options }, (type, p) => {
+    if (type !== 'piece') return;
+    if (!gen.firstCharMarked) { gen.firstCharMarked = true; performance.mark('recur-first-char'); }
+    text.appendData(p.text);
+    if (gen.out.scrollHeight - gen.out.scrollTop - gen.out.clientHeight < 80) gen.out.scrollTop = gen.out.scrollHeight;
+    gen.rate.textContent = `${chars(p.chars)} · ${fmtInt(p.chars / Math.max(p.seconds, 1e-3))} chars/s`;
+  });
+  gen.job = job;
+  try {
+    const r = await job.promise;
+    const rate = `${fmtInt(r.chars / Math.max(r.seconds, 1e-3))} chars/s`;
+    const took = r.seconds < 1 ? `${Math.max(1, Math.round(r.seconds * 1000))} ms` : `${r.seconds.toFixed(2)} s`;
+    gen.rate.textContent = r.aborted ? `Stopped after ${chars(r.chars)} · ${rate}` : `${chars(r.chars)} in ${took} · ${rate}`;
+    gen.out.dataset.state = r.aborted ? 'stopped' : 'done';
+  } catch (e) {
+    showMsg(gen.msg, e.message, 'error');
+    gen.out.dataset.state = 'error';
+  } finally {
+    gen.job = null;
+    gen.out.classList.remove('running');
+    gen.start.disabled = !gen.current;
+    setDisabled(gen.stop, true, gen.start);
+  }
+}
+
+const stop = () => gen.job && engine.control('cancel', gen.job.id);
+
+gen.start.addEventListener('click', start);
+gen.stop.addEventListener('click', stop);
+gen.prompt.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); start(); }
+});
+// Escape anywhere in the panel stops a running generation, as the Stop button does.
+$('panel-generate').addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && gen.job) { e.preventDefault(); stop(); }
+});
+$('gen-random').addEventListener('click', () => { $('gen-seed').value = String(Math.floor(Math.random() * 1e6)); });
+
+/** Fills the model list from the catalogue the first time the panel is shown. */
+export async function show(first) {
+  if (!first) return;
+  const catalog = await catalogReady;
+  const lms = catalog.filter((m) => m.task === 'lm');
+  for (const [name, known] of Object.entries(KNOWN_LMS)) {
+    const entry = lms.find((m) => m.name === name);
+    if (entry) addModel(name, known.title, { slot: name, entry, prompt: known.prompt });
+    else addModel(name, `${known.title}: not available in this build`, {}, true);
+  }
+  for (const entry of lms.filter((m) => !KNOWN_LMS[m.name])) {
+    addModel(entry.name, `${entry.name} (${CELL_NAMES[entry.cell] ?? entry.cell})`, { slot: entry.name, entry, prompt: '' });
+  }
+  const firstAvailable = [...gen.select.options].find((o) => !o.disabled);
+  if (firstAvailable) {
+    await selectModel(firstAvailable.value);
+  } else {
+    gen.select.prepend(addModel('', 'No model loaded yet', {}, true));
+    gen.select.value = '';
+    showMsg(gen.msg, 'No language model is bundled with this build (models/en-fortunes-lstm and models/zh-poetry-lstm are not trained yet). Open a .safetensors file above, or train one under “Train your own” and press “Use in Generate”.');
+  }
+}

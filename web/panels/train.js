@@ -1,0 +1,225 @@
+// The Train your own panel: text and settings in, a training run in its own worker with
+// Start / Pause / Stop, a progress bar with ETA, the loss chart (training and validation
+// bits/char), samples every N steps, and the trained model out (download, or into Generate).
+import { drawLineChart } from '../chart.js';
+import { $, el, fmtBytes, fmtInt, fmtSecs, setDisabled, showMsg } from '../shared/dom.js';
+import { engine, getTrainEngine } from '../shared/engine.js';
+import { CELL_NAMES, describe } from '../shared/models.js';
+import { addModel, selectModel } from './generate.js';
+import { DEFAULT_TRAIN_TEXT } from './train-text.js';
+
+const tr = {
+  text: $('train-text'), file: $('train-file'), textInfo: $('train-text-info'), start: $('train-start'),
+  pause: $('train-pause'), stop: $('train-stop'), download: $('train-download'), use: $('train-use'),
+  progress: $('train-progress'), eta: $('train-eta'), msg: $('train-msg'), chart: $('train-chart'),
+  stats: $('train-stats'), samples: $('train-samples'),
+  job: null, paused: false, train: [], val: [], info: null, settings: null, drawQueued: false, trainedOnce: false,
+};
+tr.text.value = DEFAULT_TRAIN_TEXT;
+
+function updateTextInfo() {
+  const chars = Array.from(tr.text.value);
+  const distinct = new Set(chars).size;
+  const cut = Math.floor(chars.length * 0.9);
+  tr.textInfo.textContent = `${fmtInt(chars.length)} characters, ${fmtInt(distinct)} distinct · training ${fmtInt(cut)}, validation ${fmtInt(chars.length - cut)}`;
+  $('train-uniform').textContent = distinct > 1 ? `${Math.log2(distinct).toFixed(2)} bits/char` : '–';
+}
+tr.text.addEventListener('input', updateTextInfo);
+updateTextInfo();
+
+tr.file.addEventListener('change', async () => {
+  const file = tr.file.files[0];
+  tr.file.value = '';
+  if (!file) return;
+  if (file.size > 20e6) { showMsg(tr.msg, `${file.name} is ${fmtBytes(file.size)}; please use a text of at most 20 MB here.`, 'error'); return; }
+  try {
+    const text = await file.text();
+    if (text.includes('\u0000')) throw new Error('it does not look like a text file');
+    tr.text.value = text;
+    updateTextInfo();
+    showMsg(tr.msg, `Loaded ${file.name}.`, 'ok');
+  } catch (e) {
+    showMsg(tr.msg, `Could not read ${file.name}: ${e.message}`, 'error');
+  }
+});
+
+function drawChart() {
+  tr.drawQueued = false;
+  // Many steps: plot the mean of each bucket so the curve stays readable and cheap to draw.
+  const bucket = Math.max(1, Math.ceil(tr.train.length / 600));
+  const points = [];
+  for (let i = 0; i < tr.train.length; i += bucket) {
+    const part = tr.train.slice(i, i + bucket);
+    points.push([part[part.length - 1][0], part.reduce((s, p) => s + p[1], 0) / part.length]);
+  }
+  drawLineChart(tr.chart, {
+    series: [
+      { label: 'training', color: '#1c64d1', points, width: 1.5 },
+      { label: 'validation (held-out 10%)', color: '#d9480f', points: tr.val.filter((p) => Number.isFinite(p[1])), dots: true },
+    ],
+    legend: true, xLabel: 'step', yLabel: 'bits/char', yMin: 0, xMin: 0, xMax: tr.settings?.steps,
+    empty: 'Press Start to train; the loss appears here.',
+  });
+  tr.chart.dataset.points = String(tr.train.length);
+  tr.chart.dataset.valPoints = String(tr.val.length);
+}
+
+/** Redraws the loss chart at the next frame (once, however often it is asked). */
+export function queueChart() {
+  if (!tr.drawQueued) { tr.drawQueued = true; requestAnimationFrame(drawChart); }
+}
+
+function readSettings() {
+  const int = (id, lo, hi, name) => {
+    const v = Number($(id).value);
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${name} must be a whole number from ${lo} to ${hi}`);
+    return v;
+  };
+  const lr = Number($('train-lr').value);
+  if (!(lr > 0 && lr <= 1)) throw new Error('the learning rate must be a number above 0 and at most 1');
+  const text = tr.text.value;
+  const s = {
+    text, cell: $('train-cell').value, layers: int('train-layers', 1, 4, 'Layers'),
+    hidden: int('train-hidden', 4, 1024, 'Hidden size'), seqLen: int('train-seq', 4, 512, 'Sequence length'), lr,
+    steps: int('train-steps', 1, 100000, 'Steps'), batch: int('train-batch', 1, 256, 'Batch size'),
+    sampleEvery: int('train-sample-every', 0, 100000, 'Sample every'), seed: 1,
+  };
+  s.embed = Math.max(8, Math.min(64, Math.round(s.hidden / 2)));
+  return s;
+}
+
+function setButtons(state) {
+  const running = state === 'running' || state === 'paused';
+  // Start, or Pause and Stop: focus on a button being disabled moves to the first one enabled.
+  const [on, off] = running ? [[tr.pause, tr.stop], [tr.start]] : [[tr.start], [tr.pause, tr.stop]];
+  for (const b of on) b.disabled = false;
+  for (const b of off) setDisabled(b, true, on[0]);
+  tr.pause.textContent = state === 'paused' ? 'Resume' : 'Pause';
+  tr.download.disabled = !(running || tr.trainedOnce);
+  tr.use.disabled = !(running || tr.trainedOnce);
+  for (const input of document.querySelectorAll('#panel-train .grid-fields input, #panel-train .grid-fields select')) input.disabled = running;
+  tr.text.readOnly = running;
+  tr.file.disabled = running;
+}
+
+function onProgress(p) {
+  const first = tr.train.length;
+  p.losses.forEach((l, i) => tr.train.push([p.step - p.losses.length + i + 1, l / Math.LN2]));
+  if (first === 0 && tr.train.length) tr.stats.dataset.firstBits = String(tr.train[0][1]);
+  const recent = tr.train.slice(-10);
+  const recentBits = recent.reduce((a, q) => a + q[1], 0) / Math.max(1, recent.length);
+  tr.stats.dataset.lastBits = String(recentBits);
+  tr.stats.dataset.step = String(p.step);
+  tr.progress.max = p.steps;
+  tr.progress.value = p.step;
+  tr.eta.textContent = p.paused ? `paused at step ${fmtInt(p.step)}` : `step ${fmtInt(p.step)} / ${fmtInt(p.steps)} · ETA ${fmtSecs(p.eta)}`;
+  const val = tr.val.length ? tr.val[tr.val.length - 1][1] : NaN;
+  tr.stats.textContent = `training ${recentBits.toFixed(3)} bits/char (mean of the last ${recent.length} steps)`
+    + `${Number.isFinite(val) ? ` · validation ${val.toFixed(3)} bits/char` : ''} · ${fmtInt(p.charsPerSec)} chars/s · ${fmtSecs(p.seconds)} of training`;
+  queueChart();
+}
+
+async function start() {
+  if (tr.job) return;
+  let s;
+  try { s = readSettings(); } catch (e) { showMsg(tr.msg, e.message, 'error'); return; }
+  const te = getTrainEngine();
+  tr.settings = s;
+  tr.train = [];
+  tr.val = [];
+  tr.samples.textContent = '';
+  tr.progress.value = 0;
+  tr.eta.textContent = 'starting…';
+  tr.stats.textContent = '';
+  delete tr.stats.dataset.firstBits;
+  tr.paused = false;
+  showMsg(tr.msg, '');
+  drawChart();
+  const job = te.request('train', s, (type, p) => {
+    if (type === 'started') {
+      tr.info = p.info;
+      tr.trainedOnce = true;
+      setButtons('running');
+      showMsg(tr.msg, `Training a ${describe(p.info)} on ${fmtInt(p.trainChars)} characters; validating on ${fmtInt(p.valChars)}.`);
+    } else if (type === 'progress') {
+      onProgress(p);
+    } else if (type === 'val') {
+      tr.val.push([p.step, p.bitsPerChar]);
+      queueChart();
+    } else if (type === 'sample') {
+      const pre = el('pre', {}, el('b', { textContent: p.prompt }), p.text);
+      tr.samples.prepend(el('li', {}, el('div', { className: 'step', textContent: `step ${fmtInt(p.step)}` }), pre));
+    }
+  });
+  tr.job = job;
+  setButtons('running');
+  try {
+    const r = await job.promise;
+    showMsg(tr.msg, r.stopped ? `Stopped after ${fmtInt(r.steps)} steps. Download the model or use it in Generate.` : `Finished ${fmtInt(r.steps)} steps. Download the model or use it in Generate.`, 'ok');
+    tr.eta.textContent = r.stopped ? `stopped at step ${fmtInt(r.steps)}` : 'done';
+  } catch (e) {
+    showMsg(tr.msg, `Training failed: ${e.message}`, 'error');
+    tr.eta.textContent = '';
+  } finally {
+    tr.job = null;
+    setButtons('idle');
+    queueChart();
+  }
+}
+
+tr.start.addEventListener('click', start);
+tr.pause.addEventListener('click', () => {
+  if (!tr.job) return;
+  tr.paused = !tr.paused;
+  getTrainEngine().control(tr.paused ? 'pause' : 'resume', tr.job.id);
+  setButtons(tr.paused ? 'paused' : 'running');
+});
+tr.stop.addEventListener('click', () => {
+  if (!tr.job) return;
+  getTrainEngine().control('stop', tr.job.id);
+  if (tr.paused) getTrainEngine().control('resume', tr.job.id);
+});
+
+async function trainedBytes() {
+  const { bytes } = await getTrainEngine().request('save', { slot: 'train' }).promise;
+  return bytes;
+}
+
+tr.download.addEventListener('click', async () => {
+  try {
+    const bytes = await trainedBytes();
+    const s = tr.settings;
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const a = el('a', { href: url, download: `recur-${s.cell}-${s.layers}x${s.hidden}.safetensors` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    showMsg(tr.msg, `Saved ${a.download} (${fmtBytes(bytes.length)}). It loads in Generate and in the recur command-line tool.`, 'ok');
+  } catch (e) {
+    showMsg(tr.msg, `Could not save the model: ${e.message}`, 'error');
+  }
+});
+
+tr.use.addEventListener('click', async () => {
+  try {
+    const bytes = await trainedBytes();
+    const info = await engine.request('load', { slot: 'trained', bytes }, null, [bytes.buffer]).promise;
+    const s = tr.settings;
+    addModel('trained', `Your trained model (${CELL_NAMES[s.cell]}, ${s.layers} × ${s.hidden})`, {
+      slot: 'trained', info, prompt: Array.from(s.text.trimStart()).slice(0, 4).join(''),
+    });
+    location.hash = '#generate';
+    await selectModel('trained');
+  } catch (e) {
+    showMsg(tr.msg, `Could not pass the model to Generate: ${e.message}`, 'error');
+  }
+});
+
+/** Starts the training worker the first time the panel is shown; redraws the chart. */
+export function show(first) {
+  if (first) {
+    getTrainEngine().ready.then(() => { tr.start.disabled = !!tr.job; }, (e) => showMsg(tr.msg, e.message, 'error'));
+  }
+  queueChart();
+}

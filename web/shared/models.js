@@ -1,0 +1,45 @@
+// The bundled models (web/models/index.json, written by web/prepare-models.mjs): the catalogue,
+// loading one into the engine worker, and a one-line description of a loaded model.
+import { engine } from './engine.js';
+import { fmtInt } from './dom.js';
+
+export const CELL_NAMES = { rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm: 'LSTM', gru: 'GRU' };
+
+/** The apple taggers, in the order the page shows them; the first three read left to right. */
+export const APPLE_MODELS = [
+  { name: 'apple-rnn', short: 'RNN' },
+  { name: 'apple-lstm', short: 'LSTM' },
+  { name: 'apple-gru', short: 'GRU' },
+  { name: 'apple-bilstm', short: 'BiLSTM' },
+];
+
+/** Resolves to the catalogue's entries [{name, file, task, cell, …}]; [] when there is none. */
+export const catalogReady = fetch('models/index.json', { cache: 'no-cache' })
+  .then((r) => (r.ok ? r.json() : { models: [] }))
+  .then((j) => (Array.isArray(j.models) ? j.models : []))
+  .catch(() => []);
+
+// Bundled models are fetched once per worker slot; the same promise serves every caller.
+const loading = new Map();
+
+/** Loads a catalogue entry into the slot of its name; resolves to the model's info. */
+export function loadBundled(entry, onProgress) {
+  if (!loading.has(entry.name)) {
+    const { promise } = engine.request('load', { slot: entry.name, url: `models/${entry.file}` },
+      (type, p) => type === 'progress' && loading.get(entry.name)?.listeners.forEach((f) => f(p)));
+    const item = { promise, listeners: new Set() };
+    loading.set(entry.name, item);
+    promise.catch(() => loading.delete(entry.name));
+  }
+  const item = loading.get(entry.name);
+  if (onProgress) item.listeners.add(onProgress);
+  return item.promise.finally(() => onProgress && item.listeners.delete(onProgress));
+}
+
+/** "LSTM · 2 layers × 256 · 912,345 parameters · 3,210 symbols" for a model's info. */
+export function describe(info) {
+  const c = info.config;
+  const cell = `${c.bidirectional ? 'bidirectional ' : ''}${CELL_NAMES[c.cell] ?? c.cell}`;
+  const what = c.task === 'lm' ? `${fmtInt(info.vocabSize)} symbols` : `labels ${info.labels.join(' / ')}`;
+  return `${cell} · ${c.numLayers} layer${c.numLayers > 1 ? 's' : ''} × ${c.hiddenSize} · ${fmtInt(info.parameterCount)} parameters · ${what}`;
+}
