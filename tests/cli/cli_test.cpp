@@ -727,6 +727,68 @@ TEST_F(Cli, TaggerAndClassifierFromJsonl) {
   expect_clean_failure(train("classifier", nolabel, path("y.safetensors")), "train", {nolabel + ":2:", "label"});
 }
 
+// --init copies the recurrent tensors and the shared symbols' embedding rows of a pre-trained model;
+// --forget-bias adds to the LSTM forget gate's bias (rows [H, 2H) of bias_hh in PyTorch's layout).
+// Checked by reading both files back, after one training step at a negligible learning rate.
+TEST_F(Cli, InitFromAPretrainedModelAndForgetBias) {
+  const std::string lm = path("lm.safetensors");
+  const std::string text = write("lm.txt", std::string(40, ' ') + "zz an apple, a pear, an apple pie; apple shares rose zz\n");
+  const std::vector<std::string> tiny = {"--cell", "lstm", "--hidden", "16", "--layers", "1", "--embed", "8",
+                                         "--batch", "2", "--seq", "8", "--seed", "5"};
+  auto train = [&](std::vector<std::string> a) {
+    a.insert(a.end(), tiny.begin(), tiny.end());
+    return run(a);
+  };
+  ASSERT_EQ(train({"train", "--data", text, "--out", lm, "--steps", "5"}).code, 0);
+  std::string tag;
+  for (const auto& s : kSentences) tag += tagger_line(s);
+  const std::string tag_data = write("tag.jsonl", tag);
+  const std::string tm = path("tagger.safetensors");
+  const Proc t = train({"train", "--task", "tagger", "--data", tag_data, "--out", tm, "--steps", "1", "--lr", "1e-12",
+                        "--init", lm, "--forget-bias", "1"});
+  ASSERT_EQ(t.code, 0) << t;
+  auto a = recur::load_model_file(lm), b = recur::load_model_file(tm);
+  ASSERT_TRUE(a.is_ok() && b.is_ok());
+  // Symbols in both vocabularies, counted here from the symbol lists.
+  int64_t shared = 0;
+  for (const auto& sym : b->vocab) shared += std::count(a->vocab.begin(), a->vocab.end(), sym) > 0;
+  const int64_t H = 16, E = 8, G = 4;
+  const int64_t expected = G * H * E + G * H * H + 2 * G * H + shared * E;
+  EXPECT_TRUE(contains(t.err, "initialised " + std::to_string(expected) + " of ")) << t;
+  auto tensor = [](const recur::Model<float>& m, const std::string& name) {
+    const recur::TensorInfo* ti = m.params.find(name);
+    return std::vector<float>(m.params.ptr(*ti), m.params.ptr(*ti) + ti->size);
+  };
+  auto close = [](float x, float y) { return std::fabs(x - y) < 1e-6f; };
+  for (const char* name : {"rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0"}) {
+    const auto x = tensor(a.value(), name), y = tensor(b.value(), name);
+    for (size_t i = 0; i < x.size(); ++i) ASSERT_TRUE(close(x[i], y[i])) << name << "[" << i << "]";
+  }
+  const auto bx = tensor(a.value(), "rnn.bias_hh_l0"), by = tensor(b.value(), "rnn.bias_hh_l0");
+  for (size_t i = 0; i < bx.size(); ++i)
+    ASSERT_TRUE(close(bx[i] + (i >= size_t(H) && i < size_t(2 * H) ? 1.f : 0.f), by[i])) << "bias_hh_l0[" << i << "]";
+  const auto ex = tensor(a.value(), "embedding.weight"), ey = tensor(b.value(), "embedding.weight");
+  for (const char* sym : {"a", "p", " "}) {
+    const size_t ia = std::find(a->vocab.begin(), a->vocab.end(), sym) - a->vocab.begin();
+    const size_t ib = std::find(b->vocab.begin(), b->vocab.end(), sym) - b->vocab.begin();
+    ASSERT_TRUE(ia < a->vocab.size() && ib < b->vocab.size()) << sym;
+    for (int64_t k = 0; k < E; ++k) ASSERT_TRUE(close(ex[ia * E + k], ey[ib * E + k])) << "row of '" << sym << "'";
+  }
+  // What does not transfer is refused, naming the reason.
+  expect_clean_failure(run({"train", "--task", "tagger", "--data", tag_data, "--out", path("x.safetensors"),
+                            "--cell", "gru", "--init", lm}),
+                       "train", {"cell"});
+  expect_clean_failure(run({"train", "--task", "tagger", "--data", tag_data, "--out", path("x.safetensors"),
+                            "--embed", "4", "--init", lm}),
+                       "train", {"embedding width"});
+  expect_clean_failure(run({"train", "--task", "tagger", "--data", tag_data, "--out", path("x.safetensors"),
+                            "--cell", "gru", "--forget-bias", "1"}),
+                       "train", {"--forget-bias", "lstm"});
+  expect_clean_failure(run({"train", "--task", "tagger", "--data", tag_data, "--out", path("x.safetensors"),
+                            "--init", path("missing.safetensors")}),
+                       "train", {"missing.safetensors"});
+}
+
 // ---- characters outside the vocabulary ---------------------------------------------------------
 
 TEST_F(Cli, NoUnkModelRejectsUnknownPromptCharacter) {

@@ -2,6 +2,7 @@
 // validation, save the model.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -28,6 +29,11 @@ const char* kHelp =
     "model\n"
     "  --task lm|tagger|classifier (default lm)   --cell lstm|gru|rnn_tanh|rnn_relu (default lstm)\n"
     "  --embed E (64)  --hidden H (256)  --layers L (2)  --dropout P (0)  --bidirectional\n"
+    "  --init M.safetensors start from this model's weights (e.g. a character LM as pre-training): every\n"
+    "                       recurrent tensor of the same name and shape, and the embedding rows of the\n"
+    "                       symbols both vocabularies share; the head starts fresh\n"
+    "  --forget-bias F (0)  LSTM: add F to the forget gate's initial bias (PyTorch's layout; 1 is the\n"
+    "                       usual choice for long memory: the cell starts out keeping its state)\n"
     "training\n"
     "  --seq T (64)  --batch B (32)  --steps N (1000) | --epochs N  --seed S (0)\n"
     "  --optimizer adam|sgd (adam)  --lr (0.002)  --momentum (0.9)  --weight-decay (0)  --clip (5; 0 = off)\n"
@@ -55,6 +61,43 @@ double unigram_bits(const std::vector<int32_t>& train, const std::vector<int32_t
   return val.size() > 1 ? bits / double(val.size() - 1) : 0;
 }
 
+// LSTM gates are stacked i, f, g, o in PyTorch's layout: the forget gate is rows [H, 2H) of bias_hh.
+void add_forget_bias(Model<float>& m, float value) {
+  const int H = m.config.hidden_size;
+  for (int k = 0; k < m.config.num_layers; ++k)
+    for (int d = 0; d < directions(m.config); ++d) {
+      float* b = m.params.ptr(m.params.tensors[cell_index(m.config, k, d).b_hh]);
+      for (int j = H; j < 2 * H; ++j) b[j] += value;
+    }
+}
+
+// Copies what transfers from a trained model: recurrent tensors of the same name and shape, and
+// embedding rows matched by symbol. Returns how many parameters were copied.
+Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
+  if (from.config.cell != to.config.cell) return invalid_argument("its cell differs from --cell");
+  if (from.config.embedding_dim != to.config.embedding_dim)
+    return invalid_argument("its embedding width " + std::to_string(from.config.embedding_dim) + " differs from --embed");
+  int64_t copied = 0;
+  for (const auto& t : to.params.tensors) {
+    if (t.name.rfind("rnn.", 0) != 0) continue;
+    const TensorInfo* f = from.params.find(t.name);
+    if (!f || f->shape != t.shape) continue;
+    std::copy_n(from.params.ptr(*f), t.size, to.params.ptr(t));
+    copied += int64_t(t.size);
+  }
+  const int E = to.config.embedding_dim;
+  const float* fe = from.params.ptr(from.params.tensors[embedding_index()]);
+  float* te = to.params.ptr(to.params.tensors[embedding_index()]);
+  for (size_t i = 0; i < to.vocab.size(); ++i) {
+    auto it = std::find(from.vocab.begin(), from.vocab.end(), to.vocab[i]);
+    if (it == from.vocab.end()) continue;
+    std::copy_n(fe + (it - from.vocab.begin()) * E, E, te + i * E);
+    copied += E;
+  }
+  if (copied == 0) return invalid_argument("no tensor matches this model's shapes");
+  return copied;
+}
+
 }  // namespace
 
 int cmd_train(int argc, char** argv) {
@@ -63,7 +106,7 @@ int cmd_train(int argc, char** argv) {
   auto args = Args::parse(argc, argv, 2,
                           {"data", "val", "val-fraction", "out", "task", "cell", "embed", "hidden", "layers", "dropout",
                            "seq", "batch", "steps", "epochs", "seed", "optimizer", "lr", "momentum", "weight-decay",
-                           "clip", "schedule", "warmup", "step-size", "gamma", "eval-every"},
+                           "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init"},
                           {"bidirectional", "no-unk", "quiet"});
   if (!args) return fail(me, args.status());
   auto data_path = args->required("data");
@@ -95,13 +138,16 @@ int cmd_train(int argc, char** argv) {
   auto gamma = args->number("gamma", 0.5, 1e-9, 1);
   auto eval_every = args->integer("eval-every", 200, 1, int64_t(1) << 40);
   auto val_fraction = args->number("val-fraction", 0.05, 0, 0.5);
+  auto forget_bias = args->number("forget-bias", 0, -10, 10);
   for (const Status* s : {&task.status(), &cell.status(), &optim.status(), &sched.status(), &embed.status(),
                           &hidden.status(), &layers.status(), &dropout.status(), &seq.status(), &batch.status(),
                           &steps.status(), &epochs.status(), &seed.status(), &lr.status(), &momentum.status(),
                           &wd.status(), &clip.status(), &warmup.status(), &step_size.status(), &gamma.status(),
-                          &eval_every.status(), &val_fraction.status()})
+                          &eval_every.status(), &val_fraction.status(), &forget_bias.status()})
     if (!s->is_ok()) return fail(me, *s);
   if (args->has("steps") && args->has("epochs")) return fail(me, invalid_argument("give --steps or --epochs, not both"));
+  if (args->has("forget-bias") && cell.value() != CellKind::kLstm)
+    return fail(me, invalid_argument("--forget-bias applies to --cell lstm only"));
   cfg.task = task.value();
   cfg.cell = cell.value();
   cfg.embedding_dim = int(embed.value());
@@ -186,6 +232,15 @@ int cmd_train(int argc, char** argv) {
 
   auto model = create_model(cfg, vocab->symbols(), labels, tc.seed);
   if (!model) return fail(me, model.status());
+  if (args->has("init")) {
+    auto from = load_model_file(args->str("init"));
+    if (!from) return fail(me, from.status());
+    auto copied = init_from(model.value(), from.value());
+    if (!copied) return fail(me, Status(copied.status().code(), args->str("init") + ": " + copied.status().message()));
+    std::fprintf(stderr, "initialised %lld of %lld parameters from %s\n", static_cast<long long>(copied.value()),
+                 static_cast<long long>(model->params.size()), args->str("init").c_str());
+  }
+  if (forget_bias.value() != 0) add_forget_bias(model.value(), float(forget_bias.value()));
   Trainer trainer(model.value(), tc);
   Status st = cfg.task == Task::kLm ? trainer.set_text(train_ids) : trainer.set_examples(train_ex);
   if (!st) return fail(me, st);
