@@ -97,9 +97,10 @@ class WasmModel {
   }
 
   /// {rows, cols, probs: Float32Array (rows * cols)} or {error}.
-  val predict_text(const std::string& text) const {
+  val predict_text(const std::string& text) {
     if (!model_) return error_object("no model");
-    auto p = predict(*model_, text);
+    if (!predictor_) predictor_ = std::make_unique<Predictor>(*model_);  // kept: a page predicts per keystroke
+    auto p = predictor_->run(*model_, text);
     if (!p) return error_object(p.status().message());
     val o = val::object();
     o.set("rows", p->rows);
@@ -122,10 +123,18 @@ class WasmModel {
     if (!ids) return error_object(ids.status().message());
     for (int32_t id : ids.value()) stepper_->feed(model_->params, id);
     const int out = output_size(model_->config);
-    std::vector<float> probs(out);
-    softmax_rows(stepper_->logits(), 1, out, probs.data());
-    return copy_out(probs.data(), probs.size(), "Float32Array");
+    probs_.resize(out);
+    softmax_rows(stepper_->logits(), 1, out, probs_.data());
+    return copy_out(probs_.data(), probs_.size(), "Float32Array");
   }
+
+  /// A trainer changed the parameters in place: drop what was derived from them.
+  void params_changed() {
+    ++params_version_;
+    if (stepper_) stepper_->params_changed();
+    if (predictor_) predictor_->params_changed();
+  }
+  uint64_t params_version() const { return params_version_; }
 
   /// {h: Float32Array (H), c: Float32Array (H) for LSTM} of a layer of the stepping state.
   val hidden(int layer) const {
@@ -152,6 +161,8 @@ class WasmModel {
     vocab_ = std::make_unique<Vocab>(std::move(v.value()));
     stepper_ = model_->config.bidirectional ? nullptr : std::make_unique<Stepper<float>>(model_->config);
     if (stepper_) stepper_->reset(model_->params);
+    predictor_.reset();
+    ++params_version_;
     return "";
   }
   int64_t parameter_count_of() const { return recur::parameter_count(model_->config); }
@@ -159,6 +170,9 @@ class WasmModel {
   std::unique_ptr<Model<float>> model_;
   std::unique_ptr<Vocab> vocab_;
   std::unique_ptr<Stepper<float>> stepper_;
+  std::unique_ptr<Predictor> predictor_;
+  std::vector<float> probs_;  // feed()'s output before the copy to JS
+  uint64_t params_version_ = 0;
 };
 
 struct GenerateOptionsJs {
@@ -194,12 +208,18 @@ class WasmGenerator {
     auto gen = Generator::create(*m.model(), g);
     if (!gen) return gen.status().message();
     gen_.emplace(std::move(gen.value()));
+    model_ = &m;
+    params_version_ = m.params_version();
     return "";
   }
 
   /// Up to max_symbols more symbols as one string, or {error}. "" once done.
   val next(int max_symbols) {
     if (!gen_) return error_object("generation not started");
+    if (model_->params_version() != params_version_) {  // trained between two pieces of a stream
+      gen_->params_changed();
+      params_version_ = model_->params_version();
+    }
     std::string out;
     for (int i = 0; i < max_symbols && !gen_->done(); ++i) {
       auto piece = gen_->next();
@@ -213,6 +233,8 @@ class WasmGenerator {
 
  private:
   std::optional<Generator> gen_;
+  const WasmModel* model_ = nullptr;
+  uint64_t params_version_ = 0;
 };
 
 struct TrainOptionsJs {
@@ -288,6 +310,7 @@ class WasmTrainer {
   val step() {
     if (!trainer_) return error_object("trainer not started");
     auto r = trainer_->step();
+    model_->params_changed();
     if (!r) return error_object(r.status().message());
     val o = val::object();
     o.set("loss", r->loss);

@@ -77,6 +77,12 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
 template <typename T>
 void cell_forward_step(const CellWeights<T>& w, const T* x, T* h, T* c, T* scratch) noexcept;
 
+/// The same step with the input projection given: pre_x (G*H) = W_ih x + b_ih, e.g. a row of a
+/// folded embedding table (layers/embedding_fold.h) or of a whole sequence's projection GEMM.
+/// Only the recurrent product W_hh h (a GEMV on W_hh as stored) runs here. scratch: 2*G*H.
+template <typename T>
+void cell_forward_step_projected(const CellWeights<T>& w, const T* pre_x, T* h, T* c, T* scratch) noexcept;
+
 // Pointwise maths of one step for B rows (rnn.cpp, lstm.cpp, gru.cpp).
 // Forward: pre_x, pre_h (B, G*H) -> gates (B, G*H) activated, h (B, H), c (B, H) [LSTM], hn (B, H) [GRU].
 // Backward: dh (B, H) (consumed), dc (B, H) in: w.r.t. c_t, out: w.r.t. c_{t-1}; writes dpre_x and

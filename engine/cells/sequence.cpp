@@ -173,6 +173,16 @@ void cell_forward_step(const CellWeights<T>& w, const T* x, T* h, T* c, T* scrat
   pointwise_forward(w, 1, pre_x, pre_h, h, c, pre_x, static_cast<T*>(nullptr), c, h);
 }
 
+template <typename T>
+void cell_forward_step_projected(const CellWeights<T>& w, const T* pre_x, T* h, T* c, T* scratch) noexcept {
+  const int GH = gate_count(w.kind) * w.H;
+  T* pre_h = scratch;
+  T* gates = scratch + GH;
+  std::copy(w.b_hh, w.b_hh + GH, pre_h);
+  gemv(GH, w.H, w.w_hh, w.H, h, pre_h, true);
+  pointwise_forward(w, 1, pre_x, pre_h, h, c, gates, static_cast<T*>(nullptr), c, h);
+}
+
 template void cell_forward_seq<float>(const CellWeights<float>&, const float*, int, int, int, const int32_t*, bool,
                                       const float*, const float*, SeqCache<float>&);
 template void cell_forward_seq<double>(const CellWeights<double>&, const double*, int, int, int, const int32_t*,
@@ -186,5 +196,9 @@ template void cell_backward_seq<double>(const CellWeights<double>&, const double
 template void cell_forward_step<float>(const CellWeights<float>&, const float*, float*, float*, float*) noexcept;
 template void cell_forward_step<double>(const CellWeights<double>&, const double*, double*, double*,
                                         double*) noexcept;
+template void cell_forward_step_projected<float>(const CellWeights<float>&, const float*, float*, float*,
+                                                float*) noexcept;
+template void cell_forward_step_projected<double>(const CellWeights<double>&, const double*, double*, double*,
+                                                 double*) noexcept;
 
 }  // namespace recur

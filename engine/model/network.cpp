@@ -8,10 +8,8 @@
 #include "layers/embedding.h"
 
 namespace recur {
-namespace {
-
 template <typename T>
-CellWeights<T> weights_of(const Config& c, const Params<T>& p, int layer, int dir) {
+CellWeights<T> cell_weights(const Config& c, const Params<T>& p, int layer, int dir) {
   const CellIndex ix = cell_index(c, layer, dir);
   CellWeights<T> w;
   w.kind = c.cell;
@@ -22,6 +20,13 @@ CellWeights<T> weights_of(const Config& c, const Params<T>& p, int layer, int di
   w.b_ih = p.ptr(p.tensors[ix.b_ih]);
   w.b_hh = p.ptr(p.tensors[ix.b_hh]);
   return w;
+}
+
+namespace {
+
+template <typename T>
+CellWeights<T> weights_of(const Config& c, const Params<T>& p, int layer, int dir) {
+  return cell_weights(c, p, layer, dir);
 }
 
 template <typename T>
@@ -171,17 +176,19 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
 }
 
 template <typename T>
-Stepper<T>::Stepper(const Config& c) : cfg_(c) {
+Stepper<T>::Stepper(const Config& c, bool fold) : cfg_(c) {
   state_.resize(c, 1);
   const int G = gate_count(c.cell), H = c.hidden_size;
   x_.assign(std::max(c.embedding_dim, H), T(0));
   scratch_.assign(size_t(2) * G * H, T(0));
   logits_.assign(output_size(c), T(0));
+  if (fold) fold_.configure(c.vocab_size, c.embedding_dim, G * H);
 }
 
 template <typename T>
 void Stepper<T>::reset(const Params<T>& p) {
   state_.zero();
+  fold_.invalidate();
   const T* bias = p.ptr(p.tensors[head_bias_index(cfg_)]);
   std::copy(bias, bias + logits_.size(), logits_.begin());
 }
@@ -189,9 +196,15 @@ void Stepper<T>::reset(const Params<T>& p) {
 template <typename T>
 const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
   const int E = cfg_.embedding_dim, H = cfg_.hidden_size;
-  const T* emb = p.ptr(p.tensors[embedding_index()]) + size_t(id) * E;
-  const T* x = emb;
-  for (int k = 0; k < cfg_.num_layers; ++k) {
+  const T* emb = p.ptr(p.tensors[embedding_index()]);
+  const CellWeights<T> w0 = weights_of(cfg_, p, 0, 0);
+  if (fold_.enabled())
+    cell_forward_step_projected(w0, fold_.row(id, emb, w0.w_ih, w0.b_ih), state_.h_at(0), state_.c_at(0),
+                                scratch_.data());
+  else
+    cell_forward_step(w0, emb + size_t(id) * E, state_.h_at(0), state_.c_at(0), scratch_.data());
+  const T* x = state_.h_at(0);
+  for (int k = 1; k < cfg_.num_layers; ++k) {
     cell_forward_step(weights_of(cfg_, p, k, 0), x, state_.h_at(k), state_.c_at(k), scratch_.data());
     x = state_.h_at(k);
   }
@@ -200,6 +213,8 @@ const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
   return logits_.data();
 }
 
+template CellWeights<float> cell_weights<float>(const Config&, const Params<float>&, int, int);
+template CellWeights<double> cell_weights<double>(const Config&, const Params<double>&, int, int);
 template struct State<float>;
 template struct State<double>;
 template class Network<float>;

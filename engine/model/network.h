@@ -10,6 +10,7 @@
 #include "cells/cell.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "layers/embedding_fold.h"
 #include "model/config.h"
 #include "model/params.h"
 
@@ -66,15 +67,24 @@ class Network {
   State<T> init_, final_;
 };
 
+/// Weights of one cell (layer, direction) of p, for the cell functions.
+template <typename T>
+CellWeights<T> cell_weights(const Config& c, const Params<T>& p, int layer, int dir);
+
 /// Batch-1 stateful stepping for generation and streaming: feed one symbol, read the logits.
-/// Allocates nothing per step. Unidirectional models only.
+/// Allocates nothing per step. Unidirectional models only. Layer 0 reads its input projection
+/// from a folded embedding (layers/embedding_fold.h) when the table fits; fold = false keeps
+/// the lookup plus product (the reference the folded path is tested against).
 template <typename T>
 class Stepper {
  public:
   Stepper() = default;
-  explicit Stepper(const Config& c);
+  explicit Stepper(const Config& c, bool fold = true);
   /// Zero state; logits() becomes the head at h = 0 (its bias): the distribution before any symbol.
+  /// Also forgets the folded rows, so p may have changed since the last call.
   void reset(const Params<T>& p);
+  /// p changed (a training step) but the state should carry on: forget the folded rows.
+  void params_changed() { fold_.invalidate(); }
   /// Feeds symbol id (0 <= id < V) and returns the head's logits (out).
   const T* feed(const Params<T>& p, int32_t id);
   /// Logits after the last feed(), or after reset().
@@ -87,6 +97,7 @@ class Stepper {
   State<T> state_;
   Buffer<T> x_, scratch_, logits_;
   Buffer<T> head_wT_;  // dense_forward's scratch; unused at batch 1, kept so feed() never allocates
+  FoldedEmbedding<T> fold_;
 };
 
 }  // namespace recur

@@ -2,12 +2,18 @@
 // returns in JavaScript. lm: the next-symbol distribution after each position; tagger: the label
 // distribution at each position; classifier: one distribution for the whole text.
 #pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.h"
+#include "layers/embedding_fold.h"
 #include "model/model.h"
+#include "model/network.h"
+#include "text/vocab.h"
 
 namespace recur {
 
@@ -23,5 +29,35 @@ struct Prediction {
 /// Encodes text with the model's vocabulary (errors name a character that has no id and no
 /// "<unk>" to fall back on) and runs the whole sequence in one batch.
 Result<Prediction> predict(const Model<float>& m, std::string_view text);
+
+/// predict() for repeated calls on one model (a page tagging each keystroke): keeps everything
+/// that does not depend on the text between calls — the vocabulary index, layer 0's folded
+/// embedding, transposed input weights and all buffers. Unidirectional models run layer by layer
+/// at batch 1: the input projection of a chunk as one GEMM (layer 0: folded rows), then one GEMV
+/// on W_hh per step. Bidirectional models take Network's batched path.
+/// Holds no pointer to the model: pass the same model to every call, and call params_changed()
+/// after its parameters change (training).
+class Predictor {
+ public:
+  explicit Predictor(const Model<float>& m);
+  Result<Prediction> run(const Model<float>& m, std::string_view text);
+  /// The same on ids (each in 0..V-1, validated here).
+  Result<Prediction> run_ids(const Model<float>& m, const std::vector<int32_t>& ids);
+  void params_changed();
+
+ private:
+  void prepare(const Model<float>& m);
+  void forward_unidirectional(const Model<float>& m, const int32_t* ids, int T, Prediction& p);
+
+  Config cfg_;
+  Result<Vocab> vocab_;
+  FoldedEmbedding<float> fold_;
+  bool prepared_ = false;
+  std::vector<Buffer<float>> w_ihT_;  // per layer (in, G*H); layer 0's stays empty when folded
+  Buffer<float> x_, y_, pre_x_;       // (chunk, in), (chunk, H), (chunk, G*H)
+  Buffer<float> scratch_, head_wT_, logits_;
+  State<float> state_;
+  std::unique_ptr<Network<float>> net_;  // bidirectional models
+};
 
 }  // namespace recur

@@ -39,6 +39,9 @@ class Generator {
   Result<std::string> next();
   bool done() const { return produced_ >= opt_.length || stopped_; }
   int64_t produced() const { return produced_; }
+  /// The model's parameters changed in place (training between two pieces): forget the
+  /// stepper's folded rows. The state carries on.
+  void params_changed() { stepper_.params_changed(); }
   /// Probabilities the next symbol will be drawn from, before temperature / top-k / top-p (V).
   std::vector<float> next_distribution() const;
 

@@ -1,7 +1,9 @@
 // Engine vs the float64 NumPy reference of tools/golden/make_golden.py: log-probs and final states
-// of Network<float>, Network<double> and (lm) Stepper<float> on every tests/golden case.
+// of Network<float>, Network<double>, (lm) Stepper<float> and (unidirectional) predict()'s
+// Predictor on every tests/golden case.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <limits>
@@ -12,6 +14,7 @@
 #include "layers/softmax.h"
 #include "model/model.h"
 #include "model/network.h"
+#include "model/predict.h"
 #include "model/serialize.h"
 #include "support/compare.h"
 #include "util/json.h"
@@ -191,6 +194,28 @@ void run_stepper(const recur::Model<float>& m, const Fixture& f, double k) {
   }
 }
 
+// predict()'s batch-1 path (Predictor: folded layer 0, per-step GEMV) on sequence b=0 from the
+// zero state: rows t*B+0 (lm, tagger) or row 0 (classifier) of the reference.
+void run_predictor(const recur::Model<float>& m, const Fixture& f, double k) {
+  const int B = f.batch, out = recur::output_size(m.config);
+  std::vector<int32_t> ids;
+  for (int t = 0; t < f.lengths[0]; ++t) ids.push_back(f.ids[size_t(t) * B]);
+  recur::Predictor pr(m);
+  auto p = pr.run_ids(m, ids);
+  ASSERT_TRUE(p.is_ok()) << p.status().message();
+  // predict() returns probabilities: log(p) is within a few eps of the log-softmax here (no
+  // probability in these fixtures is near underflow).
+  std::vector<float> got;
+  for (float v : p->probs) got.push_back(std::log(v));
+  std::vector<double> ref;
+  const int rows = m.config.task == recur::Task::kClassifier ? 1 : f.lengths[0];
+  for (int r = 0; r < rows; ++r) {
+    const size_t at = m.config.task == recur::Task::kClassifier ? 0 : size_t(r) * B;
+    ref.insert(ref.end(), f.log_probs.begin() + at * out, f.log_probs.begin() + (at + 1) * out);
+  }
+  EXPECT_EQ(check("predictor<float> log_probs (b=0)", got, ref, k), "");
+}
+
 class Golden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(Golden, MatchesNumpyReference) {
@@ -208,6 +233,7 @@ TEST_P(Golden, MatchesNumpyReference) {
   run_network<double>("network<double>", recur::cast_model<double>(model.value()), f, gc.k_double);
   if (model->config.task == recur::Task::kLm && !model->config.bidirectional)
     run_stepper(model.value(), f, gc.k_float);
+  if (!model->config.bidirectional && f.init_h.empty()) run_predictor(model.value(), f, gc.k_float);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, Golden, ::testing::ValuesIn(kCases),
