@@ -115,3 +115,75 @@ test('fit on a text shorter than seqLen + 1 is a RecurError', async () => {
     m.dispose();
   }
 });
+
+// The tensors of a .safetensors file (float32) by name.
+function tensors(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  const out = {};
+  for (const [name, t] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const [b, e] = t.data_offsets;
+    out[name] = new Float32Array(bytes.slice(8 + n + b, 8 + n + e).buffer);
+  }
+  return out;
+}
+
+// One LSTM step and the head's softmax in plain JS, in float64 (torch.nn.LSTM's equations).
+function lstmStepReference(w, H, E, id, h, c) {
+  const sig = (v) => 1 / (1 + Math.exp(-v));
+  const x = w['embedding.weight'].subarray(id * E, (id + 1) * E);
+  const a = new Float64Array(4 * H);
+  for (let r = 0; r < 4 * H; r++) {
+    let s = w['rnn.bias_ih_l0'][r] + w['rnn.bias_hh_l0'][r];
+    for (let k = 0; k < E; k++) s += w['rnn.weight_ih_l0'][r * E + k] * x[k];
+    for (let k = 0; k < H; k++) s += w['rnn.weight_hh_l0'][r * H + k] * h[k];
+    a[r] = s;
+  }
+  const hn = new Float64Array(H);
+  for (let j = 0; j < H; j++) {
+    const cn = sig(a[H + j]) * c[j] + sig(a[j]) * Math.tanh(a[2 * H + j]);
+    hn[j] = sig(a[3 * H + j]) * Math.tanh(cn);
+  }
+  const V = w['head.bias'].length;
+  const logits = Array.from({ length: V }, (_, v) => {
+    let s = w['head.bias'][v];
+    for (let k = 0; k < H; k++) s += w['head.weight'][v * H + k] * hn[k];
+    return s;
+  });
+  const mx = Math.max(...logits);
+  const e = logits.map((l) => Math.exp(l - mx));
+  const sum = e.reduce((p, q) => p + q, 0);
+  return e.map((q) => q / sum);
+}
+
+// predict() and feed() keep weights derived from the parameters (folded embedding rows,
+// transposed matrices) between calls: after training in place they must use the new weights.
+test('predict() and feed() follow the weights after training in place', () => {
+  const m = tiny(4);
+  let copy;
+  try {
+    const text = 'the cat sat';
+    const before = m.predict(text).probs;
+    m.reset();
+    m.feed('the cat');  // folded rows for these symbols now hold the old weights
+    const t = m.trainer({ seqLen: 8, batchSize: 2, lr: 1e-2, seed: 2 });
+    for (let i = 0; i < 5; i++) t.step(englishText);
+
+    const after = m.predict(text).probs;
+    copy = recur.loadModel(m.save());
+    assert.equal(maxAbsDiff(after, copy.predict(text).probs), 0);
+    assert.ok(maxAbsDiff(after, before) > 1e-4, 'training changed nothing');
+
+    // No reset: the state carries on, the next step must use the trained weights.
+    const { h, c } = m.hidden(0);
+    const id = m.vocab.indexOf('c');
+    const want = lstmStepReference(tensors(m.save()), m.config.hiddenSize, m.config.embeddingDim, id, h, c);
+    const got = m.feed('c');
+    assert.ok(maxAbsDiff(got, want) < 1e-5, `feed after training vs reference: ${maxAbsDiff(got, want)}`);
+  } finally {
+    copy?.dispose();
+    m.dispose();
+  }
+});
