@@ -5,8 +5,8 @@
 
 namespace recur {
 
-/// y (M) = W (M, K) x (K), or y += W x when accumulate. Dot-product form: 4 rows per pass share
-/// each load of x. The batch-1 generation path (one symbol in, one step) lives here.
+/// y (M) = W (M, K) x (K), or y += W x when accumulate. Dot-product form: one vector width of rows
+/// per pass share each load of x. The batch-1 generation path (one symbol in, one step) lives here.
 template <typename T>
 void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) noexcept;
 

@@ -201,7 +201,8 @@ export class Model extends Owned {
 
   /** Feeds text into the stepping state; returns the output distribution after its last symbol. */
   feed(input) {
-    return check(this._live.feed(text(input, 'text')));
+    // The core returns a view of wasm memory (valid until the next call into the engine): copy it.
+    return check(this._live.feed(text(input, 'text'))).slice();
   }
 
   /** A copy of the stepping state of a layer: {h: Float32Array, c?: Float32Array (LSTM)}. */
