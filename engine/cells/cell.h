@@ -83,6 +83,11 @@ void cell_forward_step(const CellWeights<T>& w, const T* x, T* h, T* c, T* scrat
 template <typename T>
 void cell_forward_step_projected(const CellWeights<T>& w, const T* pre_x, T* h, T* c, T* scratch) noexcept;
 
+/// The pointwise part of a step for one sequence, both products given: pre_x = W_ih x + b_ih,
+/// pre_h = W_hh h + b_hh (G*H each). Updates h and c in place; gates (G*H) is scratch.
+template <typename T>
+void cell_pointwise_step(const CellWeights<T>& w, const T* pre_x, const T* pre_h, T* h, T* c, T* gates) noexcept;
+
 // Pointwise maths of one step for B rows (rnn.cpp, lstm.cpp, gru.cpp).
 // Forward: pre_x, pre_h (B, G*H) -> gates (B, G*H) activated, h (B, H), c (B, H) [LSTM], hn (B, H) [GRU].
 // Backward: dh (B, H) (consumed), dc (B, H) in: w.r.t. c_t, out: w.r.t. c_{t-1}; writes dpre_x and

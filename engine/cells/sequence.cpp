@@ -183,6 +183,11 @@ void cell_forward_step_projected(const CellWeights<T>& w, const T* pre_x, T* h, 
   pointwise_forward(w, 1, pre_x, pre_h, h, c, gates, static_cast<T*>(nullptr), c, h);
 }
 
+template <typename T>
+void cell_pointwise_step(const CellWeights<T>& w, const T* pre_x, const T* pre_h, T* h, T* c, T* gates) noexcept {
+  pointwise_forward(w, 1, pre_x, pre_h, h, c, gates, static_cast<T*>(nullptr), c, h);
+}
+
 template void cell_forward_seq<float>(const CellWeights<float>&, const float*, int, int, int, const int32_t*, bool,
                                       const float*, const float*, SeqCache<float>&);
 template void cell_forward_seq<double>(const CellWeights<double>&, const double*, int, int, int, const int32_t*,
@@ -198,6 +203,10 @@ template void cell_forward_step<double>(const CellWeights<double>&, const double
                                         double*) noexcept;
 template void cell_forward_step_projected<float>(const CellWeights<float>&, const float*, float*, float*,
                                                 float*) noexcept;
+template void cell_pointwise_step<float>(const CellWeights<float>&, const float*, const float*, float*, float*,
+                                        float*) noexcept;
+template void cell_pointwise_step<double>(const CellWeights<double>&, const double*, const double*, double*,
+                                         double*, double*) noexcept;
 template void cell_forward_step_projected<double>(const CellWeights<double>&, const double*, double*, double*,
                                                  double*) noexcept;
 
