@@ -19,7 +19,8 @@ export const TAGGER_TEXT = 'the quick brown fox jumps over the lazy dog, pack my
 export const now = () => performance.now();
 
 /** The seeded generator (mulberry32) the demo uses for its probes: same seed, same numbers. */
-export { rng } from '../web/apple-text.js';
+import { rng } from '../web/apple-text.js';
+export { rng };
 
 /** The caller's sampling step (temperature 1): one uniform, inverse CDF over the probabilities. */
 export function sampler(seed = 12345) {
