@@ -17,7 +17,8 @@ Sets:
   hand     TESTS/handwritten.en.txt and handwritten.zh.txt (format at the top of those files)
   probes   DATA/probes-<d>.jsonl for d = 0 25 50 100 200 400, per language and overall
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
-Prints a table; --json writes the same numbers (and, for the hand-written sets, every error).
+Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
+--markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
 """
 import argparse
 import json
@@ -131,6 +132,7 @@ def main():
     ap.add_argument("--file", action="append", default=[])
     ap.add_argument("--only", default="dev,hand,probes", help="comma-separated subset of dev,hand,probes ('' = none)")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--markdown", help="write the model card's result tables here")
     args = ap.parse_args()
     tagger = Tagger(args.recur, args.model)
     only = [s for s in args.only.split(",") if s]
@@ -173,6 +175,37 @@ def main():
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(res, f, indent=1, ensure_ascii=False)
             f.write("\n")
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(markdown(res))
+
+
+def markdown(res):
+    """The result tables of a model card, from the numbers main() collected."""
+    cell = lambda v: f"{100 * v['accuracy']:.1f}% ({v['correct']}/{v['mentions']})" if v else "-"
+    pct = lambda v: f"{100 * v['accuracy']:.1f}%" if v else "-"
+    out = []
+    sets = [(k, n) for k, n in (("dev", "generated dev"), ("hand", "hand-written")) if k in res]
+    if sets:
+        out += ["| set | en | zh | all |", "|-----|----|----|-----|"]
+        out += [f"| {n} | {cell(res[k].get('en'))} | {cell(res[k].get('zh'))} | {cell(res[k].get('all'))} |"
+                for k, n in sets]
+        out.append("")
+    probes = [d for d in DISTANCES if f"probe-{d}" in res]
+    if probes:
+        out += ["| distance d | " + " | ".join(str(d) for d in probes) + " |",
+                "|------------|" + "|".join("---" for _ in probes) + "|"]
+        for lang in ("en", "zh", "all"):
+            out.append(f"| {lang} | " + " | ".join(pct(res[f'probe-{d}'].get(lang)) for d in probes) + " |")
+        out.append("")
+    errs = res.get("hand errors")
+    if errs is not None:
+        out.append(f"Hand-written sentences it gets wrong ({len(errs)}):")
+        out.append("")
+        out += [f"- {e['text']} — `{e['mention']}` is {e['gold']}, P(fruit) = {e['p_fruit']:.2f}, "
+                f"P(company) = {e['p_company']:.2f}" for e in errs]
+        out.append("")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

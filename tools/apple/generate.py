@@ -605,15 +605,22 @@ GRAMMAR = {
                "|Our neighbor|My roommate|Grandma|Grandpa|The teacher|My boss|My wife|My husband|My coworker"
                "|My girlfriend|My boyfriend|The kids|Tom|Sarah|Lisa|Mike|My cousin|Everyone|My uncle|Jenny",
     "EN_VF": "*ate|*eats|*is eating|*was eating|*peeled|*sliced|*washed|*picked|*chopped|*baked|*cut up|*bit into"
-             "|*is munching on|cored|juiced|dipped|chewed|nibbled on|stewed|mashed|grated|diced|is snacking on"
-             "|had a bite of|devoured|roasted|quartered|halved|is peeling|is slicing|wants to eat|shared a slice of",
-    "EN_DETF": "*an|*the|*a|*two|*some|*a bag of|a few|half an|a bowl of|a basket of|a crate of|a pound of|one"
+             "|*is munching on|*likes eating|*loves eating|cored|juiced|dipped|chewed|nibbled on|stewed|mashed"
+             "|grated|diced|is snacking on|had a bite of|devoured|roasted|quartered|halved|is peeling|is slicing"
+             "|wants to eat|shared a slice of|enjoys eating|is craving|cut|hates eating",
+    "EN_DETF": "*an|*the|*a|*two|*some|*a bag of|*|a few|half an|a bowl of|a basket of|a crate of|a pound of|one"
                "|her|his|another|three|my",
     "EN_ADJF": "*|*red|*green|*ripe|*juicy|*crunchy|*sweet|*fresh|sour|rotten|big|small|organic|shiny|bruised"
                "|tart|crisp|mealy|yellow|local|wild|sliced|peeled|freshly picked",
-    "EN_TAILF": "*| *for lunch| *for breakfast| *with {FOOD}| *from the orchard| *and a {FRUIT}| for a snack"
+    # Tails that carry no sense, shared by both senses: a time or place word after the mention must not
+    # become a cue by itself (a first cut had "yesterday" only in company frames and "with" only in
+    # fruit ones, and the taggers learned exactly that).
+    "EN_TAIL": "*| *yesterday| *last week| *this morning| *today| *again| *for my birthday| on the way home"
+               "| at the mall| after work| with my sister| for my dad| in the car| at the store| on Sunday"
+               "| before class| last night| at school| for the trip| with my friends| in the end| right away",
+    "EN_TAILF": " *for lunch| *for breakfast| *with {FOOD}| *from the orchard| *and a {FRUIT}| for a snack"
                 "| from the tree| at the farmers market| in the kitchen| with some {FRUIT:pl}| after dinner"
-                "| before practice| for the pie| with cinnamon| on the way home| in the backyard"
+                "| before practice| for the pie| with cinnamon| in the backyard"
                 "| from the fruit bowl| with a glass of milk| at the picnic| for dessert",
     "EN_END": "*.|*!|*|...| :)| lol",
     "EN_VC_OBJ": "*upgraded to|*preordered|*unboxed|*is setting up|*charged|*updated|paired|traded in|repaired"
@@ -633,8 +640,20 @@ GRAMMAR = {
                   "|opened a new store downtown|lost a lawsuit against {CO}|beat {CO} in {FIN}"
                   "|designs its own chips|is worth more than {CO}|makes the best {DEV:pl}"
                   "|discontinued the {PROD}|is holding its keynote next week|paid a huge fine",
-    "EN_TAILC": "*| *last week| *yesterday| *for work| *online| on launch day| at the mall| to replace my {DEV}"
-                "| because {CO} was too slow| for my birthday| with my bonus| during the sale",
+    "EN_TAILC": " *for work| *to replace my {DEV}| *on launch day| because {CO} was too slow| with my bonus"
+                "| during the sale| from the online store| for coding| with the student discount",
+    # A clause after a sense-neutral mention that settles the sense (cue only after the mention).
+    "EN_THEN_F": "*and it was so juicy|*and it was delicious|*and ate it {TAIL}|*and cut it in half"
+                 "|*but it had a worm in it|and it was crunchy and sweet|and put it in the fruit bowl"
+                 "|and the core was brown|and baked it with {FOOD}|and it was perfectly ripe|and peeled it"
+                 "|and washed it under the tap|and it tasted sour|and shared it with my sister"
+                 "|and it was mealy and bland|and dipped it in {FOOD}|and it was rotten inside",
+    "EN_THEN_C": "*and it keeps crashing|*and the battery lasts all day|*and the screen is amazing"
+                 "|*and it needs a software update|and it won't charge|and paired it with my {DEV}"
+                 "|and the camera is incredible|and set it up in ten minutes|and it runs {SW}"
+                 "|and synced it with {SW}|and the stock went up|and the screen cracked already"
+                 "|and installed {SW} on it|and it froze twice|and the keyboard feels great",
+    "EN_CONJ": "*,| *|;| -",
     "EN_VF_SUBJ": "*was juicy|*tasted sweet|*was rotten|*fell from the tree|*was crunchy|was full of worms"
                   "|turned brown|had a bruise|goes well with {FOOD}|was ripe|was sour|rolled off the table"
                   "|was the best fruit in the basket|smelled amazing|was mushy inside",
@@ -669,6 +688,10 @@ GRAMMAR = {
     "Z_BROKE": "*坏了|*摔了|*卡死了|没电了|屏幕碎了|开不了机|进水了|又死机了|被偷了|太慢了",
     "Z_VN": "*想要|*好想要|*想买|*要买|买了|收到了|拿到了|一直想要|看中了|得到了|盼着",
     "Z_DETN": "*一个|*个|",
+    "Z_THEN_F": "*,咬了一口,真甜|*,又脆又甜|*,削了皮就吃了|,洗洗就能吃|,切开一看里面坏了|,榨了一杯汁"
+                "|,放进冰箱了|,一斤五块钱|,是{ZVAR}的|,酸得直皱眉|,果肉特别多汁|,吃完把核扔了",
+    "Z_THEN_C": "*,拍照特别清楚|*,屏幕很大|*,续航不错|,系统很流畅|,刚激活就死机了|,充电很快|,还送了{ZDEV}"
+                "|,装了好多{ZSW}|,{ZSW}很好用|,比{ZCO}的好用|,内存有256G|,信号不太好",
 }
 
 
@@ -705,8 +728,11 @@ def article(det, nxt):
 
 
 def comp_frame(rng, G, lang, what, sense):
-    """A compositional frame (string with slots). what: local | cue | after | neutral."""
+    """A compositional frame (string with slots). what: local | cue | after | neutral | then (a neutral
+    mention clause, then a clause that settles the sense)."""
     c = lambda k: rng.choice(G[k])
+    # a sense's own tail (cue-bearing) or a shared one (no cue) about equally often
+    tail = lambda k: (c("EN_TAIL") if rng.random() < 0.55 else c(k))
     if lang == "en":
         op = c("EN_OPEN")
         subj = c("EN_SUBJ")
@@ -714,11 +740,14 @@ def comp_frame(rng, G, lang, what, sense):
             subj = subj[0].lower() + subj[1:]
         head = op + subj
         end = c("EN_END")
-        if what == "neutral":
+        if what in ("neutral", "then"):
             det = c("EN_DETN")
-            m = "{M}"
             det = article(det, "apple") if det in ("a", "an") else det
-            return f"{head} {c('EN_VN')} {det + ' ' if det else ''}{m}{end}"
+            clause = f"{head} {c('EN_VN')} {det + ' ' if det else ''}{{M}}{c('EN_TAIL')}"
+            if what == "neutral":
+                return clause + end
+            then = c("EN_THEN_F" if sense == "fruit" else "EN_THEN_C").replace("{TAIL}", c("EN_TAIL").strip() or "today")
+            return f"{clause}{c('EN_CONJ')} {then}{end}"
         if sense == "fruit":
             if what in ("local", "cue"):
                 det, adj = c("EN_DETF"), c("EN_ADJF")
@@ -728,7 +757,7 @@ def comp_frame(rng, G, lang, what, sense):
                 det = article(det, first) if det in ("a", "an", "half an") else det
                 if what == "cue" and rng.random() < 0.35:
                     return f"{head} {c('EN_CUE_F')}{end}"
-                return f"{head} {c('EN_VF')} {det} {adj + ' ' if adj else ''}{noun}{c('EN_TAILF')}{end}"
+                return f"{head} {c('EN_VF')} {det + ' ' if det else ''}{adj + ' ' if adj else ''}{noun}{tail('EN_TAILF')}{end}"
             # after: the mention first, its cue after it
             if rng.random() < 0.5:
                 adj = c("EN_ADJF")
@@ -741,24 +770,26 @@ def comp_frame(rng, G, lang, what, sense):
                 poss = (op + ("my" if op else "My")) if subj == "I" else head + "'s"
                 return f"{poss} {rng.choice(['{DEV}', '{PROD}'])} {c('EN_BROKE')}{end}"
             if r < 0.7:
-                return f"{head} {c('EN_VC_OBJ')} a new {{DEV}}{c('EN_TAILC')}{end}"
+                return f"{head} {c('EN_VC_OBJ')} a new {{DEV}}{tail('EN_TAILC')}{end}"
             return f"{head} {c('EN_VC_ORG')} {{CO}}{end}"
         if what == "local":
             r = rng.random()
             if r < 0.15:
-                return f"{head} {c('EN_VC_OBJ')} {{M:poss}} {c('EN_CNOUN')}{c('EN_TAILC')}{end}"
+                return f"{head} {c('EN_VC_OBJ')} {{M:poss}} {c('EN_CNOUN')}{tail('EN_TAILC')}{end}"
             if r < 0.35:
-                return f"{head} {c('EN_VC_OBJ')} the new {c('EN_DEVN')} from {{M}}{c('EN_TAILC')}{end}"
+                return f"{head} {c('EN_VC_OBJ')} the new {c('EN_DEVN')} from {{M}}{tail('EN_TAILC')}{end}"
             if r < 0.65:
                 d = rng.choice(["an", "the", "my", "her", "his", "a new", "the new"])
-                return f"{head} {c('EN_VC_OBJ')} {d} {{M}} {c('EN_DEVN')}{c('EN_TAILC')}{end}"
-            return f"{head} {c('EN_VC_ORG')} {{M}}{c('EN_TAILC')}{end}"
-        return f"{op}{{M}} {c('EN_VC_SUBJ')}{c('EN_TAILC')}{end}"
+                return f"{head} {c('EN_VC_OBJ')} {d} {{M}} {c('EN_DEVN')}{tail('EN_TAILC')}{end}"
+            return f"{head} {c('EN_VC_ORG')} {{M}}{tail('EN_TAILC')}{end}"
+        return f"{op}{{M}} {c('EN_VC_SUBJ')}{tail('EN_TAILC')}{end}"
     # Chinese
     op, subj, end = c("Z_OPEN"), c("Z_SUBJ"), c("Z_END")
     head = op + ("," if op and rng.random() < 0.3 else "") + subj
     if what == "neutral":
         return f"{head}{c('Z_VN')}{c('Z_DETN')}{{M}}{end}"
+    if what == "then":
+        return f"{head}{c('Z_VN')}{c('Z_DETN')}{{M}}{c('Z_THEN_F' if sense == 'fruit' else 'Z_THEN_C')}{end}"
     if sense == "fruit":
         if what == "local":
             return f"{head}{c('Z_VF')}{c('Z_QTY')}{c('Z_ADJF')}{{M}}{c('Z_TAILF')}{end}"
@@ -926,7 +957,7 @@ class Gen:
         """A hand-written frame or (with probability comp) a compositional one."""
         split = split or self.split
         comp = {"cue": 0.35, "neutral": 0.35}.get(what, comp)
-        if self.rng.random() < comp:
+        if what == "then" or self.rng.random() < comp:
             return comp_frame(self.rng, self.grammar[split], lang, what, sense)
         key = {"local": sense, "cue": "cue_" + sense, "after": "after_" + sense, "neutral": "neutral"}[what]
         return self.rng.choice(self.frames[split][lang][key])
@@ -1003,8 +1034,8 @@ OTHER = {"fruit": "company", "company": "fruit"}
 def make_example(g, lang):
     """One training/dev example of a random kind."""
     rng, F = g.rng, g.frames[g.split][lang]
-    kind = rng.choices(["local", "far", "after", "two", "nearmiss", "repeat", "none"],
-                       [28, 30, 9, 11, 7, 10, 5])[0]
+    kind = rng.choices(["local", "far", "after", "then", "two", "nearmiss", "repeat", "none"],
+                       [25, 28, 8, 10, 11, 7, 7, 4])[0]
     sense = rng.choice(["fruit", "company"])
     fill = lambda n: (g.filler.text(rng, lang, g.split, n), [])
     parts = []
@@ -1022,6 +1053,9 @@ def make_example(g, lang):
         parts += [(cue, []), fill(d), (t, sp)]
     elif kind == "after":
         t, sp, _ = g.render(g.frame(lang, "after", sense), sense, lang)
+        parts.append((t, sp))
+    elif kind == "then":  # casing independent of the sense: only the clause after the mention tells
+        t, sp, _ = g.render(g.frame(lang, "then", sense), sense, lang, neutral=True)
         parts.append((t, sp))
     elif kind == "two":
         a = rng.choice(["fruit", "company"])
