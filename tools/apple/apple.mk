@@ -8,7 +8,8 @@
 # Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
 # evaluates it with tools/apple/evaluate.py (dev, hand-written, probes; JSON in
 # $(BUILD)/logs/<name>.eval.json), copies the weights to models/<name>/model.safetensors, and
-# prints the mention accuracy on the fixed slice tests/apple/slice.jsonl that the card quotes.
+# refreshes the card's measured blocks and check.json (tools/apple/card.py) with the training log,
+# the evaluation and the mention accuracy on the fixed slice tests/apple/slice.jsonl.
 # Needs the Debian packages wordnet-base, fortunes and fortunes-zh (no network).
 
 BUILD       ?= build
@@ -37,7 +38,7 @@ APPLE_COMMON = --task tagger --data $(APPLE_DATA)/train.jsonl --val $(APPLE_DATA
 APPLE_RNN_FLAGS    = --cell rnn_tanh --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.002
 APPLE_LSTM_FLAGS   = --cell lstm --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.003
 APPLE_GRU_FLAGS    = --cell gru --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.003
-APPLE_BILSTM_FLAGS = --cell lstm --bidirectional --layers 1 --hidden 96 --embed 32 --steps 6000 --lr 0.003
+APPLE_BILSTM_FLAGS = --cell lstm --bidirectional --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.003 --forget-bias 1
 
 # $(call train_apple,NAME,FLAGS)
 define train_apple
@@ -50,6 +51,8 @@ define train_apple
 	cp $(MODEL_BUILD)/$(1).safetensors models/$(1)/model.safetensors
 	$(PYTHON) tools/apple/evaluate.py --recur $(RECUR) --model models/$(1)/model.safetensors --only "" \
 	  --file tests/apple/slice.jsonl --json $(MODEL_LOGS)/$(1).slice.json
+	$(PYTHON) tools/apple/card.py --card models/$(1)/README.md --log $(MODEL_LOGS)/$(1).log \
+	  --eval $(MODEL_LOGS)/$(1).eval.json --slice $(MODEL_LOGS)/$(1).slice.json
 endef
 
 model-apple-rnn: apple-cli apple-data
