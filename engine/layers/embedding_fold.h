@@ -15,8 +15,8 @@
 namespace recur {
 
 /// Largest folded table kept. 8 MB covers the shipped taggers (2,180 symbols x 512: 4.5 MB) and
-/// the English lm (96 x 1,024: 0.4 MB); the Chinese lm (3,001 x 1,024: 12.3 MB, 14x its own
-/// embedding) keeps the per-step product, which costs it 7 % of a step, rather than the memory.
+/// the English lm (96 x 1,024: 0.4 MB). The Chinese lm (3,003 x 1,024: 12.3 MB, 16x its own
+/// embedding) keeps the per-step product instead, 4 % of its step's weight bytes.
 constexpr size_t kMaxFoldBytes = size_t(8) << 20;
 
 template <typename T>
