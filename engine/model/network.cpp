@@ -27,11 +27,6 @@ CellWeights<T> cell_weights(const Config& c, const Params<T>& p, int layer, int 
 namespace {
 
 template <typename T>
-CellWeights<T> weights_of(const Config& c, const Params<T>& p, int layer, int dir) {
-  return cell_weights(c, p, layer, dir);
-}
-
-template <typename T>
 CellGrads<T> grads_of(const Config& c, Params<T>& g, int layer, int dir) {
   const CellIndex ix = cell_index(c, layer, dir);
   return {g.ptr(g.tensors[ix.w_ih]), g.ptr(g.tensors[ix.w_hh]), g.ptr(g.tensors[ix.b_ih]),
@@ -90,7 +85,7 @@ void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int 
     for (int d = 0; d < D; ++d) {
       const int slot = k * D + d;
       SeqCache<T>& cache = caches_[slot];
-      cell_forward_seq(weights_of(cfg_, p, k, d), layer_in_[k].data(), in, steps, batch, lengths_.data(), d == 1,
+      cell_forward_seq(cell_weights(cfg_, p, k, d), layer_in_[k].data(), in, steps, batch, lengths_.data(), d == 1,
                        init_.h_at(slot), init_.c_at(slot), cache);
       for (size_t r = 0; r < rows; ++r)
         std::copy(cache.h.data() + r * H, cache.h.data() + (r + 1) * H, layer_out_[k].data() + r * DH + d * H);
@@ -165,7 +160,7 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
           std::copy(dfeat_.data() + b * DH + d * H, dfeat_.data() + b * DH + (d + 1) * H, dh_last_.data() + b * H);
         dhl = dh_last_.data();
       }
-      cell_backward_seq(weights_of(cfg_, p, k, d), layer_in_[k].data(), in, lengths_.data(), d == 1,
+      cell_backward_seq(cell_weights(cfg_, p, k, d), layer_in_[k].data(), in, lengths_.data(), d == 1,
                         dcur_.data() + d * H, DH, dhl, static_cast<const T*>(nullptr), caches_[slot],
                         grads_of(cfg_, grads, k, d), dnext_.data(), in, dinit ? dinit->h_at(slot) : nullptr,
                         dinit ? dinit->c_at(slot) : nullptr);
@@ -203,7 +198,7 @@ void Stepper<T>::make_half(const Params<T>& p) {
     w_ih_half_.resize(L);
     w_hh_half_.resize(L);
     for (int k = 0; k < L; ++k) {
-      const CellWeights<T> w = weights_of(cfg_, p, k, 0);
+      const CellWeights<T> w = cell_weights(cfg_, p, k, 0);
       const size_t GH = size_t(gate_count(cfg_.cell)) * w.H;
       if (k > 0) {
         w_ih_half_[k].resize(GH * w.I);
@@ -224,7 +219,7 @@ const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
   const int E = cfg_.embedding_dim, H = cfg_.hidden_size;
   if constexpr (std::is_same_v<T, float>) {
     if (half_) {
-      // pre_x, pre_h (G*H each) in scratch_, gates after them; x_ holds layer 0's unfolded input row.
+      // pre_x, pre_h and the gates (G*H each) in scratch_; the halves are made on the first feed after reset().
       if (!half_ready_) make_half(p);
       const int GH = gate_count(cfg_.cell) * H;
       T* pre_x = scratch_.data();
@@ -232,7 +227,7 @@ const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
       T* gates = pre_h + GH;
       const T* x = nullptr;
       for (int k = 0; k < cfg_.num_layers; ++k) {
-        const CellWeights<T> w = weights_of(cfg_, p, k, 0);
+        const CellWeights<T> w = cell_weights(cfg_, p, k, 0);
         const T* px = pre_x;
         if (k == 0 && fold_.enabled()) {
           px = fold_.row(id, p.ptr(p.tensors[embedding_index()]), w.w_ih, w.b_ih);
@@ -255,7 +250,7 @@ const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
     }
   }
   const T* emb = p.ptr(p.tensors[embedding_index()]);
-  const CellWeights<T> w0 = weights_of(cfg_, p, 0, 0);
+  const CellWeights<T> w0 = cell_weights(cfg_, p, 0, 0);
   if (fold_.enabled())
     cell_forward_step_projected(w0, fold_.row(id, emb, w0.w_ih, w0.b_ih), state_.h_at(0), state_.c_at(0),
                                 scratch_.data());
@@ -263,7 +258,7 @@ const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
     cell_forward_step(w0, emb + size_t(id) * E, state_.h_at(0), state_.c_at(0), scratch_.data());
   const T* x = state_.h_at(0);
   for (int k = 1; k < cfg_.num_layers; ++k) {
-    cell_forward_step(weights_of(cfg_, p, k, 0), x, state_.h_at(k), state_.c_at(k), scratch_.data());
+    cell_forward_step(cell_weights(cfg_, p, k, 0), x, state_.h_at(k), state_.c_at(k), scratch_.data());
     x = state_.h_at(k);
   }
   dense_forward(1, H, output_size(cfg_), x, H, p.ptr(p.tensors[head_weight_index(cfg_)]),
