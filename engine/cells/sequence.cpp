@@ -165,10 +165,8 @@ void cell_forward_step(const CellWeights<T>& w, const T* x, T* h, T* c, T* scrat
   const int GH = gate_count(w.kind) * w.H;
   T* pre_x = scratch;
   T* pre_h = scratch + GH;
-  std::copy(w.b_ih, w.b_ih + GH, pre_x);
-  gemv(GH, w.I, w.w_ih, w.I, x, pre_x, true);
-  std::copy(w.b_hh, w.b_hh + GH, pre_h);
-  gemv(GH, w.H, w.w_hh, w.H, h, pre_h, true);
+  gemv_bias(GH, w.I, w.w_ih, w.I, x, w.b_ih, pre_x);
+  gemv_bias(GH, w.H, w.w_hh, w.H, h, w.b_hh, pre_h);
   // In place: gates land in pre_x, each element read before it is written.
   pointwise_forward(w, 1, pre_x, pre_h, h, c, pre_x, static_cast<T*>(nullptr), c, h);
 }
@@ -178,8 +176,7 @@ void cell_forward_step_projected(const CellWeights<T>& w, const T* pre_x, T* h, 
   const int GH = gate_count(w.kind) * w.H;
   T* pre_h = scratch;
   T* gates = scratch + GH;
-  std::copy(w.b_hh, w.b_hh + GH, pre_h);
-  gemv(GH, w.H, w.w_hh, w.H, h, pre_h, true);
+  gemv_bias(GH, w.H, w.w_hh, w.H, h, w.b_hh, pre_h);
   pointwise_forward(w, 1, pre_x, pre_h, h, c, gates, static_cast<T*>(nullptr), c, h);
 }
 

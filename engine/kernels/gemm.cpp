@@ -39,8 +39,11 @@ void axpy(int n, T a, const T* x, T* y) noexcept {
   for (; i < n; ++i) y[i] += a * x[i];
 }
 
+namespace {
+
+// y = init + W x (init may be y itself, or null for 0).
 template <typename T>
-void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) noexcept {
+void gemv_into(int M, int K, const T* W, int ldw, const T* x, const T* init, T* y) noexcept {
   using V = Vec<T>;
   constexpr int L = V::size;
   int m = 0;
@@ -65,13 +68,25 @@ void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) 
         for (int r = 0; r < L; ++r) t[r] += w[size_t(r) * ldw + k] * x[k];
       s = V::load_aligned(t);
     }
-    if (accumulate) s = V::load_unaligned(y + m) + s;
+    if (init) s = V::load_unaligned(init + m) + s;
     s.store_unaligned(y + m);
   }
   for (; m < M; ++m) {
     const T s = dot(K, W + size_t(m) * ldw, x);
-    y[m] = accumulate ? y[m] + s : s;
+    y[m] = init ? init[m] + s : s;
   }
+}
+
+}  // namespace
+
+template <typename T>
+void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) noexcept {
+  gemv_into(M, K, W, ldw, x, accumulate ? y : static_cast<const T*>(nullptr), y);
+}
+
+template <typename T>
+void gemv_bias(int M, int K, const T* W, int ldw, const T* x, const T* b, T* y) noexcept {
+  gemv_into(M, K, W, ldw, x, b, y);
 }
 
 namespace {
@@ -160,6 +175,10 @@ void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) 
   ref::gemv(M, K, W, ldw, x, y, accumulate);
 }
 template <typename T>
+void gemv_bias(int M, int K, const T* W, int ldw, const T* x, const T* b, T* y) noexcept {
+  ref::gemv_bias(M, K, W, ldw, x, b, y);
+}
+template <typename T>
 void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc,
              bool accumulate) noexcept {
   ref::gemm_nn(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
@@ -187,6 +206,7 @@ void transpose(int M, int N, const T* src, int lds, T* dst, int ldd) noexcept {
   template T dot<T>(int, const T*, const T*) noexcept;                                             \
   template void axpy<T>(int, T, const T*, T*) noexcept;                                            \
   template void gemv<T>(int, int, const T*, int, const T*, T*, bool) noexcept;                     \
+  template void gemv_bias<T>(int, int, const T*, int, const T*, const T*, T*) noexcept;           \
   template void gemm_nn<T>(int, int, int, const T*, int, const T*, int, T*, int, bool) noexcept;  \
   template void gemm_tn<T>(int, int, int, const T*, int, const T*, int, T*, int) noexcept;        \
   template void transpose<T>(int, int, const T*, int, T*, int) noexcept;

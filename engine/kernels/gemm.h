@@ -10,6 +10,12 @@ namespace recur {
 template <typename T>
 void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) noexcept;
 
+/// y (M) = b (M) + W (M, K) x (K): gemv on a copy of b, without the copy. (Emscripten 3.1.6
+/// sends every memcpy of 512 bytes or more through JavaScript: the bias copies were 1.3 % of a
+/// wasm generation step.) y and b may not overlap unless y == b.
+template <typename T>
+void gemv_bias(int M, int K, const T* W, int ldw, const T* x, const T* b, T* y) noexcept;
+
 /// C (M, N) = A (M, K) B (K, N), or C += A B when accumulate.
 template <typename T>
 void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc,

@@ -17,6 +17,15 @@ void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) 
 }
 
 template <typename T>
+void gemv_bias(int M, int K, const T* W, int ldw, const T* x, const T* b, T* y) noexcept {
+  for (int m = 0; m < M; ++m) {
+    T s = b[m];
+    for (int k = 0; k < K; ++k) s += W[m * ldw + k] * x[k];
+    y[m] = s;
+  }
+}
+
+template <typename T>
 void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc,
              bool accumulate) noexcept {
   for (int m = 0; m < M; ++m)

@@ -10,8 +10,7 @@ namespace recur {
 template <typename T>
 void dense_forward(int M, int in, int out, const T* X, int ldx, const T* W, const T* b, T* Y, Buffer<T>& wT) {
   if (M == 1) {  // the generation path: no transpose, stream W once
-    std::copy(b, b + out, Y);
-    gemv(out, in, W, in, X, Y, true);
+    gemv_bias(out, in, W, in, X, b, Y);
     return;
   }
   if (wT.size() < size_t(in) * out) wT.resize(size_t(in) * out);

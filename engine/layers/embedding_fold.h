@@ -37,8 +37,7 @@ class FoldedEmbedding {
   const T* row(int32_t id, const T* emb, const T* w_ih, const T* b_ih) noexcept {
     T* r = rows_.data() + size_t(id) * GH_;
     if (!ready_[size_t(id)]) {
-      std::copy(b_ih, b_ih + GH_, r);
-      gemv(GH_, E_, w_ih, E_, emb + size_t(id) * E_, r, true);
+      gemv_bias(GH_, E_, w_ih, E_, emb + size_t(id) * E_, b_ih, r);
       ready_[size_t(id)] = 1;
     }
     return r;

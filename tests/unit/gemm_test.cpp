@@ -178,6 +178,18 @@ TYPED_TEST(Gemm, Gemv) {
         ASSERT_EQ(padding_intact(W), "");
         ASSERT_EQ(padding_intact(x), "");
         worst.add(y.values(), y_ref.values(), K);
+        if (acc) {  // gemv_bias: the reference's numbers, and gemv's on a copy of b bit for bit
+          Padded<T> b(1, M, o.b), yb(1, M, o.c), yb_ref(1, M, o.c);
+          b.fill(rng);
+          Padded<T> y_copy = b;
+          ref::gemv_bias(M, K, W.p(), W.ld, x.p(), b.p(), yb_ref.p());
+          gemv_bias(M, K, W.p(), W.ld, x.p(), b.p(), yb.p());
+          gemv(M, K, W.p(), W.ld, x.p(), y_copy.p(), true);
+          ASSERT_EQ(within<T>(yb.values().data(), yb_ref.values().data(), size_t(M), reduction_k(K)), "");
+          ASSERT_EQ(within<T>(yb.values().data(), y_copy.values().data(), size_t(M), 0), "");
+          ASSERT_EQ(padding_intact(yb), "");
+          ASSERT_EQ(padding_intact(b), "");
+        }
       }
 }
 
