@@ -82,6 +82,22 @@ TEST(FoldedStepper, EqualsLookupPlusProduct) {
   std::printf("[ folded stepper ] vs lookup + product: max error %.2f eps\n", worst);
 }
 
+// Rows are stored as symbols are met, so the storage grows (and moves) many times over 300
+// distinct symbols; twice, with different weights.
+TEST(FoldedStepper, ManySymbolsGrowTheRowStore) {
+  Model<float> m = make(CellKind::kGru, Task::kLm, 2, 300, 6, 10);
+  std::vector<int32_t> ids;
+  for (int i = 0; i < 900; ++i) ids.push_back(int32_t((i * 101) % 300));
+  for (int round = 0; round < 2; ++round) {
+    Stepper<float> folded(m.config), plain(m.config, false);
+    folded.reset(m.params);
+    plain.reset(m.params);
+    const std::vector<float> a = step_through(folded, m.params, ids), b = step_through(plain, m.params, ids);
+    EXPECT_EQ(testing::within<float>(a.data(), b.data(), b.size(), 2), "") << "round " << round;
+    for (float& w : m.params.data) w *= 1.05f;
+  }
+}
+
 // Training changes the weights under a live Stepper: params_changed() (or reset()) must make the
 // folded rows follow, and without it the stale rows must show (so the comparison can fail).
 TEST(FoldedStepper, FollowsParameterChanges) {
