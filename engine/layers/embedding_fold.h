@@ -1,8 +1,8 @@
 // Layer 0's input projection folded into the embedding: row v = b_ih + W_ih E[v], (V, G*H).
 // Reading one row per symbol replaces the lookup plus a (G*H, E) product per step (for
 // char-lstm-256x2: 256 KB fewer weight bytes per generation step, 7 % of the step's 3.5 MB).
-// Rows are computed on first use with the same gemv as cell_forward_step, so a folded step gives
-// the unfolded step's numbers bit for bit.
+// Rows are computed on first use with the same gemv_bias as cell_forward_step, so a folded step
+// gives the unfolded step's numbers bit for bit.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -14,7 +14,8 @@
 
 namespace recur {
 
-/// Largest folded table kept. 8 MB covers the shipped taggers (2,180 symbols x 512: 4.5 MB) and
+/// Folding is on while the full table would fit in this (rows are stored only for the symbols met,
+/// so this bounds the worst case). 8 MB covers the shipped taggers (2,180 symbols x 512: 4.5 MB) and
 /// the English lm (96 x 1,024: 0.4 MB). The Chinese lm (3,003 x 1,024: 12.3 MB, 16x its own
 /// embedding) keeps the per-step product instead, 4 % of its step's weight bytes.
 constexpr size_t kMaxFoldBytes = size_t(8) << 20;
