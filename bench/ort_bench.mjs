@@ -1,79 +1,15 @@
 // ONNX Runtime Web (wasm backend, single thread) on the same weights as recur:
 //   node ort_bench.mjs [--quick]
-// The ONNX graph is written here with protobufjs and a hand-typed subset of onnx.proto
-// (ort/onnx-subset.proto): ids (T, 1) int64 -> Gather(embedding) -> LSTM -> Squeeze -> LSTM ->
-// Squeeze -> MatMul + Add (head) -> Softmax, with the state carried through initial_h/initial_c
-// (inputs) and Y_h/Y_c (outputs). ONNX gate orders: LSTM i o f c (PyTorch i f g o), one bias of
-// [Wb; Rb]; GRU z r h with linear_before_reset = 1 (PyTorch's GRU; PyTorch order r z n); RNN tanh.
+// The ONNX graph (peer_models.mjs) carries the state through initial_h/initial_c and Y_h/Y_c.
 // ONNX Runtime Web cannot train from JS. It needs ~2,000 steps to reach full speed: it gets them.
-import { join } from 'node:path';
-import protobuf from 'protobufjs';
 import * as ort from 'onnxruntime-web';
 import {
-  VOCAB, V, E, H, CHECK_TEXT, quick, here, now, sampler, loadRecurApi, recurModel, recurReference, parseSafetensors,
-  reorderGates, transpose, compare, stats, log, report,
+  VOCAB, V, H, CHECK_TEXT, quick, now, sampler, loadRecurApi, recurModel, recurReference, parseSafetensors,
+  compare, stats, log, report,
 } from './common.mjs';
+import { buildOnnx } from './peer_models.mjs';
 
 ort.env.wasm.numThreads = 1;
-const root = await protobuf.load(join(here, 'ort/onnx-subset.proto'));
-const ModelProto = root.lookupType('onnx.ModelProto');
-const FLOAT = 1, INT64 = 7;
-const AT_INT = 2, AT_FLOAT = 1;
-
-const tensor = (name, dims, data) => ({
-  name, dims, dataType: FLOAT,
-  rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-});
-const valueInfo = (name, elemType, dims) => ({
-  name,
-  type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
-});
-const node = (opType, input, output, attribute = []) => ({ opType, input, output, name: `${opType}_${output[0]}`, attribute });
-const intAttr = (name, i) => ({ name, type: AT_INT, i });
-
-// G gates, PyTorch block order -> ONNX block order.
-const CELLS = {
-  lstm: { op: 'LSTM', G: 4, order: [0, 3, 1, 2], state: ['h', 'c'] },
-  gru: { op: 'GRU', G: 3, order: [1, 0, 2], state: ['h'], attrs: [intAttr('linear_before_reset', 1)] },
-  rnn: { op: 'RNN', G: 1, order: [0], state: ['h'] },
-};
-
-/** The ONNX model bytes for recur's weights w (parsed safetensors) and cell. */
-function buildOnnx(w, cell) {
-  const c = CELLS[cell];
-  const inits = [tensor('emb', [V, E], w['embedding.weight'].data)];
-  const nodes = [node('Gather', ['emb', 'ids'], ['x0'])];
-  const inputs = [valueInfo('ids', INT64, ['T', 1])];
-  const outputs = [valueInfo('probs', FLOAT, ['T', 1, V])];
-  inits.push({ name: 'axes1', dims: [1], dataType: INT64, rawData: new Uint8Array(new BigInt64Array([1n]).buffer) });
-  for (let k = 0; k < 2; k++) {
-    const inSize = k === 0 ? E : H;
-    const W = reorderGates(w[`rnn.weight_ih_l${k}`].data, c.G, c.order);
-    const R = reorderGates(w[`rnn.weight_hh_l${k}`].data, c.G, c.order);
-    const B = new Float32Array(2 * c.G * H);
-    B.set(reorderGates(w[`rnn.bias_ih_l${k}`].data, c.G, c.order), 0);
-    B.set(reorderGates(w[`rnn.bias_hh_l${k}`].data, c.G, c.order), c.G * H);
-    inits.push(tensor(`W${k}`, [1, c.G * H, inSize], W), tensor(`R${k}`, [1, c.G * H, H], R), tensor(`B${k}`, [1, 2 * c.G * H], B));
-    const stIn = c.state.map((s) => `${s}${k}_in`), stOut = c.state.map((s) => `${s}${k}_out`);
-    for (const s of stIn) inputs.push(valueInfo(s, FLOAT, [1, 1, H]));
-    for (const s of stOut) outputs.push(valueInfo(s, FLOAT, [1, 1, H]));
-    // LSTM inputs: X W R B sequence_lens initial_h initial_c; GRU / RNN: X W R B sequence_lens initial_h.
-    nodes.push(node(c.op, [`x${k}`, `W${k}`, `R${k}`, `B${k}`, '', ...stIn], [`y${k}`, ...stOut],
-      [intAttr('hidden_size', H), ...(c.attrs ?? [])]));
-    nodes.push(node('Squeeze', [`y${k}`, 'axes1'], [`x${k + 1}`]));  // (T, 1, 1, H) -> (T, 1, H)
-  }
-  inits.push(tensor('headWT', [H, V], transpose(w['head.weight'].data, V, H)), tensor('headB', [V], w['head.bias'].data));
-  nodes.push(node('MatMul', ['x2', 'headWT'], ['logits0']), node('Add', ['logits0', 'headB'], ['logits']));
-  nodes.push(node('Softmax', ['logits'], ['probs'], [intAttr('axis', -1)]));
-  const model = {
-    irVersion: 8, producerName: 'recur-bench', opsetImport: [{ domain: '', version: 17 }],
-    graph: { name: `char-${cell}-256x2`, node: nodes, initializer: inits, input: inputs, output: outputs },
-  };
-  const err = ModelProto.verify(model);
-  if (err) throw new Error(err);
-  return ModelProto.encode(ModelProto.create(model)).finish();
-}
-
 const result = { bench: 'ort-wasm', version: ort.env.versions?.web ?? 'unknown', threads: 1 };
 log(`ONNX Runtime Web ${result.version} (wasm backend, numThreads 1) in Node ${process.version}`);
 const recur = await loadRecurApi();

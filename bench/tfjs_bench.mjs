@@ -13,9 +13,10 @@
 //   same arithmetic as a lookup, and so for both backends, for comparability.
 import { createRequire } from 'node:module';
 import {
-  VOCAB, V, E, H, CHECK_TEXT, quick, now, sampler, trainingText, loadRecurApi, recurModel, recurReference,
-  parseSafetensors, transpose, compare, stats, log, report,
+  VOCAB, V, E, CHECK_TEXT, quick, now, sampler, trainingText, loadRecurApi, recurModel, recurReference,
+  parseSafetensors, compare, stats, log, report,
 } from './common.mjs';
+import * as peers from './peer_models.mjs';
 
 const backend = process.argv[2] === 'wasm' ? 'wasm' : 'cpu';
 const require = createRequire(import.meta.url);
@@ -37,51 +38,10 @@ log(`TensorFlow.js ${version}, backend ${tf.getBackend()}${backend === 'wasm' ? 
 const recur = await loadRecurApi();
 
 // Keras weights from recur's tensors.
-function kerasWeights(w, cell) {
-  const G = cell === 'lstm' ? 4 : 1;
-  const out = { emb: w['embedding.weight'].data, layers: [] };
-  for (let k = 0; k < 2; k++) {
-    const wih = w[`rnn.weight_ih_l${k}`], whh = w[`rnn.weight_hh_l${k}`];
-    const bias = new Float32Array(G * H);
-    const bih = w[`rnn.bias_ih_l${k}`].data, bhh = w[`rnn.bias_hh_l${k}`].data;
-    for (let i = 0; i < bias.length; i++) bias[i] = bih[i] + bhh[i];
-    out.layers.push({
-      kernel: tf.tensor2d(transpose(wih.data, G * H, wih.shape[1]), [wih.shape[1], G * H]),
-      recurrent: tf.tensor2d(transpose(whh.data, G * H, H), [H, G * H]),
-      bias: tf.tensor1d(bias),
-    });
-  }
-  out.headW = tf.tensor2d(transpose(w['head.weight'].data, V, H), [H, V]);
-  out.headB = tf.tensor1d(w['head.bias'].data);
-  return out;
-}
-
-function rnnLayer(cell, opts) {
-  const common = { units: H, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', biasInitializer: 'zeros', ...opts };
-  return cell === 'lstm'
-    ? tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid', unitForgetBias: false })
-    : tf.layers.simpleRNN({ ...common, activation: 'tanh' });
-}
-
-// Generation model: stateful, [1, 1] ids in, softmax probabilities out.
-function genModel(cell, kw) {
-  const input = tf.input({ batchShape: [1, 1], dtype: 'int32' });
-  const emb = tf.layers.embedding({ inputDim: V, outputDim: E, embeddingsInitializer: 'zeros' });
-  const r1 = rnnLayer(cell, { returnSequences: true, stateful: true });
-  const r2 = rnnLayer(cell, { returnSequences: false, stateful: true });
-  const head = tf.layers.dense({ units: V, activation: 'softmax', kernelInitializer: 'zeros' });
-  const model = tf.model({ inputs: input, outputs: head.apply(r2.apply(r1.apply(emb.apply(input)))) });
-  emb.setWeights([tf.tensor2d(kw.emb, [V, E])]);
-  r1.setWeights([kw.layers[0].kernel, kw.layers[0].recurrent, kw.layers[0].bias]);
-  r2.setWeights([kw.layers[1].kernel, kw.layers[1].recurrent, kw.layers[1].bias]);
-  head.setWeights([kw.headW, kw.headB]);
-  return model;
-}
-
 const step = (model, id) => tf.tidy(() => model.predict(tf.tensor2d([id], [1, 1], 'int32'))).dataSync();
 
 function generation(cell, kw, ref) {
-  const model = genModel(cell, kw);
+  const model = peers.genModel(tf, cell, kw);
   // Check: CHECK_TEXT one character at a time from the zero state vs recur's predict().
   model.resetStates();
   const got = new Float32Array(ref.length);
@@ -112,8 +72,8 @@ function training(cell, kw) {
   const B = 32, T = 64;
   const input = tf.input({ batchShape: [B, T, V] });
   const proj = tf.layers.dense({ units: E, useBias: false, kernelInitializer: 'zeros' });
-  const r1 = rnnLayer(cell, { returnSequences: true });
-  const r2 = rnnLayer(cell, { returnSequences: true });
+  const r1 = peers.rnnLayer(tf, cell, { returnSequences: true });
+  const r2 = peers.rnnLayer(tf, cell, { returnSequences: true });
   const head = tf.layers.dense({ units: V, kernelInitializer: 'zeros' });
   const model = tf.model({ inputs: input, outputs: head.apply(r2.apply(r1.apply(proj.apply(input)))) });
   proj.setWeights([tf.tensor2d(kw.emb, [V, E])]);
@@ -175,7 +135,7 @@ function training(cell, kw) {
 for (const cell of ['lstm', 'rnn']) {
   const m = recurModel(recur, cell === 'rnn' ? 'rnn_tanh' : cell);
   const ref = recurReference(m);
-  const kw = kerasWeights(parseSafetensors(m.save()), cell);
+  const kw = peers.kerasWeights(tf, parseSafetensors(m.save()), cell);
   m.dispose();
   const g = generation(cell, kw, ref);
   Object.assign(result, { [`check_${cell}`]: g.check, [`gen_${cell}`]: g.best, [`gen_${cell}_median`]: g.median, [`gen_${cell}_cold`]: g.cold });
