@@ -33,7 +33,8 @@ const char* kHelp =
     "                       recurrent tensor of the same name and shape, and the embedding rows of the\n"
     "                       symbols both vocabularies share; the head starts fresh\n"
     "  --forget-bias F (0)  LSTM: add F to the forget gate's initial bias (PyTorch's layout; 1 is the\n"
-    "                       usual choice for long memory: the cell starts out keeping its state)\n"
+    "                       usual choice for long memory: the cell starts out keeping its state); not to\n"
+    "                       tensors that --init copies\n"
     "training\n"
     "  --seq T (64)  --batch B (32)  --steps N (1000) | --epochs N  --seed S (0)\n"
     "  --optimizer adam|sgd (adam)  --lr (0.002)  --momentum (0.9)  --weight-decay (0)  --clip (5; 0 = off)\n"
@@ -232,6 +233,8 @@ int cmd_train(int argc, char** argv) {
 
   auto model = create_model(cfg, vocab->symbols(), labels, tc.seed);
   if (!model) return fail(me, model.status());
+  // Before --init, so that it applies to fresh weights only: a copied tensor keeps its trained value.
+  if (forget_bias.value() != 0) add_forget_bias(model.value(), float(forget_bias.value()));
   if (args->has("init")) {
     auto from = load_model_file(args->str("init"));
     if (!from) return fail(me, from.status());
@@ -240,7 +243,6 @@ int cmd_train(int argc, char** argv) {
     std::fprintf(stderr, "initialised %lld of %lld parameters from %s\n", static_cast<long long>(copied.value()),
                  static_cast<long long>(model->params.size()), args->str("init").c_str());
   }
-  if (forget_bias.value() != 0) add_forget_bias(model.value(), float(forget_bias.value()));
   Trainer trainer(model.value(), tc);
   Status st = cfg.task == Task::kLm ? trainer.set_text(train_ids) : trainer.set_examples(train_ex);
   if (!st) return fail(me, st);
