@@ -727,7 +727,7 @@ def article(det, nxt):
     return det
 
 
-def comp_frame(rng, G, lang, what, sense, end=None):
+def comp_frame(rng, G, lang, what, sense):
     """A compositional frame (string with slots). what: local | cue | after | neutral | then (a neutral
     mention clause, then a clause that settles the sense)."""
     c = lambda k: rng.choice(G[k])
@@ -739,7 +739,7 @@ def comp_frame(rng, G, lang, what, sense, end=None):
         if op and subj not in ("I",) and subj.split()[0] in ("My", "Our", "The", "Everyone", "They", "She", "He", "We"):
             subj = subj[0].lower() + subj[1:]
         head = op + subj
-        end = c("EN_END") if end is None else end
+        end = c("EN_END")
         if what in ("neutral", "then"):
             det = c("EN_DETN")
             det = article(det, "apple") if det in ("a", "an") else det
@@ -784,8 +784,7 @@ def comp_frame(rng, G, lang, what, sense, end=None):
             return f"{head} {c('EN_VC_ORG')} {{M}}{tail('EN_TAILC')}{end}"
         return f"{op}{{M}} {c('EN_VC_SUBJ')}{tail('EN_TAILC')}{end}"
     # Chinese
-    op, subj = c("Z_OPEN"), c("Z_SUBJ")
-    end = c("Z_END") if end is None else end
+    op, subj, end = c("Z_OPEN"), c("Z_SUBJ"), c("Z_END")
     head = op + ("," if op and rng.random() < 0.3 else "") + subj
     if what == "neutral":
         return f"{head}{c('Z_VN')}{c('Z_DETN')}{{M}}{end}"
@@ -963,9 +962,6 @@ class Gen:
         key = {"local": sense, "cue": "cue_" + sense, "after": "after_" + sense, "neutral": "neutral"}[what]
         return self.rng.choice(self.frames[split][lang][key])
 
-    def contrast(self, lang):
-        return contrast(self, lang)
-
     def cue(self, key, mod):
         w = self.rng.choice(self.pools[self.split][key])
         if mod == "pl":
@@ -1000,34 +996,6 @@ class Gen:
             pos = m.end()
         out += frame[pos:]
         return out, spans, last_cue_end
-
-
-EN_CONTRAST = [", but", " and", ", while", "; meanwhile", ", and then", " but"]
-ZH_CONTRAST = [",但是", ",还", ",可是", ",后来又", ",另外", ",不过"]
-# Capitalised openers that become lower case inside a sentence (names and "I" stay as they are).
-EN_LOWER_OPENERS = {"My", "The", "She", "He", "They", "We", "Our", "Everyone", "Yesterday", "Today", "This", "Last",
-                    "On", "After", "Honestly,", "So", "Well,", "Guess", "Ugh,", "OK", "Right", "At", "Earlier",
-                    "Just", "During", "Grandma", "Grandpa"}
-
-
-def contrast(g, lang):
-    """Two local clauses of opposite senses joined into one sentence: "I ate an apple, but my dad
-    preordered the Apple laptop." -> (text, spans)."""
-    rng, G = g.rng, g.grammar[g.split]
-    a = rng.choice(["fruit", "company"])
-    t1, sp1, _ = g.render(comp_frame(rng, G, lang, "local", a, end=""), a, lang)
-    t2, sp2, _ = g.render(comp_frame(rng, G, lang, "local", OTHER[a]), OTHER[a], lang)
-    t1 = t1.rstrip()
-    lead = len(t2) - len(t2.lstrip())
-    t2 = t2.lstrip()
-    if lang == "en":
-        if t2.split(" ", 1)[0] in EN_LOWER_OPENERS and not (sp2 and sp2[0][0] == lead):
-            t2 = t2[0].lower() + t2[1:]
-        conj = rng.choice(EN_CONTRAST) + " "
-    else:
-        conj = rng.choice(ZH_CONTRAST)
-    off = len(t1) + len(conj) - lead
-    return t1 + conj + t2, sp1 + [(x + off, y + off, l) for x, y, l in sp2]
 
 
 def join(parts, lang):
@@ -1089,8 +1057,6 @@ def make_example(g, lang):
     elif kind == "then":  # casing independent of the sense: only the clause after the mention tells
         t, sp, _ = g.render(g.frame(lang, "then", sense), sense, lang, neutral=True)
         parts.append((t, sp))
-    elif kind == "two" and rng.random() < 0.35:  # one sentence, two senses: each mention's own clause decides
-        parts.append(g.contrast(lang))
     elif kind == "two":
         a = rng.choice(["fruit", "company"])
         b = OTHER[a] if rng.random() < 0.6 else a
