@@ -13,6 +13,7 @@
 #include "model/network.h"
 #include "model/predict.h"
 #include "support/compare.h"
+#include "support/network_probs.h"
 #include "text/vocab.h"
 
 namespace recur {
@@ -132,16 +133,6 @@ TEST(FoldedEmbedding, DisabledAboveTheSizeLimit) {
   EXPECT_FALSE(f.enabled());
 }
 
-// Network::forward (batched GEMMs, the training path) on one sequence: the reference.
-std::vector<float> network_probs(const Model<float>& m, const std::vector<int32_t>& ids) {
-  Network<float> net(m.config);
-  net.forward(m.params, ids.data(), int(ids.size()), 1, nullptr, nullptr, false, nullptr);
-  const int cols = output_size(m.config);
-  std::vector<float> p(size_t(net.logit_rows()) * cols);
-  softmax_rows(net.logits(), net.logit_rows(), cols, p.data());
-  return p;
-}
-
 TEST(Predictor, MatchesNetworkForEveryCellAndTask) {
   double worst = 0;
   for (CellKind cell : kCells)
@@ -152,7 +143,7 @@ TEST(Predictor, MatchesNetworkForEveryCellAndTask) {
         Predictor pr(m);
         auto got = pr.run_ids(m, ids);
         ASSERT_TRUE(got.is_ok()) << got.status().message();
-        const std::vector<float> ref = network_probs(m, ids);
+        const std::vector<float> ref = testing::network_probs(m, ids);
         ASSERT_EQ(got->probs.size(), ref.size());
         worst = std::max(worst, testing::max_scaled_error(got->probs.data(), ref.data(), ref.size()) / kEps);
         // Dot-product GEMV instead of the GEMM's broadcast order: rounding differs, and 1,100 steps
@@ -175,7 +166,7 @@ TEST(Predictor, UnfoldedLayerZeroMatchesNetwork) {
   Predictor pr(m);
   auto got = pr.run_ids(m, ids);
   ASSERT_TRUE(got.is_ok()) << got.status().message();
-  const std::vector<float> ref = network_probs(m, ids);
+  const std::vector<float> ref = testing::network_probs(m, ids);
   EXPECT_EQ(testing::within<float>(got->probs.data(), ref.data(), ref.size(), 16), "");
 }
 

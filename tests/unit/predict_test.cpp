@@ -8,6 +8,7 @@
 #include "model/network.h"
 #include "model/predict.h"
 #include "support/compare.h"
+#include "support/network_probs.h"
 #include "text/vocab.h"
 #include "train/trainer.h"
 
@@ -38,13 +39,7 @@ std::string long_text(int n) {
 
 // Softmax of one full-length forward pass: what chunking must reproduce.
 std::vector<float> one_pass(const Model<float>& m, const std::string& text) {
-  auto ids = Vocab::from_symbols(m.vocab)->encode(text).value();
-  Network<float> net(m.config);
-  net.forward(m.params, ids.data(), int(ids.size()), 1, nullptr, nullptr, false, nullptr);
-  const int cols = output_size(m.config);
-  std::vector<float> p(size_t(net.logit_rows()) * cols);
-  softmax_rows(net.logits(), net.logit_rows(), cols, p.data());
-  return p;
+  return testing::network_probs(m, Vocab::from_symbols(m.vocab)->encode(text).value());
 }
 
 TEST(Predict, ChunkedLongTextEqualsOnePass) {
