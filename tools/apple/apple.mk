@@ -1,12 +1,13 @@
 # Recipes for the apple disambiguation taggers (issue 5). Included from the top Makefile.
 #   make apple-data            generated corpus into $(BUILD)/apple (about 20 s): train, dev, probes
 #   make apple-lm              the character LM that apple-lstm starts from (1 x 128 LSTM on the English
-#                              and Chinese fortune corpora of `make data`; ~15 min alone, 37 min shared)
-#   make model-apple-rnn       retrains models/apple-rnn from scratch     (~3 min training on the 2-core VM)
-#   make model-apple-lstm      retrains models/apple-lstm from scratch    (~7 min)
-#   make model-apple-gru       retrains models/apple-gru from scratch     (~6 min)
-#   make model-apple-bilstm    retrains models/apple-bilstm from scratch  (~10 min)
+#                              and Chinese fortune corpora of `make data`; 37 min*)
+#   make model-apple-rnn       retrains models/apple-rnn from scratch            (5 min training*)
+#   make model-apple-lstm      retrains models/apple-lstm from the apple-lm start (10 min*, after apple-lm)
+#   make model-apple-gru       retrains models/apple-gru from scratch            (13 min*)
+#   make model-apple-bilstm    retrains models/apple-bilstm from scratch         (29 min*)
 #   make models-apple          all four, one training at a time
+#   (* on the 2-core VM while other trainings shared it; alone about a third to a half of that)
 # Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
 # evaluates it with tools/apple/evaluate.py (dev, hand-written, probes; JSON in
 # $(BUILD)/logs/<name>.eval.json), copies the weights to models/<name>/model.safetensors, and
