@@ -7,7 +7,8 @@
 #   make model-apple-gru       retrains models/apple-gru from scratch            (13 min*)
 #   make model-apple-bilstm    retrains models/apple-bilstm from scratch         (29 min*)
 #   make models-apple          all four, one training at a time
-#   (* on the 2-core VM while other trainings shared it; alone about a third to a half of that)
+#   (* on the 2-core VM while other trainings shared it; session 1 measured about half that with one
+#    training at a time: 2.6 min for apple-rnn, 6 min for apple-gru)
 # Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
 # evaluates it with tools/apple/evaluate.py (dev, hand-written, probes; JSON in
 # $(BUILD)/logs/<name>.eval.json), copies the weights to models/<name>/model.safetensors, and
