@@ -19,6 +19,10 @@ namespace recur {
 /// the English lm (96 x 1,024: 0.4 MB). The Chinese lm (3,003 x 1,024: 12.3 MB, 16x its own
 /// embedding) keeps the per-step product instead, 4 % of its step's weight bytes.
 constexpr size_t kMaxFoldBytes = size_t(8) << 20;
+/// Rows reserved up front, so that the step loop does not allocate for the first symbols it meets:
+/// 128 covers ASCII text (at the taggers' G*H = 512: 256 KB). Only text with more distinct symbols
+/// (Chinese) grows the store, once per new symbol's amortised share.
+constexpr int kReservedFoldRows = 128;
 
 template <typename T>
 class FoldedEmbedding {
@@ -32,6 +36,7 @@ class FoldedEmbedding {
     enabled_ = size_t(V) * size_t(GH) * sizeof(T) <= kMaxFoldBytes;
     slot_.assign(enabled_ ? size_t(V) : 0, -1);
     rows_.clear();
+    if (enabled_) rows_.reserve(size_t(std::min(V, kReservedFoldRows)) * size_t(GH));
   }
   bool enabled() const { return enabled_; }
   /// The parameters changed: every row is recomputed on its next use.
