@@ -186,6 +186,7 @@ struct GenerateOptionsJs {
   double top_p = 1;
   double seed = 0;
   std::string stop;
+  bool avoid_unknown = false;  // recur.js passes a checked boolean
 };
 
 /// A generation in progress. Holds a pointer to the model: JS keeps the model alive meanwhile.
@@ -203,6 +204,7 @@ class WasmGenerator {
     GenerateOptions g;
     g.prompt = o.prompt;
     g.stop = o.stop;
+    g.avoid_unknown = o.avoid_unknown;
     g.length = int64_t(o.length);
     g.sample.temperature = float(o.temperature);
     g.sample.top_k = int(o.top_k);
@@ -344,7 +346,8 @@ EMSCRIPTEN_BINDINGS(recur) {
       .field("topK", &GenerateOptionsJs::top_k)
       .field("topP", &GenerateOptionsJs::top_p)
       .field("seed", &GenerateOptionsJs::seed)
-      .field("stop", &GenerateOptionsJs::stop);
+      .field("stop", &GenerateOptionsJs::stop)
+      .field("avoidUnknown", &GenerateOptionsJs::avoid_unknown);
   value_object<TrainOptionsJs>("TrainOptions")
       .field("optimizer", &TrainOptionsJs::optimizer)
       .field("lr", &TrainOptionsJs::lr)

@@ -5,7 +5,7 @@
 //   hello                                  → done {simdArch}
 //   load {slot, url | bytes, name}         → progress {loaded, total}*, done {info}
 //   unload {slot}                          → done
-//   generate {slot, prompt, length, temperature, topK, topP, seed}
+//   generate {slot, prompt, length, temperature, topK, topP, seed, avoidUnknown}
 //                                          → piece {text, chars, seconds}*, done {chars, seconds, aborted}
 //   tag {slots, text, detail: {slot, layer, state}}
 //                                          → done {results: {slot: {labels, rows, cols, probs} | {error}},

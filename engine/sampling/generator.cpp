@@ -2,6 +2,9 @@
 #include "sampling/generator.h"
 
 #include <algorithm>
+#include <array>
+#include <limits>
+#include <utility>
 
 #include "layers/softmax.h"
 #include "text/utf8.h"
@@ -30,6 +33,13 @@ Result<Generator> Generator::create(const Model<float>& model, const GenerateOpt
   if (!ids) return Status(ids.status().code(), "prompt: " + ids.status().message());
   Generator g(model, o, std::move(vocab.value()));
   const int V = model.config.vocab_size;
+  if (o.avoid_unknown) {
+    for (int32_t id : {int32_t(g.vocab_.unk_id()), g.vocab_.id_of(U'\uFFFD')})
+      if (id >= 0) g.avoid_.push_back(id);
+    // Caught here with its reason: otherwise the first draw would fail with "all logits are -inf".
+    if (int(g.avoid_.size()) == V)
+      return invalid_argument("cannot avoid <unk> and U+FFFD: the model's vocabulary has no other symbol");
+  }
   g.stepper_.reset(model.params);  // an empty prompt samples from the zero state
   for (int32_t id : ids.value()) g.stepper_.feed(model.params, id);
   g.logits_.assign(g.stepper_.logits(), g.stepper_.logits() + V);
@@ -38,8 +48,17 @@ Result<Generator> Generator::create(const Model<float>& model, const GenerateOpt
 
 Result<std::string> Generator::next() {
   if (done()) return out_of_range("generation is finished");
+  // Avoided symbols are masked for this draw only: logits_ stays the model's own distribution,
+  // which next_distribution() reports.
+  std::array<float, 2> saved{};
+  for (size_t i = 0; i < avoid_.size(); ++i)
+    saved[i] = std::exchange(logits_[avoid_[i]], -std::numeric_limits<float>::infinity());
   auto id = sampler_.sample(logits_.data(), int(logits_.size()));
-  if (!id) return id.status();
+  for (size_t i = 0; i < avoid_.size(); ++i) logits_[avoid_[i]] = saved[i];
+  if (!id) {
+    if (avoid_.empty()) return id.status();
+    return Status(id.status().code(), id.status().message() + " (<unk> and U+FFFD are masked out)");
+  }
   const float* l = stepper_.feed(model_->params, id.value());
   std::copy(l, l + logits_.size(), logits_.begin());
   std::string piece = vocab_.symbol_text(id.value());

@@ -25,6 +25,12 @@ struct GenerateOptions {
   int64_t length = 200; // symbols to generate, 1..kMaxGenerateLength
   SampleOptions sample;
   std::string stop;     // if non-empty, stop once the output ends with it (the stop text is included)
+  /// Never emit "<unk>" or U+FFFD (whichever of the two the vocabulary has): their logits become
+  /// -inf before each draw, so temperature / top-k / top-p share the mass among the other symbols.
+  /// Our corpora map rare characters to U+FFFD, an ordinary trained symbol meaning "some rare
+  /// character", and "<unk>" prints as U+FFFD too: in a sample either reads as garbage. The
+  /// prompt may still contain them; it is fed as usual.
+  bool avoid_unknown = false;
 };
 
 Status validate(const GenerateOptions& o);
@@ -42,7 +48,8 @@ class Generator {
   /// The model's parameters changed in place (training between two pieces): forget the
   /// stepper's folded rows. The state carries on.
   void params_changed() { stepper_.params_changed(); }
-  /// Probabilities the next symbol will be drawn from, before temperature / top-k / top-p (V).
+  /// Probabilities the next symbol will be drawn from, before temperature / top-k / top-p and
+  /// before avoid_unknown (V): the model's own distribution.
   std::vector<float> next_distribution() const;
 
  private:
@@ -55,6 +62,7 @@ class Generator {
   Stepper<float> stepper_;
   Sampler sampler_;
   std::vector<float> logits_;  // (V) distribution for the next symbol, as logits
+  std::vector<int32_t> avoid_; // ids next() never draws: <unk> and U+FFFD under avoid_unknown
   std::string tail_;           // the last few bytes of output, to spot the stop text
   int64_t produced_ = 0;
   bool stopped_ = false;

@@ -822,6 +822,51 @@ TEST_F(Cli, NoUnkModelRejectsUnknownPromptCharacter) {
   EXPECT_EQ(parse_probs(pu.out).rows.size(), 3u);
 }
 
+// --avoid-unknown on a hand-built file whose logits are its head bias (all other weights zero):
+// U+FFFD and <unk> hold about 94 % of the mass, "b" is the best of the rest.
+TEST_F(Cli, AvoidUnknownNeverPrintsTheReplacementCharacter) {
+  recur::Config c;
+  c.vocab_size = 5;
+  c.embedding_dim = 2;
+  c.hidden_size = 3;
+  auto made = recur::create_model(c, {"a", "<unk>", "b", "\xEF\xBF\xBD", "c"}, {}, 1);
+  ASSERT_TRUE(made.is_ok()) << made.status().message();
+  recur::Model<float> model = std::move(made.value());
+  for (float& w : model.params.data) w = 0;
+  const float bias[] = {0.0f, 3.0f, 1.0f, 4.0f, -0.5f};
+  std::copy(bias, bias + 5, model.params.ptr(model.params.tensors[recur::head_bias_index(c)]));
+  const std::string m = path("fffd.safetensors");
+  ASSERT_TRUE(recur::save_model_file(model, m).is_ok());
+
+  const std::string fffd = "\xEF\xBF\xBD";
+  auto count_fffd = [&](const std::string& s) {
+    size_t n = 0;
+    for (const auto& cp : split_code_points(s)) n += cp == fffd;
+    return n;
+  };
+  const std::vector<std::string> gen = {"generate", "--model", m, "--prompt", "a" + fffd, "--length", "500"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = gen;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run(a);
+  };
+  const Proc plain = with({"--seed", "3"});
+  ASSERT_EQ(plain.code, 0) << plain;
+  EXPECT_GT(count_fffd(plain.out), 1 + 400u) << "without the flag U+FFFD should dominate";
+  for (const std::string seed : {"1", "2", "3"}) {
+    const Proc r = with({"--seed", seed, "--avoid-unknown", "--temperature", "1.5"});
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(r.out.rfind("a" + fffd, 0), 0u) << "the prompt is echoed, U+FFFD and all";
+    EXPECT_EQ(count_code_points(r.out), 2u + 500 + 1) << r;
+    EXPECT_EQ(count_fffd(r.out), 1u) << r;  // only the prompt's
+  }
+  EXPECT_EQ(with({"--temperature", "0", "--avoid-unknown"}).out, "a" + fffd + repeat("b", 500) + "\n");
+  EXPECT_EQ(with({"--temperature", "0"}).out, "a" + fffd + repeat(fffd, 500) + "\n");
+  // A switch takes no value.
+  expect_clean_failure(with({"--avoid-unknown", "yes"}), "generate", {"\"yes\""}, 2);
+  EXPECT_TRUE(contains(run({"generate", "--help"}).out, "--avoid-unknown"));
+}
+
 }  // namespace
 
 // A learning rate that makes the loss diverge: the error names the step, the exit is non-zero,

@@ -147,6 +147,23 @@ test('Generate: text streams in, Stop stops it, the same seed gives the same tex
   }
 });
 
+test('Generate: "Skip the rare-character symbol" is on by default and keeps U+FFFD out', { skip }, async (t) => {
+  if (!catalog.some((m) => m.name === 'zh-poetry-lstm')) { t.skip('zh-poetry-lstm is not bundled in this build'); return; }
+  await page.click('a[data-panel="generate"]');
+  await page.selectOption('#gen-model', 'zh-poetry-lstm');
+  await page.waitForSelector('#gen-start:not([disabled])', { timeout: TIMEOUT });
+  assert.equal(await page.isChecked('#gen-avoid-unk'), true, 'checked by default');
+  const on = await generate({ seed: 3, length: 3000, prompt: '春' });
+  assert.equal(on.state, 'done', on.msg);
+  assert.doesNotMatch(on.text, /\ufffd/u);
+  // The control: this model, seed and length do write U+FFFD (100 times natively) without it.
+  await page.uncheck('#gen-avoid-unk');
+  const off = await generate({ seed: 3, length: 3000, prompt: '春' });
+  await page.check('#gen-avoid-unk');
+  assert.equal(off.state, 'done', off.msg);
+  assert.match(off.text, /\ufffd/u);
+});
+
 test('a corrupt model file shows an error and the page keeps working', { skip }, async () => {
   const bad = [
     ['random.safetensors', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256))],

@@ -68,6 +68,7 @@ const cases = [
   ['length 1e12', () => m.generate({ length: 1e12 }), recurError, /length must be between 1 and/],
   ['length 1.5', () => m.generate({ length: 1.5 }), recurError, /length must be a whole number/],
   ['seed -1', () => m.generate({ seed: -1 }), recurError, /seed must be an integer between 0 and/],
+  ['avoidUnknown "yes"', () => m.generate({ avoidUnknown: 'yes' }), TypeError, /avoidUnknown must be true or false, got "yes"/],
   ['prompt character outside a vocabulary without <unk>', () => noUnk.generate({ prompt: 'abZ', length: 3 }),
     recurError, /'Z' \(U\+005A\) at position 2/],
   ['predict: character outside a vocabulary without <unk>', () => noUnk.predict('a€'), recurError, /U\+20AC/],

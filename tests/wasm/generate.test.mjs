@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { RecurError } from '../../web/lib/recur.js';
-import { chineseText, codePoints, englishText, maxAbsDiff, recurInstance, sum } from './helpers.mjs';
+import {
+  biasLmBytes, chineseText, codePoints, englishText, maxAbsDiff, recurInstance, softmaxOver, sum,
+} from './helpers.mjs';
 
 let recur, lm, zh;
 
@@ -149,6 +151,69 @@ describe('stream', () => {
     for (const chunk of [0, -1, 1.5]) {
       await assert.rejects(collect(lm.stream({ chunk, length: 5 })), (e) => e instanceof TypeError && /chunk must be a whole number/.test(e.message));
     }
+  });
+});
+
+describe('avoidUnknown', () => {
+  // Logits = head bias: U+FFFD and <unk> (which prints as U+FFFD) hold 94 % of the mass, and b
+  // is the best of the rest. The unknown symbols sit mid-vocabulary on purpose.
+  const vocab = ['a', '<unk>', 'b', '\ufffd', 'c'];
+  const bias = [0, 3, 1, 4, -0.5];
+  let m;
+  before(() => { m = recur.loadModel(biasLmBytes(recur, vocab, bias)); });
+  after(() => m?.dispose());
+  const fffds = (s) => Array.from(s).filter((ch) => ch === '\ufffd').length;
+
+  test('without it U+FFFD dominates (the control), and false is the default', () => {
+    const plain = m.generate({ length: 2000, seed: 1 });
+    const p = softmaxOver(bias, [0, 1, 2, 3, 4]);
+    const q = p[1] + p[3];
+    assert.ok(Math.abs(fffds(plain) - 2000 * q) < 5 * Math.sqrt(2000 * q * (1 - q)), `${fffds(plain)} U+FFFD in 2000`);
+    assert.equal(m.generate({ length: 2000, seed: 1, avoidUnknown: false }), plain);
+  });
+
+  test('true: never U+FFFD, and a, b, c keep their softmax proportions', () => {
+    const n = 20000;
+    const out = m.generate({ length: n, seed: 2, avoidUnknown: true });
+    assert.equal(codePoints(out), n);
+    assert.equal(fffds(out), 0);
+    const p = softmaxOver(bias, [0, 2, 4]);  // 0.231, 0.629, 0.140
+    for (const id of [0, 2, 4]) {
+      const got = Array.from(out).filter((ch) => ch === vocab[id]).length;
+      const sigma = Math.sqrt(n * p[id] * (1 - p[id]));
+      assert.ok(Math.abs(got - n * p[id]) < 5 * sigma, `${vocab[id]}: ${got}, expected ${n * p[id]}`);
+    }
+  });
+
+  test('greedy picks the best remaining symbol; topP measures the rest', () => {
+    assert.equal(m.generate({ length: 50, temperature: 0 }), '\ufffd'.repeat(50));
+    assert.equal(m.generate({ length: 50, temperature: 0, avoidUnknown: true }), 'b'.repeat(50));
+    // b holds 0.629 of a + b + c: topP 0.6 keeps b alone (over the full distribution: U+FFFD alone).
+    assert.equal(m.generate({ length: 300, topP: 0.6, seed: 3, avoidUnknown: true }), 'b'.repeat(300));
+  });
+
+  test('stream honours it too; the prompt may contain U+FFFD and unknown characters', async () => {
+    const o = { prompt: 'a\ufffdz', length: 500, seed: 4, avoidUnknown: true };
+    const pieces = await collect(m.stream({ ...o, chunk: 7 }));
+    assert.equal(pieces.join(''), m.generate(o));
+    assert.equal(fffds(pieces.join('')), 0);
+  });
+
+  test('a vocabulary of nothing else is an error that says so', () => {
+    const only = recur.loadModel(biasLmBytes(recur, ['<unk>', '\ufffd'], [0, 1]));
+    try {
+      assert.throws(() => only.generate({ length: 5, avoidUnknown: true }),
+        (e) => e instanceof RecurError && /cannot avoid <unk> and U\+FFFD: .*no other symbol/.test(e.message));
+      assert.equal(only.generate({ length: 5, temperature: 0 }), '\ufffd'.repeat(5));
+    } finally { only.dispose(); }
+  });
+
+  test('a value that is not a boolean is a TypeError naming it', async () => {
+    for (const [v, shown] of [['yes', '"yes"'], ['false', '"false"'], [1, 'number'], [null, 'object']]) {
+      assert.throws(() => m.generate({ avoidUnknown: v }),
+        (e) => e instanceof TypeError && e.message === `avoidUnknown must be true or false, got ${shown}`);
+    }
+    await assert.rejects(collect(m.stream({ avoidUnknown: 'yes' })), TypeError);
   });
 });
 

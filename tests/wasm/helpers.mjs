@@ -56,6 +56,32 @@ export function recurInstance() {
   return shared;
 }
 
+/**
+ * The .safetensors bytes of an lm whose next-symbol logits are `bias` whatever it reads: every
+ * parameter is 0 but head.bias (an LSTM with zero weights keeps h = 0), so the distribution to
+ * sample from is softmax(bias), known here without the engine.
+ */
+export function biasLmBytes(recur, vocab, bias) {
+  const m = recur.createModel({ vocab, hiddenSize: 4, embeddingDim: 2, seed: 1 });
+  const bytes = m.save();
+  m.dispose();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  const t = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)))['head.bias'];
+  if (t?.dtype !== 'F32' || t.shape[0] !== bias.length) throw new Error(`unexpected head.bias ${JSON.stringify(t)}`);
+  bytes.fill(0, 8 + n);  // every float32 parameter 0.0
+  bias.forEach((b, i) => view.setFloat32(8 + n + t.data_offsets[0] + 4 * i, b, true));
+  return bytes;
+}
+
+/** softmax(bias) over the ids in `kept`, 0 elsewhere. */
+export function softmaxOver(bias, kept) {
+  const p = bias.map(() => 0);
+  let z = 0;
+  for (const i of kept) z += p[i] = Math.exp(bias[i]);
+  return p.map((x) => x / z);
+}
+
 /** max |a[i] - b[i]|; Infinity when the lengths differ or a value is NaN on one side only. */
 export function maxAbsDiff(a, b) {
   if (a.length !== b.length) return Infinity;

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  bytesEqual, chineseText, cli, codePoints, englishText, maxAbsDiff, readBytes, recurInstance, requireCli, tempDir,
-  testData, trainNative,
+  biasLmBytes, bytesEqual, chineseText, cli, codePoints, englishText, maxAbsDiff, readBytes, recurInstance, requireCli,
+  tempDir, testData, trainNative,
 } from './helpers.mjs';
 
 let recur, tmp, enPath, zhPath, en, zh;
@@ -76,6 +76,7 @@ describe('recur generate vs model.generate(): same seed, same text', () => {
     '--seed', String(o.seed), '--temperature', String(o.temperature), '--length', String(o.length),
     ...(o.topK ? ['--top-k', String(o.topK)] : []), ...(o.topP ? ['--top-p', String(o.topP)] : []),
     ...(o.stop ? ['--stop', o.stop] : []), ...(o.prompt !== undefined ? ['--prompt', o.prompt] : []),
+    ...(o.avoidUnknown ? ['--avoid-unknown'] : []),
   ];
   for (const s of settings) {
     test(`english ${JSON.stringify(s)}`, () => {
@@ -100,6 +101,20 @@ describe('recur generate vs model.generate(): same seed, same text', () => {
       assert.match(wasm, /^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\n\ufffd]+$/u, 'expected only CJK text');
     });
   }
+  test('--avoid-unknown and avoidUnknown: true, on a model that mostly says U+FFFD', () => {
+    const file = tmp.file('fffd.safetensors');
+    writeFileSync(file, biasLmBytes(recur, ['a', '<unk>', 'b', '\ufffd', 'c'], [0, 3, 1, 4, -0.5]));
+    const m = recur.loadModel(readBytes(file));
+    try {
+      for (const s of [{ seed: 1, temperature: 1 }, { seed: 2, temperature: 1.5, topK: 2 }, { seed: 3, temperature: 0.8, topP: 0.9 },
+        { seed: 4, temperature: 0 }]) {
+        const o = { ...s, length: 300, prompt: 'a\ufffd', avoidUnknown: true };
+        const wasm = m.generate(o);
+        assert.equal(cli('generate', '--model', file, ...flags(o)), 'a\ufffd' + wasm + '\n', JSON.stringify(s));
+        assert.doesNotMatch(wasm, /\ufffd/u);
+      }
+    } finally { m.dispose(); }
+  });
 });
 
 describe('golden fixtures (tests/golden) through model.predict()', () => {

@@ -17,18 +17,21 @@ static const char* kHelp =
     "  --top-k K           sample among the K most probable symbols, K >= 1 (default: off)\n"
     "  --top-p P           nucleus sampling, 0 < P <= 1 (default 1: off)\n"
     "  --seed S            random seed (default 0): the same seed gives the same text\n"
-    "  --stop TEXT         stop once the output ends with TEXT\n";
+    "  --stop TEXT         stop once the output ends with TEXT\n"
+    "  --avoid-unknown     never emit <unk> or U+FFFD (the rare-character symbol of our corpora)\n";
 
 int cmd_generate(int argc, char** argv) {
   const char* me = "generate";
   if (argc > 2 && (!std::strcmp(argv[2], "--help") || !std::strcmp(argv[2], "-h"))) return std::fputs(kHelp, stdout), 0;
-  auto args = Args::parse(argc, argv, 2, {"model", "prompt", "length", "temperature", "top-k", "top-p", "seed", "stop"}, {});
+  auto args = Args::parse(argc, argv, 2, {"model", "prompt", "length", "temperature", "top-k", "top-p", "seed", "stop"},
+                          {"avoid-unknown"});
   if (!args) return fail(me, args.status());
   auto path = args->required("model");
   if (!path) return fail(me, path.status());
   GenerateOptions o;
   o.prompt = args->str("prompt");
   o.stop = args->str("stop");
+  o.avoid_unknown = args->has("avoid-unknown");
   auto length = args->integer("length", 200, 1, kMaxGenerateLength);
   auto temp = args->number("temperature", 1.0, 0.0, 1e6);
   auto top_k = args->integer("top-k", 0, 1, 1 << 24);

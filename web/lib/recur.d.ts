@@ -80,6 +80,13 @@ export interface GenerateOptions {
   seed?: number;
   /** Stop as soon as the output ends with this text (it is included in the output). */
   stop?: string;
+  /**
+   * Never emit `"<unk>"` or U+FFFD (the replacement character, which the bundled models' corpora use
+   * for "some rare character"): they are left out before temperature, topK and topP, which share
+   * the probability among the other symbols. The prompt may still contain them. Like
+   * `recur generate --avoid-unknown`. true or false (else TypeError). Default false.
+   */
+  avoidUnknown?: boolean;
 }
 
 export interface StreamOptions extends GenerateOptions {

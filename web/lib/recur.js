@@ -48,6 +48,13 @@ const optNum = (o, key, fallback) => {
   need(isNum(v), `${key} must be a number, got ${typeof v}`);
   return v;
 };
+// Only true or false: embind would quietly read 'yes', 1 and even 'false' as true.
+const optBool = (o, key, fallback) => {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  need(typeof v === 'boolean', `${key} must be true or false, got ${typeof v === 'string' ? JSON.stringify(v) : typeof v}`);
+  return v;
+};
 const optStr = (o, key, fallback) => {
   const v = o[key];
   if (v === undefined) return fallback;
@@ -148,6 +155,7 @@ export class Model extends Owned {
       prompt: optStr(options, 'prompt', ''), length: optNum(options, 'length', 200),
       temperature: optNum(options, 'temperature', 1), topK: optNum(options, 'topK', 0),
       topP: optNum(options, 'topP', 1), seed: optNum(options, 'seed', 0), stop: optStr(options, 'stop', ''),
+      avoidUnknown: optBool(options, 'avoidUnknown', false),
     };
     need(options.topK === undefined || options.topK >= 1, `topK must be >= 1 (leave it out to turn it off), got ${options.topK}`);
     const model = this._live;  // before new: a disposed model must not leak a CoreGenerator
@@ -158,8 +166,9 @@ export class Model extends Owned {
   }
 
   /**
-   * Generates text after a prompt. Same seed, same text, natively and here.
-   * @param {{prompt?: string, length?: number, temperature?: number, topK?: number, topP?: number, seed?: number, stop?: string}} options
+   * Generates text after a prompt. Same seed, same text, natively and here. avoidUnknown: never
+   * emit "<unk>" or U+FFFD (the rare-character symbol of our corpora), as `recur generate --avoid-unknown`.
+   * @param {{prompt?: string, length?: number, temperature?: number, topK?: number, topP?: number, seed?: number, stop?: string, avoidUnknown?: boolean}} options
    * @returns {string} the generated text (without the prompt)
    */
   generate(options = {}) {

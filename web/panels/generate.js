@@ -105,6 +105,8 @@ function readOptions() {
   const o = {
     prompt: gen.prompt.value, length: num('gen-length', 'Length'), temperature: num('gen-temp', 'Temperature'),
     topP: num('gen-topp', 'Top-p'), seed: num('gen-seed', 'Seed'),
+    // The bundled corpora turn rare characters into U+FFFD, which reads as garbage in a sample.
+    avoidUnknown: $('gen-avoid-unk').checked,
   };
   const k = num('gen-topk', 'Top-k');
   if (k !== 0) o.topK = k;
