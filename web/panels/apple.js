@@ -92,6 +92,8 @@ function refreshLayerChoices() {
 }
 
 async function update() {
+  // Typing can start before every model has loaded: tag with all of them, not with those that won the race.
+  await ap.ready?.catch(() => {});  // a failed load is reported by loadAppleModels
   const text = ap.text.value;
   const mentions = findMentions(text);
   const sel = selectedApple();
