@@ -1,5 +1,6 @@
 # Recipes for the apple disambiguation taggers (issue 5). Included from the top Makefile.
-#   make apple-data            generated corpus into $(BUILD)/apple (about 20 s): train, dev, probes
+#   make apple-data            generated corpus into $(BUILD)/apple (about 25 s): train, dev, probes,
+#                              train-extra (apple-bilstm only)
 #   make apple-lm              the character LM that apple-lstm starts from (1 x 128 LSTM on the English
 #                              and Chinese fortune corpora of `make data`; 37 min*)
 #   make model-apple-rnn       retrains models/apple-rnn from scratch            (5 min training*)
@@ -10,7 +11,7 @@
 #   (* on the 2-core VM while other trainings shared it; session 1 measured about half that with one
 #    training at a time: 2.6 min for apple-rnn, 6 min for apple-gru)
 # Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
-# evaluates it with tools/apple/evaluate.py (dev, hand-written, probes; JSON in
+# evaluates it with tools/apple/evaluate.py (dev, both hand-written sets, probes; JSON in
 # $(BUILD)/logs/<name>.eval.json), copies the weights to models/<name>/model.safetensors, and
 # refreshes the card's measured blocks and check.json (tools/apple/card.py) with the training log,
 # the evaluation and the mention accuracy on the fixed slice tests/apple/slice.jsonl.
@@ -54,7 +55,7 @@ $(APPLE_LM): | apple-cli data
 
 # Shared by all four: the data, 16 packed lines (~390 characters each) per step, Adam with a
 # cosine schedule, gradient clipping at 1, validation on the generated dev set.
-APPLE_COMMON = --task tagger --data $(APPLE_DATA)/train.jsonl --val $(APPLE_DATA)/dev.jsonl \
+APPLE_COMMON = --task tagger --val $(APPLE_DATA)/dev.jsonl \
   --batch 16 --schedule cosine --warmup 200 --clip 1 --eval-every 1000 --seed 1
 
 APPLE_RNN_FLAGS    = --cell rnn_tanh --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.002
@@ -62,10 +63,11 @@ APPLE_LSTM_FLAGS   = --cell lstm --layers 1 --hidden 128 --embed 32 --steps 8000
 APPLE_GRU_FLAGS    = --cell gru --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.003
 APPLE_BILSTM_FLAGS = --cell lstm --bidirectional --layers 1 --hidden 128 --embed 32 --steps 6000 --lr 0.003 --forget-bias 1
 
-# $(call train_apple,NAME,FLAGS)
+# $(call train_apple,NAME,FLAGS[,DATA]): DATA defaults to the v2 training set
 define train_apple
 	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS) models/$(1)
-	{ $(RECUR) train $(APPLE_COMMON) --out $(MODEL_BUILD)/$(1).safetensors $(2) 2>&1; \
+	{ $(RECUR) train $(APPLE_COMMON) --data $(or $(3),$(APPLE_DATA)/train.jsonl) \
+	  --out $(MODEL_BUILD)/$(1).safetensors $(2) 2>&1; \
 	  echo $$? > $(MODEL_LOGS)/$(1).rc; } | tee $(MODEL_LOGS)/$(1).log
 	@test "$$(cat $(MODEL_LOGS)/$(1).rc)" = 0 || { echo "$(1): training failed, see $(MODEL_LOGS)/$(1).log"; exit 1; }
 	$(PYTHON) tools/apple/evaluate.py --recur $(RECUR) --model $(MODEL_BUILD)/$(1).safetensors \
@@ -86,7 +88,10 @@ model-apple-lstm: apple-cli apple-data apple-lm
 model-apple-gru: apple-cli apple-data
 	$(call train_apple,apple-gru,$(APPLE_GRU_FLAGS))
 
+# apple-bilstm also reads train-extra.jsonl: sentence structures shared by both senses, so that only cue
+# words decide, on either side of the mention (tools/apple/shared_frames.py).
 model-apple-bilstm: apple-cli apple-data
-	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS))
+	cat $(APPLE_DATA)/train.jsonl $(APPLE_DATA)/train-extra.jsonl > $(APPLE_DATA)/train-bilstm.jsonl
+	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(APPLE_DATA)/train-bilstm.jsonl)
 
 models-apple: model-apple-rnn model-apple-lstm model-apple-gru model-apple-bilstm

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Refreshes the measured parts of an apple tagger's model card and its check.json (issue 5).
 
-    tools/apple/card.py --card models/NAME/README.md --log TRAIN.log --eval EVAL.json --slice SLICE.json
+    tools/apple/card.py --card models/NAME/README.md [--log TRAIN.log] --eval EVAL.json --slice SLICE.json
 
 The card's prose stays hand-written; what a training run measures is written between markers:
   <!-- generated: training -->   training time and the validation lines, from the `recur train` log
@@ -51,13 +51,16 @@ def replace(card, name, body):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    for a in ("card", "log", "eval", "slice"):
+    for a in ("card", "eval", "slice"):
         ap.add_argument("--" + a, required=True)
+    ap.add_argument("--log", help="the training log; without it the training block is left as it is "
+                                  "(re-evaluating shipped weights, e.g. on a new test set)")
     args = ap.parse_args()
     with open(args.card, encoding="utf-8") as f:
         card = f.read()
-    with open(args.log, encoding="utf-8") as f:
-        card = replace(card, "training", training_block(f.read()))
+    if args.log:
+        with open(args.log, encoding="utf-8") as f:
+            card = replace(card, "training", training_block(f.read()))
     with open(args.eval, encoding="utf-8") as f:
         res = json.load(f)
     with open(args.slice, encoding="utf-8") as f:

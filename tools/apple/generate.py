@@ -35,11 +35,14 @@ import random
 import re
 import sys
 
+from shared_frames import make_shared_example
+
 SEED = 20240505
 WORDNET = "/usr/share/wordnet/data.noun"
 FORTUNES = "/usr/share/games/fortunes"
 DISTANCES = [0, 25, 50, 100, 200, 400]
-SIZES = {"train": 150000, "dev": 3000, "probe": 300}  # probes: per distance (half en, half zh)
+SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (half en, half zh)
+         "extra": 100000}  # train-extra.jsonl (apple-bilstm only)
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
 
@@ -1245,6 +1248,13 @@ def main():
         rng = random.Random(SEED * 10 + 100 + d)
         g = Gen(rng, pools, frames, filler, "train", grammar)
         write(f"probes-{d}.jsonl", [make_probe(g, "en" if i % 2 == 0 else "zh", d) for i in range(SIZES["probe"])])
+    # Shared-structure sentences for apple-bilstm (tools/apple/shared_frames.py): drawn last, from their
+    # own RNG, so the files above do not change.
+    rng = random.Random(SEED * 10 + 7)
+    g = Gen(rng, pools, frames, filler, "train", grammar)
+    exs = [make_shared_example(g, "en" if i % 2 == 0 else "zh", to_example, join) for i in range(SIZES["extra"])]
+    sizes["files"]["train-extra examples"] = len(exs)
+    write("train-extra.jsonl", pack(exs))
     with open(os.path.join(out_dir, "sizes.json"), "w") as f:
         json.dump(sizes, f, indent=1, ensure_ascii=False, sort_keys=True)
         f.write("\n")
