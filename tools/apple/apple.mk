@@ -6,7 +6,7 @@
 #   make model-apple-rnn       retrains models/apple-rnn from scratch            (5 min training*)
 #   make model-apple-lstm      retrains models/apple-lstm from the apple-lm start (10 min*, after apple-lm)
 #   make model-apple-gru       retrains models/apple-gru from scratch            (13 min*)
-#   make model-apple-bilstm    retrains models/apple-bilstm from scratch         (29 min*)
+#   make model-apple-bilstm    retrains models/apple-bilstm from scratch         (14 min, one other training running)
 #   make models-apple          all four, one training at a time
 #   (* on the 2-core VM while other trainings shared it; session 1 measured about half that with one
 #    training at a time: 2.6 min for apple-rnn, 6 min for apple-gru)
@@ -88,10 +88,11 @@ model-apple-lstm: apple-cli apple-data apple-lm
 model-apple-gru: apple-cli apple-data
 	$(call train_apple,apple-gru,$(APPLE_GRU_FLAGS))
 
-# apple-bilstm also reads train-extra.jsonl: sentence structures shared by both senses, so that only cue
-# words decide, on either side of the mention (tools/apple/shared_frames.py).
+# apple-bilstm also reads train-extra.jsonl, twice: sentence structures shared by both senses, so that only
+# cue words decide, on either side of the mention (tools/apple/shared_frames.py).
 model-apple-bilstm: apple-cli apple-data
-	cat $(APPLE_DATA)/train.jsonl $(APPLE_DATA)/train-extra.jsonl > $(APPLE_DATA)/train-bilstm.jsonl
+	cat $(APPLE_DATA)/train.jsonl $(APPLE_DATA)/train-extra.jsonl $(APPLE_DATA)/train-extra.jsonl \
+	  > $(APPLE_DATA)/train-bilstm.jsonl
 	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(APPLE_DATA)/train-bilstm.jsonl)
 
 models-apple: model-apple-rnn model-apple-lstm model-apple-gru model-apple-bilstm

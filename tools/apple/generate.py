@@ -42,7 +42,7 @@ WORDNET = "/usr/share/wordnet/data.noun"
 FORTUNES = "/usr/share/games/fortunes"
 DISTANCES = [0, 25, 50, 100, 200, 400]
 SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (half en, half zh)
-         "extra": 100000}  # train-extra.jsonl (apple-bilstm only)
+         "extra": 50000}  # train-extra.jsonl (apple-bilstm only)
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
 

@@ -13,7 +13,6 @@ does not depend on the sense, and only cue words decide, before or after the men
   desc     (zh) "我想要一个{M},就是能打电话的那种" / "...,就是红红的、脆脆的那种"
   origin   (zh) "这些{M}是从山东运过来的" / "这个{M}是从香港代购的" / "...是从老家带回来的,{then}"
   pair     two mention clauses in one sentence, each with its own cue, mostly of different senses
-  distract a cue clause of the other sense, then a mention clause with its own cue
 
 Training-only (train-extra.jsonl); dev and the probes are unchanged, so the dev measure stays the v2
 one. A separate seeded RNG draws these after the v2 files are written, so `generate.py` still writes
@@ -233,31 +232,13 @@ def pair(g, lang):
     return t1 + conn + t2 + end, s1 + [(x + off, y + off, l) for x, y, l in s2]
 
 
-def distract(g, lang, join):
-    """A cue of the other sense, then a mention clause with its own cue: the nearer cue decides.
-    In the v2 kinds a far cue always agrees with the mention, so a company sentence followed by
-    "I ate an apple" was read as the company."""
-    rng = g.rng
-    sense = rng.choice(["fruit", "company"])
-    other = {"fruit": "company", "company": "fruit"}[sense]
-    cue, _, _ = g.render(g.frame(lang, "cue", other), other, lang)
-    parts = [(cue, [])]
-    if rng.random() < 0.4:
-        parts.append((g.filler.text(rng, lang, "train", rng.randint(1, 120)), []))
-    t, sp = clause(g, lang, sense)
-    parts.append((t + rng.choice([".", "!", ""] if lang == "en" else ["。", "!", ""]), sp))
-    return join(parts, lang)
-
-
 def make_shared_example(g, lang, to_example, join):
-    """One training example: a shared-structure sentence, a pair of mention clauses in one
-    sentence, or a mention clause after a cue of the other sense; sometimes with filler around it."""
+    """One training example: a shared-structure sentence (70 %) or a pair of mention clauses in one
+    sentence (30 %), sometimes with a filler sentence around it."""
     rng = g.rng
-    kind = rng.choices(["shared", "pair", "distract"], [45, 25, 30])[0]
+    kind = "pair" if rng.random() < 0.3 else "shared"
     if kind == "pair":
         t, sp = pair(g, lang)
-    elif kind == "distract":
-        t, sp = distract(g, lang, join)
     else:
         sense = rng.choice(["fruit", "company"])
         frame = (frame_en if lang == "en" else frame_zh)(rng, sense)
