@@ -53,8 +53,8 @@ $(APPLE_LM): | apple-cli data
 	  --out $@ $(APPLE_LM_FLAGS) 2>&1; echo $$? > $(MODEL_LOGS)/apple-lm.rc; } | tee $(MODEL_LOGS)/apple-lm.log
 	@test "$$(cat $(MODEL_LOGS)/apple-lm.rc)" = 0 || { rm -f $@; echo "apple-lm: training failed, see $(MODEL_LOGS)/apple-lm.log"; exit 1; }
 
-# Shared by all four: the data, 16 packed lines (~390 characters each) per step, Adam with a
-# cosine schedule, gradient clipping at 1, validation on the generated dev set.
+# Shared by all four: 16 packed lines (~390 characters each) per step, Adam with a cosine schedule,
+# gradient clipping at 1, validation on the generated dev set.
 APPLE_COMMON = --task tagger --val $(APPLE_DATA)/dev.jsonl \
   --batch 16 --schedule cosine --warmup 200 --clip 1 --eval-every 1000 --seed 1
 

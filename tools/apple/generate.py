@@ -17,6 +17,9 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
                          filler comes from the held-out fortune entries. Each line also has "lang",
                          "distance" (filler characters) and "gap" (characters from the end of the cue
                          word to the start of the mention).
+  train-extra.jsonl      training-only examples for apple-bilstm (tools/apple/shared_frames.py): sentence
+                         structures shared by both senses, and two mentions in one sentence; drawn last
+                         from their own RNG, so the files above do not depend on them
   sizes.json             line, character and mention counts per file and language, and pool sizes.
 Every line also carries "lang" and "kind" (recur reads only "text" and "labels" and ignores the rest).
 
