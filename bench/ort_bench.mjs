@@ -4,10 +4,10 @@
 // ONNX Runtime Web cannot train from JS. It needs ~2,000 steps to reach full speed: it gets them.
 import * as ort from 'onnxruntime-web';
 import {
-  VOCAB, V, H, CHECK_TEXT, quick, now, sampler, loadRecurApi, recurModel, recurReference, parseSafetensors,
+  VOCAB, V, CHECK_TEXT, quick, now, sampler, loadRecurApi, recurModel, recurReference, parseSafetensors,
   compare, stats, log, report,
 } from './common.mjs';
-import { buildOnnx } from './peer_models.mjs';
+import { buildOnnx, onnxStepper } from './peer_models.mjs';
 
 ort.env.wasm.numThreads = 1;
 const result = { bench: 'ort-wasm', version: ort.env.versions?.web ?? 'unknown', threads: 1 };
@@ -20,24 +20,14 @@ async function run(cell) {
   const bytes = buildOnnx(parseSafetensors(m.save()), cell);
   m.dispose();
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  const zeros = () => Object.fromEntries(session.inputNames.filter((n) => n !== 'ids')
-    .map((n) => [n, new ort.Tensor('float32', new Float32Array(H), [1, 1, H])]));
+  const { zeros, runStep } = onnxStepper(ort, session);
   // Check: the whole CHECK_TEXT in one run from the zero state vs recur's predict().
   const idsAll = BigInt64Array.from(Array.from(CHECK_TEXT, (ch) => BigInt(VOCAB.indexOf(ch))));
   const out = await session.run({ ids: new ort.Tensor('int64', idsAll, [idsAll.length, 1]), ...zeros() });
   const c = compare(out.probs.data, ref);
   log(`check ${cell}: max rel err ${c.rel.toExponential(2)} (max abs ${c.abs.toExponential(2)}) over ${ref.length} probabilities`);
 
-  // Generation: one id per run, the state fed back.
-  const idBuf = new BigInt64Array(1);
-  const runStep = async (id, state) => {
-    idBuf[0] = BigInt(id);
-    const o = await session.run({ ids: new ort.Tensor('int64', idBuf, [1, 1]), ...state });
-    const next = {};
-    for (const n of session.inputNames) if (n !== 'ids') next[n] = o[n.replace('_in', '_out')];
-    return { probs: o.probs.data, state: next };
-  };
-  // The same check one step at a time, through the state outputs fed back (the timed path).
+  // Generation: one id per run, the state fed back. The same check one step at a time, through the state outputs fed back (the timed path).
   {
     let st = zeros();
     const got = new Float32Array(ref.length);

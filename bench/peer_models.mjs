@@ -13,7 +13,7 @@ import { V, E, H, here, reorderGates, transpose } from './common.mjs';
 const root = await protobuf.load(join(here, 'ort/onnx-subset.proto'));
 const ModelProto = root.lookupType('onnx.ModelProto');
 const FLOAT = 1, INT64 = 7;
-const AT_INT = 2, AT_FLOAT = 1;
+const AT_INT = 2;
 
 const tensor = (name, dims, data) => ({
   name, dims, dataType: FLOAT,
@@ -69,6 +69,25 @@ export function buildOnnx(w, cell) {
   return ModelProto.encode(ModelProto.create(model)).finish();
 }
 
+/**
+ * One generation step at a time through an ORT session of buildOnnx(): zeros() is the zero state,
+ * runStep(id, state) returns the next-symbol probabilities and the state to feed back.
+ * (ort: the loaded onnxruntime-web module.)
+ */
+export function onnxStepper(ort, session) {
+  const zeros = () => Object.fromEntries(session.inputNames.filter((n) => n !== 'ids')
+    .map((n) => [n, new ort.Tensor('float32', new Float32Array(H), [1, 1, H])]));
+  const idBuf = new BigInt64Array(1);
+  const runStep = async (id, state) => {
+    idBuf[0] = BigInt(id);
+    const o = await session.run({ ids: new ort.Tensor('int64', idBuf, [1, 1]), ...state });
+    const next = {};
+    for (const n of session.inputNames) if (n !== 'ids') next[n] = o[n.replace('_in', '_out')];
+    return { probs: o.probs.data, state: next };
+  };
+  return { zeros, runStep };
+}
+
 // TensorFlow.js (tf: the loaded @tensorflow/tfjs module, any backend).
 export function kerasWeights(tf, w, cell) {
   const G = cell === 'lstm' ? 4 : 1;
@@ -111,3 +130,5 @@ export function genModel(tf, cell, kw) {
   return model;
 }
 
+/** One step of genModel(): the next-symbol probabilities after id. */
+export const tfjsStep = (tf, model, id) => tf.tidy(() => model.predict(tf.tensor2d([id], [1, 1], 'int32'))).dataSync();

@@ -6,8 +6,8 @@
 // Extra arguments add other recur builds (e.g. a worktree of an older commit) as more columns.
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-web';
-import { VOCAB, H, now, sampler, loadRecurApi, recurModel, parseSafetensors } from './common.mjs';
-import { buildOnnx, genModel, kerasWeights } from './peer_models.mjs';
+import { VOCAB, now, sampler, loadRecurApi, recurModel, parseSafetensors } from './common.mjs';
+import { buildOnnx, genModel, kerasWeights, onnxStepper, tfjsStep } from './peer_models.mjs';
 
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs');
@@ -35,24 +35,20 @@ const w = parseSafetensors(loops['recur wasm'].m.save());
   const draw = sampler();
   let id = 1;
   loops['tfjs wasm'] = { step: async (n) => {
-    for (let i = 0; i < n; i++) id = Math.max(1, draw(tf.tidy(() => model.predict(tf.tensor2d([id], [1, 1], 'int32'))).dataSync()));
+    for (let i = 0; i < n; i++) id = Math.max(1, draw(tfjsStep(tf, model, id)));
   } };
 }
 {
   const session = await ort.InferenceSession.create(buildOnnx(w, 'lstm'), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  let state = Object.fromEntries(session.inputNames.filter((n) => n !== 'ids')
-    .map((n) => [n, new ort.Tensor('float32', new Float32Array(H), [1, 1, H])]));
-  const idBuf = new BigInt64Array(1);
+  const { zeros, runStep } = onnxStepper(ort, session);
+  let state = zeros();
   const draw = sampler();
   let id = 1;
   loops['ORT Web'] = { step: async (n) => {
     for (let i = 0; i < n; i++) {
-      idBuf[0] = BigInt(id);
-      const o = await session.run({ ids: new ort.Tensor('int64', idBuf, [1, 1]), ...state });
-      const next = {};
-      for (const k of session.inputNames) if (k !== 'ids') next[k] = o[k.replace('_in', '_out')];
-      state = next;
-      id = Math.max(1, draw(o.probs.data));
+      const r = await runStep(id, state);
+      state = r.state;
+      id = Math.max(1, draw(r.probs));
     }
   } };
 }

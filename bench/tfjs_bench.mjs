@@ -38,7 +38,7 @@ log(`TensorFlow.js ${version}, backend ${tf.getBackend()}${backend === 'wasm' ? 
 const recur = await loadRecurApi();
 
 // Keras weights from recur's tensors.
-const step = (model, id) => tf.tidy(() => model.predict(tf.tensor2d([id], [1, 1], 'int32'))).dataSync();
+const step = (model, id) => peers.tfjsStep(tf, model, id);
 
 function generation(cell, kw, ref) {
   const model = peers.genModel(tf, cell, kw);

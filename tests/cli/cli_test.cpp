@@ -21,6 +21,7 @@
 
 #include "model/predict.h"
 #include "model/serialize.h"
+#include "support/bias_lm.h"
 #include "support/compare.h"
 #include "util/json.h"
 
@@ -825,16 +826,8 @@ TEST_F(Cli, NoUnkModelRejectsUnknownPromptCharacter) {
 // --avoid-unknown on a hand-built file whose logits are its head bias (all other weights zero):
 // U+FFFD and <unk> hold about 94 % of the mass, "b" is the best of the rest.
 TEST_F(Cli, AvoidUnknownNeverPrintsTheReplacementCharacter) {
-  recur::Config c;
-  c.vocab_size = 5;
-  c.embedding_dim = 2;
-  c.hidden_size = 3;
-  auto made = recur::create_model(c, {"a", "<unk>", "b", "\xEF\xBF\xBD", "c"}, {}, 1);
-  ASSERT_TRUE(made.is_ok()) << made.status().message();
-  recur::Model<float> model = std::move(made.value());
-  for (float& w : model.params.data) w = 0;
-  const float bias[] = {0.0f, 3.0f, 1.0f, 4.0f, -0.5f};
-  std::copy(bias, bias + 5, model.params.ptr(model.params.tensors[recur::head_bias_index(c)]));
+  const recur::Model<float> model =
+      recur::testing::bias_lm({"a", "<unk>", "b", "\xEF\xBF\xBD", "c"}, {0.0f, 3.0f, 1.0f, 4.0f, -0.5f});
   const std::string m = path("fffd.safetensors");
   ASSERT_TRUE(recur::save_model_file(model, m).is_ok());
 

@@ -1,6 +1,6 @@
-// Generator's avoid_unknown: a hand-built lm whose logits are exactly its head bias (every other
-// weight is zero, so the state stays zero), with most of the mass on U+FFFD and "<unk>". The
-// reference probabilities are softmax(bias) over the kept symbols, computed here with std::exp.
+// Generator's avoid_unknown on testing::bias_lm (logits = head bias), with most of the mass on
+// U+FFFD and "<unk>". The reference probabilities are softmax(bias) over the kept symbols,
+// computed here with std::exp.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,30 +10,15 @@
 #include <vector>
 
 #include "sampling/generator.h"
+#include "support/bias_lm.h"
 
 namespace recur {
 namespace {
 
+using testing::bias_lm;
+
 const std::string kFffd = "\xEF\xBF\xBD";  // U+FFFD in UTF-8; "<unk>" also prints as this
 constexpr float kInf = std::numeric_limits<float>::infinity();
-
-// An lm over `vocab` whose next-symbol logits are `bias` after any input: all parameters are
-// zero except head.bias. (LSTM with zero weights: c = 0.5 c + 0.5 tanh(0) = 0, h = 0.)
-Model<float> bias_lm(const std::vector<std::string>& vocab, const std::vector<float>& bias) {
-  Config c;
-  c.vocab_size = int(vocab.size());
-  c.embedding_dim = 2;
-  c.hidden_size = 3;
-  auto m = create_model(c, vocab, {}, 1);
-  EXPECT_TRUE(m.is_ok()) << m.status().message();
-  Model<float> model = std::move(m.value());
-  for (float& w : model.params.data) w = 0;
-  const TensorInfo& b = model.params.tensors[head_bias_index(c)];
-  EXPECT_EQ(b.name, "head.bias");
-  EXPECT_EQ(b.size, bias.size());
-  std::copy(bias.begin(), bias.end(), model.params.ptr(b));
-  return model;
-}
 
 // Ids (in vocab order) of a, <unk>, b, U+FFFD, c: the unknown symbols sit between the others, so
 // nothing depends on them being first or last. Without avoid_unknown, U+FFFD takes about 69 % of

@@ -55,6 +55,8 @@ const cases = [
   ['createModel: negative hidden size', () => recur.createModel({ vocab: 'abc', hiddenSize: -3 }), recurError, /hidden_size = -3/],
   ['createModel: unknown cell', () => recur.createModel({ vocab: 'abc', cell: 'transformer' }), recurError, /unknown cell "transformer"/],
   ['createModel: no config', () => recur.createModel(), TypeError, /config/],
+  ['createModel: bidirectional "false"', () => recur.createModel({ vocab: 'abc', bidirectional: 'false' }), TypeError,
+    /bidirectional must be true or false, got "false"/],
   ['createModel: duplicate symbol', () => recur.createModel({ vocab: ['a', 'a'] }), recurError, /symbol 1 'a' \(U\+0061\) duplicates symbol 0/],
   ['temperature NaN', () => m.generate({ temperature: NaN }), recurError, /temperature .*nan/],
   ['temperature -1', () => m.generate({ temperature: -1 }), recurError, /temperature .*-1/],

@@ -48,7 +48,7 @@ const optNum = (o, key, fallback) => {
   need(isNum(v), `${key} must be a number, got ${typeof v}`);
   return v;
 };
-// Only true or false: embind would quietly read 'yes', 1 and even 'false' as true.
+// Only true or false: embind (or !!) would quietly read 'yes', 1 and even 'false' as true.
 const optBool = (o, key, fallback) => {
   const v = o[key];
   if (v === undefined) return fallback;
@@ -369,7 +369,7 @@ export class Recur {
     const engine = {
       task, cell: optStr(config, 'cell', 'lstm'), vocab_size: vocab.length,
       embedding_dim: optNum(config, 'embeddingDim', 32), hidden_size: optNum(config, 'hiddenSize', 128),
-      num_layers: optNum(config, 'numLayers', 1), bidirectional: !!config.bidirectional,
+      num_layers: optNum(config, 'numLayers', 1), bidirectional: optBool(config, 'bidirectional', false),
       dropout: optNum(config, 'dropout', 0), num_labels: task === 'lm' ? 0 : labels.length,
     };
     const core = new this._core.CoreModel();
