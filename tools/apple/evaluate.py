@@ -17,6 +17,8 @@ Sets:
   hand     TESTS/handwritten.en.txt and handwritten.zh.txt (format at the top of those files)
   heldout  TESTS/heldout.en.txt and heldout.zh.txt: a second hand-written set, written after the
            generator was last changed and never used to design it (the first set's errors were)
+  heldout2 TESTS/heldout2.en.txt and heldout2.zh.txt: a third, written in session 4 by someone who had
+           seen neither the generator nor the other sets; scored only after a model was chosen
   probes   DATA/probes-<d>.jsonl for d = 0 25 50 100 200 400, per language and overall
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
@@ -132,8 +134,8 @@ def main():
     ap.add_argument("--data", default="build/apple")
     ap.add_argument("--tests", default="tests/apple")
     ap.add_argument("--file", action="append", default=[])
-    ap.add_argument("--only", default="dev,hand,heldout,probes",
-                    help="comma-separated subset of dev,hand,heldout,probes ('' = none)")
+    ap.add_argument("--only", default="dev,hand,heldout,heldout2,probes",
+                    help="comma-separated subset of dev,hand,heldout,heldout2,probes ('' = none)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--markdown", help="write the model card's result tables here")
     args = ap.parse_args()
@@ -152,7 +154,7 @@ def main():
     if "dev" in only:
         bl, _ = score(tagger, read_jsonl(os.path.join(args.data, "dev.jsonl")))
         report("dev", bl)
-    for name, stem in (("hand", "handwritten"), ("heldout", "heldout")):
+    for name, stem in (("hand", "handwritten"), ("heldout", "heldout"), ("heldout2", "heldout2")):
         if name in only:
             items = []
             for lang in ("en", "zh"):
@@ -190,7 +192,8 @@ def markdown(res):
     pct = lambda v: f"{100 * v['accuracy']:.1f}%" if v else "-"
     out = []
     sets = [(k, n) for k, n in (("dev", "generated dev"), ("hand", "hand-written"),
-                                ("heldout", "held-out hand-written")) if k in res]
+                                ("heldout", "held-out hand-written"),
+                                ("heldout2", "third hand-written")) if k in res]
     if sets:
         out += ["| set | en | zh | all |", "|-----|----|----|-----|"]
         out += [f"| {n} | {cell(res[k].get('en'))} | {cell(res[k].get('zh'))} | {cell(res[k].get('all'))} |"
@@ -203,7 +206,8 @@ def markdown(res):
         for lang in ("en", "zh", "all"):
             out.append(f"| {lang} | " + " | ".join(pct(res[f'probe-{d}'].get(lang)) for d in probes) + " |")
         out.append("")
-    for key, title in (("hand", "Hand-written"), ("heldout", "Held-out hand-written")):
+    for key, title in (("hand", "Hand-written"), ("heldout", "Held-out hand-written"),
+                       ("heldout2", "Third hand-written")):
         errs = res.get(key + " errors")
         if errs is None:
             continue

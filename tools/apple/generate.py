@@ -38,6 +38,7 @@ import random
 import re
 import sys
 
+from cue_mix import make_mix_example
 from shared_frames import make_shared_example
 
 SEED = 20240505
@@ -45,7 +46,7 @@ WORDNET = "/usr/share/wordnet/data.noun"
 FORTUNES = "/usr/share/games/fortunes"
 DISTANCES = [0, 25, 50, 100, 200, 400]
 SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (half en, half zh)
-         "extra": 50000}  # train-extra.jsonl (apple-bilstm only)
+         "extra": 50000, "mix": 50000}  # train-extra.jsonl, train-mix.jsonl (apple-bilstm only)
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
 
@@ -1258,6 +1259,17 @@ def main():
     exs = [make_shared_example(g, "en" if i % 2 == 0 else "zh", to_example, join) for i in range(SIZES["extra"])]
     sizes["files"]["train-extra examples"] = len(exs)
     write("train-extra.jsonl", pack(exs))
+    # Cue-mix sentences for apple-bilstm (tools/apple/cue_mix.py): again last, from their own RNG.
+    rng = random.Random(SEED * 10 + 8)
+    g = Gen(rng, pools, frames, filler, "train", grammar)
+    exs = []
+    for i in range(SIZES["mix"]):
+        ex = make_mix_example(g, "en" if i % 2 == 0 else "zh", to_example, join, mention_surface)
+        while len(ex["text"]) > PACK:
+            ex = make_mix_example(g, ex["lang"], to_example, join, mention_surface)
+        exs.append(ex)
+    sizes["files"]["train-mix examples"] = len(exs)
+    write("train-mix.jsonl", pack(exs))
     with open(os.path.join(out_dir, "sizes.json"), "w") as f:
         json.dump(sizes, f, indent=1, ensure_ascii=False, sort_keys=True)
         f.write("\n")
