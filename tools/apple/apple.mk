@@ -1,6 +1,6 @@
 # Recipes for the apple disambiguation taggers (issue 5). Included from the top Makefile.
 #   make apple-data            generated corpus into $(BUILD)/apple (about 25 s): train, dev, probes,
-#                              train-extra (apple-bilstm only)
+#                              train-extra and train-mix (apple-bilstm only)
 #   make apple-lm              the character LM that apple-lstm starts from (1 x 128 LSTM on the English
 #                              and Chinese fortune corpora of `make data`; 37 min*)
 #   make model-apple-rnn       retrains models/apple-rnn from scratch            (5 min training*)
@@ -88,11 +88,12 @@ model-apple-lstm: apple-cli apple-data apple-lm
 model-apple-gru: apple-cli apple-data
 	$(call train_apple,apple-gru,$(APPLE_GRU_FLAGS))
 
-# apple-bilstm also reads train-extra.jsonl, twice: sentence structures shared by both senses, so that only
-# cue words decide, on either side of the mention (tools/apple/shared_frames.py).
+# apple-bilstm also reads train-extra.jsonl and train-mix.jsonl, twice each: sentence structures shared by
+# both senses (tools/apple/shared_frames.py), and cue words scattered into real sentences without any frame,
+# plus tight pairs of mentions (tools/apple/cue_mix.py), so that only cue words decide, on either side.
 model-apple-bilstm: apple-cli apple-data
 	cat $(APPLE_DATA)/train.jsonl $(APPLE_DATA)/train-extra.jsonl $(APPLE_DATA)/train-extra.jsonl \
-	  > $(APPLE_DATA)/train-bilstm.jsonl
+	  $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-mix.jsonl > $(APPLE_DATA)/train-bilstm.jsonl
 	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(APPLE_DATA)/train-bilstm.jsonl)
 
 models-apple: model-apple-rnn model-apple-lstm model-apple-gru model-apple-bilstm

@@ -12,11 +12,17 @@ ungrammatical, so the only thing that tells the sense is the cue words:
   list     the mention in a list of words of its own sense: "bananas, apples and grapes",
            "Google, Apple and Microsoft", "香蕉、苹果和葡萄", in a neutral carrier sentence
   pair     two of the above, of different senses 70 % of the time, in one text
+  tight    two short clauses side by side, one mention each, mostly of different senses, so that each
+           cue must go with the nearer mention: "He applied to Apple and planted my apple"
 
-Casing is independent of the sense, and half of the Chinese examples use full-width punctuation
-(，！？：；), which natural Chinese text uses and the frame corpora do not. The verb and adjective
-lists below are hand-written; the nouns are generate.py's training pools (WordNet and hand lists).
-Training-only, drawn last from its own seeded RNG, so every other file stays byte for byte the same.
+Casing follows the sense as in generate.py's frames (mostly "Apple" for the company, "apple" for the
+fruit, capitalised at a sentence start either way): natural English has that prior, and with the
+sense-independent casing of shared_frames.py alone the model dropped it ("CEO of Apple" came out
+fruit). Half of the Chinese examples use full-width punctuation (，！？：；), which natural Chinese
+text uses and the frame corpora do not. The verb and adjective lists below are hand-written (after
+the first two hand-written test sets' errors had been read); the nouns are generate.py's training
+pools (WordNet and hand lists). Training-only, drawn last from its own seeded RNG, so every other
+file stays byte for byte the same.
 """
 
 EN_WORDS = {
@@ -51,6 +57,7 @@ EN_CARRIER = ["We need {L}.", "{L} were on the list.", "She mentioned {L} twice.
               "My favourites are {L}.", "I keep hearing about {L}.", "{L} - that's what he said."]
 ZH_CARRIER = ["{L}", "我们要{L}", "清单上写着{L}", "他一直在说{L}", "你喜欢{L}吗?", "今天聊的都是{L}",
               "桌上放着{L}", "我最喜欢{L}", "{L},都行", "黑板上写了{L}"]
+NEUTRAL_CASE = False  # mention_surface's "neutral": casing independent of the sense
 FULL_WIDTH = str.maketrans({",": "，", "!": "！", "?": "？", ":": "：", ";": "；"})
 
 
@@ -71,7 +78,7 @@ def mention(g, lang, sense, start, mention_surface):
         return det + "苹果", len(det), 2
     det = rng.choice(EN_DET)
     form = "pl" if det == "" and rng.random() < 0.4 else rng.choices(["sg", "poss"], [85, 15])[0]
-    s = mention_surface(rng, form, sense, True, start and not det)
+    s = mention_surface(rng, form, sense, NEUTRAL_CASE, start and not det)
     if start and det:
         det = det[0].upper() + det[1:]
     return det + s, len(det), len(s)
@@ -118,7 +125,7 @@ def listing(g, lang, sense, mention_surface):
             out += (rng.choice([" and ", " or ", ", and ", ", "]) if last else ", ") if lang == "en" else \
                 (rng.choice(["和", "还有", "、", "或者"]) if last else rng.choice(["、", "、", ","]))
         if w is None:
-            s = "苹果" if lang == "zh" else mention_surface(rng, rng.choice(["sg", "pl"]), sense, True, out == "")
+            s = "苹果" if lang == "zh" else mention_surface(rng, rng.choice(["sg", "pl"]), sense, NEUTRAL_CASE, out == "")
             spans.append((len(out), len(out) + len(s), sense))
             w = s
         elif lang == "en" and out == "":
@@ -153,3 +160,56 @@ def make_mix_example(g, lang, to_example, join, mention_surface):
     if lang == "zh" and rng.random() < 0.5:
         text = text.translate(FULL_WIDTH)
     return to_example(text, spans, lang, kind)
+
+
+# Tight pairs: two short clauses, one mention each, side by side, so that each cue must be tied to
+# the nearer mention ("ate an apple and updated my Apple phone", "一边吃苹果一边用苹果手机").
+EN_VERB = {
+    "fruit": """ate eats peeled chopped baked picked washed cored grated munched bit stewed roasted juiced
+        planted grew ripened packed""".split(),
+    "company": """emailed installed updated reviewed joined invested_in switched_to works_for called
+        interviewed_at partnered_with applied_to uninstalled downgraded_to wrote_to""".split(),
+}
+ZH_VERB = {
+    "fruit": "吃 削 切 咬 啃 洗 摘 榨 烤 种 炖 蒸 剥".split(),
+    "company": "用 换了 刷 升级了 投资 关注 加入 看好 喜欢用 换成了 卖掉了 下单了".split(),
+}
+EN_SUBJ = ["", "", "I ", "She ", "He ", "We ", "My dad ", "They "]
+EN_CONN = [", but ", " and ", ", not ", " while ", ", then ", " - ", "; ", " and then ", ", and "]
+ZH_CONN = [",还", "，还", ",但", "，可是", ",不是", "，而不是", "和", ",又", "。", "，然后"]
+
+
+def tight_atom(g, lang, sense, start, mention_surface):
+    """-> (text, (start, end) of the mention)."""
+    rng = g.rng
+    if lang == "zh":
+        if rng.random() < 0.5:
+            v = rng.choice(ZH_VERB[sense]) + rng.choice(["", "", "了", "一个", "个"])
+            return v + "苹果", (len(v), len(v) + 2)
+        return "苹果" + cue(g, lang, sense), (0, 2)
+    if rng.random() < 0.5:
+        v = rng.choice(EN_VERB[sense]).replace("_", " ") + " " + rng.choice(["", "an ", "the ", "my ", "some "])
+        m = mention_surface(rng, "pl" if v.endswith("some ") else "sg", sense, NEUTRAL_CASE, False)
+        return v + m, (len(v), len(v) + len(m))
+    det = rng.choice(["", "an ", "the ", "my "]) if not start else ""
+    m = mention_surface(rng, "sg", sense, NEUTRAL_CASE, start)
+    return det + m + " " + cue(g, lang, sense), (len(det), len(det) + len(m))
+
+
+def make_tight_example(g, lang, to_example, mention_surface):
+    rng = g.rng
+    a = rng.choice(["fruit", "company"])
+    b = {"fruit": "company", "company": "fruit"}[a] if rng.random() < 0.8 else a
+    subj = rng.choice(EN_SUBJ) if lang == "en" else rng.choice(["", "", "我", "他", "妈妈", "我们", "一边"])
+    t1, (x1, y1) = tight_atom(g, lang, a, subj == "", mention_surface)
+    t2, (x2, y2) = tight_atom(g, lang, b, False, mention_surface)
+    conn = rng.choice(EN_CONN if lang == "en" else (["一边"] if subj == "一边" else ZH_CONN))
+    end = rng.choice([".", "!", "", "."] if lang == "en" else ["。", "!", "", "！"])
+    if lang == "en" and subj == "":
+        t1 = t1[0].upper() + t1[1:] if not t1.lower().startswith("apple") else t1
+    off2 = len(subj) + len(t1) + len(conn)
+    text = subj + t1 + conn + t2 + end
+    spans = [(len(subj) + x1, len(subj) + y1, a), (off2 + x2, off2 + y2, b)]
+    if lang == "zh" and rng.random() < 0.5:
+        text = text.translate(FULL_WIDTH)
+    return to_example(text, spans, lang, "mix-tight")

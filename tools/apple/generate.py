@@ -20,6 +20,9 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
   train-extra.jsonl      training-only examples for apple-bilstm (tools/apple/shared_frames.py): sentence
                          structures shared by both senses, and two mentions in one sentence; drawn last
                          from their own RNG, so the files above do not depend on them
+  train-mix.jsonl        training-only examples for apple-bilstm (tools/apple/cue_mix.py): cue words put
+                         into real sentences without frames, lists, and tight pairs of mentions; drawn
+                         after train-extra from their own RNG
   sizes.json             line, character and mention counts per file and language, and pool sizes.
 Every line also carries "lang" and "kind" (recur reads only "text" and "labels" and ignores the rest).
 
@@ -38,7 +41,7 @@ import random
 import re
 import sys
 
-from cue_mix import make_mix_example
+from cue_mix import make_mix_example, make_tight_example
 from shared_frames import make_shared_example
 
 SEED = 20240505
@@ -46,7 +49,7 @@ WORDNET = "/usr/share/wordnet/data.noun"
 FORTUNES = "/usr/share/games/fortunes"
 DISTANCES = [0, 25, 50, 100, 200, 400]
 SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (half en, half zh)
-         "extra": 50000, "mix": 50000}  # train-extra.jsonl, train-mix.jsonl (apple-bilstm only)
+         "extra": 50000, "mix": 50000, "tight": 20000}  # train-extra.jsonl, train-mix.jsonl (apple-bilstm only)
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
 
@@ -1268,6 +1271,8 @@ def main():
         while len(ex["text"]) > PACK:
             ex = make_mix_example(g, ex["lang"], to_example, join, mention_surface)
         exs.append(ex)
+    exs += [make_tight_example(g, "en" if i % 2 == 0 else "zh", to_example, mention_surface) for i in range(SIZES["tight"])]
+    rng.shuffle(exs)
     sizes["files"]["train-mix examples"] = len(exs)
     write("train-mix.jsonl", pack(exs))
     with open(os.path.join(out_dir, "sizes.json"), "w") as f:
