@@ -125,7 +125,8 @@ def listing(g, lang, sense, mention_surface):
             out += (rng.choice([" and ", " or ", ", and ", ", "]) if last else ", ") if lang == "en" else \
                 (rng.choice(["和", "还有", "、", "或者"]) if last else rng.choice(["、", "、", ","]))
         if w is None:
-            s = "苹果" if lang == "zh" else mention_surface(rng, rng.choice(["sg", "pl"]), sense, NEUTRAL_CASE, out == "")
+            s = "苹果" if lang == "zh" else \
+                mention_surface(rng, rng.choice(["sg", "pl"]), sense, NEUTRAL_CASE, out == "")
             spans.append((len(out), len(out) + len(s), sense))
             w = s
         elif lang == "en" and out == "":
