@@ -186,6 +186,7 @@ test('a corrupt model file shows an error and the page keeps working', { skip },
 });
 
 test('Train your own: a few steps lower the loss, the chart updates, the download loads back', { skip }, async (t) => {
+  const STEPS = 400;  // about a second of training on this VM: long enough for pause and resume to land mid-run
   await page.click('a[data-panel="train"]');
   await page.waitForSelector('#train-start:not([disabled])', { timeout: TIMEOUT });
   await page.selectOption('#train-cell', 'gru');
@@ -193,13 +194,20 @@ test('Train your own: a few steps lower the loss, the chart updates, the downloa
   await page.fill('#train-seq', '32');
   await page.fill('#train-batch', '8');
   await page.fill('#train-lr', '0.02');
-  await page.fill('#train-steps', '120');
+  await page.fill('#train-steps', String(STEPS));
   await page.fill('#train-sample-every', '40');
   const t0 = Date.now();
   await page.click('#train-start');
-  // Pause part-way: the step count must hold still, then resume.
-  await page.waitForFunction(() => Number(document.getElementById('train-stats').dataset.step) >= 20, null, { timeout: TIMEOUT });
-  await page.click('#train-pause');
+  // Pause part-way: the step count must hold still, then resume. The pause is clicked from inside the page as
+  // soon as step 20 shows: a click from here takes a round trip, and under load the run could end before it.
+  await page.evaluate(() => new Promise((resolve) => {
+    const check = () => {
+      if (Number(document.getElementById('train-stats').dataset.step) < 20) return setTimeout(check, 1);
+      document.getElementById('train-pause').click();
+      resolve();
+    };
+    check();
+  }));
   await page.waitForFunction(() => /paused/.test(document.getElementById('train-eta').textContent), null, { timeout: TIMEOUT });
   const held = await page.getAttribute('#train-stats', 'data-step');
   await page.waitForTimeout(400);
@@ -207,8 +215,8 @@ test('Train your own: a few steps lower the loss, the chart updates, the downloa
   await page.click('#train-pause');
   await page.waitForFunction(() => /Finished/.test(document.getElementById('train-msg').textContent), null, { timeout: 60000 });
   const stats = await page.evaluate(() => ({ ...document.getElementById('train-stats').dataset, ...document.getElementById('train-chart').dataset }));
-  t.diagnostic(`120 GRU steps in ${Date.now() - t0} ms: ${Number(stats.firstBits).toFixed(2)} → ${Number(stats.lastBits).toFixed(2)} bits/char`);
-  assert.equal(Number(stats.points), 120, 'one chart point per step');
+  t.diagnostic(`${STEPS} GRU steps in ${Date.now() - t0} ms: ${Number(stats.firstBits).toFixed(2)} → ${Number(stats.lastBits).toFixed(2)} bits/char`);
+  assert.equal(Number(stats.points), STEPS, 'one chart point per step');
   assert.ok(Number(stats.valPoints) >= 3, 'validation points');
   assert.ok(Number(stats.lastBits) < Number(stats.firstBits) - 0.5, `loss falls: ${stats.firstBits} → ${stats.lastBits}`);
   assert.ok(await page.locator('#train-samples li').count() >= 3, 'samples every 40 steps');
