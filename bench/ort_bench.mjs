@@ -27,7 +27,7 @@ async function run(cell) {
   const c = compare(out.probs.data, ref);
   log(`check ${cell}: max rel err ${c.rel.toExponential(2)} (max abs ${c.abs.toExponential(2)}) over ${ref.length} probabilities`);
 
-  // Generation: one id per run, the state fed back. The same check one step at a time, through the state outputs fed back (the timed path).
+  // Generation: one id per run, the state outputs fed back (the timed path). The same check, one step at a time.
   {
     let st = zeros();
     const got = new Float32Array(ref.length);

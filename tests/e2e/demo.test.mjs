@@ -198,16 +198,13 @@ test('Train your own: a few steps lower the loss, the chart updates, the downloa
   await page.fill('#train-sample-every', '40');
   const t0 = Date.now();
   await page.click('#train-start');
-  // Pause part-way: the step count must hold still, then resume. The pause is clicked from inside the page as
-  // soon as step 20 shows: a click from here takes a round trip, and under load the run could end before it.
-  await page.evaluate(() => new Promise((resolve) => {
-    const check = () => {
-      if (Number(document.getElementById('train-stats').dataset.step) < 20) return setTimeout(check, 1);
-      document.getElementById('train-pause').click();
-      resolve();
-    };
-    check();
-  }));
+  // Pause part-way: the step count must hold still, then resume. The pause is clicked inside the page, in the
+  // same poll that sees step 20: a click from here takes a round trip, and under load the run could end first.
+  await page.waitForFunction(() => {
+    if (Number(document.getElementById('train-stats').dataset.step) < 20) return false;
+    document.getElementById('train-pause').click();
+    return true;
+  }, null, { timeout: TIMEOUT });
   await page.waitForFunction(() => /paused/.test(document.getElementById('train-eta').textContent), null, { timeout: TIMEOUT });
   const held = await page.getAttribute('#train-stats', 'data-step');
   await page.waitForTimeout(400);

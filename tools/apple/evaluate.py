@@ -15,10 +15,10 @@ mention's end).
 Sets:
   dev      DATA/dev.jsonl, per language
   hand     TESTS/handwritten.en.txt and handwritten.zh.txt (format at the top of those files)
-  heldout  TESTS/heldout.en.txt and heldout.zh.txt: a second hand-written set, written after the
-           generator was last changed and never used to design it (the first set's errors were)
-  heldout2 TESTS/heldout2.en.txt and heldout2.zh.txt: a third, written in session 4 by someone who had
-           seen neither the generator nor the other sets; scored only after a model was chosen
+  heldout  TESTS/heldout.en.txt and heldout.zh.txt: a second hand-written set (session 3), by someone
+           who had seen neither the generator nor the first set; its errors later shaped cue_mix.py
+  heldout2 TESTS/heldout2.en.txt and heldout2.zh.txt: a third (session 4), written the same way; see
+           models/apple-bilstm/README.md for what was decided before and after it was first scored
   probes   DATA/probes-<d>.jsonl for d = 0 25 50 100 200 400, per language and overall
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);

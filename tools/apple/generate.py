@@ -49,7 +49,8 @@ WORDNET = "/usr/share/wordnet/data.noun"
 FORTUNES = "/usr/share/games/fortunes"
 DISTANCES = [0, 25, 50, 100, 200, 400]
 SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (half en, half zh)
-         "extra": 50000, "mix": 50000, "tight": 20000}  # train-extra.jsonl, train-mix.jsonl (apple-bilstm only)
+         "extra": 50000,  # train-extra.jsonl (apple-bilstm only)
+         "mix": 50000, "tight": 20000}  # train-mix.jsonl (apple-bilstm only): cue mix, then tight pairs
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
 
@@ -1136,6 +1137,23 @@ def pack(examples):
     return lines
 
 
+def packable(ex):
+    return len(ex["text"]) <= PACK
+
+
+def draw(n, make, fits=None):
+    """n examples from make(lang), alternating en / zh; one that fails `fits` (e.g. too long to pack)
+    is drawn again, in the same language, from the same RNG (so the output is still deterministic)."""
+    out = []
+    for i in range(n):
+        lang = "en" if i % 2 == 0 else "zh"
+        ex = make(lang)
+        while fits and not fits(ex):
+            ex = make(lang)
+        out.append(ex)
+    return out
+
+
 def split_frames(block, start_weight=1):
     tr, dv = [], []
     for f in lines(block):
@@ -1243,35 +1261,25 @@ def main():
     for split, seed_off in (("train", 1), ("dev", 2)):
         rng = random.Random(SEED * 10 + seed_off)
         g = Gen(rng, pools, frames, filler, split, grammar)
-        exs = []
-        for i in range(SIZES[split]):
-            ex = make_example(g, "en" if i % 2 == 0 else "zh")
-            while len(ex["text"]) > PACK:  # too long to pack: draw again (deterministic)
-                ex = make_example(g, ex["lang"])
-            exs.append(ex)
+        exs = draw(SIZES[split], lambda lang: make_example(g, lang), packable)
         sizes["files"][split + " examples"] = len(exs)
         write(split + ".jsonl", pack(exs) if split == "train" else exs)
     for d in DISTANCES:
         rng = random.Random(SEED * 10 + 100 + d)
         g = Gen(rng, pools, frames, filler, "train", grammar)
-        write(f"probes-{d}.jsonl", [make_probe(g, "en" if i % 2 == 0 else "zh", d) for i in range(SIZES["probe"])])
+        write(f"probes-{d}.jsonl", draw(SIZES["probe"], lambda lang: make_probe(g, lang, d)))
     # Shared-structure sentences for apple-bilstm (tools/apple/shared_frames.py): drawn last, from their
     # own RNG, so the files above do not change.
     rng = random.Random(SEED * 10 + 7)
     g = Gen(rng, pools, frames, filler, "train", grammar)
-    exs = [make_shared_example(g, "en" if i % 2 == 0 else "zh", to_example, join) for i in range(SIZES["extra"])]
+    exs = draw(SIZES["extra"], lambda lang: make_shared_example(g, lang, to_example, join))
     sizes["files"]["train-extra examples"] = len(exs)
     write("train-extra.jsonl", pack(exs))
     # Cue-mix sentences for apple-bilstm (tools/apple/cue_mix.py): again last, from their own RNG.
     rng = random.Random(SEED * 10 + 8)
     g = Gen(rng, pools, frames, filler, "train", grammar)
-    exs = []
-    for i in range(SIZES["mix"]):
-        ex = make_mix_example(g, "en" if i % 2 == 0 else "zh", to_example, join, mention_surface)
-        while len(ex["text"]) > PACK:
-            ex = make_mix_example(g, ex["lang"], to_example, join, mention_surface)
-        exs.append(ex)
-    exs += [make_tight_example(g, "en" if i % 2 == 0 else "zh", to_example, mention_surface) for i in range(SIZES["tight"])]
+    exs = draw(SIZES["mix"], lambda lang: make_mix_example(g, lang, to_example, join, mention_surface), packable)
+    exs += draw(SIZES["tight"], lambda lang: make_tight_example(g, lang, to_example, mention_surface))
     rng.shuffle(exs)
     sizes["files"]["train-mix examples"] = len(exs)
     write("train-mix.jsonl", pack(exs))
