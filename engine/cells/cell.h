@@ -14,6 +14,9 @@
 //
 // Sequences are time-major (row t*B + b). A step t >= lengths[b] is padding: the state is held,
 // so forward direction ends on each sequence's last symbol and the reverse direction starts there.
+// resets (T*B, forward direction only) packs several sequences into one row: where resets[t*B + b]
+// is non-zero, step t reads the zero state instead of step t-1's, and no gradient flows back
+// across it, exactly as if a new sequence started there (an lm trained on whole entries).
 #pragma once
 #include <cstdint>
 
@@ -53,23 +56,25 @@ struct SeqCache {
   Buffer<T> w_ihT, w_hhT;       // (I, G*H), (H, G*H)
   Buffer<T> pre_x, pre_h;       // (T*B, G*H), (B, G*H)
   Buffer<T> dpre_x, dpre_h;     // (T*B, G*H) each (the same values except GRU's n block)
-  Buffer<T> h_prev;             // (T*B, H) state before each step
+  Buffer<T> h_prev;             // (T*B, H) state before each step (zero after a reset)
+  Buffer<T> c_prev;             // LSTM with resets: (B, H) the cell state a step reads
   Buffer<T> dh, dc, dh_direct;  // (B, H)
 };
 
 /// Runs one direction of one layer over a whole sequence. x row r is at x + r*ldx.
-/// h0, c0 (B, H) may be null (zeros); c0 is used by LSTM only.
+/// h0, c0 (B, H) may be null (zeros); c0 is used by LSTM only. resets may be null (none).
 template <typename T>
 void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, int batch,
-                      const int32_t* lengths, bool reverse, const T* h0, const T* c0, SeqCache<T>& cache);
+                      const int32_t* lengths, const uint8_t* resets, bool reverse, const T* h0, const T* c0,
+                      SeqCache<T>& cache);
 
 /// Backward through the sequence of the last cell_forward_seq on this cache (same x, lengths,
-/// direction). dy (T*B, H, row stride ldy) is the gradient w.r.t. the outputs; dh_last/dc_last
+/// resets, direction). dy (T*B, H, row stride ldy) is the gradient w.r.t. the outputs; dh_last/dc_last
 /// (B, H) w.r.t. the final state. Any of them may be null. Gradients are added into g, dx
 /// (row stride lddx), dh0 and dc0; the latter three may be null.
 template <typename T>
-void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32_t* lengths, bool reverse,
-                       const T* dy, int ldy, const T* dh_last, const T* dc_last, SeqCache<T>& cache,
+void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32_t* lengths,
+                       const uint8_t* resets, bool reverse, const T* dy, int ldy, const T* dh_last, const T* dc_last, SeqCache<T>& cache,
                        const CellGrads<T>& g, T* dx, int lddx, T* dh0, T* dc0);
 
 /// One step for a single sequence, state updated in place: h (H), c (H, LSTM only).

@@ -16,6 +16,16 @@ void grow(Buffer<T>& b, size_t n) {
 
 inline bool valid(const int32_t* lengths, int t, int b) { return !lengths || t < lengths[b]; }
 
+// The cell state step t reads: c_prev, or a copy in scratch (B, H) with the reset rows zeroed.
+template <typename T>
+const T* reset_c(const uint8_t* resets, size_t row, int B, int H, const T* c_prev, Buffer<T>& scratch) {
+  if (!resets) return c_prev;
+  std::copy(c_prev, c_prev + size_t(B) * H, scratch.begin());
+  for (int b = 0; b < B; ++b)
+    if (resets[row + b]) std::fill_n(scratch.begin() + size_t(b) * H, H, T(0));
+  return scratch.data();
+}
+
 template <typename T>
 void pointwise_forward(const CellWeights<T>& w, int B, const T* pre_x, const T* pre_h, const T* h_prev,
                        const T* c_prev, T* gates, T* hn, T* c, T* h) noexcept {
@@ -31,7 +41,8 @@ void pointwise_forward(const CellWeights<T>& w, int B, const T* pre_x, const T* 
 
 template <typename T>
 void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, int batch,
-                      const int32_t* lengths, bool reverse, const T* h0, const T* c0, SeqCache<T>& cache) {
+                      const int32_t* lengths, const uint8_t* resets, bool reverse, const T* h0, const T* c0,
+                      SeqCache<T>& cache) {
   const int G = gate_count(w.kind), H = w.H, I = w.I, GH = G * H, B = batch;
   const size_t rows = size_t(steps) * B;
   const bool lstm = w.kind == CellKind::kLstm, gru = w.kind == CellKind::kGru;
@@ -48,6 +59,7 @@ void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, i
   grow(cache.w_hhT, size_t(H) * GH);
   grow(cache.pre_x, rows * GH);
   grow(cache.pre_h, size_t(B) * GH);
+  if (resets && lstm) grow(cache.c_prev, size_t(B) * H);
 
   if (h0) std::copy(h0, h0 + B * H, cache.h0.begin()); else std::fill_n(cache.h0.begin(), B * H, T(0));
   if (lstm && c0) std::copy(c0, c0 + B * H, cache.c0.begin()); else std::fill_n(cache.c0.begin(), B * H, T(0));
@@ -64,10 +76,16 @@ void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, i
   for (int s = 0; s < steps; ++s) {
     const int t = reverse ? steps - 1 - s : s;
     const int tp = reverse ? t + 1 : t - 1;
+    const size_t row = size_t(t) * B;
     const T* hp = s == 0 ? cache.h0.data() : cache.h.data() + size_t(tp) * B * H;
     const T* cp = !lstm ? nullptr : s == 0 ? cache.c0.data() : cache.c.data() + size_t(tp) * B * H;
-    const size_t row = size_t(t) * B;
     std::copy(hp, hp + B * H, cache.h_prev.data() + row * H);
+    if (resets) {  // this step reads the zero state in the reset rows
+      for (int b = 0; b < B; ++b)
+        if (resets[row + b]) std::fill_n(cache.h_prev.data() + (row + b) * H, H, T(0));
+      hp = cache.h_prev.data() + row * H;
+      if (lstm) cp = reset_c(resets, row, B, H, cp, cache.c_prev);
+    }
     for (int b = 0; b < B; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + b * GH);
     gemm_nn(B, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
     T* h = cache.h.data() + row * H;
@@ -83,8 +101,8 @@ void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, i
 }
 
 template <typename T>
-void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32_t* lengths, bool reverse,
-                       const T* dy, int ldy, const T* dh_last, const T* dc_last, SeqCache<T>& cache,
+void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32_t* lengths,
+                       const uint8_t* resets, bool reverse, const T* dy, int ldy, const T* dh_last, const T* dc_last, SeqCache<T>& cache,
                        const CellGrads<T>& g, T* dx, int lddx, T* dh0, T* dc0) {
   const int G = gate_count(w.kind), H = w.H, I = w.I, GH = G * H;
   const int steps = cache.steps, B = cache.batch;
@@ -122,7 +140,8 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
         std::fill_n(dhd, B * H, T(0));
         break;
       case CellKind::kLstm: {
-        const T* cp = s == 0 ? cache.c0.data() : cache.c.data() + size_t(tp) * B * H;
+        const T* cp = reset_c(resets, row, B, H, s == 0 ? cache.c0.data() : cache.c.data() + size_t(tp) * B * H,
+                              cache.c_prev);
         std::copy(dc, dc + B * H, dhd);  // dc_t, kept for held rows: their dc passes through unchanged
         lstm_pointwise_backward(B, H, gates, cp, cache.c.data() + row * H, dh, dc, dpx_t);
         for (int b = 0; b < B; ++b)
@@ -143,6 +162,12 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
     // dh_{t-1} = dh_direct + dpre_h . W_hh
     std::copy(dhd, dhd + B * H, dh);
     gemm_nn(B, H, GH, dph_t, GH, w.w_hh, H, dh, H, true);
+    if (resets)  // the step read zeros: nothing flows back into the state before it
+      for (int b = 0; b < B; ++b)
+        if (resets[row + b]) {
+          std::fill_n(dh + size_t(b) * H, H, T(0));
+          if (lstm) std::fill_n(dc + size_t(b) * H, H, T(0));
+        }
   }
   if (dh0)
     for (int i = 0; i < B * H; ++i) dh0[i] += dh[i];
@@ -185,16 +210,16 @@ void cell_pointwise_step(const CellWeights<T>& w, const T* pre_x, const T* pre_h
   pointwise_forward(w, 1, pre_x, pre_h, h, c, gates, static_cast<T*>(nullptr), c, h);
 }
 
-template void cell_forward_seq<float>(const CellWeights<float>&, const float*, int, int, int, const int32_t*, bool,
-                                      const float*, const float*, SeqCache<float>&);
+template void cell_forward_seq<float>(const CellWeights<float>&, const float*, int, int, int, const int32_t*,
+                                      const uint8_t*, bool, const float*, const float*, SeqCache<float>&);
 template void cell_forward_seq<double>(const CellWeights<double>&, const double*, int, int, int, const int32_t*,
-                                       bool, const double*, const double*, SeqCache<double>&);
-template void cell_backward_seq<float>(const CellWeights<float>&, const float*, int, const int32_t*, bool,
-                                       const float*, int, const float*, const float*, SeqCache<float>&,
+                                       const uint8_t*, bool, const double*, const double*, SeqCache<double>&);
+template void cell_backward_seq<float>(const CellWeights<float>&, const float*, int, const int32_t*, const uint8_t*,
+                                       bool, const float*, int, const float*, const float*, SeqCache<float>&,
                                        const CellGrads<float>&, float*, int, float*, float*);
-template void cell_backward_seq<double>(const CellWeights<double>&, const double*, int, const int32_t*, bool,
-                                        const double*, int, const double*, const double*, SeqCache<double>&,
-                                        const CellGrads<double>&, double*, int, double*, double*);
+template void cell_backward_seq<double>(const CellWeights<double>&, const double*, int, const int32_t*,
+                                        const uint8_t*, bool, const double*, int, const double*, const double*,
+                                        SeqCache<double>&, const CellGrads<double>&, double*, int, double*, double*);
 template void cell_forward_step<float>(const CellWeights<float>&, const float*, float*, float*, float*) noexcept;
 template void cell_forward_step<double>(const CellWeights<double>&, const double*, double*, double*,
                                         double*) noexcept;

@@ -55,7 +55,7 @@ void State<T>::zero() {
 
 template <typename T>
 void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int batch, const int32_t* lengths,
-                         const State<T>* init, bool training, Rng* rng) {
+                         const State<T>* init, bool training, Rng* rng, const uint8_t* resets) {
   const int L = cfg_.num_layers, D = directions(cfg_), H = cfg_.hidden_size, E = cfg_.embedding_dim;
   const int DH = D * H, out = output_size(cfg_);
   const size_t rows = size_t(steps) * batch;
@@ -66,6 +66,11 @@ void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int 
     lengths_.assign(lengths, lengths + batch);
   else
     lengths_.assign(batch, steps);
+  if (resets)
+    resets_.assign(resets, resets + rows);
+  else
+    resets_.clear();
+  const uint8_t* rs = resets_.empty() ? nullptr : resets_.data();
   layer_in_.resize(L);
   layer_out_.resize(L);
   drop_mask_.resize(L);
@@ -85,7 +90,7 @@ void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int 
     for (int d = 0; d < D; ++d) {
       const int slot = k * D + d;
       SeqCache<T>& cache = caches_[slot];
-      cell_forward_seq(cell_weights(cfg_, p, k, d), layer_in_[k].data(), in, steps, batch, lengths_.data(), d == 1,
+      cell_forward_seq(cell_weights(cfg_, p, k, d), layer_in_[k].data(), in, steps, batch, lengths_.data(), rs, d == 1,
                        init_.h_at(slot), init_.c_at(slot), cache);
       for (size_t r = 0; r < rows; ++r)
         std::copy(cache.h.data() + r * H, cache.h.data() + (r + 1) * H, layer_out_[k].data() + r * DH + d * H);
@@ -160,7 +165,8 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
           std::copy(dfeat_.data() + b * DH + d * H, dfeat_.data() + b * DH + (d + 1) * H, dh_last_.data() + b * H);
         dhl = dh_last_.data();
       }
-      cell_backward_seq(cell_weights(cfg_, p, k, d), layer_in_[k].data(), in, lengths_.data(), d == 1,
+      cell_backward_seq(cell_weights(cfg_, p, k, d), layer_in_[k].data(), in, lengths_.data(),
+                        resets_.empty() ? nullptr : resets_.data(), d == 1,
                         dcur_.data() + d * H, DH, dhl, static_cast<const T*>(nullptr), caches_[slot],
                         grads_of(cfg_, grads, k, d), dnext_.data(), in, dinit ? dinit->h_at(slot) : nullptr,
                         dinit ? dinit->c_at(slot) : nullptr);

@@ -35,9 +35,11 @@ class Network {
   explicit Network(const Config& c) : cfg_(c) {}
 
   /// Forward pass; keeps what backward() needs. init: start state (null = zeros); training turns
-  /// dropout on (rng draws its masks). Sizes must be valid: callers validate at the boundary.
+  /// dropout on (rng draws its masks). resets (T*B, unidirectional models only; null = none): a
+  /// non-zero entry starts a new sequence there, from the zero state (cells/cell.h). Sizes must be
+  /// valid: callers validate at the boundary.
   void forward(const Params<T>& p, const int32_t* ids, int steps, int batch, const int32_t* lengths,
-               const State<T>* init, bool training, Rng* rng);
+               const State<T>* init, bool training, Rng* rng, const uint8_t* resets = nullptr);
 
   /// lm/tagger: (T*B, out); classifier: (B, out).
   const T* logits() const { return logits_.data(); }
@@ -56,6 +58,7 @@ class Network {
   Config cfg_;
   int T_ = 0, B_ = 0;
   std::vector<int32_t> ids_, lengths_;
+  std::vector<uint8_t> resets_;       // (T*B) or empty
   std::vector<Buffer<T>> layer_in_;   // per layer: (T*B, in) input (embedding or dropped-out previous output)
   std::vector<Buffer<T>> layer_out_;  // per layer: (T*B, D*H) outputs of both directions
   std::vector<Buffer<T>> drop_mask_;  // per layer k>0: (T*B, D*H) scale 0 or 1/(1-p); empty if no dropout

@@ -13,7 +13,7 @@ Trainer::Trainer(Model<float>& model, const TrainConfig& cfg)
     : model_(model), cfg_(cfg), net_(model.config), grads_(model.config), opt_(cfg.optim, model.params.size()),
       rng_(cfg.seed) {}
 
-Status Trainer::set_text(std::vector<int32_t> ids) {
+Status Trainer::set_text(std::vector<int32_t> ids, std::vector<uint8_t> starts) {
   if (model_.config.task != Task::kLm) return invalid_argument("set_text: the model is not an lm");
   if (cfg_.seq_len < 1 || cfg_.batch < 1)
     return invalid_argument("seq_len and batch must be >= 1, got " + std::to_string(cfg_.seq_len) + " and " +
@@ -23,10 +23,16 @@ Status Trainer::set_text(std::vector<int32_t> ids) {
                             " symbols: need at least seq_len + 1 = " + std::to_string(cfg_.seq_len + 1));
   for (int32_t id : ids)
     if (id < 0 || id >= model_.config.vocab_size) return out_of_range("symbol id " + std::to_string(id) + " out of range");
+  if (!starts.empty() && starts.size() != ids.size())
+    return invalid_argument("entry starts: " + std::to_string(starts.size()) + " flags for " +
+                            std::to_string(ids.size()) + " symbols");
+  if (!starts.empty() && model_.config.bidirectional)
+    return invalid_argument("entry starts need a unidirectional model");
   const int64_t usable = int64_t(ids.size()) - 1;  // the last symbol is only a target
   const int streams = int(std::max<int64_t>(1, std::min<int64_t>(cfg_.batch, usable / cfg_.seq_len)));
   RECUR_RETURN_IF_ERROR(check_memory(cfg_.seq_len, streams));
   text_ = std::move(ids);
+  starts_ = std::move(starts);
   streams_ = streams;
   stream_len_ = usable / streams_;
   pos_ = 0;
@@ -116,6 +122,11 @@ Result<StepResult> Trainer::step() {
         targets_[size_t(t) * B + b] = text_[at + 1];
       }
     lengths_.assign(B, T);
+    if (!starts_.empty()) {
+      resets_.resize(size_t(T) * B);
+      for (int t = 0; t < T; ++t)
+        for (int b = 0; b < B; ++b) resets_[size_t(t) * B + b] = starts_[size_t(b) * stream_len_ + pos_ + t];
+    }
     init = cfg_.carry_state ? &carry_ : nullptr;
   } else {
     if (examples_.empty()) return invalid_argument("no training examples: call set_examples first");
@@ -128,7 +139,8 @@ Result<StepResult> Trainer::step() {
     next_ += B;
   }
 
-  net_.forward(model_.params, ids_.data(), T, B, lengths_.data(), init, true, &rng_);
+  const bool resets = c.task == Task::kLm && !starts_.empty();
+  net_.forward(model_.params, ids_.data(), T, B, lengths_.data(), init, true, &rng_, resets ? resets_.data() : nullptr);
   const int rows = net_.logit_rows();
   dlogits_.resize(size_t(rows) * out);
   int64_t count = 0;
@@ -196,7 +208,15 @@ void score(const float* logits, int rows, int out, const int32_t* targets, Tally
 
 }  // namespace
 
-EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams) {
+std::vector<uint8_t> entry_starts(const std::vector<int32_t>& ids, int32_t newline) {
+  std::vector<uint8_t> starts(ids.size(), 0);
+  for (size_t i = 0; i < ids.size(); ++i)
+    starts[i] = ids[i] != newline && (i == 0 || (i >= 2 && ids[i - 1] == newline && ids[i - 2] == newline));
+  return starts;
+}
+
+EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams,
+                       const std::vector<uint8_t>* starts) {
   if (ids.size() < 2) return EvalResult();
   const int64_t usable = int64_t(ids.size()) - 1;
   const int B = int(std::max<int64_t>(1, std::min<int64_t>(streams, usable / std::max(1, seq_len))));
@@ -205,18 +225,22 @@ EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, i
   State<float> state;
   state.resize(m.config, B);
   std::vector<int32_t> in, tg;
+  std::vector<uint8_t> rs;
+  const bool resets = starts && starts->size() == ids.size();
   const int out = output_size(m.config);
   Tally tally;
   for (int64_t pos = 0; pos < len; pos += seq_len) {
     const int T = int(std::min<int64_t>(seq_len, len - pos));
     in.resize(size_t(T) * B);
     tg.resize(size_t(T) * B);
+    rs.resize(resets ? size_t(T) * B : 0);
     for (int t = 0; t < T; ++t)
       for (int b = 0; b < B; ++b) {
         in[size_t(t) * B + b] = ids[size_t(b) * len + pos + t];
         tg[size_t(t) * B + b] = ids[size_t(b) * len + pos + t + 1];
+        if (resets) rs[size_t(t) * B + b] = (*starts)[size_t(b) * len + pos + t];
       }
-    net.forward(m.params, in.data(), T, B, nullptr, &state, false, nullptr);
+    net.forward(m.params, in.data(), T, B, nullptr, &state, false, nullptr, resets ? rs.data() : nullptr);
     state = net.final_state();
     score(net.logits(), T * B, out, tg.data(), tally);
   }

@@ -1,5 +1,6 @@
 // Training loops. lm: B parallel streams over one text, chunks of T symbols, truncated BPTT with
-// the state carried from chunk to chunk (detached). tagger / classifier: shuffled mini-batches of
+// the state carried from chunk to chunk (detached); optionally the state is reset to zero at each
+// entry start, so that the zero state generation begins from is one the model was trained on. tagger / classifier: shuffled mini-batches of
 // whole labelled sequences, padded and masked, full BPTT. Loss: mean cross-entropy per counted
 // symbol; clipping by global norm; Adam or SGD; a learning-rate schedule. Seeded throughout.
 #pragma once
@@ -49,8 +50,9 @@ class Trainer {
   /// The model is updated in place and must outlive the trainer.
   Trainer(Model<float>& model, const TrainConfig& cfg);
 
-  /// lm data: the whole text as ids. Needs at least seq_len + 1 symbols.
-  Status set_text(std::vector<int32_t> ids);
+  /// lm data: the whole text as ids. Needs at least seq_len + 1 symbols. starts (empty, or one
+  /// flag per symbol, e.g. from entry_starts()): the state is zero before each flagged symbol.
+  Status set_text(std::vector<int32_t> ids, std::vector<uint8_t> starts = {});
   /// tagger / classifier data.
   Status set_examples(std::vector<Example> examples);
 
@@ -79,6 +81,7 @@ class Trainer {
   int64_t step_ = 0;
   // lm
   std::vector<int32_t> text_;
+  std::vector<uint8_t> starts_;  // per symbol, or empty
   int streams_ = 0;
   int64_t stream_len_ = 0, pos_ = 0;
   State<float> carry_;
@@ -88,12 +91,19 @@ class Trainer {
   size_t next_ = 0;
   // batch buffers
   std::vector<int32_t> ids_, lengths_, targets_;
+  std::vector<uint8_t> resets_;  // lm with starts: (T*B)
   Buffer<float> dlogits_;
 };
 
+/// Entry starts of a text whose entries are separated by blank lines: flags the first symbol after
+/// each run of two or more newlines (and the text's first symbol), one flag per symbol.
+std::vector<uint8_t> entry_starts(const std::vector<int32_t>& ids, int32_t newline);
+
 /// Mean cross-entropy of an lm over a text: `streams` contiguous segments, each read from the zero
-/// state in chunks of seq_len with the state carried. Every symbol after a segment's first is scored.
-EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams);
+/// state in chunks of seq_len with the state carried (and reset before each flagged symbol of
+/// starts, if given). Every symbol after a segment's first is scored.
+EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams,
+                       const std::vector<uint8_t>* starts = nullptr);
 /// Loss and accuracy of a tagger / classifier over examples, in batches.
 EvalResult evaluate_examples(const Model<float>& m, const std::vector<Example>& examples, int batch);
 

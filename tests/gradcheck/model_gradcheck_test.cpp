@@ -1,5 +1,6 @@
 // Central finite differences in double for the whole model: every parameter and the initial
-// state, for each cell x {uni, bi}directional x {1, 2} layers x task head, with padding masks.
+// state, for each cell x {uni, bi}directional x {1, 2} layers x task head, with padding masks, and
+// for lm with state resets inside the batch (entries packed into one stream).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,17 +31,19 @@ struct Case {
   int layers;
   Task task;
   float dropout = 0.0f;
+  bool resets = false;
 };
 
 std::string name_of(const Case& c) {
   return std::string(cell_name(c.cell)) + (c.bidirectional ? "_bi" : "_uni") + "_L" + std::to_string(c.layers) +
-         "_" + task_name(c.task) + (c.dropout > 0 ? "_dropout" : "");
+         "_" + task_name(c.task) + (c.dropout > 0 ? "_dropout" : "") + (c.resets ? "_resets" : "");
 }
 
 struct Problem {
   Config cfg;
   Params<double> params;
   std::vector<int32_t> ids, lengths, targets;
+  std::vector<uint8_t> resets;  // (T*B) or empty
   int steps = 4, batch = 2;
   State<double> init;
 };
@@ -74,6 +77,12 @@ Problem make_problem(const Case& k) {
       for (int b = 0; b < p.batch; ++b)
         p.targets[t * p.batch + b] = t < p.lengths[b] ? int32_t(rng.below(out)) : -1;
   }
+  if (k.resets) {  // row 0 starts an entry at t = 2; row 1 at t = 0 (so its start state gets no gradient) and 1
+    p.resets.assign(p.ids.size(), 0);
+    p.resets[2 * p.batch + 0] = 1;
+    p.resets[0 * p.batch + 1] = 1;
+    p.resets[1 * p.batch + 1] = 1;
+  }
   p.init.resize(p.cfg, p.batch);
   for (auto& v : p.init.h) v = rng.uniform(-0.5, 0.5);
   for (auto& v : p.init.c) v = rng.uniform(-0.5, 0.5);
@@ -86,7 +95,8 @@ double loss(Problem& p, const Params<double>& params, const State<double>& init,
             State<double>* dinit) {
   Network<double> net(p.cfg);
   Rng rng(99);
-  net.forward(params, p.ids.data(), p.steps, p.batch, p.lengths.data(), &init, p.cfg.dropout > 0, &rng);
+  net.forward(params, p.ids.data(), p.steps, p.batch, p.lengths.data(), &init, p.cfg.dropout > 0, &rng,
+              p.resets.empty() ? nullptr : p.resets.data());
   const int rows = net.logit_rows(), out = output_size(p.cfg);
   std::vector<double> dlogits(size_t(rows) * out);
   XentResult count = softmax_xent(net.logits(), rows, out, p.targets.data(), static_cast<double*>(nullptr), 1.0);
@@ -163,6 +173,8 @@ std::vector<Case> all_cases() {
         }
   v.push_back({CellKind::kLstm, true, 2, Task::kTagger, 0.3f});
   v.push_back({CellKind::kGru, false, 2, Task::kLm, 0.3f});
+  for (CellKind cell : {CellKind::kRnnTanh, CellKind::kLstm, CellKind::kGru})
+    v.push_back({cell, false, 2, Task::kLm, 0.0f, true});
   return v;
 }
 

@@ -26,12 +26,19 @@ const char* kHelp =
     "  --val FILE           validation data (default: hold out --val-fraction of the data)\n"
     "  --val-fraction F     share held out when there is no --val (default 0.05)\n"
     "  --no-unk             no <unk> symbol: characters outside the training data become errors\n"
+    "  --entries            lm: the text is entries separated by blank lines; the state is reset to zero\n"
+    "                       at each entry's first character (in training and validation), so that the\n"
+    "                       zero state generation starts from is the start of an entry\n"
+    "  --entry-resets F (1)  with --entries: the share of training entries that start from zero (drawn\n"
+    "                       once per entry from --seed); the others carry the previous entry's state, so\n"
+    "                       the model also learns to move on from one entry to the next (validation resets all)\n"
     "model\n"
     "  --task lm|tagger|classifier (default lm)   --cell lstm|gru|rnn_tanh|rnn_relu (default lstm)\n"
     "  --embed E (64)  --hidden H (256)  --layers L (2)  --dropout P (0)  --bidirectional\n"
     "  --init M.safetensors start from this model's weights (e.g. a character LM as pre-training): every\n"
     "                       recurrent tensor of the same name and shape, and the embedding rows of the\n"
-    "                       symbols both vocabularies share; the head starts fresh\n"
+    "                       symbols both vocabularies share; an lm from an lm also keeps the head rows of\n"
+    "                       shared symbols (fine-tuning), otherwise the head starts fresh\n"
     "  --forget-bias F (0)  LSTM: add F to the forget gate's initial bias (PyTorch's layout; 1 is the\n"
     "                       usual choice for long memory: the cell starts out keeping its state); not to\n"
     "                       tensors that --init copies\n"
@@ -95,6 +102,23 @@ Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
     std::copy_n(fe + (it - from.vocab.begin()) * E, E, te + i * E);
     copied += E;
   }
+  // An lm continuing from an lm keeps what the head knows about each shared next symbol.
+  const int DH = directions(to.config) * to.config.hidden_size;
+  if (to.config.task == Task::kLm && from.config.task == Task::kLm &&
+      directions(from.config) * from.config.hidden_size == DH) {
+    const float* fw = from.params.ptr(from.params.tensors[head_weight_index(from.config)]);
+    const float* fb = from.params.ptr(from.params.tensors[head_bias_index(from.config)]);
+    float* tw = to.params.ptr(to.params.tensors[head_weight_index(to.config)]);
+    float* tb = to.params.ptr(to.params.tensors[head_bias_index(to.config)]);
+    for (size_t i = 0; i < to.vocab.size(); ++i) {
+      auto it = std::find(from.vocab.begin(), from.vocab.end(), to.vocab[i]);
+      if (it == from.vocab.end()) continue;
+      const size_t j = size_t(it - from.vocab.begin());
+      std::copy_n(fw + j * DH, DH, tw + i * DH);
+      tb[i] = fb[j];
+      copied += DH + 1;
+    }
+  }
   if (copied == 0) return invalid_argument("no tensor matches this model's shapes");
   return copied;
 }
@@ -107,8 +131,8 @@ int cmd_train(int argc, char** argv) {
   auto args = Args::parse(argc, argv, 2,
                           {"data", "val", "val-fraction", "out", "task", "cell", "embed", "hidden", "layers", "dropout",
                            "seq", "batch", "steps", "epochs", "seed", "optimizer", "lr", "momentum", "weight-decay",
-                           "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init"},
-                          {"bidirectional", "no-unk", "quiet"});
+                           "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init", "entry-resets"},
+                          {"bidirectional", "no-unk", "quiet", "entries"});
   if (!args) return fail(me, args.status());
   auto data_path = args->required("data");
   if (!data_path) return fail(me, data_path.status());
@@ -140,11 +164,13 @@ int cmd_train(int argc, char** argv) {
   auto eval_every = args->integer("eval-every", 200, 1, int64_t(1) << 40);
   auto val_fraction = args->number("val-fraction", 0.05, 0, 0.5);
   auto forget_bias = args->number("forget-bias", 0, -10, 10);
+  auto entry_resets = args->number("entry-resets", 1, 0, 1);
   for (const Status* s : {&task.status(), &cell.status(), &optim.status(), &sched.status(), &embed.status(),
                           &hidden.status(), &layers.status(), &dropout.status(), &seq.status(), &batch.status(),
                           &steps.status(), &epochs.status(), &seed.status(), &lr.status(), &momentum.status(),
                           &wd.status(), &clip.status(), &warmup.status(), &step_size.status(), &gamma.status(),
-                          &eval_every.status(), &val_fraction.status(), &forget_bias.status()})
+                          &eval_every.status(), &val_fraction.status(), &forget_bias.status(),
+                          &entry_resets.status()})
     if (!s->is_ok()) return fail(me, *s);
   if (args->has("steps") && args->has("epochs")) return fail(me, invalid_argument("give --steps or --epochs, not both"));
   if (args->has("forget-bias") && cell.value() != CellKind::kLstm)
@@ -243,8 +269,22 @@ int cmd_train(int argc, char** argv) {
     std::fprintf(stderr, "initialised %lld of %lld parameters from %s\n", static_cast<long long>(copied.value()),
                  static_cast<long long>(model->params.size()), args->str("init").c_str());
   }
+  const bool entries = args->has("entries");
+  if (args->has("entry-resets") && !entries) return fail(me, invalid_argument("--entry-resets needs --entries"));
+  std::vector<uint8_t> train_starts, val_starts;
+  if (entries) {
+    if (cfg.task != Task::kLm) return fail(me, invalid_argument("--entries applies to --task lm only"));
+    if (cfg.bidirectional) return fail(me, invalid_argument("--entries needs a unidirectional model"));
+    if (vocab->id_of(U'\n') < 0)
+      return fail(me, invalid_argument("--entries: the training text has no newline, so no blank lines between entries"));
+    val_starts = entry_starts(val_ids, vocab->id_of(U'\n'));
+    train_starts = entry_starts(train_ids, vocab->id_of(U'\n'));
+    Rng pick(tc.seed ^ 0x656e74726965735fULL);  // its own stream: the weights' draws stay as without it
+    for (uint8_t& s : train_starts)
+      if (s && pick.uniform() >= entry_resets.value()) s = 0;
+  }
   Trainer trainer(model.value(), tc);
-  Status st = cfg.task == Task::kLm ? trainer.set_text(train_ids) : trainer.set_examples(train_ex);
+  Status st = cfg.task != Task::kLm ? trainer.set_examples(train_ex) : trainer.set_text(train_ids, train_starts);
   if (!st) return fail(me, st);
   int64_t total = steps.value();
   if (args->has("epochs")) {
@@ -267,7 +307,7 @@ int cmd_train(int argc, char** argv) {
   auto validate_now = [&](int64_t step) {
     if (cfg.task == Task::kLm) {
       if (val_ids.size() < 2) return;
-      const EvalResult r = evaluate_lm(model.value(), val_ids, 256, 32);
+      const EvalResult r = evaluate_lm(model.value(), val_ids, 256, 32, entries ? &val_starts : nullptr);
       std::fprintf(stderr, "%sstep %lld: validation %.4f bits/char\n", tty && !quiet ? "\r\033[K" : "",
                    static_cast<long long>(step), r.bits());
     } else {
