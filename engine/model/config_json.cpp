@@ -48,7 +48,7 @@ std::string config_to_json(const Config& c) {
 }
 
 Result<Config> config_from_json(const std::string& text) {
-  auto parsed = json::parse(text);
+  auto parsed = json::parse(text, 256);  // a dozen keys; the bound keeps a crafted config small in memory
   if (!parsed) return invalid_argument("config is not valid JSON: " + parsed.status().message());
   const json::Value& o = parsed.value();
   if (!o.is_object()) return invalid_argument("config must be a JSON object with keys " + key_list());

@@ -71,18 +71,12 @@ Status fmt_error(const std::string& m) { return bad_format(m); }
 
 // A metadata value that is itself a JSON array of strings (vocab, labels).
 Status parse_symbols(const std::string& key, const std::string& text, std::vector<std::string>& out) {
-  auto v = json::parse(text);
-  if (!v) return fmt_error("model file __metadata__ \"" + key + "\" is not valid JSON: " + v.status().message());
-  if (!v->is_array()) return fmt_error("model file __metadata__ \"" + key + "\" must be a JSON array of strings");
-  out.clear();
-  out.reserve(v->items().size());
-  for (size_t i = 0; i < v->items().size(); ++i) {
-    const json::Value& item = v->items()[i];
-    if (!item.is_string())
-      return fmt_error("model file __metadata__ \"" + key + "\" entry " + std::to_string(i) +
-                       " is not a string: expected a JSON array of strings");
-    out.push_back(item.as_string());
-  }
+  // vocab holds at most kMaxVocab symbols; labels are bounded by the same limit.
+  auto v = json::parse_string_array(text, size_t(kMaxVocab));
+  if (!v)
+    return fmt_error("model file __metadata__ \"" + key + "\" must be a JSON array of at most " +
+                     std::to_string(kMaxVocab) + " strings: " + v.status().message());
+  out = std::move(v.value());
   return Status::ok();
 }
 
@@ -198,7 +192,7 @@ Result<Model<float>> load_safetensors(const uint8_t* data, size_t size) {
   const uint8_t* blob = data + 8 + n;  // tensor data
   const uint64_t blob_size = size - 8 - n;
 
-  auto parsed = json::parse(std::string_view(reinterpret_cast<const char*>(data + 8), size_t(n)));
+  auto parsed = json::parse(std::string_view(reinterpret_cast<const char*>(data + 8), size_t(n)), kMaxHeaderValues);
   if (!parsed) return fmt_error("model file header is not valid JSON: " + parsed.status().message());
   const json::Value& header = parsed.value();
   if (!header.is_object()) return fmt_error("model file header must be a JSON object of tensors and __metadata__");

@@ -13,6 +13,9 @@ namespace recur {
 
 /// Largest header accepted by the loader (the same limit as the safetensors library).
 constexpr uint64_t kMaxHeaderBytes = 100u * 1000 * 1000;
+/// Most JSON values a header may hold: a model has at most 2 + 4 * 16 * 2 tensors of 8 values
+/// each plus a few metadata strings, and the count bounds the parser's memory (util/json.h).
+constexpr size_t kMaxHeaderValues = size_t(1) << 14;
 /// Largest model file load_model_file reads.
 constexpr uint64_t kMaxModelFileBytes = uint64_t(2) << 30;
 

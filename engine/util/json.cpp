@@ -72,7 +72,7 @@ constexpr int kMaxDepth = 64;
 
 class Parser {
  public:
-  explicit Parser(std::string_view text) : s_(text) {}
+  Parser(std::string_view text, size_t max_values) : s_(text), max_values_(max_values) {}
 
   Result<Value> parse_document() {
     skip_space();
@@ -83,9 +83,49 @@ class Parser {
     return v;
   }
 
+  Result<std::vector<std::string>> parse_string_array() {
+    std::vector<std::string> out;
+    skip_space();
+    if (at_end() || peek() != '[') return fail("'[' (an array of strings)");
+    ++pos_;
+    skip_space();
+    if (!at_end() && peek() == ']') {
+      ++pos_;
+    } else {
+      for (;;) {
+        skip_space();
+        if (at_end() || peek() != '"') return fail("a string (an array of strings)");
+        RECUR_RETURN_IF_ERROR(count_value());
+        out.emplace_back();
+        RECUR_RETURN_IF_ERROR(parse_string(out.back()));
+        skip_space();
+        if (!at_end() && peek() == ',') {
+          ++pos_;
+          continue;
+        }
+        if (!at_end() && peek() == ']') {
+          ++pos_;
+          break;
+        }
+        return fail("',' or ']'");
+      }
+    }
+    skip_space();
+    if (pos_ != s_.size()) return fail("end of input after the array");
+    return out;
+  }
+
  private:
   std::string_view s_;
   size_t pos_ = 0;
+  size_t max_values_ = 0, values_ = 0;
+
+  Status count_value() {
+    if (++values_ > max_values_)
+      return bad_format("JSON: more than " + std::to_string(max_values_) + " values at byte " + std::to_string(pos_) +
+                        ": over the limit for this document");
+    return Status::ok();
+  }
 
   bool at_end() const { return pos_ >= s_.size(); }
   unsigned char peek() const { return static_cast<unsigned char>(s_[pos_]); }
@@ -123,6 +163,7 @@ class Parser {
 
   Status parse_value(Value& out, int depth) {
     if (at_end()) return fail("a value");
+    RECUR_RETURN_IF_ERROR(count_value());
     switch (peek()) {
       case '{': return parse_object(out, depth + 1);
       case '[': return parse_array(out, depth + 1);
@@ -466,7 +507,11 @@ void dump_value(const Value& v, std::string& out) {
 
 }  // namespace
 
-Result<Value> parse(std::string_view text) { return Parser(text).parse_document(); }
+Result<Value> parse(std::string_view text, size_t max_values) { return Parser(text, max_values).parse_document(); }
+
+Result<std::vector<std::string>> parse_string_array(std::string_view text, size_t max_items) {
+  return Parser(text, max_items).parse_string_array();
+}
 
 std::string dump(const Value& v) {
   std::string out;

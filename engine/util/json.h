@@ -57,9 +57,19 @@ class Value {
   std::vector<std::pair<std::string, Value>> o_;
 };
 
-/// Parses one JSON document (RFC 8259, UTF-8, nesting depth <= 64). Duplicate object keys and
-/// trailing non-space characters are errors; the message gives the byte offset.
-Result<Value> parse(std::string_view text);
+/// Values a document may hold unless the caller says otherwise. A Value costs ~100 bytes while a
+/// JSON value can be 2 bytes ("0,"), so the count, not the text's length, bounds the memory used.
+constexpr size_t kDefaultMaxValues = size_t(1) << 20;
+
+/// Parses one JSON document (RFC 8259, UTF-8, nesting depth <= 64, at most max_values values
+/// counting every array item, member value and the document itself). Duplicate object keys,
+/// trailing non-space characters and a document over the limit are errors; the message gives the
+/// byte offset.
+Result<Value> parse(std::string_view text, size_t max_values = kDefaultMaxValues);
+
+/// Parses a document that must be an array of strings, holding at most max_items, straight into
+/// strings (no Value tree: ~32 bytes per item plus its text).
+Result<std::vector<std::string>> parse_string_array(std::string_view text, size_t max_items);
 
 /// Compact serialisation; strings are escaped as JSON requires and otherwise kept as UTF-8.
 /// Numbers that are integers print without a fraction; others with 17 significant digits.

@@ -136,11 +136,11 @@ class Cli : public ::testing::Test {
     return p;
   }
 
-  // Runs recur with args; stdin is /dev/null.
-  Proc run(const std::vector<std::string>& args) {
+  // Runs recur with args; stdin is /dev/null. shell_prefix runs first in the same shell (e.g. a ulimit).
+  Proc run(const std::vector<std::string>& args, const std::string& shell_prefix = "") {
     const int n = ++runs_;
     const std::string out = path("stdout." + std::to_string(n)), err = path("stderr." + std::to_string(n));
-    std::string cmd = shell_quote(RECUR_CLI_PATH);
+    std::string cmd = shell_prefix + "exec " + shell_quote(RECUR_CLI_PATH);
     for (const auto& a : args) cmd += " " + shell_quote(a);
     cmd += " </dev/null >" + shell_quote(out) + " 2>" + shell_quote(err);
     const int st = std::system(cmd.c_str());
@@ -352,6 +352,41 @@ TEST_F(Cli, CorruptModelFilesFailCleanly) {
   }
   // A directory is not a model file either.
   expect_clean_failure(run({"info", "--model", dir_}), "info", {dir_});
+}
+
+// Crafted headers that are valid JSON but huge: refused with the limit they broke, and (outside
+// AddressSanitizer, which reserves terabytes of address space) within a 400 MB address space.
+TEST_F(Cli, HugeHeadersAreRefusedWithinAMemoryBudget) {
+  auto with_header = [](const std::string& json) {
+    std::string b(8, '\0');
+    for (int i = 0; i < 8; ++i) b[i] = char((uint64_t(json.size()) >> (8 * i)) & 0xFF);
+    return b + json;
+  };
+  std::string zeros = "[";
+  for (int i = 0; i < 20000000; ++i) zeros += "0,";
+  zeros += "0]";
+  std::string vocab = "[";
+  for (int i = 0; i < (1 << 21); ++i) vocab += "\\\"a\\\",";
+  vocab += "\\\"a\\\"]";
+  const std::string config =
+      "{\\\"task\\\":\\\"lm\\\",\\\"cell\\\":\\\"lstm\\\",\\\"vocab_size\\\":3,\\\"embedding_dim\\\":2,"
+      "\\\"hidden_size\\\":2,\\\"num_layers\\\":1,\\\"bidirectional\\\":false,\\\"dropout\\\":0,"
+      "\\\"num_labels\\\":0}";
+  const std::string meta = "{\"__metadata__\":{\"format\":\"recur\",\"version\":\"1\",\"config\":\"" + config +
+                           "\",\"vocab\":\"" + vocab + "\",\"labels\":\"[]\"}}";
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"zeros.safetensors", with_header(zeros)}, {"vocab.safetensors", with_header(meta)}};
+  const std::vector<std::string> limits = {"more than 16384 values", "at most 2097152 strings"};
+#if defined(__SANITIZE_ADDRESS__)
+  const std::string cap;
+#else
+  const std::string cap = "ulimit -v 409600; ";
+#endif
+  for (size_t i = 0; i < files.size(); ++i) {
+    SCOPED_TRACE(files[i].first);
+    const std::string p = write(files[i].first, files[i].second);
+    expect_clean_failure(run({"info", "--model", p}, cap), "info", {p, limits[i]});
+  }
 }
 
 TEST_F(Cli, InvalidUtf8InArgumentsNamesTheByte) {

@@ -32,8 +32,26 @@ function noise(n, seed) {
   return out;
 }
 
+// A safetensors file whose header is the given JSON text (no tensor data).
+function withHeader(json) {
+  const text = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + text.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
+  out.set(text, 8);
+  return out;
+}
+// 40 MB of "0," as one array: ~20 M values, each ~100 bytes as a parsed tree (4 GB) if unbounded.
+const zeros = () => withHeader(`[${'0,'.repeat(20e6)}0]`);
+// A vocabulary over kMaxVocab (2^21) symbols inside an otherwise ordinary header.
+const config = JSON.stringify({ task: 'lm', cell: 'lstm', vocab_size: 3, embedding_dim: 2, hidden_size: 2,
+  num_layers: 1, bidirectional: false, dropout: 0, num_labels: 0 });
+const hugeVocab = () => withHeader(JSON.stringify({ __metadata__: { format: 'recur', version: '1', config,
+  vocab: `[${'"a",'.repeat(1 << 21)}"a"]`, labels: '[]' } }));
+
 const recurError = RecurError;
 const cases = [
+  ['a 40 MB header of zeros', () => recur.loadModel(zeros()), recurError, /more than 16384 values .*over the limit/],
+  ['a vocabulary over the limit', () => recur.loadModel(hugeVocab()), recurError, /at most 2097152 strings: JSON: more than 2097152 values/],
   // [name, call, error class, message pattern]
   ['random bytes', () => recur.loadModel(noise(4096, 7)), recurError, /header length|not a safetensors/],
   ['random bytes with a small header length', () => {

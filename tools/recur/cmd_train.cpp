@@ -46,7 +46,9 @@ const char* kHelp =
     "  --seq T (64)  --batch B (32)  --steps N (1000) | --epochs N  --seed S (0)\n"
     "  --optimizer adam|sgd (adam)  --lr (0.002)  --momentum (0.9)  --weight-decay (0)  --clip (5; 0 = off)\n"
     "  --schedule constant|cosine|step (constant)  --warmup N (0)  --step-size N (1000)  --gamma G (0.5)\n"
-    "  --eval-every N (200)  --quiet\n";
+    "  --eval-every N (200)  --quiet\n"
+    "  --keep-best          save to --out at each validation that is the best so far, and keep that file\n"
+    "                       at the end (needs validation data); a stopped run leaves its best model\n";
 
 std::string clock_text(double seconds) {
   const long s = long(seconds + 0.5);
@@ -132,7 +134,7 @@ int cmd_train(int argc, char** argv) {
                           {"data", "val", "val-fraction", "out", "task", "cell", "embed", "hidden", "layers", "dropout",
                            "seq", "batch", "steps", "epochs", "seed", "optimizer", "lr", "momentum", "weight-decay",
                            "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init", "entry-resets"},
-                          {"bidirectional", "no-unk", "quiet", "entries"});
+                          {"bidirectional", "no-unk", "quiet", "entries", "keep-best"});
   if (!args) return fail(me, args.status());
   auto data_path = args->required("data");
   if (!data_path) return fail(me, data_path.status());
@@ -304,17 +306,31 @@ int cmd_train(int argc, char** argv) {
   if (cfg.task == Task::kLm && val_ids.size() > 1)
     std::fprintf(stderr, "unigram baseline on validation: %.3f bits/char\n", unigram_bits(train_ids, val_ids, cfg.vocab_size));
 
+  const bool keep_best = args->has("keep-best");
+  if (keep_best && (cfg.task == Task::kLm ? val_ids.size() < 2 : val_ex.empty()))
+    return fail(me, invalid_argument("--keep-best needs validation data (--val, or a --val-fraction that leaves some)"));
+  double best = INFINITY;
+  int64_t best_step = 0;
+  Status saved = Status::ok();
   auto validate_now = [&](int64_t step) {
+    double loss = 0;
     if (cfg.task == Task::kLm) {
       if (val_ids.size() < 2) return;
       const EvalResult r = evaluate_lm(model.value(), val_ids, 256, 32, entries ? &val_starts : nullptr);
+      loss = r.loss;
       std::fprintf(stderr, "%sstep %lld: validation %.4f bits/char\n", tty && !quiet ? "\r\033[K" : "",
                    static_cast<long long>(step), r.bits());
     } else {
       if (val_ex.empty()) return;
       const EvalResult r = evaluate_examples(model.value(), val_ex, 64);
+      loss = r.loss;
       std::fprintf(stderr, "%sstep %lld: validation loss %.4f, accuracy %.4f\n", tty && !quiet ? "\r\033[K" : "",
                    static_cast<long long>(step), r.loss, r.accuracy);
+    }
+    if (keep_best && loss < best) {
+      best = loss;
+      best_step = step;
+      saved = save_model_file(model.value(), out_path.value());
     }
   };
 
@@ -342,10 +358,16 @@ int cmd_train(int argc, char** argv) {
       std::fflush(stderr);
     }
     if (s % eval_every.value() == 0 || s == total) validate_now(s);
+    if (!saved) return fail(me, saved);
   }
   const double secs = std::chrono::duration<double>(clock::now() - t0).count();
   std::fprintf(stderr, "trained %lld steps in %s (%.0f chars/s)\n", static_cast<long long>(total), clock_text(secs).c_str(),
                double(symbols) / secs);
+  if (keep_best) {
+    std::fprintf(stderr, "kept %s: the model of step %lld, the best on validation\n", out_path->c_str(),
+                 static_cast<long long>(best_step));
+    return 0;
+  }
   st = save_model_file(model.value(), out_path.value());
   if (!st) return fail(me, st);
   std::fprintf(stderr, "saved %s\n", out_path->c_str());
