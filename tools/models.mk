@@ -78,8 +78,8 @@ ENTRY_FLAGS = --entries --entry-resets 0.5 --keep-best
 EN_BOOKS_FLAGS = --cell lstm --layers 2 --hidden 256 --embed 64 --dropout 0.1 --seq 128 --batch 32 \
   --lr 0.002 --schedule cosine --warmup 200 --clip 1 --steps 6000 --eval-every 1000 --seed 1 $(ENTRY_FLAGS)
 EN_FORTUNES_FLAGS = --init $(MODEL_BUILD)/en-books-lstm.safetensors --cell lstm --layers 2 --hidden 256 --embed 64 \
-  --dropout 0.2 --seq 128 --batch 32 --lr 0.001 --schedule cosine --warmup 100 --clip 1 --steps 2800 \
-  --eval-every 200 --seed 1 $(ENTRY_FLAGS)
+  --dropout 0.2 --seq 128 --batch 32 --lr 0.002 --schedule cosine --warmup 100 --clip 1 --steps 5500 \
+  --eval-every 500 --seed 1 $(ENTRY_FLAGS)
 
 $(MODEL_BUILD)/en-books-lstm.safetensors: | recur-cli data
 	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS)

@@ -58,7 +58,6 @@
 # Split: sha256(SALT + entry), first 8 bytes mod 100 < 98 -> train, else val; entries in hash
 #   order, separated by one blank line. Output: OUT/en-books.{train,val}.txt, en-books.sizes.json.
 import gzip
-import hashlib
 import json
 import os
 import re
@@ -67,6 +66,8 @@ import sys
 import textwrap
 import unicodedata
 from collections import Counter
+
+import common
 
 SALT = "recur-en-books-v1\n"  # changing it reshuffles the split
 REPLACEMENT = "\ufffd"
@@ -690,18 +691,12 @@ def package_versions():
 
 
 def digest(entry):
-    return hashlib.sha256((SALT + entry).encode("utf-8")).digest()
+    return common.digest(SALT, entry)
 
 
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else "build/data"
-    if len(sys.argv) > 2 or out_dir in ("-h", "--help"):
-        sys.exit("usage: english_books.py [OUT_DIR]   (default build/data; needs OUT_DIR/en.train.txt)")
-    repo = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    real_out = os.path.realpath(out_dir)
-    if real_out.startswith(repo + os.sep) and not real_out.startswith(os.path.join(repo, "build") + os.sep) \
-            and real_out != os.path.join(repo, "build"):
-        sys.exit(f"english_books: refusing to write data into the source tree ({out_dir}); use build/...")
+    out_dir = common.output_dir("english_books",
+                                "english_books.py [OUT_DIR]   (default build/data; needs OUT_DIR/en.train.txt)")
     vocab_path = os.path.join(out_dir, "en.train.txt")
     if not os.path.isfile(vocab_path):
         sys.exit(f"english_books: {vocab_path} is missing; run tools/data/prepare_corpora.py {out_dir} first")
@@ -736,7 +731,7 @@ def main():
                     replaced_chars += 1
                     replaced_what[c] += 1
             d = digest(mapped)
-            s = "train" if int.from_bytes(d[:8], "big") % 100 < TRAIN_PERCENT else "val"
+            s = "train" if common.percentile(d) < TRAIN_PERCENT else "val"
             split[s].append((d, mapped))
             kept += 1
             chars += len(mapped)

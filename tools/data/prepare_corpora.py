@@ -26,13 +26,14 @@
 #   shuffles topics across the files, separated by one blank line), sizes.json, and
 #   {en,zh}.eval-slice.txt: the first whole test entries that reach 4000 (en) / 2000 (zh)
 #   characters, the small fixed text that models/<name>/eval-slice.txt is a copy of.
-import hashlib
 import json
 import os
 import re
 import sys
 import unicodedata
 from collections import Counter
+
+import common
 
 FORTUNE_DIR = "/usr/share/games/fortunes"
 ZH_FILES = ["tang300", "song100", "chinese"]
@@ -105,11 +106,11 @@ def english_files():
 
 
 def digest(entry):
-    return hashlib.sha256((SALT + entry).encode("utf-8")).digest()
+    return common.digest(SALT, entry)
 
 
 def split_of(d):
-    u = int.from_bytes(d[:8], "big") % 100
+    u = common.percentile(d)
     return "train" if u < 90 else "val" if u < 95 else "test"
 
 
@@ -145,15 +146,7 @@ def kept_chars(train_entries, lang):
 
 
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else "build/data"
-    if len(sys.argv) > 2 or out_dir in ("-h", "--help"):
-        sys.exit("usage: prepare_corpora.py [OUT_DIR]   (default build/data)")
-    repo = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    real_out = os.path.realpath(out_dir)
-    if real_out.startswith(repo + os.sep) and not real_out.startswith(os.path.join(repo, "build") + os.sep) \
-            and real_out != os.path.join(repo, "build"):
-        sys.exit(f"prepare_corpora: refusing to write data into the source tree ({out_dir}); use build/...")
-    os.makedirs(out_dir, exist_ok=True)
+    out_dir = common.output_dir("prepare_corpora", "prepare_corpora.py [OUT_DIR]   (default build/data)")
 
     sizes = {"salt": SALT.strip(), "split_rule": "sha256(salt + entry) first 8 bytes mod 100: <90 train, <95 val, else test",
              "replacement": "U+FFFD"}

@@ -47,7 +47,6 @@
 #   each source), zh-verse.eval-slice.txt (the first whole test entries reaching 2000 characters),
 #   zh-verse.sizes.json.
 import glob
-import hashlib
 import json
 import os
 import re
@@ -55,6 +54,8 @@ import subprocess
 import sys
 import unicodedata
 from collections import Counter
+
+import common
 
 PACKAGE = "chinese-poetry"
 PACKAGE_VERSION = "2.0.1"
@@ -251,11 +252,11 @@ def t2s(lines):
 
 
 def digest(body):
-    return hashlib.sha256((SALT + body).encode("utf-8")).digest()
+    return common.digest(SALT, body)
 
 
 def split_of(d):
-    u = int.from_bytes(d[:8], "big") % 100
+    u = common.percentile(d)
     return "train" if u < 96 else "val" if u < 98 else "test"
 
 
@@ -281,14 +282,7 @@ def text_stats(entries, kept):
 
 
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else "build/data"
-    if len(sys.argv) > 2 or out_dir in ("-h", "--help"):
-        sys.exit("usage: verse_zh.py [OUT_DIR]   (default build/data)")
-    repo = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    real_out = os.path.realpath(out_dir)
-    if real_out.startswith(repo + os.sep) and not real_out.startswith(os.path.join(repo, "build") + os.sep) \
-            and real_out != os.path.join(repo, "build"):
-        sys.exit(f"verse_zh: refusing to write data into the source tree ({out_dir}); use build/...")
+    out_dir = common.output_dir("verse_zh", "verse_zh.py [OUT_DIR]   (default build/data)")
     try:
         with open(os.path.join(PACKAGE_DIR, "package.json"), encoding="utf-8") as f:
             version = json.load(f)["version"]

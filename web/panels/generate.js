@@ -6,7 +6,8 @@ import { CELL_NAMES, catalogReady, describe, loadBundled } from '../shared/model
 
 const KNOWN_LMS = {
   'en-fortunes-lstm': { title: 'English fortunes (LSTM)', prompt: 'The ' },
-  'zh-poetry-lstm': { title: 'Chinese poetry 唐诗宋词 (LSTM)', prompt: '春' },
+  // A poem's first line: the model was trained on whole poems, so it goes on with the second.
+  'zh-poetry-lstm': { title: 'Chinese classical verse 唐诗 宋诗 宋词 元曲 (LSTM)', prompt: '白日依山尽，' },
 };
 
 const gen = {
