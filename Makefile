@@ -34,7 +34,7 @@ setup:
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 
-# Emscripten's JS optimiser needs Debian's acorn from /usr/share/nodejs (toolchain notes §0).
+# Emscripten's JS optimiser imports acorn, which Debian installs under /usr/share/nodejs.
 export NODE_PATH := /usr/share/nodejs
 
 $(WASM_BUILD)/CMakeCache.txt:

@@ -1,6 +1,6 @@
 // make bench: runs every benchmark one after the other in this process tree (each in its own
 // child process, so backends and JIT state do not mix), then prints a markdown report: the
-// figures, ratios to recur-wasm, the rooflines, the targets of issue 4, download sizes and the
+// figures, ratios to recur-wasm, the rooflines, the performance targets, download sizes and the
 // same-weights checks. The report also goes to bench/build/last-run.md.
 //   node bench/run.mjs [--quick] [--only=native,wasm,tfjs-wasm,tfjs-cpu,ort,brain]
 import { spawnSync, execSync } from 'node:child_process';
@@ -168,7 +168,7 @@ if (W.roof_steps) {
 }
 out.push('');
 
-// Targets of issue 4.
+// The performance targets the project set itself.
 const T = [];
 const target = (name, ok, detail) => T.push(`- ${ok === undefined ? '?' : ok ? 'met' : '**missed**'}: ${name} — ${detail}`);
 const tw = results['tfjs-wasm'], tc = results['tfjs-cpu'], ort = results.ort;
@@ -183,7 +183,7 @@ if (W.train_lstm && (tw || tc)) {
 if (W.train_lstm && N.train_lstm) target('native training ≥ 2× wasm', N.train_lstm >= 2 * W.train_lstm, `${(N.train_lstm / W.train_lstm).toFixed(2)}×`);
 if (sizes.wasm) target('wasm + JS download < 150 KB gzip', sizes.wasm.gz < 150 * 1024, `${(sizes.wasm.gz / 1024).toFixed(1)} KiB`);
 if (W.tagger_ms) target('tagger predict(100 chars) < 1 ms in wasm', W.tagger_ms < 1, `${W.tagger_ms.toFixed(3)} ms`);
-out.push('### Targets (issue 4)');
+out.push('### Targets');
 out.push('');
 out.push(...T);
 out.push('');

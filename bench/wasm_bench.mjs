@@ -2,7 +2,7 @@
 // workloads as native_bench.cpp, plus two wasm SIMD128 rooflines.
 //   node wasm_bench.mjs [--quick]
 // V8 compiles wasm with Liftoff first and moves a function to TurboFan only on a later call
-// (toolchain notes §4): every figure is the best of several separate timed blocks after warm-up;
+// (there is no on-stack replacement for wasm): every figure is the best of several separate timed blocks after warm-up;
 // the cold figure is the warm-up itself (first 50 steps / first training step / first predict).
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-# The demo site (issue 6). Included from the top Makefile, which defines setup, JOBS, WASM_BUILD
+# The demo site. Included from the top Makefile, which defines setup, JOBS, WASM_BUILD
 # and the rule for $(WASM_BUILD)/CMakeCache.txt, and exports NODE_PATH for em++.
 #   make demo        builds the wasm module, copies the shipped models into web/models/ and serves
 #                    web/ on http://127.0.0.1:$(DEMO_PORT)/ (this computer only; Ctrl+C stops it)

@@ -240,7 +240,7 @@ test('Train your own: a few steps lower the loss, the chart updates, the downloa
 const APPLE = ['apple-rnn', 'apple-lstm', 'apple-gru', 'apple-bilstm'];
 const absentModels = (names) => {
   const absent = names.filter((n) => !catalog.some((m) => m.name === n));
-  return absent.length ? `apple models not available in this build (${absent.join(', ')}): train them (issue 5) and run make demo` : false;
+  return absent.length ? `apple models not available in this build (${absent.join(', ')}): train them (make models-apple) and run make demo` : false;
 };
 const appleSkip = () => absentModels(APPLE);
 // The memory experiment needs only the three unidirectional models.

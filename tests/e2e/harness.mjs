@@ -1,6 +1,6 @@
 // Shared fixtures of the browser tests (not a test file): starts web/server.mjs on a free
-// 127.0.0.1 port, launches Debian's /usr/bin/chromium through playwright-core with the flags of
-// the toolchain notes (§5), and records every request and console message of the page.
+// 127.0.0.1 port, launches Debian's /usr/bin/chromium through playwright-core (fresh profile, no
+// sandbox, no GPU, no background networking), and records every request and console message of the page.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,4 +1,4 @@
-# Recipes for the apple disambiguation taggers (issue 5). Included from the top Makefile.
+# Recipes for the apple disambiguation taggers. Included from the top Makefile.
 #   make apple-data            generated corpus into $(BUILD)/apple (about 25 s): train, dev, probes,
 #                              train-extra and train-mix (apple-bilstm only)
 #   make apple-lm              the character LM that apple-lstm starts from (1 x 128 LSTM on the English
@@ -35,7 +35,7 @@ apple-data:
 	  { echo "apple-data: needs the Debian packages wordnet-base, fortunes and fortunes-zh"; exit 1; }
 	$(PYTHON) tools/apple/generate.py $(APPLE_DATA)
 
-# Pre-training (issue 5: "consider pre-training"): a character LM over both corpora, same cell,
+# Pre-training: a character LM over both corpora, same cell,
 # width and embedding as apple-lstm, so `--init` carries its recurrent weights and the embedding rows
 # of the characters both vocabularies share. It lifted apple-lstm's English memory from chance; see
 # models/apple-lstm/README.md.

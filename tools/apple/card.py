@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Refreshes the measured parts of an apple tagger's model card and its check.json (issue 5).
+"""Refreshes the measured parts of an apple tagger's model card and its check.json.
 
     tools/apple/card.py --card models/NAME/README.md [--log TRAIN.log] --eval EVAL.json --slice SLICE.json
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Mention-level accuracy of an apple tagger (issue 5). Python 3 standard library only.
+"""Mention-level accuracy of an apple tagger. Python 3 standard library only.
 
     tools/apple/evaluate.py --model M.safetensors [--recur build/recur] [--data build/apple]
                             [--tests tests/apple] [--file X.jsonl ...] [--only dev,hand,probes]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Labelled corpus for the apple disambiguation taggers (issue 5): English and Chinese.
+"""Labelled corpus for the apple disambiguation taggers: English and Chinese.
 
     tools/apple/generate.py [OUT_DIR]        (default build/apple/; Python 3 standard library only)
 
