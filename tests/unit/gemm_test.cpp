@@ -339,11 +339,39 @@ TYPED_TEST(Gemm, WithinReportsOnePerturbedElement) {
   EXPECT_NE(padding_intact(C), "");
 }
 
-TEST(GemmIsa, PrintsSimdArchName) {
+// The kernels run on the widest instruction set the compiler was told about: the arch xsimd
+// picked must agree with the compiler's own macros and its lane count with that arch.
+TEST(GemmIsa, ArchMatchesTheCompilerTarget) {
   const char* name = simd_arch_name();
   ASSERT_NE(name, nullptr);
-  ASSERT_STRNE(name, "");
-#if !RECUR_SIMD
+#if RECUR_SIMD
+  // xsimd takes the best arch enabled at compile time, in this order.
+#if defined(__AVX512F__)
+  const std::string want = "avx512";  // avx512f, avx512cd, ...: compared by prefix
+#elif defined(__AVX2__) && defined(__FMA__)
+  const std::string want = "fma3+avx2";
+#elif defined(__AVX2__)
+  const std::string want = "avx2";
+#elif defined(__AVX__) && defined(__FMA__)
+  const std::string want = "fma3+avx";
+#elif defined(__AVX__)
+  const std::string want = "avx";
+#elif defined(__SSE4_2__)
+  const std::string want = "sse4.2";
+#elif defined(__SSE4_1__)
+  const std::string want = "sse4.1";  // also the wasm build: SIMD128 through Emscripten's SSE headers
+#elif defined(__SSSE3__)
+  const std::string want = "ssse3";
+#elif defined(__SSE3__)
+  const std::string want = "sse3";
+#else
+  const std::string want = "sse2";
+#endif
+  EXPECT_EQ(std::string(name).substr(0, want.size()), want) << "xsimd picked " << name;
+  const int bytes = want.rfind("avx512", 0) == 0 ? 64 : want.find("avx") != std::string::npos ? 32 : 16;
+  EXPECT_EQ(lanes<float>(), bytes / 4);
+  EXPECT_EQ(lanes<double>(), bytes / 8);
+#else
   EXPECT_STREQ(name, "scalar");
 #endif
   RecordProperty("simd_arch", name);
