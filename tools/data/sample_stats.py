@@ -4,7 +4,7 @@
 # longest run of whitespace, the share of CJK ideographs, and for verse the lengths of clauses
 # (the text between ，。？！；：、 or a line break). Standard library only.
 #   /usr/bin/python3 tools/data/sample_stats.py --model M --prompt "The " --length 400 \
-#       --temperature 0.5 --samples 20 [--recur build/recur] [--show 3] [--avoid-unknown]
+#       --temperature 0.5 [--top-p 0.95] --samples 20 [--recur build/recur] [--show 3] [--avoid-unknown]
 import argparse
 import json
 import re
@@ -36,6 +36,7 @@ def main():
     ap.add_argument("--prompt", required=True)
     ap.add_argument("--length", type=int, default=400)
     ap.add_argument("--temperature", default="0.5")
+    ap.add_argument("--top-p", default="1")
     ap.add_argument("--samples", type=int, default=20)
     ap.add_argument("--recur", default="build/recur")
     ap.add_argument("--show", type=int, default=0, help="print the first SHOW samples in full")
@@ -44,7 +45,7 @@ def main():
     rows = []
     for seed in range(1, a.samples + 1):
         cmd = [a.recur, "generate", "--model", a.model, "--prompt", a.prompt, "--length", str(a.length),
-               "--temperature", a.temperature, "--seed", str(seed)] + (["--avoid-unknown"] if a.avoid_unknown else [])
+               "--temperature", a.temperature, "--top-p", a.top_p, "--seed", str(seed)] + (["--avoid-unknown"] if a.avoid_unknown else [])
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         text = out[len(a.prompt):] if out.startswith(a.prompt) else out
         rows.append(stats(text))
