@@ -90,8 +90,8 @@ void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int 
     for (int d = 0; d < D; ++d) {
       const int slot = k * D + d;
       SeqCache<T>& cache = caches_[slot];
-      cell_forward_seq(cell_weights(cfg_, p, k, d), layer_in_[k].data(), in, steps, batch, lengths_.data(), rs, d == 1,
-                       init_.h_at(slot), init_.c_at(slot), cache);
+      cell_forward_seq(cell_weights(cfg_, p, k, d), layer_in_[k].data(), in, steps, batch, lengths_.data(),
+                       d == 0 ? rs : nullptr, d == 1, init_.h_at(slot), init_.c_at(slot), cache);
       for (size_t r = 0; r < rows; ++r)
         std::copy(cache.h.data() + r * H, cache.h.data() + (r + 1) * H, layer_out_[k].data() + r * DH + d * H);
       // Forward direction ends at the last step, reverse at the first; padding held the state.
@@ -166,7 +166,7 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
         dhl = dh_last_.data();
       }
       cell_backward_seq(cell_weights(cfg_, p, k, d), layer_in_[k].data(), in, lengths_.data(),
-                        resets_.empty() ? nullptr : resets_.data(), d == 1,
+                        d == 0 && !resets_.empty() ? resets_.data() : nullptr, d == 1,
                         dcur_.data() + d * H, DH, dhl, static_cast<const T*>(nullptr), caches_[slot],
                         grads_of(cfg_, grads, k, d), dnext_.data(), in, dinit ? dinit->h_at(slot) : nullptr,
                         dinit ? dinit->c_at(slot) : nullptr);

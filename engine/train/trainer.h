@@ -101,7 +101,8 @@ std::vector<uint8_t> entry_starts(const std::vector<int32_t>& ids, int32_t newli
 
 /// Mean cross-entropy of an lm over a text: `streams` contiguous segments, each read from the zero
 /// state in chunks of seq_len with the state carried (and reset before each flagged symbol of
-/// starts, if given). Every symbol after a segment's first is scored.
+/// starts, if given: one flag per symbol, a unidirectional model). Every symbol after a segment's
+/// first is scored.
 EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams,
                        const std::vector<uint8_t>* starts = nullptr);
 /// Loss and accuracy of a tagger / classifier over examples, in batches.

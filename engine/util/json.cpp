@@ -94,7 +94,8 @@ class Parser {
     } else {
       for (;;) {
         skip_space();
-        if (at_end() || peek() != '"') return fail("a string (an array of strings)");
+        if (at_end() || peek() != '"')
+          return fail("a string (item " + std::to_string(out.size()) + " of an array of strings)");
         RECUR_RETURN_IF_ERROR(count_value());
         out.emplace_back();
         RECUR_RETURN_IF_ERROR(parse_string(out.back()));

@@ -147,8 +147,8 @@ TEST(ModelFile, RejectsBadConfigs) {
 
 TEST(ModelFile, RejectsBadSymbolTables) {
   const std::string vocab = R"("vocab":"[\"a\",\"b\",\"c\"]")";
-  expect_rejected(edit_header(vocab, R"("vocab":"{}")"), "\"vocab\" must be a JSON array of strings");
-  expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",1,\"c\"]")"), "\"vocab\" entry 1 is not a string");
+  expect_rejected(edit_header(vocab, R"("vocab":"{}")"), "\"vocab\" must be a JSON array of at most 2097152 strings");
+  expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",1,\"c\"]")"), "expected a string (item 1 of an array of strings)");
   expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"b\"]")"), "vocabulary has 2 symbols but config vocab_size is 3");
   expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"a\",\"c\"]")"), "\"a\" appears twice");
   expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"\",\"c\"]")"), "vocabulary entry 1 is empty");

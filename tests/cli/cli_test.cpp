@@ -767,6 +767,28 @@ TEST_F(Cli, TaggerAndClassifierFromJsonl) {
 // --forget-bias adds to the LSTM forget gate's bias (rows [H, 2H) of bias_hh in PyTorch's layout) of
 // the fresh tensors, not the copied ones. Checked by reading the files back, after one training step
 // at a negligible learning rate.
+// Entries separated by blank lines: --entries trains and evaluates with the state reset at each
+// entry, eval reports the cold and primed entry heads, and --keep-best leaves the best model.
+TEST_F(Cli, EntriesAndKeepBest) {
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += abc_text(5 + i % 7, uint32_t(i + 1)) + "\n\n";
+  const std::string data = write("entries.txt", text), m = path("entries.safetensors");
+  const Proc t = train_lm(data, m, 60, {"--entries", "--entry-resets", "0.5", "--keep-best", "--val-fraction", "0.2",
+                                        "--eval-every", "20"});
+  ASSERT_EQ(t.code, 0) << t;
+  EXPECT_TRUE(contains(t.err, "kept " + m + ": the model of step ")) << t;
+  const Proc e = run({"eval", "--model", m, "--data", data, "--entries", "--head", "4"});
+  ASSERT_EQ(e.code, 0) << e;
+  EXPECT_TRUE(contains(e.out, "(entries from the zero state)")) << e;
+  EXPECT_TRUE(contains(e.out, "characters 2..5 of each entry")) << e;
+  // Misuse is refused: keep-best without validation data, entry-resets without entries, head without entries.
+  expect_clean_failure(train_lm(data, path("x.safetensors"), 5, {"--keep-best", "--val-fraction", "0"}), "train",
+                       {"--keep-best needs validation data"});
+  expect_clean_failure(train_lm(data, path("x.safetensors"), 5, {"--entry-resets", "0.5"}), "train",
+                       {"--entry-resets needs --entries"});
+  expect_clean_failure(run({"eval", "--model", m, "--data", data, "--head", "4"}), "eval", {"--head needs --entries"});
+}
+
 TEST_F(Cli, InitFromAPretrainedModelAndForgetBias) {
   const std::string lm = path("lm.safetensors");
   const std::string text = write("lm.txt", std::string(40, ' ') + "zz an apple, a pear, an apple pie; apple shares rose zz\n");

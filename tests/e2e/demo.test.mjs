@@ -286,9 +286,11 @@ test('Apple panel: the four example sentences are labelled correctly', { skip },
   await shot('apple');
   for (const model of ['apple-rnn', 'apple-gru', 'apple-bilstm']) {
     await page.check(`input[name="apple-model"][value="${model}"]`);
-    await page.waitForTimeout(150);
+    await page.waitForFunction((m) => {
+      const v = document.getElementById('apple-view');
+      return v.dataset.shown === m && !v.dataset.busy;
+    }, model, { timeout: TIMEOUT });
   }
-  await page.waitForFunction(() => !document.getElementById('apple-view').dataset.busy, null, { timeout: TIMEOUT });
   assert.match(await page.textContent('#apple-heat-info'), /bidirectional/, 'the BiLSTM explains why it has no heat map');
   assert.deepEqual(wrong, []);
 });
@@ -373,7 +375,7 @@ test('phone-sized viewport: no horizontal overflow; no console errors, no foreig
   await page.setViewportSize({ width: 390, height: 844 });
   for (const p of ['generate', 'train', 'apple', 'memory']) {
     await page.click(`a[data-panel="${p}"]`);
-    await page.waitForTimeout(200);
+    await page.waitForSelector(`#panel-${p}`, { state: 'visible', timeout: TIMEOUT });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${p}: the page is ${overflow}px wider than a phone screen`);
     if (p === 'generate' || p === 'apple') await shot(`phone-${p}`);

@@ -72,6 +72,7 @@ int cmd_eval(int argc, char** argv) {
   if (!model) return fail(me, model.status());
   auto content = read_file(data_path.value());
   if (!content) return fail(me, content.status());
+  if (entries && model->config.task != Task::kLm) return fail(me, invalid_argument("--entries applies to an lm only"));
   auto vocab = Vocab::from_symbols(model->vocab);
   if (!vocab) return fail(me, vocab.status());
   if (model->config.task == Task::kLm) {

@@ -341,8 +341,11 @@ int cmd_train(int argc, char** argv) {
   for (int64_t s = 1; s <= total; ++s) {
     auto r = trainer.step();
     if (!r) {
-      const Status saved = save_model_file(model.value(), out_path.value());
       std::fprintf(stderr, "\n");
+      if (keep_best && best_step > 0)  // the file holds the best model: keep it, not the weights that diverged
+        return fail(me, Status(r.status().code(), r.status().message() + "; " + out_path.value() +
+                                                      " keeps the best model, of step " + std::to_string(best_step)));
+      const Status saved = save_model_file(model.value(), out_path.value());
       return fail(me, Status(r.status().code(), r.status().message() +
                                                     (saved ? "; saved them to " + out_path.value() : std::string())));
     }
@@ -363,6 +366,8 @@ int cmd_train(int argc, char** argv) {
   const double secs = std::chrono::duration<double>(clock::now() - t0).count();
   std::fprintf(stderr, "trained %lld steps in %s (%.0f chars/s)\n", static_cast<long long>(total), clock_text(secs).c_str(),
                double(symbols) / secs);
+  if (keep_best && best_step == 0)  // no validation was finite: nothing to keep
+    return fail(me, Status(ErrorCode::kDiverged, "no validation loss was finite, so no model was kept"));
   if (keep_best) {
     std::fprintf(stderr, "kept %s: the model of step %lld, the best on validation\n", out_path->c_str(),
                  static_cast<long long>(best_step));

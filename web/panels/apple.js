@@ -112,6 +112,7 @@ async function update() {
       hidden ?? { error: 'this network is not available in this build' });
     showMsg(ap.msg, mine?.error ? `${sel}: ${mine.error}` : '', 'error');
     ap.view.dataset.text = text;
+    ap.view.dataset.shown = sel;  // which network the view shows: what tests wait for
   } catch (e) {
     showMsg(ap.msg, e.message, 'error');
   }
