@@ -29,7 +29,7 @@ const char* kHelp =
     "  --entries            lm: the text is entries separated by blank lines; the state is reset to zero\n"
     "                       at each entry's first character (in training and validation), so that the\n"
     "                       zero state generation starts from is the start of an entry\n"
-    "  --entry-resets F (1)  with --entries: the share of training entries that start from zero (drawn\n"
+    "  --entry-resets F (1) with --entries: the share of training entries that start from zero (drawn\n"
     "                       once per entry from --seed); the others carry the previous entry's state, so\n"
     "                       the model also learns to move on from one entry to the next (validation resets all)\n"
     "model\n"
@@ -133,7 +133,8 @@ int cmd_train(int argc, char** argv) {
   auto args = Args::parse(argc, argv, 2,
                           {"data", "val", "val-fraction", "out", "task", "cell", "embed", "hidden", "layers", "dropout",
                            "seq", "batch", "steps", "epochs", "seed", "optimizer", "lr", "momentum", "weight-decay",
-                           "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init", "entry-resets"},
+                           "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init",
+                           "entry-resets"},
                           {"bidirectional", "no-unk", "quiet", "entries", "keep-best"});
   if (!args) return fail(me, args.status());
   auto data_path = args->required("data");
