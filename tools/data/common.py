@@ -28,3 +28,9 @@ def digest(salt, entry):
 
 def percentile(d):
     return int.from_bytes(d[:8], "big") % 100
+
+
+def split_of(d, train, val):
+    """train, val or test for a digest: percentile below train, below val, else test."""
+    u = percentile(d)
+    return "train" if u < train else "val" if u < val else "test"

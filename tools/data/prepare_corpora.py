@@ -109,10 +109,6 @@ def digest(entry):
     return common.digest(SALT, entry)
 
 
-def split_of(d):
-    u = common.percentile(d)
-    return "train" if u < 90 else "val" if u < 95 else "test"
-
 
 def build(files):
     seen, split, dup = set(), {s: [] for s in SPLITS}, 0
@@ -126,7 +122,7 @@ def build(files):
                 continue
             seen.add(e)
             d = digest(e)
-            split[split_of(d)].append((d, e))
+            split[common.split_of(d, 90, 95)].append((d, e))
     return {s: [e for _, e in sorted(split[s])] for s in SPLITS}, per_file, dup
 
 

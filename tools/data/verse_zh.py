@@ -255,10 +255,6 @@ def digest(body):
     return common.digest(SALT, body)
 
 
-def split_of(d):
-    u = common.percentile(d)
-    return "train" if u < 96 else "val" if u < 98 else "test"
-
 
 def write(path, entries, kept):
     text = "\n\n".join(entries) + "\n" if entries else ""
@@ -344,7 +340,7 @@ def main():
             continue
         seen.add(body)
         d = digest(body)
-        split[split_of(d)].append((d, name, body))
+        split[common.split_of(d, 96, 98)].append((d, name, body))
     del converted, seen
     for s in SPLITS:
         split[s].sort()

@@ -1,6 +1,5 @@
 // recur eval: bits per character of an lm on a text file, or loss and accuracy of a tagger /
 // classifier on a JSONL file.
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -9,6 +8,7 @@
 #include "commands.h"
 #include "read_file.h"
 #include "train/examples.h"
+#include "layers/softmax.h"
 #include "model/network.h"
 #include "model/serialize.h"
 #include "train/trainer.h"
@@ -30,10 +30,7 @@ double entry_head_bits(const Model<float>& m, const std::vector<int32_t>& ids, c
     for (int32_t id : prefix) st.feed(m.params, id);
     const float* logits = st.feed(m.params, ids[i]);
     for (size_t k = i + 1; k < ids.size() && k <= i + size_t(n) && !starts[k]; ++k) {
-      double mx = logits[0], sum = 0;
-      for (int j = 1; j < V; ++j) mx = std::max(mx, double(logits[j]));
-      for (int j = 0; j < V; ++j) sum += std::exp(double(logits[j]) - mx);
-      bits += (std::log(sum) + mx - double(logits[ids[k]])) / std::log(2.0);
+      bits += softmax_xent(logits, 1, V, &ids[k], static_cast<float*>(nullptr), 1.0).loss_sum / std::log(2.0);
       ++scored;
       logits = st.feed(m.params, ids[k]);
     }
