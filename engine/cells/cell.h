@@ -74,8 +74,8 @@ void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, i
 /// (row stride lddx), dh0 and dc0; the latter three may be null.
 template <typename T>
 void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32_t* lengths,
-                       const uint8_t* resets, bool reverse, const T* dy, int ldy, const T* dh_last, const T* dc_last, SeqCache<T>& cache,
-                       const CellGrads<T>& g, T* dx, int lddx, T* dh0, T* dc0);
+                       const uint8_t* resets, bool reverse, const T* dy, int ldy, const T* dh_last, const T* dc_last,
+                       SeqCache<T>& cache, const CellGrads<T>& g, T* dx, int lddx, T* dh0, T* dc0);
 
 /// One step for a single sequence, state updated in place: h (H), c (H, LSTM only).
 /// scratch holds 2*G*H elements. Allocation-free: the generation path.

@@ -102,8 +102,8 @@ void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, i
 
 template <typename T>
 void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32_t* lengths,
-                       const uint8_t* resets, bool reverse, const T* dy, int ldy, const T* dh_last, const T* dc_last, SeqCache<T>& cache,
-                       const CellGrads<T>& g, T* dx, int lddx, T* dh0, T* dc0) {
+                       const uint8_t* resets, bool reverse, const T* dy, int ldy, const T* dh_last, const T* dc_last,
+                       SeqCache<T>& cache, const CellGrads<T>& g, T* dx, int lddx, T* dh0, T* dc0) {
   const int G = gate_count(w.kind), H = w.H, I = w.I, GH = G * H;
   const int steps = cache.steps, B = cache.batch;
   const size_t rows = size_t(steps) * B;

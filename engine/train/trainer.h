@@ -1,8 +1,9 @@
 // Training loops. lm: B parallel streams over one text, chunks of T symbols, truncated BPTT with
 // the state carried from chunk to chunk (detached); optionally the state is reset to zero at each
-// entry start, so that the zero state generation begins from is one the model was trained on. tagger / classifier: shuffled mini-batches of
-// whole labelled sequences, padded and masked, full BPTT. Loss: mean cross-entropy per counted
-// symbol; clipping by global norm; Adam or SGD; a learning-rate schedule. Seeded throughout.
+// entry start, so that the zero state generation begins from is one the model was trained on.
+// tagger / classifier: shuffled mini-batches of whole labelled sequences, padded and masked, full
+// BPTT. Loss: mean cross-entropy per counted symbol; clipping by global norm; Adam or SGD; a
+// learning-rate schedule. Seeded throughout.
 #pragma once
 #include <cstdint>
 #include <vector>
