@@ -5,6 +5,8 @@ BUILD   ?= build
 WASM_BUILD ?= build-wasm
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+SSE41_BUILD ?= build-sse41
+SCALAR_BUILD ?= build-scalar
 FUZZ_SECONDS ?= 300
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DRECUR_NATIVE_ARCH=ON
@@ -13,11 +15,11 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DRECUR_NATIVE_ARCH=ON
 # chromium drives the browser tests; the CJK font lets its screenshots show Chinese; fortunes,
 # fortunes-zh and wordnet-base are the corpora and cue vocabularies the shipped models train on.
 PACKAGES = cmake make g++ libeigen3-dev libxsimd-dev googletest libgtest-dev emscripten \
-           clang libclang-rt-14-dev chromium fonts-wqy-microhei fortunes fortunes-zh wordnet-base
+           clang libclang-rt-dev chromium fonts-wqy-microhei fortunes fortunes-zh wordnet-base
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build test test-native test-sanitize test-fuzz fuzz clean
+.PHONY: setup build test test-native test-wasm test-arches test-sanitize test-fuzz fuzz clean
 
 setup:
 	@missing=""; for p in $(PACKAGES); do \
@@ -38,20 +40,36 @@ $(BUILD)/CMakeCache.txt:
 export NODE_PATH := /usr/share/nodejs
 
 $(WASM_BUILD)/CMakeCache.txt:
-	emcmake cmake -S . -B $(WASM_BUILD) -DCMAKE_BUILD_TYPE=Release -DRECUR_BUILD_TESTS=OFF
+	emcmake cmake -S . -B $(WASM_BUILD) -DCMAKE_BUILD_TYPE=Release
 
-# Native library, CLI and tests in $(BUILD); the wasm module into web/lib/.
-build: setup $(BUILD)/CMakeCache.txt $(WASM_BUILD)/CMakeCache.txt
+# Native library, CLI and tests in $(BUILD); the wasm module (web-wasm, web/demo.mk) into web/lib/.
+build: setup $(BUILD)/CMakeCache.txt web-wasm
 	cmake --build $(BUILD) -j $(JOBS)
-	cmake --build $(WASM_BUILD) -j $(JOBS)
 
 # Everything: a short run of each fuzz target over its committed corpus, the suite under
-# AddressSanitizer + UndefinedBehaviorSanitizer, natively (including the wasm/JS tests), and the
-# demo site in Chromium. Run it without -j: build and web-wasm share the wasm build tree.
-test: test-fuzz test-sanitize test-native e2e
+# AddressSanitizer + UndefinedBehaviorSanitizer, natively (including the wasm/JS tests), the
+# kernel suites compiled to wasm and for SSE4.1 and scalar kernels, and the demo site in Chromium.
+# Each build tree is built by one rule only, so `make -j test` is safe.
+test: test-fuzz test-sanitize test-native test-wasm test-arches e2e
 
 test-native: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The GoogleTest suites compiled with Emscripten, run under Node: the code the browser runs.
+test-wasm: web-wasm
+	cmake --build $(WASM_BUILD) -j $(JOBS)
+	ctest --test-dir $(WASM_BUILD) --output-on-failure -j $(JOBS)
+
+# The kernel-level suites natively for SSE4.1 (the xsimd arch of the wasm build) and with
+# RECUR_SIMD=OFF (the scalar reference kernels alone).
+ARCH_SUITES = recur_unit_tests recur_gradcheck_tests recur_golden_tests
+test-arches: setup
+	[ -f $(SSE41_BUILD)/CMakeCache.txt ] || cmake -S . -B $(SSE41_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-msse4.1
+	[ -f $(SCALAR_BUILD)/CMakeCache.txt ] || cmake -S . -B $(SCALAR_BUILD) -DCMAKE_BUILD_TYPE=Release -DRECUR_SIMD=OFF
+	cmake --build $(SSE41_BUILD) -j $(JOBS) --target $(ARCH_SUITES)
+	cmake --build $(SCALAR_BUILD) -j $(JOBS) --target $(ARCH_SUITES)
+	ctest --test-dir $(SSE41_BUILD) --output-on-failure -j $(JOBS) -L 'unit|gradcheck|golden'
+	ctest --test-dir $(SCALAR_BUILD) --output-on-failure -j $(JOBS) -L 'unit|gradcheck|golden'
 
 # The learning test only re-runs code the other tests cover, 50x slower under ASan; wasm is not native code.
 test-sanitize: setup
@@ -76,7 +94,8 @@ fuzz: setup $(FUZZ_BUILD)/CMakeCache.txt
 	done
 
 clean:
-	rm -rf $(BUILD) $(WASM_BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) web/lib/recur-core.mjs web/lib/recur-core.wasm
+	rm -rf $(BUILD) $(WASM_BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(SSE41_BUILD) $(SCALAR_BUILD) \
+	  web/lib/recur-core.mjs web/lib/recur-core.wasm
 
 # The demo site: make demo (serve on 127.0.0.1:8080), make e2e (browser tests).
 include web/demo.mk

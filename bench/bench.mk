@@ -7,19 +7,19 @@
 #   make bench BENCH_FLAGS=--only=native,wasm
 BENCH_BUILD := bench/build
 BENCH_FLAGS ?=
-BENCH_CXXFLAGS ?= -O3 -march=native -mno-avx512f -std=c++17 -Wall -Wextra -DRECUR_SIMD=1
 
-.PHONY: bench bench-tools
+.PHONY: bench bench-tools native-bench
 
 bench: build bench-tools
 	node bench/run.mjs $(BENCH_FLAGS)
 
-bench-tools: $(BENCH_BUILD)/native_bench $(BENCH_BUILD)/roofline.wasm bench/node_modules/.package-lock.json
+bench-tools: native-bench $(BENCH_BUILD)/roofline.wasm bench/node_modules/.package-lock.json
 
-# The native bench links the engine library the main build makes ($(BUILD), -march=native).
-$(BENCH_BUILD)/native_bench: bench/native_bench.cpp $(BUILD)/librecur_engine.a
+# The native bench is a CMake target of the main build ($(BUILD), -march=native).
+native-bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target recur_native_bench
 	@mkdir -p $(BENCH_BUILD)
-	g++ $(BENCH_CXXFLAGS) -I engine -I /usr/include/eigen3 $< $(BUILD)/librecur_engine.a -o $@
+	cp $(BUILD)/recur_native_bench $(BENCH_BUILD)/native_bench
 
 # The wasm SIMD128 roofline kernels: a standalone module without imports.
 $(BENCH_BUILD)/roofline.wasm: bench/roofline_wasm.c

@@ -2,7 +2,7 @@
 // product (4 rows per pass sharing each load of x, f32x4 mul + add into 4 accumulators, one
 // horizontal sum per row) and a streaming read. Built with emcc into bench/build/roofline.wasm,
 // a standalone module with no imports; wasm_bench.mjs calls each kernel many times (V8 compiles
-// a function with TurboFan only on a later call, toolchain notes §4).
+// a function with TurboFan only on a later call to it: there is no on-stack replacement for wasm).
 #include <stddef.h>
 #include <stdint.h>
 #include <wasm_simd128.h>

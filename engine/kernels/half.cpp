@@ -11,9 +11,8 @@
 #endif
 
 namespace recur {
-namespace {
 
-uint16_t half_of(float f) noexcept {
+uint16_t float_to_half(float f) noexcept {
   uint32_t x;
   std::memcpy(&x, &f, 4);
   const uint32_t sign = (x >> 16) & 0x8000u;
@@ -35,7 +34,7 @@ uint16_t half_of(float f) noexcept {
   return uint16_t(sign | h);
 }
 
-float float_of(uint16_t h) noexcept {
+float half_to_float(uint16_t h) noexcept {
   const uint32_t sign = uint32_t(h & 0x8000u) << 16;
   const uint32_t e = (h >> 10) & 0x1Fu, m = h & 0x3FFu;
   uint32_t x;
@@ -56,14 +55,12 @@ float float_of(uint16_t h) noexcept {
   return f;
 }
 
-}  // namespace
-
 void to_half(size_t n, const float* src, uint16_t* dst) noexcept {
-  for (size_t i = 0; i < n; ++i) dst[i] = half_of(src[i]);
+  for (size_t i = 0; i < n; ++i) dst[i] = float_to_half(src[i]);
 }
 
 void from_half(size_t n, const uint16_t* src, float* dst) noexcept {
-  for (size_t i = 0; i < n; ++i) dst[i] = float_of(src[i]);
+  for (size_t i = 0; i < n; ++i) dst[i] = half_to_float(src[i]);
 }
 
 bool half_is_native() noexcept { return RECUR_F16C; }
@@ -93,14 +90,14 @@ void gemv_half(int M, int K, const uint16_t* W, int ldw, const float* x, float* 
     alignas(32) float t[8];
     _mm256_store_ps(t, _mm256_add_ps(lo, hi));
     for (; k < K; ++k)
-      for (int r = 0; r < 8; ++r) t[r] += float_of(w[size_t(r) * ldw + k]) * x[k];
+      for (int r = 0; r < 8; ++r) t[r] += half_to_float(w[size_t(r) * ldw + k]) * x[k];
     for (int r = 0; r < 8; ++r) y[m + r] = accumulate ? y[m + r] + t[r] : t[r];
   }
 #endif
   for (; m < M; ++m) {
     const uint16_t* w = W + size_t(m) * ldw;
     float s = 0;
-    for (int k = 0; k < K; ++k) s += float_of(w[k]) * x[k];
+    for (int k = 0; k < K; ++k) s += half_to_float(w[k]) * x[k];
     y[m] = accumulate ? y[m] + s : s;
   }
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <map>
 
+#include "kernels/half.h"
 #include "util/json.h"
 
 namespace recur {
@@ -36,20 +37,6 @@ float bits_to_float(uint32_t bits) {
   float f;
   std::memcpy(&f, &bits, 4);
   return f;
-}
-
-// IEEE binary16: 1 sign, 5 exponent (bias 15), 10 mantissa bits. Exponent 0 is zero/subnormal
-// (mantissa * 2^-24), exponent 31 is inf (mantissa 0) or NaN.
-float half_to_float(uint16_t h) {
-  const uint32_t sign = uint32_t(h >> 15) << 31;
-  const uint32_t exp = (h >> 10) & 0x1F;
-  const uint32_t mant = h & 0x3FF;
-  if (exp == 0) {
-    const float mag = std::ldexp(float(mant), -24);  // exact: at most 10 significant bits
-    return sign ? -mag : mag;
-  }
-  if (exp == 31) return bits_to_float(sign | 0x7F800000u | (mant << 13));  // inf, or NaN keeping its payload
-  return bits_to_float(sign | ((exp - 15 + 127) << 23) | (mant << 13));
 }
 
 // bfloat16 is the top half of a binary32, so widening is a shift (inf and NaN included).

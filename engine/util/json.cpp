@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "text/utf8.h"
+
 namespace recur::json {
 
 Value Value::boolean(bool b) {
@@ -323,24 +325,6 @@ class Parser {
     return Status::ok();
   }
 
-  static void append_utf8(std::string& s, uint32_t cp) {
-    if (cp < 0x80) {
-      s += char(cp);
-    } else if (cp < 0x800) {
-      s += char(0xC0 | (cp >> 6));
-      s += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      s += char(0xE0 | (cp >> 12));
-      s += char(0x80 | ((cp >> 6) & 0x3F));
-      s += char(0x80 | (cp & 0x3F));
-    } else {
-      s += char(0xF0 | (cp >> 18));
-      s += char(0x80 | ((cp >> 12) & 0x3F));
-      s += char(0x80 | ((cp >> 6) & 0x3F));
-      s += char(0x80 | (cp & 0x3F));
-    }
-  }
-
   Status parse_escape(std::string& out) {
     const size_t at = pos_ - 1;  // the backslash
     if (at_end()) return fail("an escape character");
@@ -373,7 +357,7 @@ class Parser {
         return fail_at("a low surrogate \\uDC00-\\uDFFF after \\u" + hex4(cp), pos_ - 6);
       cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
     }
-    append_utf8(out, cp);
+    utf8_append(out, cp);
     return Status::ok();
   }
 
@@ -383,30 +367,16 @@ class Parser {
     return buf;
   }
 
-  // One UTF-8 sequence starting at pos_ (first byte >= 0x80): rejects overlong forms, surrogates
-  // and code points past U+10FFFF (RFC 3629 table 3-7).
+  // One UTF-8 sequence starting at pos_ (first byte >= 0x80), checked by the engine's decoder.
   Status copy_utf8(std::string& out) {
     const size_t at = pos_;
-    const unsigned char b0 = peek();
-    int n;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
-    else if (b0 == 0xE0) n = 3, lo = 0xA0;
-    else if (b0 >= 0xE1 && b0 <= 0xEC) n = 3;
-    else if (b0 == 0xED) n = 3, hi = 0x9F;
-    else if (b0 >= 0xEE && b0 <= 0xEF) n = 3;
-    else if (b0 == 0xF0) n = 4, lo = 0x90;
-    else if (b0 >= 0xF1 && b0 <= 0xF3) n = 4;
-    else if (b0 == 0xF4) n = 4, hi = 0x8F;
-    else return fail_at("valid UTF-8 in string", at);
-    if (s_.size() - pos_ < size_t(n)) return fail_at("valid UTF-8 in string (sequence cut short)", at);
-    for (int i = 1; i < n; ++i) {
-      const unsigned char b = static_cast<unsigned char>(s_[pos_ + i]);
-      const unsigned char l = i == 1 ? lo : 0x80, h = i == 1 ? hi : 0xBF;
-      if (b < l || b > h) return fail_at("valid UTF-8 in string", at + i);
+    char32_t cp;
+    std::string why;  // "invalid UTF-8 at byte N: <reason>"
+    if (!utf8_next(s_, pos_, cp, &why)) {
+      const Status s = fail_at("valid UTF-8 in string", at);
+      return {s.code(), s.message() + "; " + why.substr(why.find(": ") + 2)};
     }
-    out.append(s_.data() + pos_, n);
-    pos_ += n;
+    out.append(s_.data() + at, pos_ - at);
     return Status::ok();
   }
 

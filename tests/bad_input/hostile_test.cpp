@@ -82,6 +82,15 @@ TEST(LongRun, MillionStepsStayFiniteAndBounded) {
   }
 }
 
+// Bytes the allocator has handed out (Emscripten's dlmalloc has only the older, int-sized mallinfo).
+size_t heap_in_use() {
+#if defined(__EMSCRIPTEN__)
+  return size_t(mallinfo().uordblks);
+#else
+  return mallinfo2().uordblks;
+#endif
+}
+
 TEST(LongRun, HundredThousandTrainingStepsKeepTheHeapFlat) {
 #if defined(__SANITIZE_ADDRESS__)
   // ASan's allocator does not report through mallinfo2() (it reads 0 -> 0): the check could not
@@ -97,9 +106,9 @@ TEST(LongRun, HundredThousandTrainingStepsKeepTheHeapFlat) {
   for (int i = 0; i < 400; ++i) text.push_back(1 + i % 3);
   ASSERT_TRUE(t.set_text(text).is_ok());
   for (int s = 0; s < 1000; ++s) ASSERT_TRUE(t.step().is_ok());  // warm: buffers at full size
-  const size_t before = mallinfo2().uordblks;
+  const size_t before = heap_in_use();
   for (int s = 0; s < 100000; ++s) ASSERT_TRUE(t.step().is_ok());
-  const size_t after = mallinfo2().uordblks;
+  const size_t after = heap_in_use();
   std::printf("[ long run ] heap in use %zu -> %zu bytes over 100,000 steps\n", before, after);
   EXPECT_LE(after, before + 4096);
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/serialize.h"
+#include "support/temp_path.h"
 
 namespace recur {
 namespace {
@@ -231,7 +232,7 @@ TEST(ModelFile, RejectsUnreadablePaths) {
 }
 
 TEST(ModelFile, ErrorsFromFilesNameThePath) {
-  const std::string path = ::testing::TempDir() + "recur_bad_input_truncated.safetensors";
+  const std::string path = testing::unique_temp_path("recur_bad_input_truncated.safetensors");
   std::vector<uint8_t> f = base_file();
   f.resize(f.size() - 1);
   std::FILE* out = std::fopen(path.c_str(), "wb");

@@ -169,7 +169,7 @@ TEST(Json, RejectsInvalidUtf8) {
   expect_error("\"\xF4\x90\x80\x80\"", "valid UTF-8");               // U+110000
   expect_error("\"\xF5\x80\x80\x80\"", "valid UTF-8");
   expect_error("\"\xFF\"", "valid UTF-8");
-  expect_error("\"\xF0\x9F\x98", "sequence cut short");              // at the end of input
+  expect_error("\"\xF0\x9F\x98", "starts a 4-byte sequence but the input ends");  // at the end
   expect_error("\xC3\xA9", "expected a value");                      // UTF-8 outside a string
 }
 

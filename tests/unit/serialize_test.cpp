@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "support/temp_path.h"
 #include "util/json.h"
 
 namespace recur {
@@ -266,7 +267,7 @@ TEST(Serialize, HalfInfinityAndNanAreRefusedAfterConversion) {
 }
 
 TEST(Serialize, ModelFileRoundTripViaTempPath) {
-  const std::string path = ::testing::TempDir() + "recur_serialize_test.safetensors";
+  const std::string path = testing::unique_temp_path("recur_serialize_test.safetensors");
   std::remove(path.c_str());
   const Model<float> m = make_model(Task::kClassifier, CellKind::kGru);
   ASSERT_TRUE(save_model_file(m, path).is_ok());

@@ -1,12 +1,13 @@
 // The wasm engine against independent numbers: the native CLI (same model file, same seed) and the
 // golden fixtures of tests/golden (PyTorch's equations in NumPy). Also model files in both directions.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  biasLmBytes, bytesEqual, chineseText, cli, codePoints, englishText, maxAbsDiff, readBytes, recurInstance, requireCli,
+  biasLmBytes, bytesEqual, chineseText, cli, cliPath, codePoints, englishText, maxAbsDiff, readBytes, recurInstance, requireCli,
   tempDir, testData, trainNative,
 } from './helpers.mjs';
 
@@ -211,4 +212,53 @@ describe('model files across native and wasm', () => {
       tagger.dispose();
     }
   });
+});
+
+// The same training run in both builds: the wasm kernels (SSE4.1 on SIMD128, no FMA) and the
+// native ones (AVX2 + FMA) round differently, so the runs drift apart by rounding alone; a real
+// difference in the training code (windows, gradients, Adam, clipping) moves the loss by far more.
+// `recur ...args` for its progress lines, which go to stderr.
+function cliStderr(...args) {
+  const r = spawnSync(cliPath, args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, `recur ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stderr;
+}
+
+describe('training: native CLI vs wasm trainer', () => {
+  for (const cell of ['lstm', 'gru', 'rnn_tanh']) {
+    test(`${cell}: 40 steps from the same weights and seed give the same loss curve`, () => {
+      const data = tmp.file(`curve-${cell}.txt`);
+      writeFileSync(data, englishText);
+      const start = trainNative(tmp.dir, `curve-start-${cell}`, englishText, ['--cell', cell]);
+      const out = tmp.file(`curve-${cell}.safetensors`);
+      // --val = the data itself, so that the CLI trains on all of it, as trainer.step() does.
+      const log = cliStderr('train', '--data', data, '--val', data, '--out', out, '--init', start, '--cell', cell,
+        '--hidden', '16', '--layers', '2', '--embed', '8', '--seq', '16', '--batch', '4', '--lr', '0.01',
+        '--clip', '1', '--steps', '40', '--seed', '7', '--eval-every', '1');
+      // Without a terminal the CLI reports every 40/20 = 2 steps: {step: loss}, the loss smoothed
+      // as s_1 = l_1, s_k = 0.95 s_(k-1) + 0.05 l_k.
+      const native = new Map([...log.matchAll(/^step (\d+)\/40 {2}loss (\d+\.\d+)/gm)].map((r) => [Number(r[1]), Number(r[2])]));
+      assert.equal(native.size, 20, log);
+
+      const m = recur.loadModel(readBytes(start));
+      try {
+        const t = m.trainer({ seqLen: 16, batchSize: 4, lr: 0.01, clip: 1, seed: 7 });
+        const wasm = [];
+        for (let i = 0; i < 40; i++) wasm.push(t.step(englishText));
+        const smooth = [];
+        wasm.forEach((l, i) => smooth.push(i === 0 ? l : 0.95 * smooth[i - 1] + 0.05 * l));
+        // The CLI prints 4 decimals: up to 5e-5 of the difference is its rounding.
+        const steps = [...native.keys()];
+        const d = maxAbsDiff(steps.map((s) => native.get(s)), steps.map((s) => smooth[s - 1]));
+        assert.ok(d <= 2e-4, `max |native - wasm| loss = ${d}\nnative ${[...native]}\nwasm ${wasm}`);
+        assert.ok(wasm[39] < wasm[0] - 0.1, `the loss should fall: ${wasm[0]} -> ${wasm[39]}`);
+        // Both end at the same weights: the saved file predicts what the wasm model predicts.
+        const probs = JSON.parse(cli('probs', '--json', '--model', out, '--text', 'the lazy dog')).probs.flat();
+        const w = maxAbsDiff(probs, m.predict('the lazy dog').probs);
+        assert.ok(w <= 1e-4, `max |p_native - p_wasm| after training = ${w}`);
+      } finally {
+        m.dispose();
+      }
+    });
+  }
 });
