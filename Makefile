@@ -48,9 +48,10 @@ build: setup $(BUILD)/CMakeCache.txt web-wasm
 
 # Everything: a short run of each fuzz target over its committed corpus, the suite under
 # AddressSanitizer + UndefinedBehaviorSanitizer, natively (including the wasm/JS tests), the
-# kernel suites compiled to wasm and for SSE4.1 and scalar kernels, and the demo site in Chromium.
-# Each build tree is built by one rule only, so `make -j test` is safe.
-test: test-fuzz test-sanitize test-native test-wasm test-arches e2e
+# kernel suites compiled to wasm and for SSE4.1 and scalar kernels, the demo site in Chromium, and
+# the packed npm package in example projects. Each build tree is built by one rule only, so
+# `make -j test` is safe.
+test: test-fuzz test-sanitize test-native test-wasm test-arches e2e test-examples
 
 test-native: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -95,10 +96,13 @@ fuzz: setup $(FUZZ_BUILD)/CMakeCache.txt
 
 clean:
 	rm -rf $(BUILD) $(WASM_BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(SSE41_BUILD) $(SCALAR_BUILD) \
-	  web/lib/recur-core.mjs web/lib/recur-core.wasm
+	  web/lib/recur-core.mjs web/lib/recur-core.wasm web/lib/LICENSE
 
 # The demo site: make demo (serve on 127.0.0.1:8080), make e2e (browser tests).
 include web/demo.mk
+
+# The npm package installed and used as a user would: make test-examples.
+include examples/examples.mk
 
 # Retraining the shipped models: make models (see models/README.md).
 include tools/models.mk

@@ -1,6 +1,6 @@
 // embind layer: conversion and validation only, no maths. Nothing here throws: a fallible call
-// returns an error message ("" = ok) or an object with an `error` field, and web/lib/recur.js turns
-// that into a JavaScript Error. (A JS exception thrown through wasm frames would skip C++
+// returns "" (ok) or its result, or {error, code} with the engine's ErrorCode, which
+// web/lib/recur.js throws as a RecurError. (A JS exception thrown through wasm frames would skip C++
 // destructors, and -fexceptions costs a third more wasm.) Arrays leave as copies, never as views
 // of wasm memory, which memory growth would detach.
 #include <emscripten/bind.h>
@@ -33,11 +33,30 @@ val copy_out(const T* data, size_t n, const char* type) {
   return val::global(type).new_(emscripten::typed_memory_view(n, data));  // new TypedArray(view) copies
 }
 
-val error_object(const std::string& message) {
+// ErrorCode as the stable string recur.js puts on RecurError.code.
+const char* code_name(ErrorCode c) {
+  switch (c) {
+    case ErrorCode::kOk: return "ok";
+    case ErrorCode::kInvalidArgument: return "invalid_argument";
+    case ErrorCode::kBadFormat: return "bad_format";
+    case ErrorCode::kOutOfRange: return "out_of_range";
+    case ErrorCode::kIo: return "io";
+    case ErrorCode::kDiverged: return "diverged";
+  }
+  return "invalid_argument";
+}
+
+// {error, code}: a failed call (recur.js's check() throws it as a RecurError).
+val error_object(const Status& s) {
   val o = val::object();
-  o.set("error", message);
+  o.set("error", s.message());
+  o.set("code", std::string(code_name(s.code())));
   return o;
 }
+val error_object(const std::string& message) { return error_object(invalid_argument(message)); }
+
+// "": a fallible call that succeeded.
+val ok() { return val(std::string()); }
 
 Result<std::vector<std::string>> string_array(const std::string& json_text, const char* what) {
   auto v = json::parse(json_text);
@@ -62,25 +81,25 @@ std::string strings_json(const std::vector<std::string>& v) {
 /// A model plus its batch-1 stepping state.
 class WasmModel {
  public:
-  std::string load(const std::string& bytes) {
+  val load(const std::string& bytes) {
     auto m = load_safetensors(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-    if (!m) return m.status().message();
+    if (!m) return error_object(m.status());
     return adopt(std::move(m.value()));
   }
 
-  std::string create(const std::string& config_json, const std::string& vocab_json, const std::string& labels_json,
+  val create(const std::string& config_json, const std::string& vocab_json, const std::string& labels_json,
                      double seed) {
     if (!(seed >= 0 && seed <= 9007199254740991.0) || std::floor(seed) != seed)
-      return "seed must be an integer between 0 and 2^53 - 1";
+      return error_object("seed must be an integer between 0 and 2^53 - 1");
     auto c = config_from_json(config_json);
-    if (!c) return c.status().message();
+    if (!c) return error_object(c.status());
     auto vocab = string_array(vocab_json, "vocab");
-    if (!vocab) return vocab.status().message();
+    if (!vocab) return error_object(vocab.status());
     auto labels = string_array(labels_json, "labels");
-    if (!labels) return labels.status().message();
-    if (auto v = Vocab::from_symbols(vocab.value()); !v) return v.status().message();
+    if (!labels) return error_object(labels.status());
+    if (auto v = Vocab::from_symbols(vocab.value()); !v) return error_object(v.status());
     auto m = create_model(c.value(), std::move(vocab.value()), std::move(labels.value()), uint64_t(seed));
-    if (!m) return m.status().message();
+    if (!m) return error_object(m.status());
     return adopt(std::move(m.value()));
   }
 
@@ -101,7 +120,7 @@ class WasmModel {
     if (!model_) return error_object("no model");
     if (!predictor_) predictor_ = std::make_unique<Predictor>(*model_);  // kept: a page predicts per keystroke
     auto p = predictor_->run(*model_, text);
-    if (!p) return error_object(p.status().message());
+    if (!p) return error_object(p.status());
     val o = val::object();
     o.set("rows", p->rows);
     o.set("cols", p->cols);
@@ -120,7 +139,7 @@ class WasmModel {
     if (model_->config.bidirectional)
       return error_object("a bidirectional model cannot be fed one symbol at a time: it needs the whole text");
     auto ids = vocab_->encode(text);
-    if (!ids) return error_object(ids.status().message());
+    if (!ids) return error_object(ids.status());
     for (int32_t id : ids.value()) stepper_->feed(model_->params, id);
     const int out = output_size(model_->config);
     probs_.resize(out);
@@ -157,16 +176,16 @@ class WasmModel {
   Model<float>* model() { return model_.get(); }
 
  private:
-  std::string adopt(Model<float> m) {
+  val adopt(Model<float> m) {
     auto v = Vocab::from_symbols(m.vocab);
-    if (!v) return v.status().message();
+    if (!v) return error_object(v.status());
     model_ = std::make_unique<Model<float>>(std::move(m));
     vocab_ = std::make_unique<Vocab>(std::move(v.value()));
     stepper_ = model_->config.bidirectional ? nullptr : std::make_unique<Stepper<float>>(model_->config);
     if (stepper_) stepper_->reset(model_->params);
     predictor_.reset();
     ++params_version_;
-    return "";
+    return ok();
   }
   int64_t parameter_count_of() const { return recur::parameter_count(model_->config); }
 
@@ -192,15 +211,17 @@ struct GenerateOptionsJs {
 /// A generation in progress. Holds a pointer to the model: JS keeps the model alive meanwhile.
 class WasmGenerator {
  public:
-  std::string start(const WasmModel& m, const GenerateOptionsJs& o) {
-    if (!m.model()) return "no model";
+  val start(const WasmModel& m, const GenerateOptionsJs& o) {
+    if (!m.model()) return error_object("no model");
     auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v; };
     const std::string length = json::dump(json::Value::number(o.length));
-    if (!whole(o.length)) return "length must be a whole number, got " + length;
+    if (!whole(o.length)) return error_object("length must be a whole number, got " + length);
     if (o.length < 1 || o.length > double(kMaxGenerateLength))  // before the int64 cast: 1e300 must not overflow
-      return "length must be between 1 and " + std::to_string(kMaxGenerateLength) + ", got " + length;
-    if (!whole(o.top_k) || o.top_k < 0 || o.top_k > 1e9) return "topK must be a whole number >= 1";
-    if (!whole(o.seed) || o.seed < 0 || o.seed > 9007199254740991.0) return "seed must be an integer between 0 and 2^53 - 1";
+      return error_object(
+          out_of_range("length must be between 1 and " + std::to_string(kMaxGenerateLength) + ", got " + length));
+    if (!whole(o.top_k) || o.top_k < 0 || o.top_k > 1e9) return error_object("topK must be a whole number >= 1");
+    if (!whole(o.seed) || o.seed < 0 || o.seed > 9007199254740991.0)
+      return error_object("seed must be an integer between 0 and 2^53 - 1");
     GenerateOptions g;
     g.prompt = o.prompt;
     g.stop = o.stop;
@@ -211,11 +232,11 @@ class WasmGenerator {
     g.sample.top_p = float(o.top_p);
     g.sample.seed = uint64_t(o.seed);
     auto gen = Generator::create(*m.model(), g);
-    if (!gen) return gen.status().message();
+    if (!gen) return error_object(gen.status());
     gen_.emplace(std::move(gen.value()));
     model_ = &m;
     params_version_ = m.params_version();
-    return "";
+    return ok();
   }
 
   /// Up to max_symbols more symbols as one string, or {error}. "" once done.
@@ -228,7 +249,7 @@ class WasmGenerator {
     std::string out;
     for (int i = 0; i < max_symbols && !gen_->done(); ++i) {
       auto piece = gen_->next();
-      if (!piece) return error_object(piece.status().message());
+      if (!piece) return error_object(piece.status());
       out += piece.value();
     }
     return val(out);
@@ -257,20 +278,20 @@ struct TrainOptionsJs {
 /// Trains a WasmModel in place. The model must outlive the trainer.
 class WasmTrainer {
  public:
-  std::string start(WasmModel& m, const TrainOptionsJs& o) {
-    if (!m.model()) return "no model";
+  val start(WasmModel& m, const TrainOptionsJs& o) {
+    if (!m.model()) return error_object("no model");
     auto whole = [](double v, double lo, double hi) { return std::isfinite(v) && std::floor(v) == v && v >= lo && v <= hi; };
-    if (!whole(o.seq_len, 1, 1 << 16)) return "seqLen must be a whole number between 1 and 65536";
-    if (!whole(o.batch_size, 1, 1 << 16)) return "batchSize must be a whole number between 1 and 65536";
-    if (!whole(o.seed, 0, 9007199254740991.0)) return "seed must be an integer between 0 and 2^53 - 1";
-    if (!whole(o.total_steps, 1, 1e12)) return "steps must be a whole number >= 1";
-    if (!whole(o.warmup, 0, 1e12)) return "warmup must be a whole number >= 0";
-    if (!(std::isfinite(o.lr) && o.lr > 0)) return "lr must be a finite number > 0";
-    if (!(std::isfinite(o.clip) && o.clip >= 0)) return "clip must be a finite number >= 0 (0 turns clipping off)";
+    if (!whole(o.seq_len, 1, 1 << 16)) return error_object("seqLen must be a whole number between 1 and 65536");
+    if (!whole(o.batch_size, 1, 1 << 16)) return error_object("batchSize must be a whole number between 1 and 65536");
+    if (!whole(o.seed, 0, 9007199254740991.0)) return error_object("seed must be an integer between 0 and 2^53 - 1");
+    if (!whole(o.total_steps, 1, 1e12)) return error_object("steps must be a whole number >= 1");
+    if (!whole(o.warmup, 0, 1e12)) return error_object("warmup must be a whole number >= 0");
+    if (!(std::isfinite(o.lr) && o.lr > 0)) return error_object("lr must be a finite number > 0");
+    if (!(std::isfinite(o.clip) && o.clip >= 0)) return error_object("clip must be a finite number >= 0 (0 turns clipping off)");
     auto kind = parse_optimizer(o.optimizer);
-    if (!kind) return kind.status().message();
+    if (!kind) return error_object(kind.status());
     auto sched = parse_schedule(o.schedule);
-    if (!sched) return sched.status().message();
+    if (!sched) return error_object(sched.status());
     TrainConfig tc;
     tc.optim.kind = kind.value();
     tc.schedule.kind = sched.value();
@@ -283,32 +304,32 @@ class WasmTrainer {
     tc.seed = uint64_t(o.seed);
     model_ = &m;
     trainer_ = std::make_unique<Trainer>(*m.model(), tc);
-    return "";
+    return ok();
   }
 
   /// lm: the training text. Errors name what is wrong (too short, a character not in the vocabulary).
-  std::string set_text(const std::string& text) {
-    if (!trainer_) return "trainer not started";
+  val set_text(const std::string& text) {
+    if (!trainer_) return error_object("trainer not started");
     auto vocab = Vocab::from_symbols(model_->model()->vocab);
-    if (!vocab) return vocab.status().message();
+    if (!vocab) return error_object(vocab.status());
     auto ids = vocab->encode(text);
-    if (!ids) return ids.status().message();
+    if (!ids) return error_object(ids.status());
     Status s = trainer_->set_text(std::move(ids.value()));
-    return s ? "" : s.message();
+    return s ? ok() : error_object(s);
   }
 
   /// tagger / classifier: labelled examples as JSONL (train/examples.h); label names must be the model's.
-  std::string set_examples(const std::string& jsonl) {
-    if (!trainer_) return "trainer not started";
+  val set_examples(const std::string& jsonl) {
+    if (!trainer_) return error_object("trainer not started");
     const Model<float>& m = *model_->model();
     auto rows = parse_jsonl(jsonl, m.config.task, "examples");
-    if (!rows) return rows.status().message();
+    if (!rows) return error_object(rows.status());
     auto vocab = Vocab::from_symbols(m.vocab);
-    if (!vocab) return vocab.status().message();
+    if (!vocab) return error_object(vocab.status());
     auto ex = encode_examples(rows.value(), vocab.value(), m.labels);
-    if (!ex) return ex.status().message();
+    if (!ex) return error_object(ex.status());
     Status s = trainer_->set_examples(std::move(ex.value()));
-    return s ? "" : s.message();
+    return s ? ok() : error_object(s);
   }
 
   /// {loss (nats per symbol), symbols, gradNorm, lr, step} or {error}.
@@ -316,7 +337,7 @@ class WasmTrainer {
     if (!trainer_) return error_object("trainer not started");
     auto r = trainer_->step();
     model_->params_changed();
-    if (!r) return error_object(r.status().message());
+    if (!r) return error_object(r.status());
     val o = val::object();
     o.set("loss", r->loss);
     o.set("symbols", double(r->symbols));

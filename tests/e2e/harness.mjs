@@ -23,9 +23,9 @@ export function missingPrerequisite() {
   return null;
 }
 
-/** Starts web/server.mjs on a free port; resolves {url, stop()}. */
-export async function startServer({ models = process.env.RECUR_E2E_MODELS, extra = [] } = {}) {
-  const args = [path.join(webRoot, 'server.mjs'), webRoot, '0', '--quiet', ...extra];
+/** Starts web/server.mjs on a free port, serving root (default web/); resolves {url, stop()}. */
+export async function startServer({ models = process.env.RECUR_E2E_MODELS, extra = [], root = webRoot } = {}) {
+  const args = [path.join(webRoot, 'server.mjs'), root, '0', '--quiet', ...extra];
   if (models) args.push('--models', path.resolve(repo, models));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';

@@ -76,13 +76,22 @@ const cases = [
   ['createModel: bidirectional "false"', () => recur.createModel({ vocab: 'abc', bidirectional: 'false' }), TypeError,
     /bidirectional must be true or false, got "false"/],
   ['createModel: duplicate symbol', () => recur.createModel({ vocab: ['a', 'a'] }), recurError, /symbol 1 'a' \(U\+0061\) duplicates symbol 0/],
-  ['temperature NaN', () => m.generate({ temperature: NaN }), recurError, /temperature .*nan/],
+  ['temperature NaN', () => m.generate({ temperature: NaN }), RangeError, /temperature must be a finite number, got NaN/],
   ['temperature -1', () => m.generate({ temperature: -1 }), recurError, /temperature .*-1/],
-  ['temperature Infinity', () => m.generate({ temperature: Infinity }), recurError, /temperature .*inf/],
+  ['temperature Infinity', () => m.generate({ temperature: Infinity }), RangeError, /temperature must be a finite number, got Infinity/],
   ['temperature "hot"', () => m.generate({ temperature: 'hot' }), TypeError, /temperature must be a number/],
   ['topP 0', () => m.generate({ topP: 0 }), recurError, /top_?p .*got 0/i],
   ['topP 1.5', () => m.generate({ topP: 1.5 }), recurError, /top_?p .*1\.5/i],
-  ['topK 0', () => m.generate({ topK: 0 }), TypeError, /topK must be >= 1/],
+  ['topK 0', () => m.generate({ topK: 0 }), RangeError, /topK must be >= 1/],
+  ['hiddenSize NaN', () => recur.createModel({ vocab: 'ab', hiddenSize: NaN }), RangeError, /hiddenSize must be a finite number, got NaN/],
+  // Unknown option names are typos until shown otherwise: a TypeError naming the likely one.
+  ['createModel({hidden})', () => recur.createModel({ vocab: 'ab', hidden: 64 }), TypeError,
+    /createModel\(\): unknown option "hidden"; did you mean "hiddenSize"\?/],
+  ['createModel({hidden_size})', () => recur.createModel({ vocab: 'ab', hidden_size: 64 }), TypeError, /did you mean "hiddenSize"/],
+  ['generate({lenght})', () => m.generate({ lenght: 10 }), TypeError, /unknown option "lenght"; did you mean "length"/],
+  ['generate({chunk}): a stream() option', () => m.generate({ chunk: 4 }), TypeError, /generate\(\): unknown option "chunk"/],
+  ['generate({colour}): no hint', () => m.generate({ colour: 1 }), TypeError, /unknown option "colour" \(known: prompt, length/],
+  ['trainer({learningRate})', () => m.trainer({ learningRate: 1 }), TypeError, /did you mean "lr"/],
   ['topK 2.5', () => m.generate({ topK: 2.5 }), recurError, /topK must be a whole number/],
   ['length 0', () => m.generate({ length: 0 }), recurError, /length must be between 1 and/],
   ['length 1e12', () => m.generate({ length: 1e12 }), recurError, /length must be between 1 and/],
@@ -116,6 +125,11 @@ for (const [name, call, cls, pattern] of cases) {
     });
   });
 }
+
+test('fit({step}) rejects with a TypeError naming steps', async () => {
+  await assert.rejects(m.trainer({ seqLen: 4 }).fit(englishText, { step: 3 }),
+    (e) => e instanceof TypeError && /fit\(\): unknown option "step"; did you mean "steps"/.test(e.message));
+});
 
 test('fit on a text shorter than seqLen + 1 rejects', async () => {
   await assert.rejects(m.trainer({ seqLen: 16 }).fit('the cat', { steps: 2 }),

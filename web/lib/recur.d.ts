@@ -10,13 +10,23 @@ export type Cell = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
 /**
  * An error reported by the engine: bad model bytes, an option out of range, a character that is
  * not in the vocabulary... `message` is the engine's own text, which names what was wrong and
- * what was expected. A wrong JavaScript type (a number where a string belongs) throws a `TypeError`
- * instead, and using a disposed object throws a plain `Error`.
+ * what was expected. A wrong JavaScript type (a number where a string belongs) or an unknown option
+ * name (`{lenght: 10}`: the message suggests `length`) throws a `TypeError` instead, a number that
+ * is NaN or infinite a `RangeError`, and using a disposed object a plain `Error`.
  */
 export class RecurError extends Error {
-  constructor(message: string);
+  constructor(message: string, code?: RecurErrorCode);
   name: 'RecurError';
+  /** What kind of failure, stable across versions (the message may be reworded). */
+  code: RecurErrorCode;
 }
+
+/**
+ * `invalid_argument`: a bad option or input; `bad_format`: a model file, data or text that is not
+ * what it claims; `out_of_range`: too long or too large; `io`: a file or URL that cannot be read;
+ * `diverged`: training produced a non-finite loss; `wasm_load`: the engine's .wasm could not be loaded.
+ */
+export type RecurErrorCode = 'invalid_argument' | 'bad_format' | 'out_of_range' | 'io' | 'diverged' | 'wasm_load';
 
 /**
  * The distinct code points of `text` sorted by value, with `"<unk>"` first when `withUnk`
@@ -270,13 +280,19 @@ export class Recur {
   readonly simdArch: string;
   /** A model from .safetensors bytes. RecurError says what is wrong with a bad file; TypeError for anything but bytes. */
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
-  /** Fetches and loads a model file. RecurError for an HTTP error status. */
+  /**
+   * Fetches and loads a model file; in Node also a file path or a `file:` URL. RecurError (code
+   * `io`) for an HTTP error status or an unreadable file.
+   */
   fetchModel(url: string | URL, options?: FetchModelOptions): Promise<Model>;
   /** A fresh model. RecurError for a bad setting (unknown cell, size out of range...). */
   createModel(config: CreateModelConfig): Model;
 }
 
-/** Options passed to the Emscripten module factory, e.g. `{wasmBinary}` or `{locateFile}`. */
+/**
+ * Options passed to the Emscripten module factory: `locateFile('recur-core.wasm')` returns where
+ * the .wasm is (a URL; in Node also a path), `wasmBinary` gives its bytes.
+ */
 export interface LoadRecurOptions {
   wasmBinary?: ArrayBuffer | Uint8Array;
   locateFile?: (path: string, prefix: string) => string;
@@ -285,6 +301,7 @@ export interface LoadRecurOptions {
 
 /**
  * Instantiates the engine (recur-core.mjs + recur-core.wasm, found next to recur.js). Pages,
- * workers and Node 20 need no options.
+ * workers and Node 20 need no options. RecurError with code `wasm_load`, naming the URL or path,
+ * when the .wasm cannot be loaded.
  */
 export function loadRecur(options?: LoadRecurOptions): Promise<Recur>;

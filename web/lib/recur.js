@@ -3,11 +3,16 @@
 // strings into Errors, validates argument types, and owns object lifetimes (dispose()).
 import createRecurCore from './recur-core.mjs';
 
-/** An error reported by the engine (bad model bytes, bad option, unknown character...). */
+/**
+ * An error reported by the engine (bad model bytes, bad option, unknown character...). code is
+ * stable across versions: 'invalid_argument', 'bad_format' (a model file or data that is not what
+ * it claims), 'out_of_range' (too long, too large), 'io', 'diverged' (training), 'wasm_load'.
+ */
 export class RecurError extends Error {
-  constructor(message) {
+  constructor(message, code = 'invalid_argument') {
     super(message);
     this.name = 'RecurError';
+    this.code = code;
   }
 }
 
@@ -16,8 +21,18 @@ function check(result) {
     if (result !== '') throw new RecurError(result);
     return result;
   }
-  if (result && typeof result === 'object' && typeof result.error === 'string') throw new RecurError(result.error);
+  if (result && typeof result === 'object' && typeof result.error === 'string') throw new RecurError(result.error, result.code);
   return result;
+}
+
+// A core object whose set-up call failed is deleted before the error is thrown.
+function checkOrDelete(core, result) {
+  try {
+    return check(result);
+  } catch (e) {
+    core.delete();
+    throw e;
+  }
 }
 
 // For calls that return text on success and {error} on failure.
@@ -37,7 +52,10 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
 function text(value, what) {
   need(typeof value === 'string', `${what} must be a string, got ${typeof value}`);
   const m = loneSurrogate.exec(value);
-  if (m) throw new RecurError(`${what} is not valid Unicode: lone surrogate U+${m[0].charCodeAt(0).toString(16).toUpperCase()} at index ${m.index}`);
+  if (m) {
+    const cp = m[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new RecurError(`${what} is not valid Unicode: lone surrogate U+${cp} at index ${m.index}`, 'bad_format');
+  }
   return value;
 }
 
@@ -46,8 +64,56 @@ const optNum = (o, key, fallback) => {
   const v = o[key];
   if (v === undefined) return fallback;
   need(isNum(v), `${key} must be a number, got ${typeof v}`);
+  if (!Number.isFinite(v)) throw new RangeError(`${key} must be a finite number, got ${v}`);
   return v;
 };
+
+// Names other libraries (and PyTorch) use for our options.
+const ALIASES = {
+  hidden: 'hiddenSize', hiddensize: 'hiddenSize', units: 'hiddenSize', layers: 'numLayers', numlayers: 'numLayers',
+  embed: 'embeddingDim', embedding: 'embeddingDim', embeddingdim: 'embeddingDim', embeddingsize: 'embeddingDim',
+  learningrate: 'lr', rate: 'lr', batch: 'batchSize', batchsize: 'batchSize', seqlength: 'seqLen',
+  sequencelength: 'seqLen', seqlen: 'seqLen', maxlength: 'length', maxlen: 'length', topk: 'topK', topp: 'topP',
+  temp: 'temperature', totalsteps: 'steps', iterations: 'steps', celltype: 'cell', type: 'cell',
+};
+
+// Optimal string alignment distance: edits, counting a swap of neighbours ("lenght") as one.
+function editDistance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+// The known option a mistyped key most likely meant, or undefined.
+function suggest(key, known) {
+  const norm = (k) => k.toLowerCase().replace(/[_\-\s]/g, '');
+  const k = norm(key);
+  const same = known.find((n) => norm(n) === k) ?? known.find((n) => n === ALIASES[k]);
+  if (same) return same;
+  let best, bestD = Infinity;
+  for (const n of known) {
+    const d = editDistance(k, norm(n));
+    if (d < bestD) { best = n; bestD = d; }
+  }
+  return bestD <= Math.max(1, Math.floor(k.length / 3)) ? best : undefined;
+}
+
+// An options object may hold only the names its call knows: a typo ({lenght: 10}) would
+// otherwise fall back to a default without a word.
+function knownOptions(options, known, call) {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const hint = suggest(key, known);
+    throw new TypeError(`${call}: unknown option "${key}"${hint ? `; did you mean "${hint}"?` : ''} `
+      + `(known: ${known.join(', ')})`);
+  }
+}
 // Only true or false: embind (or !!) would quietly read 'yes', 1 and even 'false' as true.
 const optBool = (o, key, fallback) => {
   const v = o[key];
@@ -85,6 +151,13 @@ class Owned {
     this._core = null;
   }
 }
+
+const MODEL_OPTIONS = ['task', 'cell', 'vocab', 'labels', 'embeddingDim', 'hiddenSize', 'numLayers', 'bidirectional',
+  'dropout', 'seed'];
+const GENERATE_OPTIONS = ['prompt', 'length', 'temperature', 'topK', 'topP', 'seed', 'stop', 'avoidUnknown'];
+const STREAM_OPTIONS = [...GENERATE_OPTIONS, 'signal', 'chunk'];
+const TRAINER_OPTIONS = ['optimizer', 'lr', 'clip', 'seqLen', 'batchSize', 'seed', 'schedule', 'steps', 'warmup'];
+const FIT_OPTIONS = ['steps', 'epochs', 'onProgress', 'signal'];
 
 const fromEngineConfig = (c) => ({
   task: c.task, cell: c.cell, vocabSize: c.vocab_size, embeddingDim: c.embedding_dim,
@@ -149,19 +222,21 @@ export class Model extends Owned {
     return { label: this.labels[best], probs: Object.fromEntries(this.labels.map((l, j) => [l, p.probs[j]])) };
   }
 
-  _startGenerator(options) {
+  _startGenerator(options, call) {
     need(options && typeof options === 'object', 'generate() takes an options object');
+    knownOptions(options, call === 'stream()' ? STREAM_OPTIONS : GENERATE_OPTIONS, call);
     const opts = {
       prompt: optStr(options, 'prompt', ''), length: optNum(options, 'length', 200),
       temperature: optNum(options, 'temperature', 1), topK: optNum(options, 'topK', 0),
       topP: optNum(options, 'topP', 1), seed: optNum(options, 'seed', 0), stop: optStr(options, 'stop', ''),
       avoidUnknown: optBool(options, 'avoidUnknown', false),
     };
-    need(options.topK === undefined || options.topK >= 1, `topK must be >= 1 (leave it out to turn it off), got ${options.topK}`);
+    if (options.topK !== undefined && !(options.topK >= 1)) {
+      throw new RangeError(`topK must be >= 1 (leave it out to turn it off), got ${options.topK}`);
+    }
     const model = this._live;  // before new: a disposed model must not leak a CoreGenerator
     const gen = new this._recur._core.CoreGenerator();
-    const err = gen.start(model, opts);
-    if (err) { gen.delete(); throw new RecurError(err); }
+    checkOrDelete(gen, gen.start(model, opts));
     return gen;
   }
 
@@ -172,7 +247,7 @@ export class Model extends Owned {
    * @returns {string} the generated text (without the prompt)
    */
   generate(options = {}) {
-    const gen = this._startGenerator(options);
+    const gen = this._startGenerator(options, 'generate()');
     try {
       let out = '';
       while (!gen.done()) out += checkText(gen.next(4096));
@@ -188,8 +263,10 @@ export class Model extends Owned {
     const signal = options.signal;
     const chunk = optNum(options, 'chunk', 8);
     // chunk 0 would yield '' forever.
-    need(Number.isInteger(chunk) && chunk >= 1 && chunk < 2 ** 31, `chunk must be a whole number >= 1, got ${chunk}`);
-    const gen = this._startGenerator(options);
+    if (!(Number.isInteger(chunk) && chunk >= 1 && chunk < 2 ** 31)) {
+      throw new RangeError(`chunk must be a whole number >= 1, got ${chunk}`);
+    }
+    const gen = this._startGenerator(options, 'stream()');
     const handle = { dispose: () => gen.isDeleted() || gen.delete() };
     this._children.add(handle);
     try {
@@ -226,6 +303,7 @@ export class Model extends Owned {
    */
   trainer(options = {}) {
     need(options && typeof options === 'object', 'trainer() takes an options object');
+    knownOptions(options, TRAINER_OPTIONS, 'trainer()');
     const opts = {
       optimizer: optStr(options, 'optimizer', 'adam'), lr: optNum(options, 'lr', 2e-3),
       clip: optNum(options, 'clip', 5), seqLen: optNum(options, 'seqLen', 64),
@@ -235,8 +313,7 @@ export class Model extends Owned {
     };
     const model = this._live;  // before new: a disposed model must not leak a CoreTrainer
     const core = new this._recur._core.CoreTrainer();
-    const err = core.start(model, opts);
-    if (err) { core.delete(); throw new RecurError(err); }
+    checkOrDelete(core, core.start(model, opts));
     const t = new Trainer(this, core, opts);
     this._children.add(t);
     return t;
@@ -287,13 +364,14 @@ export class Trainer extends Owned {
     this._setData(data);
     const signal = options.signal;
     const perStep = this._live.symbolsPerStep();
+    knownOptions(options, FIT_OPTIONS, 'fit()');
     let steps = optNum(options, 'steps', undefined);
     if (steps === undefined) {
       const epochs = optNum(options, 'epochs', 1);
       const size = typeof data === 'string' ? Array.from(data).length - 1 : data.length;
       steps = Math.max(1, Math.ceil((epochs * size) / perStep));
     }
-    need(Number.isInteger(steps) && steps >= 1, `steps must be a whole number >= 1, got ${steps}`);
+    if (!(Number.isInteger(steps) && steps >= 1)) throw new RangeError(`steps must be a whole number >= 1, got ${steps}`);
     const onProgress = options.onProgress;
     const t0 = performance.now();
     let last = t0, loss = NaN, done = 0;
@@ -326,15 +404,31 @@ export class Recur {
     if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
     need(bytes instanceof Uint8Array, 'loadModel() takes a Uint8Array or an ArrayBuffer');
     const core = new this._core.CoreModel();
-    const err = core.load(bytes);
-    if (err) { core.delete(); throw new RecurError(err); }
+    checkOrDelete(core, core.load(bytes));
     return new Model(this, core);
   }
 
-  /** Fetches and loads a model file, reporting {loaded, total} as bytes arrive. */
-  async fetchModel(url, { onProgress, signal } = {}) {
+  /**
+   * Fetches and loads a model file, reporting {loaded, total} as bytes arrive. In Node, url may
+   * also be a file path or a file: URL.
+   */
+  async fetchModel(url, options = {}) {
+    need(typeof url === 'string' || url instanceof URL, 'fetchModel() takes a URL or, in Node, a file path');
+    need(options && typeof options === 'object', 'fetchModel() takes an options object');
+    knownOptions(options, ['onProgress', 'signal'], 'fetchModel()');
+    const { onProgress, signal } = options;
+    if (isNode && (url instanceof URL ? url.protocol === 'file:' : !/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^file:/i.test(url))) {
+      let bytes;
+      try {
+        bytes = await readNodeFile(url);
+      } catch (e) {
+        throw new RecurError(`cannot read ${url}: ${e.message}`, 'io');
+      }
+      onProgress?.({ loaded: bytes.length, total: bytes.length });
+      return this.loadModel(bytes);
+    }
     const res = await fetch(url, { signal });
-    if (!res.ok) throw new RecurError(`cannot fetch ${url}: HTTP ${res.status}`);
+    if (!res.ok) throw new RecurError(`cannot fetch ${url}: HTTP ${res.status}`, 'io');
     const total = Number(res.headers.get('content-length')) || 0;
     if (!res.body || !onProgress) return this.loadModel(new Uint8Array(await res.arrayBuffer()));
     const parts = [];
@@ -361,6 +455,7 @@ export class Recur {
    */
   createModel(config) {
     need(config && typeof config === 'object', 'createModel() takes a config object');
+    knownOptions(config, MODEL_OPTIONS, 'createModel()');
     const vocab = typeof config.vocab === 'string' ? vocabFromText(config.vocab) : config.vocab;
     need(Array.isArray(vocab), 'config.vocab must be an array of symbols or a text');
     const labels = config.labels ?? [];
@@ -373,16 +468,57 @@ export class Recur {
       dropout: optNum(config, 'dropout', 0), num_labels: task === 'lm' ? 0 : labels.length,
     };
     const core = new this._core.CoreModel();
-    const err = core.create(JSON.stringify(engine), JSON.stringify(vocab), JSON.stringify(labels), optNum(config, 'seed', 0));
-    if (err) { core.delete(); throw new RecurError(err); }
+    checkOrDelete(core, core.create(JSON.stringify(engine), JSON.stringify(vocab), JSON.stringify(labels),
+      optNum(config, 'seed', 0)));
     return new Model(this, core);
   }
 }
 
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' && typeof window === 'undefined';
+// Node's built-ins are imported only when Node runs this, by a name bundlers do not resolve: a
+// bundle for the browser neither needs them nor warns about them.
+const nodeImport = (name) => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
+
+async function readNodeFile(where) {
+  const { readFile } = await nodeImport('node:fs/promises');
+  const { fileURLToPath } = await nodeImport('node:url');
+  const isFileUrl = where instanceof URL || /^file:/i.test(where);
+  return new Uint8Array(await readFile(isFileUrl ? fileURLToPath(where) : where));
+}
+
+// Where recur-core.wasm is when nobody says: next to this module. The literal
+// new URL('./…', import.meta.url) is the form Vite and webpack recognise, emitting the .wasm with
+// the bundle. A classic-script bundle (esbuild's default iife) has no import.meta.url: then the
+// script's own URL, or the page's.
+function defaultWasmUrl() {
+  try {
+    return new URL('./recur-core.wasm', import.meta.url).href;
+  } catch {
+    const base = (typeof document !== 'undefined' && document.currentScript?.src) || globalThis.location?.href;
+    return new URL('recur-core.wasm', base).href;
+  }
+}
+
 /**
- * Instantiates the WebAssembly engine. options are passed to the Emscripten factory (for example
- * {wasmBinary} or {locateFile}); none are needed in pages, workers or Node.
+ * Instantiates the WebAssembly engine. options go to the Emscripten factory: {locateFile(name)}
+ * says where recur-core.wasm is (a URL; in Node also a path), {wasmBinary} gives its bytes. None
+ * is needed when recur-core.wasm sits next to recur-core.mjs, in pages, workers or Node.
+ * A wasm that cannot be loaded is a RecurError with code 'wasm_load' naming where it looked.
  */
 export async function loadRecur(options = {}) {
-  return new Recur(await createRecurCore(options));
+  need(options && typeof options === 'object', 'loadRecur() takes an options object');
+  const opts = { ...options };
+  if (typeof opts.locateFile !== 'function') {
+    const url = defaultWasmUrl();
+    opts.locateFile = () => url;
+  }
+  const where = opts.locateFile('recur-core.wasm', '');
+  let core;
+  try {
+    if (isNode && !opts.wasmBinary && !opts.wasmModule && !opts.instantiateWasm) opts.wasmBinary = await readNodeFile(where);
+    core = await createRecurCore(opts);
+  } catch (e) {
+    throw new RecurError(`cannot load the WebAssembly engine from ${where}: ${e?.message ?? e}`, 'wasm_load');
+  }
+  return new Recur(core);
 }

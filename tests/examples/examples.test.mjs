@@ -1,0 +1,78 @@
+// The package as a user gets it: `npm pack` of web/lib, installed into a copy of each example
+// under examples/ (an empty project but for its pinned tools), then run: the Node examples with
+// node, the esbuild page in Chromium. Run by make test-examples (after make web-wasm).
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { launch, missingPrerequisite, repo, startServer } from '../e2e/harness.mjs';
+
+const npm = (cwd, ...args) => execFileSync('npm', [...args, '--no-audit', '--no-fund'], { cwd, encoding: 'utf8', stdio: 'pipe' });
+let work, tarball;
+
+before(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'recur-examples-'));
+  npm(repo, 'pack', path.join(repo, 'web', 'lib'), '--pack-destination', work);
+  tarball = path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz')));
+});
+
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** A fresh copy of examples/<name> with its pinned tools and the packed recur-rnn installed. */
+function project(name) {
+  const dir = path.join(work, name);
+  cpSync(path.join(repo, 'examples', name), dir, { recursive: true, filter: (src) => !src.includes('node_modules') });
+  if (existsSync(path.join(dir, 'package-lock.json'))) npm(dir, 'ci');
+  npm(dir, 'install', '--no-save', tarball);
+  return dir;
+}
+
+test('the packed package holds the module, the wasm, the types, the README and the licence', () => {
+  const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+  assert.deepEqual(listing, ['package/LICENSE', 'package/README.md', 'package/package.json', 'package/recur-core.mjs',
+    'package/recur-core.wasm', 'package/recur.d.ts', 'package/recur.js']);
+});
+
+// A model trained 200 steps on one repeated sentence continues it exactly (greedy decoding).
+const learned = /cat sat on the mat\. the cat sat/;
+
+for (const script of ['hello.mjs', 'hello.cjs']) {
+  test(`examples/node/${script} runs against the installed package`, () => {
+    const dir = project('node');
+    const r = spawnSync(process.execPath, [script], { cwd: dir, encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, learned, r.stdout);
+  });
+}
+
+test('examples/esbuild: bundled with no extra flags, the page trains and generates in Chromium', async (t) => {
+  const why = missingPrerequisite();
+  if (why) { t.skip(why); return; }
+  const dir = project('esbuild');
+  const built = spawnSync('npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  const server = await startServer({ root: path.join(dir, 'dist') });
+  const browser = await launch();
+  try {
+    await browser.page.goto(server.url);
+    await browser.page.waitForSelector('#out[data-state]', { timeout: 60000 });
+    const state = await browser.page.$eval('#out', (e) => e.dataset.state);
+    const text = await browser.page.$eval('#out', (e) => e.textContent);
+    assert.equal(state, 'done', text);
+    assert.match(text, learned);
+    assert.deepEqual(browser.consoleErrors, []);
+
+    // Without the .wasm beside the bundle: a RecurError that says which URL failed.
+    rmSync(path.join(dir, 'dist', 'recur-core.wasm'));
+    await browser.page.reload();
+    await browser.page.waitForSelector('#out[data-state]', { timeout: 60000 });
+    const failed = await browser.page.$eval('#out', (e) => `${e.dataset.state}: ${e.textContent}`);
+    assert.match(failed, /^error: RecurError \(wasm_load\): cannot load the WebAssembly engine from http:\/\/127\.0\.0\.1:\d+\/recur-core\.wasm/);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
