@@ -13,9 +13,10 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DRECUR_NATIVE_ARCH=ON
 
 # Build and test dependencies: compilers, Eigen, xsimd, GoogleTest, Emscripten (for the wasm module).
 # chromium drives the browser tests; the CJK font lets its screenshots show Chinese; fortunes,
-# fortunes-zh and wordnet-base are the corpora and cue vocabularies the shipped models train on.
+# fortunes-zh and wordnet-base are the corpora and cue vocabularies the shipped models train on;
+# python3-torch is what the PyTorch bridge (tools/pytorch) is tested against.
 PACKAGES = cmake make g++ libeigen3-dev libxsimd-dev googletest libgtest-dev emscripten \
-           clang libclang-rt-dev chromium fonts-wqy-microhei fortunes fortunes-zh wordnet-base
+           clang libclang-rt-dev chromium fonts-wqy-microhei fortunes fortunes-zh wordnet-base python3-torch
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -72,11 +73,12 @@ test-arches: setup
 	ctest --test-dir $(SSE41_BUILD) --output-on-failure -j $(JOBS) -L 'unit|gradcheck|golden'
 	ctest --test-dir $(SCALAR_BUILD) --output-on-failure -j $(JOBS) -L 'unit|gradcheck|golden'
 
-# The learning test only re-runs code the other tests cover, 50x slower under ASan; wasm is not native code.
+# The learning test only re-runs code the other tests cover, 50x slower under ASan; wasm is not
+# native code; the PyTorch bridge's test checks Python code against the CLI that test-native runs.
 test-sanitize: setup
 	[ -f $(ASAN_BUILD)/CMakeCache.txt ] || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECUR_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE 'learning|wasm'
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE 'learning|wasm|pytorch'
 
 $(FUZZ_BUILD)/CMakeCache.txt:
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECUR_FUZZ=ON -DRECUR_BUILD_TESTS=OFF

@@ -1,0 +1,214 @@
+"""recur's models in PyTorch: the same forward pass, and the model file read and written exactly.
+
+Train with PyTorch (on GPUs, with DistributedDataParallel, with your own loop), then run the
+result anywhere recur runs: the command-line tool, C++, or the browser through the npm package.
+
+    import recur_torch
+    model = recur_torch.RecurModel("lm", "lstm", vocab=recur_torch.vocab_from_text(text),
+                                   embedding_dim=64, hidden_size=256, num_layers=2)
+    ...train model like any nn.Module...
+    recur_torch.save(model, "model.safetensors")
+    model = recur_torch.load("model.safetensors")      # also files recur wrote
+
+Depends on torch and numpy only (no safetensors package: the format is a JSON header and raw
+little-endian data). The forward pass, which recur computes identically:
+
+    ids (T, B)  --embedding-->  x (T, B, E)  --rnn (nn.RNN / nn.LSTM / nn.GRU)-->  y (T, B, D*H)
+    lm, tagger:  logits (T, B, out) = head(y): row t predicts the symbol after position t (lm) or
+                 labels position t (tagger); softmax over the last dimension.
+    classifier:  logits (B, out) = head([h_fwd(T-1); h_bwd(0)]) of the last layer: PyTorch's h_n
+                 (forward direction after the last symbol, reverse direction after the first),
+                 not head(y[-1]), which differs in its backward half for a bidirectional model.
+    The state starts at zero. Before any symbol an lm's distribution is softmax(head.bias)
+    (head of the zero state): what generation from an empty prompt samples first.
+    Text is Unicode code points; a character outside the vocabulary becomes "<unk>" if the
+    vocabulary has it, else it is an error.
+"""
+import json
+import struct
+
+import numpy as np
+import torch
+from torch import nn
+
+TASKS = ("lm", "tagger", "classifier")
+CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+UNK = "<unk>"
+
+# dtype name -> (bytes per element, numpy dtype of the raw little-endian words)
+_DTYPES = {"F32": (4, "<f4"), "F16": (2, "<f2"), "BF16": (2, "<u2")}
+
+
+def vocab_from_text(text, with_unk=True):
+    """The distinct code points of text sorted by value, "<unk>" first: the table `recur train` builds."""
+    symbols = [chr(cp) for cp in sorted({ord(ch) for ch in text})]
+    return [UNK] + symbols if with_unk else symbols
+
+
+class RecurModel(nn.Module):
+    """embedding -> nn.RNN / nn.LSTM / nn.GRU (time-major) -> head, with recur's names and layout."""
+
+    def __init__(self, task, cell, vocab, labels=(), embedding_dim=64, hidden_size=256, num_layers=2,
+                 bidirectional=False, dropout=0.0):
+        super().__init__()
+        if task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+        if task == "lm" and bidirectional:
+            raise ValueError("an lm must be unidirectional: it predicts the next symbol from the past only")
+        if task != "lm" and not labels:
+            raise ValueError(f"a {task} needs label names")
+        self.task, self.cell = task, cell
+        self.vocab, self.labels = list(vocab), list(labels) if task != "lm" else []
+        self._ids = {s: i for i, s in enumerate(self.vocab)}
+        out = len(self.vocab) if task == "lm" else len(self.labels)
+        D = 2 if bidirectional else 1
+        self.embedding = nn.Embedding(len(self.vocab), embedding_dim)
+        kw = dict(num_layers=num_layers, dropout=dropout, bidirectional=bidirectional)
+        if cell == "lstm":
+            self.rnn = nn.LSTM(embedding_dim, hidden_size, **kw)
+        elif cell == "gru":
+            self.rnn = nn.GRU(embedding_dim, hidden_size, **kw)
+        else:
+            self.rnn = nn.RNN(embedding_dim, hidden_size, nonlinearity=cell[4:], **kw)
+        self.head = nn.Linear(D * hidden_size, out)
+
+    def config(self):
+        """The config object of the model file's metadata."""
+        r = self.rnn
+        return {"task": self.task, "cell": self.cell, "vocab_size": len(self.vocab),
+                "embedding_dim": self.embedding.embedding_dim, "hidden_size": r.hidden_size,
+                "num_layers": r.num_layers, "bidirectional": r.bidirectional, "dropout": float(r.dropout),
+                "num_labels": len(self.labels)}
+
+    def encode(self, text):
+        """Ids of text's code points, a LongTensor (T,)."""
+        unk = self._ids.get(UNK)
+        ids = []
+        for pos, ch in enumerate(text):
+            i = self._ids.get(ch, unk)
+            if i is None:
+                raise ValueError(f"character {ch!r} (U+{ord(ch):04X}) at position {pos} is not in the vocabulary, "
+                                 f"which has no {UNK}")
+            ids.append(i)
+        return torch.tensor(ids, dtype=torch.long)
+
+    def forward(self, ids, state=None):
+        """ids (T, B) -> (logits, state): logits (T, B, out) for lm/tagger, (B, out) for a classifier.
+
+        state is the rnn's (h_0, or (h_0, c_0) for LSTM), None for zeros; the returned state is h_n
+        (or (h_n, c_n)), so an lm can carry it from one call to the next."""
+        y, state_n = self.rnn(self.embedding(ids), state)
+        if self.task != "classifier":
+            return self.head(y), state_n
+        h_n = state_n[0] if self.cell == "lstm" else state_n
+        last = h_n[-2:] if self.rnn.bidirectional else h_n[-1:]   # the last layer's directions
+        return self.head(torch.cat(list(last), dim=-1)), state_n
+
+    @torch.no_grad()
+    def probs(self, text):
+        """What `recur probs --json` prints: (T, out) for lm/tagger, (1, out) for a classifier."""
+        logits, _ = self.forward(self.encode(text).unsqueeze(1))
+        return torch.softmax(logits.reshape(-1, logits.shape[-1]), dim=-1)
+
+    @torch.no_grad()
+    def generate_greedy(self, prompt, length):
+        """The argmax continuation of prompt (as `recur generate --temperature 0`), without the prompt."""
+        if self.task != "lm":
+            raise ValueError("only an lm generates text")
+        state, logits = None, self.head.bias
+        if prompt:
+            out, state = self.forward(self.encode(prompt).unsqueeze(1))
+            logits = out[-1, 0]
+        text = []
+        for _ in range(length):
+            i = int(torch.argmax(logits))
+            text.append(self.vocab[i] if self.vocab[i] != UNK else "\ufffd")
+            out, state = self.forward(torch.tensor([[i]]), state)
+            logits = out[-1, 0]
+        return "".join(text)
+
+
+# --- the file ------------------------------------------------------------------------------
+
+def _json(value):
+    """JSON exactly as recur writes it: compact, UTF-8 kept, integral numbers without a fraction,
+    others as %.17g, control characters as \\uXXXX (upper-case hex) unless they have a short escape."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        v = float(value)
+        return str(int(v)) if v.is_integer() and abs(v) <= 2 ** 53 else "%.17g" % v
+    if isinstance(value, str):
+        short = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+        return '"' + "".join(short.get(c, "\\u%04X" % ord(c) if ord(c) < 0x20 else c) for c in value) + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_json(v) for v in value) + "]"
+    return "{" + ",".join(_json(k) + ":" + _json(v) for k, v in value.items()) + "}"
+
+
+def _tensor_names(config):
+    names = ["embedding.weight"]
+    for k in range(config["num_layers"]):
+        for suffix in ("", "_reverse") if config["bidirectional"] else ("",):
+            names += [f"rnn.{w}_l{k}{suffix}" for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+    return names + ["head.weight", "head.bias"]
+
+
+def save(model, path, dtype="F32"):
+    """Writes model in recur's format, byte for byte what recur writes for the same F32 weights.
+    dtype "F16" or "BF16" stores the weights rounded to half precision (half the bytes; recur
+    widens them to float when it loads the file)."""
+    if dtype not in _DTYPES:
+        raise ValueError(f"dtype must be one of {tuple(_DTYPES)}, got {dtype!r}")
+    config = model.config()
+    config["dropout"] = float(np.float32(config["dropout"]))   # recur keeps it as a float32
+    state = model.state_dict()
+    size, _ = _DTYPES[dtype]
+    header = {"__metadata__": {"format": "recur", "version": "1", "config": _json(config),
+                               "vocab": _json(model.vocab), "labels": _json(model.labels)}}
+    blobs, offset = [], 0
+    for name in _tensor_names(config):
+        t = state[name].detach().to("cpu", torch.float32).contiguous()
+        if dtype == "F32":
+            raw = t.numpy().astype("<f4").tobytes()
+        elif dtype == "F16":
+            raw = t.numpy().astype("<f2").tobytes()
+        else:  # round to nearest even, as torch does
+            raw = t.to(torch.bfloat16).view(torch.int16).numpy().astype("<i2").tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    text = _json(header).encode("utf-8")
+    text += b" " * ((8 - len(text) % 8) % 8)   # the data starts 8-byte aligned
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def load(path):
+    """A RecurModel from a model file (recur's or save()'s), in eval mode, weights as float32."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 8:
+        raise ValueError(f"{path}: too short for a model file")
+    (n,) = struct.unpack("<Q", data[:8])
+    if n > len(data) - 8:
+        raise ValueError(f"{path}: truncated (the header says {n} bytes)")
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    meta = header.pop("__metadata__", {})
+    if meta.get("format") != "recur" or meta.get("version") != "1":
+        raise ValueError(f"{path}: not a recur model file (__metadata__ format/version)")
+    c = json.loads(meta["config"])
+    model = RecurModel(c["task"], c["cell"], json.loads(meta["vocab"]), json.loads(meta.get("labels", "[]")),
+                       c["embedding_dim"], c["hidden_size"], c["num_layers"], c["bidirectional"], c["dropout"])
+    base, tensors = 8 + n, {}
+    for name, info in header.items():
+        size, np_dtype = _DTYPES[info["dtype"]]
+        begin, end = info["data_offsets"]
+        words = np.frombuffer(data[base + begin:base + end], dtype=np_dtype)
+        if info["dtype"] == "BF16":   # the top half of a float32
+            words = (words.astype(np.uint32) << 16).view(np.float32)
+        tensors[name] = torch.from_numpy(words.astype(np.float32).reshape(info["shape"]))
+    model.load_state_dict(tensors, strict=True)
+    return model.eval()
