@@ -1,6 +1,7 @@
 // The package as a user gets it: `npm pack` of web/lib, installed into a copy of each example
 // under examples/ (an empty project but for its pinned tools), then run: the Node examples with
-// node, the esbuild page in Chromium. Run by make test-examples (after make web-wasm).
+// node, the TypeScript one through tsc, the esbuild page in Chromium. Run by make test-examples
+// (after make web-wasm).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -47,6 +48,13 @@ for (const script of ['hello.mjs', 'hello.cjs']) {
     assert.match(r.stdout, learned, r.stdout);
   });
 }
+
+test('examples/typescript type-checks against the installed package (strict; each @ts-expect-error must error)', () => {
+  const dir = project('typescript');
+  const r = spawnSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir],
+    { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
 
 test('examples/esbuild: bundled with no extra flags, the page trains and generates in Chromium', async (t) => {
   const why = missingPrerequisite();

@@ -185,10 +185,29 @@ declare class Owned {
   dispose(): void;
 }
 
-/** A loaded or created model, plus the batch-1 stepping state used by {@link Model.feed}. */
-export class Model extends Owned {
+/**
+ * Rules a string out where an options object belongs: `generate('The ')` is a type error (it
+ * means `generate({prompt: 'The '})`), as a string would otherwise pass for options with a length.
+ */
+export interface NotAString {
+  charAt?: never;
+}
+
+/** The training data a model of task T takes: a text for an lm, labelled examples otherwise. */
+export type TrainingDataFor<T extends Task> = T extends 'lm' ? string : T extends 'tagger' ? TaggedExample[]
+  : T extends 'classifier' ? ClassifiedExample[] : never;
+
+/**
+ * A loaded or created model, plus the batch-1 stepping state used by {@link Model.feed}. T is its
+ * task when TypeScript knows it: `createModel({task: 'tagger', ...})` gives a `Model<'tagger'>`,
+ * `loadModel()` a `Model` of any task, which `model.is('lm')` narrows. Task-specific methods
+ * (`generate`, `stream`, `tag`, `classify`) only type-check on a model of that task.
+ */
+export class Model<T extends Task = Task> extends Owned {
   private constructor();
-  readonly config: ModelConfig;
+  readonly config: ModelConfig & { task: T };
+  /** True when the model's task is `task`; narrows the type for TypeScript. */
+  is<K extends Task>(task: K): this is Model<K>;
   /** The symbol of each id (`"<unk>"` stands for every character not listed). */
   readonly vocab: string[];
   /** Label names (tagger / classifier); empty for an lm. */
@@ -203,17 +222,17 @@ export class Model extends Owned {
    */
   predict(text: string): Prediction;
   /** Tagger only (else TypeError): the label distribution of each character. */
-  tag(text: string): TaggedChar[];
+  tag(this: Model<'tagger'>, text: string): TaggedChar[];
   /** Classifier only (else TypeError): the most probable label and all probabilities. */
-  classify(text: string): Classification;
+  classify(this: Model<'classifier'>, text: string): Classification;
   /** lm only: generated text after the prompt (the prompt is not repeated). */
-  generate(options?: GenerateOptions): string;
+  generate(this: Model<'lm'>, options?: GenerateOptions & NotAString): string;
   /**
    * The same text as generate() with the same options, piece by piece, yielding to the event loop
    * now and then so a page stays responsive. Stop with `break` or `options.signal`. Option
    * errors reject the first `next()`. Disposing the model ends the stream.
    */
-  stream(options?: StreamOptions): AsyncGenerator<string, void, undefined>;
+  stream(this: Model<'lm'>, options?: StreamOptions & NotAString): AsyncGenerator<string, void, undefined>;
   /** Clears the stepping state used by feed() (unidirectional models). */
   reset(): void;
   /**
@@ -225,28 +244,28 @@ export class Model extends Owned {
   /** A copy of the stepping state of `layer` (default 0). RecurError if out of range. */
   hidden(layer?: number): HiddenState;
   /** A trainer that updates this model in place. It is disposed with the model. */
-  trainer(options?: TrainerOptions): Trainer;
+  trainer(options?: TrainerOptions): Trainer<T>;
   /** The model as .safetensors bytes: `recur` (the CLI) and loadModel read them back bit for bit. */
   save(): Uint8Array;
 }
 
 /** Trains a model in place (truncated BPTT for an lm, mini-batches of examples otherwise). */
-export class Trainer extends Owned {
+export class Trainer<T extends Task = Task> extends Owned {
   private constructor();
   /**
    * One optimiser step; returns its loss in nats per symbol. `data` is needed the first time; the
    * same data again (or none) continues through it. Throws RecurError for a text shorter than
    * seqLen + 1 or a character outside the vocabulary.
    */
-  step(data?: TrainingData): number;
+  step(data?: TrainingDataFor<T>): number;
   /** Trains for `options.steps` (or `options.epochs`), yielding to the event loop as it goes. */
-  fit(data: TrainingData, options?: FitOptions): Promise<FitResult>;
+  fit(data: TrainingDataFor<T>, options?: FitOptions): Promise<FitResult>;
 }
 
 /** Settings for a new model (PyTorch's default initialisation, seeded). */
-export interface CreateModelConfig {
+export interface CreateModelConfig<T extends Task = Task> {
   /** Default 'lm'. */
-  task?: Task;
+  task?: T;
   /** Default 'lstm'. */
   cell?: Cell;
   /** The symbol table (one code point each, or `"<unk>"`), or a text to build it from with vocabFromText. */
@@ -286,7 +305,7 @@ export class Recur {
    */
   fetchModel(url: string | URL, options?: FetchModelOptions): Promise<Model>;
   /** A fresh model. RecurError for a bad setting (unknown cell, size out of range...). */
-  createModel(config: CreateModelConfig): Model;
+  createModel<T extends Task = 'lm'>(config: CreateModelConfig<T>): Model<T>;
 }
 
 /**

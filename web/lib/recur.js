@@ -187,6 +187,9 @@ export class Model extends Owned {
     this.parameterCount = core.parameterCount();
   }
 
+  /** True when the model's task is task ('lm', 'tagger' or 'classifier'). */
+  is(task) { return this.config.task === task; }
+
   dispose() {
     for (const child of this._children) child.dispose();
     this._children.clear();

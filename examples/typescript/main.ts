@@ -1,0 +1,52 @@
+// recur-rnn from TypeScript (strict). The types know each model's task: generate() needs an lm,
+// tag() a tagger, and training data must suit the task. The @ts-expect-error lines are mistakes
+// the types must catch (tsc fails if one of them compiles). Check: npx tsc
+import { loadRecur, RecurError, type Model, type RecurErrorCode } from 'recur-rnn';
+
+const recur = await loadRecur();
+const text = 'the cat sat on the mat. '.repeat(40);
+
+// An lm: createModel without a task gives Model<'lm'>.
+const lm = recur.createModel({ vocab: text, hiddenSize: 32, embeddingDim: 8, seed: 1 });
+await lm.trainer({ seqLen: 16, batchSize: 8, lr: 0.01 }).fit(text, { steps: 50 });
+const sample: string = lm.generate({ prompt: 'the ', length: 20, temperature: 0 });
+for await (const piece of lm.stream({ prompt: 'the ', length: 20 })) console.log(piece);
+
+// A tagger: one label per character.
+const tagger = recur.createModel({ task: 'tagger', vocab: 'abc ', labels: ['A', 'B'], hiddenSize: 8, bidirectional: true });
+tagger.trainer({ batchSize: 2 }).step([{ text: 'ab c', labels: ['A', 'B', 'A', 'A'] }]);
+const tags = tagger.tag('abc');
+console.log(tags[0].char, tags[0].probs.A);
+
+// A loaded model's task is known only at run time: is() narrows it.
+const loaded: Model = recur.loadModel(lm.save());
+if (loaded.is('lm')) console.log(loaded.generate({ length: 5 }));
+
+try {
+  recur.loadModel(new Uint8Array(3));
+} catch (e) {
+  if (e instanceof RecurError) {
+    const code: RecurErrorCode = e.code;
+    console.log(code, e.message);
+  }
+}
+
+// @ts-expect-error a string is not options: generate({prompt: 'The '})
+lm.generate('The ');
+// @ts-expect-error a typo in an option name
+lm.generate({ lenght: 10 });
+// @ts-expect-error a tagger does not generate text
+tagger.generate({ length: 5 });
+// @ts-expect-error an lm does not classify
+lm.classify('the cat');
+// @ts-expect-error a loaded model's task is unknown until is() says
+loaded.tag('abc');
+// @ts-expect-error an lm trains on text, not examples
+lm.trainer().step([{ text: 'ab', label: 'A' }]);
+// @ts-expect-error a tagger trains on examples, not text
+tagger.trainer().step('abc');
+// @ts-expect-error an unknown option of createModel
+recur.createModel({ vocab: 'ab', hidden: 64 });
+
+console.log(sample);
+for (const m of [lm, tagger, loaded]) m.dispose();
