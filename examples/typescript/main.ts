@@ -2,6 +2,7 @@
 // tag() a tagger, and training data must suit the task. The @ts-expect-error lines are mistakes
 // the types must catch (tsc fails if one of them compiles). Check: npx tsc
 import { loadRecur, RecurError, type Model, type RecurErrorCode } from 'recur-rnn';
+import { loadRecurWorker } from 'recur-rnn/worker';
 
 const recur = await loadRecur();
 const text = 'the cat sat on the mat. '.repeat(40);
@@ -47,6 +48,16 @@ lm.trainer().step([{ text: 'ab', label: 'A' }]);
 tagger.trainer().step('abc');
 // @ts-expect-error an unknown option of createModel
 recur.createModel({ vocab: 'ab', hidden: 64 });
+
+// The same API in a Worker (for pages; not called here, Node has no Worker): every call a Promise.
+async function inAWorker(): Promise<string> {
+  const remote = await (await loadRecurWorker()).createModel({ vocab: text, hiddenSize: 8 });
+  // @ts-expect-error a remote call gives a Promise, not the text
+  const wrong: string = remote.generate({ length: 5 });
+  console.log(wrong);
+  return remote.generate({ length: 5 });
+}
+console.log(typeof inAWorker);
 
 console.log(sample);
 for (const m of [lm, tagger, loaded]) m.dispose();

@@ -1,6 +1,7 @@
 // The package as a user gets it: `npm pack` of web/lib, installed into a copy of each example
 // under examples/ (an empty project but for its pinned tools), then run: the Node examples with
-// node, the TypeScript one through tsc, the esbuild page in Chromium. Run by make test-examples
+// node, the TypeScript one through tsc, the plain page (recur-rnn/worker) and the esbuild page
+// in Chromium. Run by make test-examples
 // (after make web-wasm).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -33,8 +34,9 @@ function project(name) {
 
 test('the packed package holds the module, the wasm, the types, the README and the licence', () => {
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-  assert.deepEqual(listing, ['package/LICENSE', 'package/README.md', 'package/package.json', 'package/recur-core.mjs',
-    'package/recur-core.wasm', 'package/recur.d.ts', 'package/recur.js']);
+  assert.deepEqual(listing, ['package/LICENSE', 'package/README.md', 'package/errors.js', 'package/package.json',
+    'package/recur-core.mjs', 'package/recur-core.wasm', 'package/recur.d.ts', 'package/recur.js', 'package/worker-host.js',
+    'package/worker.d.ts', 'package/worker.js']);
 });
 
 // A model trained 200 steps on one repeated sentence continues it exactly (greedy decoding).
@@ -54,6 +56,32 @@ test('examples/typescript type-checks against the installed package (strict; eac
   const r = spawnSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir],
     { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('examples/page: recur-rnn/worker from a plain page (import map), in Chromium', async (t) => {
+  const why = missingPrerequisite();
+  if (why) { t.skip(why); return; }
+  const dir = project('page');
+  const server = await startServer({ root: dir });
+  const browser = await launch();
+  try {
+    await browser.page.goto(server.url);
+    await browser.page.waitForSelector('#out[data-state]', { timeout: 60000 });
+    const state = await browser.page.$eval('#out', (e) => e.dataset.state);
+    assert.equal(state, 'done', await browser.page.$eval('#out', (e) => e.textContent));
+    const c = JSON.parse(await browser.page.$eval('#out', (e) => e.dataset.checks));
+    assert.match(c.whole, learned);
+    assert.equal(c.streamed, c.whole, 'stream() pieces add up to generate()');
+    assert.ok(c.reports >= 1, 'fit() reported progress across the boundary');
+    assert.equal(c.after, 5, 'the worker answered after a stream was left early');
+    assert.equal(c.simdArch, 'sse4.1');
+    assert.deepEqual(c.error, { isRecurError: true, name: 'RecurError', code: 'invalid_argument',
+      message: 'text is empty: predict needs at least one character' });
+    assert.deepEqual(browser.consoleErrors, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
 });
 
 test('examples/esbuild: bundled with no extra flags, the page trains and generates in Chromium', async (t) => {

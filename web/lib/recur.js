@@ -2,19 +2,9 @@
 // Works in pages, Web Workers and Node 20. The core never throws; this file turns its error
 // strings into Errors, validates argument types, and owns object lifetimes (dispose()).
 import createRecurCore from './recur-core.mjs';
+import { RecurError } from './errors.js';
 
-/**
- * An error reported by the engine (bad model bytes, bad option, unknown character...). code is
- * stable across versions: 'invalid_argument', 'bad_format' (a model file or data that is not what
- * it claims), 'out_of_range' (too long, too large), 'io', 'diverged' (training), 'wasm_load'.
- */
-export class RecurError extends Error {
-  constructor(message, code = 'invalid_argument') {
-    super(message);
-    this.name = 'RecurError';
-    this.code = code;
-  }
-}
+export { RecurError };
 
 function check(result) {
   if (typeof result === 'string') {

@@ -1,0 +1,37 @@
+// recur-rnn/worker from a plain page: the engine runs in a module Worker, every call is a Promise,
+// and the page stays responsive while it trains. Serve this folder (with node_modules) and open it.
+import { loadRecurWorker, RecurError } from 'recur-rnn/worker';
+
+const out = document.getElementById('out');
+
+async function main() {
+  const recur = await loadRecurWorker();
+  const text = 'the cat sat on the mat. '.repeat(40);
+  const model = await recur.createModel({ vocab: text, hiddenSize: 32, embeddingDim: 8, seed: 1 });
+  const trainer = await model.trainer({ seqLen: 16, batchSize: 8, lr: 0.01, seed: 1 });
+  let reports = 0;
+  await trainer.fit(text, { steps: 200, onProgress: () => { reports++; } });
+
+  let streamed = '';
+  for await (const piece of model.stream({ prompt: 'the ', length: 40, temperature: 0 })) streamed += piece;
+  const whole = await model.generate({ prompt: 'the ', length: 40, temperature: 0 });
+  // Leaving a stream early stops it in the worker, which then takes the next call.
+  for await (const piece of model.stream({ length: 1000000 })) { if (piece) break; }
+  const after = await model.generate({ length: 5, seed: 2 });
+  // Engine errors keep their class and code across the worker boundary.
+  const error = await model.predict('').catch((e) => e);
+
+  out.textContent = whole;
+  out.dataset.checks = JSON.stringify({
+    streamed, whole, reports, after: Array.from(after).length, simdArch: recur.simdArch,
+    error: { isRecurError: error instanceof RecurError, name: error.name, code: error.code, message: error.message },
+  });
+  out.dataset.state = 'done';
+  await model.dispose();
+  recur.terminate();
+}
+
+main().catch((e) => {
+  out.textContent = `${e.name} (${e.code ?? 'no code'}): ${e.message}`;
+  out.dataset.state = 'error';
+});

@@ -1,0 +1,61 @@
+// recur-rnn/worker: the API of recur-rnn, run in a module Worker, every call a Promise.
+import type {
+  Classification, FitOptions, FitResult, GenerateOptions, HiddenState, ModelConfig, NotAString, Prediction,
+  StreamOptions, TaggedChar, Task, TrainerOptions, TrainingDataFor, CreateModelConfig,
+} from './recur.js';
+
+export { RecurError } from './recur.js';
+
+/** A model that lives in the worker. config, vocab and labels are copies kept on this side. */
+export class RemoteModel<T extends Task = Task> {
+  private constructor();
+  readonly config: ModelConfig & { task: T };
+  readonly vocab: string[];
+  readonly labels: string[];
+  readonly parameterCount: number;
+  is<K extends Task>(task: K): this is RemoteModel<K>;
+  predict(text: string): Promise<Prediction>;
+  tag(this: RemoteModel<'tagger'>, text: string): Promise<TaggedChar[]>;
+  classify(this: RemoteModel<'classifier'>, text: string): Promise<Classification>;
+  generate(this: RemoteModel<'lm'>, options?: GenerateOptions & NotAString): Promise<string>;
+  /** Pieces as the worker makes them; `break` or `options.signal` stops the worker's stream. */
+  stream(this: RemoteModel<'lm'>, options?: StreamOptions & NotAString): AsyncGenerator<string, void, undefined>;
+  feed(text: string): Promise<Float32Array>;
+  reset(): Promise<void>;
+  hidden(layer?: number): Promise<HiddenState>;
+  save(): Promise<Uint8Array>;
+  trainer(options?: TrainerOptions): Promise<RemoteTrainer<T>>;
+  /** Frees the model (and its trainers) in the worker. */
+  dispose(): Promise<void>;
+}
+
+export class RemoteTrainer<T extends Task = Task> {
+  private constructor();
+  step(data?: TrainingDataFor<T>): Promise<number>;
+  /** onProgress is called on this side; options.signal stops the worker's training. */
+  fit(data: TrainingDataFor<T>, options?: FitOptions): Promise<FitResult>;
+  dispose(): Promise<void>;
+}
+
+export class RecurWorker {
+  private constructor();
+  readonly simdArch: string;
+  loadModel(bytes: Uint8Array | ArrayBuffer): Promise<RemoteModel>;
+  fetchModel(url: string | URL): Promise<RemoteModel>;
+  createModel<T extends Task = 'lm'>(config: CreateModelConfig<T>): Promise<RemoteModel<T>>;
+  /** Stops the worker; every object in it is gone. */
+  terminate(): void;
+}
+
+export interface RecurWorkerOptions {
+  /** Where worker-host.js is. Default: next to worker.js. */
+  workerUrl?: string | URL;
+  /** Where recur-core.wasm is, if not next to recur.js. */
+  wasmUrl?: string | URL;
+}
+
+/**
+ * Starts the engine in a module Worker. Calls made before it has loaded wait for it. Rejects with
+ * a RecurError (code `wasm_load`) if the engine cannot be loaded.
+ */
+export function loadRecurWorker(options?: RecurWorkerOptions): Promise<RecurWorker>;
