@@ -9,7 +9,10 @@ const text = 'the cat sat on the mat. '.repeat(40);
 
 // An lm: createModel without a task gives Model<'lm'>.
 const lm = recur.createModel({ vocab: text, hiddenSize: 32, embeddingDim: 8, seed: 1 });
-await lm.trainer({ seqLen: 16, batchSize: 8, lr: 0.01 }).fit(text, { steps: 50 });
+const fitted = await lm.trainer({ seqLen: 16, batchSize: 8, lr: 0.01 }).fit(text, {
+  epochs: 3, validation: 'the mat sat on the cat. ', keepBest: true, onEpochEnd: (e) => console.log(e.epoch, e.validation?.bitsPerChar),
+});
+console.log(fitted.best?.step, lm.evaluate('the mat.').bitsPerChar);
 const sample: string = lm.generate({ prompt: 'the ', length: 20, temperature: 0 });
 for await (const piece of lm.stream({ prompt: 'the ', length: 20 })) console.log(piece);
 
@@ -46,6 +49,8 @@ loaded.tag('abc');
 lm.trainer().step([{ text: 'ab', label: 'A' }]);
 // @ts-expect-error a tagger trains on examples, not text
 tagger.trainer().step('abc');
+// @ts-expect-error validation data of the wrong kind for an lm
+await lm.trainer().fit(text, { validation: [{ text: 'ab', label: 'A' }] });
 // @ts-expect-error an unknown option of createModel
 recur.createModel({ vocab: 'ab', hidden: 64 });
 

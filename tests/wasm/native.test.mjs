@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { parseJsonl } from '../../web/lib/recur.js';
 import {
   biasLmBytes, bytesEqual, chineseText, cli, cliPath, codePoints, englishText, maxAbsDiff, readBytes, recurInstance, requireCli,
   tempDir, testData, trainNative,
@@ -261,4 +262,41 @@ describe('training: native CLI vs wasm trainer', () => {
       }
     });
   }
+});
+
+describe('model.evaluate() vs recur eval', () => {
+  test('lm: bits/char, accuracy and count of a text', () => {
+    const file = tmp.file('eval.txt');
+    const text = 'the lazy dog sat on the quick brown fox. '.repeat(3);
+    writeFileSync(file, text);
+    const m = cli('eval', '--model', enPath, '--data', file).match(/bits\/char (\S+) {2}accuracy (\S+) {2}symbols (\d+)/);
+    const r = en.evaluate(text);
+    assert.ok(Math.abs(r.bitsPerChar - Number(m[1])) <= 5e-5, `${r.bitsPerChar} vs ${m[1]}`);
+    assert.ok(Math.abs(r.accuracy - Number(m[2])) <= 5e-5, `${r.accuracy} vs ${m[2]}`);
+    assert.equal(r.count, Number(m[3]));
+    assert.equal(r.count, Array.from(text).length - 1);
+  });
+
+  test('tagger and classifier: accuracy and loss of JSONL examples, parsed by parseJsonl as the CLI reads them', () => {
+    for (const task of ['tagger', 'classifier']) {
+      const model = recur.createModel({ task, cell: 'gru', bidirectional: true, vocab: 'abc ', labels: ['X', 'Y'],
+        hiddenSize: 6, embeddingDim: 3, seed: 5 });
+      try {
+        const jsonl = task === 'tagger'
+          ? '{"text": "ab c", "labels": ["X", "Y", "X", "X"]}\n\n{"text": "cab", "labels": ["Y", "Y", "X"]}\n'
+          : '{"text": "ab c", "label": "X"}\n{"text": "cab", "label": "Y"}\n{"text": "c", "label": "Y"}\n';
+        const file = tmp.file(`${task}.jsonl`);
+        const modelFile = tmp.file(`${task}.safetensors`);
+        writeFileSync(file, jsonl);
+        writeFileSync(modelFile, model.save());
+        const m = cli('eval', '--model', modelFile, '--data', file).match(/accuracy (\S+) {2}loss (\S+) nats {2}scored (\d+)/);
+        const r = model.evaluate(parseJsonl(jsonl));
+        assert.ok(Math.abs(r.accuracy - Number(m[1])) <= 5e-5, `${task}: ${r.accuracy} vs ${m[1]}`);
+        assert.ok(Math.abs(r.loss - Number(m[2])) <= 5e-5, `${task}: ${r.loss} vs ${m[2]}`);
+        assert.equal(r.count, Number(m[3]));
+      } finally {
+        model.dispose();
+      }
+    }
+  });
 });

@@ -187,3 +187,68 @@ test('predict() and feed() follow the weights after training in place', () => {
     m.dispose();
   }
 });
+
+// Validation during fit(): a model learning English forgets how to predict "tttt...", so the
+// validation loss falls for two epochs and then rises; that is what keepBest and earlyStopping
+// are for.
+const sentence = 'the cat sat on the mat. '.repeat(40);
+const tttt = 't'.repeat(20);
+const lmOf = () => recur.createModel({ vocab: sentence, hiddenSize: 16, embeddingDim: 8, seed: 1 });
+
+test('fit({validation, keepBest}) evaluates each epoch and ends on the best weights', async () => {
+  const m = lmOf();
+  try {
+    const epochs = [];
+    const r = await m.trainer({ seqLen: 16, batchSize: 8, lr: 0.01, seed: 1 })
+      .fit(sentence, { epochs: 6, validation: tttt, keepBest: true, onEpochEnd: (e) => epochs.push(e) });
+    assert.equal(epochs.length, 6);
+    assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3, 4, 5, 6]);
+    const losses = epochs.map((e) => e.validation.loss);
+    const bestAt = losses.indexOf(Math.min(...losses));
+    assert.ok(bestAt > 0 && bestAt < 5, `the best epoch should be neither the first nor the last: ${losses}`);
+    assert.equal(r.best.step, epochs[bestAt].step);
+    assert.equal(r.steps, epochs[5].step);
+    // The weights are the best epoch's, not the last one's.
+    assert.equal(m.evaluate(tttt).loss, losses[bestAt]);
+    assert.ok(m.evaluate(tttt).loss < losses[5] - 0.5);
+  } finally {
+    m.dispose();
+  }
+});
+
+test('fit({earlyStopping: {patience: 1}}) stops after the first epoch that is not better', async () => {
+  const m = lmOf();
+  try {
+    const r = await m.trainer({ seqLen: 16, batchSize: 8, lr: 0.01, seed: 1 })
+      .fit(sentence, { epochs: 10, validation: tttt, earlyStopping: { patience: 1 } });
+    assert.equal(r.stoppedEarly, true);
+    assert.equal(r.steps, r.best.step + Math.ceil((sentence.length - 1) / (16 * 8)));
+    await assert.rejects(m.trainer().fit(sentence, { steps: 2, keepBest: true }), /keepBest and earlyStopping need validation data/);
+  } finally {
+    m.dispose();
+  }
+});
+
+test('tag() and classify() take an array of texts and answer each as alone', () => {
+  const tagger = recur.createModel({ task: 'tagger', vocab: 'abc ', labels: ['X', 'Y'], hiddenSize: 4, embeddingDim: 2, seed: 3 });
+  const classifier = recur.createModel({ task: 'classifier', vocab: 'abc ', labels: ['X', 'Y'], hiddenSize: 4, embeddingDim: 2, seed: 4 });
+  try {
+    const texts = ['ab c', 'c', 'bbb a'];
+    assert.deepEqual(tagger.tag(texts), texts.map((t) => tagger.tag(t)));
+    assert.deepEqual(classifier.classify(texts), texts.map((t) => classifier.classify(t)));
+    assert.equal(tagger.tag(texts)[2].length, 5);
+  } finally {
+    tagger.dispose();
+    classifier.dispose();
+  }
+});
+
+test('parseJsonl reads what recur train reads and names the line of a bad one', async () => {
+  const { parseJsonl } = await import('../../web/lib/recur.js');
+  assert.deepEqual(parseJsonl('{"text": "ab", "label": "X"}\n\n{"text": "c", "labels": ["Y"]}\n'),
+    [{ text: 'ab', label: 'X' }, { text: 'c', labels: ['Y'] }]);
+  assert.throws(() => parseJsonl('{"text": "ab", "label": "X"}\n{"text": "ab"'),
+    (e) => e instanceof RecurError && e.code === 'bad_format' && /^line 2: not JSON/.test(e.message));
+  assert.throws(() => parseJsonl('{"text": "ab", "label": "X"}\n\n[1, 2]'),
+    (e) => e instanceof RecurError && /^line 3: expected \{"text"/.test(e.message));
+});

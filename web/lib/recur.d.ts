@@ -34,6 +34,13 @@ export type RecurErrorCode = 'invalid_argument' | 'bad_format' | 'out_of_range' 
  */
 export function vocabFromText(text: string, withUnk?: boolean): string[];
 
+/**
+ * Examples from JSON Lines as `recur train` reads them: one {"text", "labels"} (tagger) or
+ * {"text", "label"} (classifier) per line, blank lines skipped. RecurError (code `bad_format`)
+ * naming the line of a bad one.
+ */
+export function parseJsonl(jsonl: string): Array<TaggedExample | ClassifiedExample>;
+
 /** A model's architecture, as stored in its file. */
 export interface ModelConfig {
   task: Task;
@@ -161,7 +168,30 @@ export interface FitProgress {
   eta: number;
 }
 
-export interface FitOptions {
+/** What {@link Model.evaluate} returns: the numbers of `recur eval`. */
+export interface Evaluation {
+  /** Mean cross-entropy, nats per scored symbol (lm) or label (tagger, classifier). */
+  loss: number;
+  /** The same loss in bits. */
+  bitsPerChar: number;
+  /** Share of scored positions whose most probable symbol or label is the right one. */
+  accuracy: number;
+  /** Symbols (lm: the text's length - 1) or labels scored. */
+  count: number;
+}
+
+/** What {@link Trainer.fit} reports at the end of each epoch (and after its last step). */
+export interface EpochReport {
+  /** 1, 2, ...: an epoch is one pass over the training data's size in steps. */
+  epoch: number;
+  step: number;
+  /** Loss of the latest training step, nats per symbol. */
+  loss: number;
+  /** The model on options.validation, when given. */
+  validation?: Evaluation;
+}
+
+export interface FitOptions<T extends Task = Task> {
   /** Steps to run, a whole number >= 1. Default: enough for `epochs` passes over the data. */
   steps?: number;
   /** Passes over the data when `steps` is not given. Default 1. */
@@ -169,6 +199,13 @@ export interface FitOptions {
   onProgress?: (progress: FitProgress) => void;
   /** Stops training before the next step; fit then resolves with `aborted: true`. */
   signal?: AbortSignal;
+  /** Held-out data of the same kind, evaluated at the end of each epoch and after the last step. */
+  validation?: TrainingDataFor<T>;
+  onEpochEnd?: (report: EpochReport) => void;
+  /** Stop after `patience` (default 3) evaluations in a row without a lower validation loss. */
+  earlyStopping?: { patience?: number };
+  /** At the end, put back the weights of the evaluation with the lowest validation loss. */
+  keepBest?: boolean;
 }
 
 export interface FitResult {
@@ -177,6 +214,10 @@ export interface FitResult {
   /** Loss of the last step (NaN if none ran). */
   loss: number;
   aborted: boolean;
+  /** earlyStopping ended the run. */
+  stoppedEarly: boolean;
+  /** The epoch with the lowest validation loss (null without validation). */
+  best: EpochReport | null;
 }
 
 /** Something that holds wasm memory: call dispose() when done with it. */
@@ -221,10 +262,14 @@ export class Model<T extends Task = Task> extends Owned {
    * vocabulary without `"<unk>"`.
    */
   predict(text: string): Prediction;
-  /** Tagger only (else TypeError): the label distribution of each character. */
+  /** The model's loss and accuracy on data (a text for an lm, examples otherwise), as `recur eval`. */
+  evaluate(data: TrainingDataFor<T>): Evaluation;
+  /** Tagger only (else TypeError): the label distribution of each character; an array for an array of texts. */
   tag(this: Model<'tagger'>, text: string): TaggedChar[];
-  /** Classifier only (else TypeError): the most probable label and all probabilities. */
+  tag(this: Model<'tagger'>, texts: string[]): TaggedChar[][];
+  /** Classifier only (else TypeError): the most probable label and all probabilities; an array for an array of texts. */
   classify(this: Model<'classifier'>, text: string): Classification;
+  classify(this: Model<'classifier'>, texts: string[]): Classification[];
   /** lm only: generated text after the prompt (the prompt is not repeated). */
   generate(this: Model<'lm'>, options?: GenerateOptions & NotAString): string;
   /**
@@ -259,7 +304,7 @@ export class Trainer<T extends Task = Task> extends Owned {
    */
   step(data?: TrainingDataFor<T>): number;
   /** Trains for `options.steps` (or `options.epochs`), yielding to the event loop as it goes. */
-  fit(data: TrainingDataFor<T>, options?: FitOptions): Promise<FitResult>;
+  fit(data: TrainingDataFor<T>, options?: FitOptions<T>): Promise<FitResult>;
 }
 
 /** Settings for a new model (PyTorch's default initialisation, seeded). */

@@ -147,13 +147,37 @@ const MODEL_OPTIONS = ['task', 'cell', 'vocab', 'labels', 'embeddingDim', 'hidde
 const GENERATE_OPTIONS = ['prompt', 'length', 'temperature', 'topK', 'topP', 'seed', 'stop', 'avoidUnknown'];
 const STREAM_OPTIONS = [...GENERATE_OPTIONS, 'signal', 'chunk'];
 const TRAINER_OPTIONS = ['optimizer', 'lr', 'clip', 'seqLen', 'batchSize', 'seed', 'schedule', 'steps', 'warmup'];
-const FIT_OPTIONS = ['steps', 'epochs', 'onProgress', 'signal'];
+const FIT_OPTIONS = ['steps', 'epochs', 'onProgress', 'signal', 'validation', 'onEpochEnd', 'earlyStopping', 'keepBest'];
 
 const fromEngineConfig = (c) => ({
   task: c.task, cell: c.cell, vocabSize: c.vocab_size, embeddingDim: c.embedding_dim,
   hiddenSize: c.hidden_size, numLayers: c.num_layers, bidirectional: c.bidirectional,
   dropout: c.dropout, numLabels: c.num_labels,
 });
+
+/**
+ * Examples from JSON Lines, one {"text": ..., "labels": [...]} (tagger) or {"text": ..., "label":
+ * ...} (classifier) per line, as `recur train` reads them; blank lines are skipped. A line that is
+ * not such an object is a RecurError (code bad_format) naming its number.
+ */
+export function parseJsonl(jsonl) {
+  need(typeof jsonl === 'string', 'parseJsonl() takes the text of a JSONL file');
+  const out = [];
+  jsonl.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let e;
+    try {
+      e = JSON.parse(line);
+    } catch (err) {
+      throw new RecurError(`line ${i + 1}: not JSON (${err.message})`, 'bad_format');
+    }
+    const ok = e && typeof e === 'object' && typeof e.text === 'string'
+      && (typeof e.label === 'string' || (Array.isArray(e.labels) && e.labels.every((l) => typeof l === 'string')));
+    if (!ok) throw new RecurError(`line ${i + 1}: expected {"text": "...", "labels": [...]} or {"text": "...", "label": "..."}`, 'bad_format');
+    out.push(e);
+  });
+  return out;
+}
 
 /** Distinct code points of text sorted by value, "<unk>" first: the same table `recur train` builds. */
 export function vocabFromText(text, withUnk = true) {
@@ -198,17 +222,38 @@ export class Model extends Owned {
       row: (i) => r.probs.subarray(i * r.cols, (i + 1) * r.cols) };
   }
 
-  /** Tagger: the label distribution of each character, as [{char, probs: {label: p}}]. */
+  /**
+   * The model's loss on data, with the numbers of `recur eval`: {loss (nats per scored symbol),
+   * bitsPerChar, accuracy (argmax = target), count (symbols or labels scored)}. lm: a text;
+   * tagger / classifier: examples [{text, labels}] / [{text, label}].
+   */
+  evaluate(data) {
+    let r;
+    if (this.config.task === 'lm') {
+      r = check(this._live.evaluate(text(data, 'evaluation text')));
+    } else {
+      need(Array.isArray(data), `evaluate() on a ${this.config.task} takes an array of examples`);
+      r = check(this._live.evaluate(data.map((e) => JSON.stringify(e)).join('\n')));
+    }
+    return { loss: r.loss, bitsPerChar: r.loss / Math.LN2, accuracy: r.accuracy, count: r.count };
+  }
+
+  /**
+   * Tagger: the label distribution of each character, as [{char, probs: {label: p}}]; for an
+   * array of texts, an array of those.
+   */
   tag(text) {
     need(this.config.task === 'tagger', `tag() needs a tagger, this model is a ${this.config.task}`);
+    if (Array.isArray(text)) return text.map((t) => this.tag(t));
     const p = this.predict(text);
     const chars = Array.from(text);
     return chars.map((char, i) => ({ char, probs: Object.fromEntries(this.labels.map((l, j) => [l, p.probs[i * p.cols + j]])) }));
   }
 
-  /** Classifier: {label, probs: {label: p}} for the whole text. */
+  /** Classifier: {label, probs: {label: p}} for the whole text; for an array of texts, an array. */
   classify(text) {
     need(this.config.task === 'classifier', `classify() needs a classifier, this model is a ${this.config.task}`);
+    if (Array.isArray(text)) return text.map((t) => this.classify(t));
     const p = this.predict(text);
     let best = 0;
     for (let j = 1; j < p.cols; j++) if (p.probs[j] > p.probs[best]) best = j;
@@ -350,26 +395,37 @@ export class Trainer extends Owned {
   }
 
   /**
-   * Trains for options.steps (or options.epochs over text), reporting progress and yielding to
-   * the event loop. Resolves {steps, loss, aborted}; options.signal stops it early.
+   * Trains for options.steps (or options.epochs over the data), reporting progress and yielding to
+   * the event loop. With options.validation (data of the same kind) the model is evaluated at the
+   * end of each epoch and after the last step: onEpochEnd sees it, earlyStopping: {patience}
+   * stops after that many evaluations without a lower loss, and keepBest puts back the weights of
+   * the best one. Resolves {steps, loss, aborted, stoppedEarly, best}; options.signal stops it.
    */
   async fit(data, options = {}) {
+    knownOptions(options, FIT_OPTIONS, 'fit()');
     this._setData(data);
     const signal = options.signal;
     const perStep = this._live.symbolsPerStep();
-    knownOptions(options, FIT_OPTIONS, 'fit()');
+    const size = typeof data === 'string' ? Array.from(data).length - 1 : data.length;
+    const epochSteps = Math.max(1, Math.ceil(size / perStep));
     let steps = optNum(options, 'steps', undefined);
-    if (steps === undefined) {
-      const epochs = optNum(options, 'epochs', 1);
-      const size = typeof data === 'string' ? Array.from(data).length - 1 : data.length;
-      steps = Math.max(1, Math.ceil((epochs * size) / perStep));
-    }
+    if (steps === undefined) steps = Math.max(1, Math.ceil(optNum(options, 'epochs', 1) * epochSteps));
     if (!(Number.isInteger(steps) && steps >= 1)) throw new RangeError(`steps must be a whole number >= 1, got ${steps}`);
-    const onProgress = options.onProgress;
+    const validation = options.validation;
+    const patience = options.earlyStopping === undefined ? Infinity : optNum(options.earlyStopping, 'patience', 3);
+    if (!(patience === Infinity || (Number.isInteger(patience) && patience >= 1))) {
+      throw new RangeError(`earlyStopping.patience must be a whole number >= 1, got ${patience}`);
+    }
+    const keepBest = optBool(options, 'keepBest', false);
+    need(validation !== undefined || (!keepBest && options.earlyStopping === undefined),
+      'keepBest and earlyStopping need validation data');
+    const { onProgress, onEpochEnd } = options;
+    const model = this._model;
     const t0 = performance.now();
-    let last = t0, loss = NaN, done = 0;
+    let last = t0, loss = NaN, done = 0, best = null, bestWeights = null, sinceBest = 0, stoppedEarly = false;
+    let aborted = false;
     for (; done < steps; done++) {
-      if (signal?.aborted) return { steps: done, loss, aborted: true };
+      if (signal?.aborted) { aborted = true; break; }
       loss = check(this._live.step()).loss;
       const now = performance.now();
       if (now - last > 30 || done + 1 === steps) {
@@ -380,8 +436,23 @@ export class Trainer extends Owned {
         await nextTask();
         last = performance.now();
       }
+      if ((done + 1) % epochSteps !== 0 && done + 1 !== steps) continue;
+      const report = { epoch: Math.ceil((done + 1) / epochSteps), step: done + 1, loss };
+      if (validation !== undefined) {
+        report.validation = model.evaluate(validation);
+        if (!best || report.validation.loss < best.validation.loss) {
+          best = report;
+          sinceBest = 0;
+          if (keepBest) bestWeights = check(model._live.weights());
+        } else if (++sinceBest >= patience) {
+          stoppedEarly = true;
+        }
+      }
+      onEpochEnd?.(report);
+      if (stoppedEarly) { done++; break; }
     }
-    return { steps: done, loss, aborted: false };
+    if (bestWeights) check(model._live.setWeights(bestWeights));
+    return { steps: done, loss, aborted, stoppedEarly, best };
   }
 }
 

@@ -34,7 +34,7 @@ function reply(id, value) {
   postMessage({ id, value }, transfer);
 }
 
-const MODEL_METHODS = new Set(['predict', 'tag', 'classify', 'generate', 'feed', 'reset', 'hidden', 'save']);
+const MODEL_METHODS = new Set(['predict', 'evaluate', 'tag', 'classify', 'generate', 'feed', 'reset', 'hidden', 'save']);
 
 async function handle(id, op, a) {
   if (op === 'init') {
@@ -65,6 +65,7 @@ async function handle(id, op, a) {
       try {
         return await object(a.handle).fit(a.data, {
           ...a.options, signal: ctrl.signal, onProgress: (p) => postMessage({ id, progress: p }),
+          onEpochEnd: a.epochReports ? (e) => postMessage({ id, epoch: e }) : undefined,
         });
       } finally {
         running.delete(id);

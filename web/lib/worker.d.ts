@@ -1,6 +1,6 @@
 // recur-rnn/worker: the API of recur-rnn, run in a module Worker, every call a Promise.
 import type {
-  Classification, FitOptions, FitResult, GenerateOptions, HiddenState, ModelConfig, NotAString, Prediction,
+  Classification, Evaluation, FitOptions, FitResult, GenerateOptions, HiddenState, ModelConfig, NotAString, Prediction,
   StreamOptions, TaggedChar, Task, TrainerOptions, TrainingDataFor, CreateModelConfig,
 } from './recur.js';
 
@@ -15,8 +15,11 @@ export class RemoteModel<T extends Task = Task> {
   readonly parameterCount: number;
   is<K extends Task>(task: K): this is RemoteModel<K>;
   predict(text: string): Promise<Prediction>;
+  evaluate(data: TrainingDataFor<T>): Promise<Evaluation>;
   tag(this: RemoteModel<'tagger'>, text: string): Promise<TaggedChar[]>;
+  tag(this: RemoteModel<'tagger'>, texts: string[]): Promise<TaggedChar[][]>;
   classify(this: RemoteModel<'classifier'>, text: string): Promise<Classification>;
+  classify(this: RemoteModel<'classifier'>, texts: string[]): Promise<Classification[]>;
   generate(this: RemoteModel<'lm'>, options?: GenerateOptions & NotAString): Promise<string>;
   /** Pieces as the worker makes them; `break` or `options.signal` stops the worker's stream. */
   stream(this: RemoteModel<'lm'>, options?: StreamOptions & NotAString): AsyncGenerator<string, void, undefined>;
@@ -32,8 +35,8 @@ export class RemoteModel<T extends Task = Task> {
 export class RemoteTrainer<T extends Task = Task> {
   private constructor();
   step(data?: TrainingDataFor<T>): Promise<number>;
-  /** onProgress is called on this side; options.signal stops the worker's training. */
-  fit(data: TrainingDataFor<T>, options?: FitOptions): Promise<FitResult>;
+  /** onProgress and onEpochEnd are called on this side; options.signal stops the worker's training. */
+  fit(data: TrainingDataFor<T>, options?: FitOptions<T>): Promise<FitResult>;
   dispose(): Promise<void>;
 }
 

@@ -62,6 +62,7 @@ export class RemoteModel {
     const p = await this._call('predict', text);
     return { ...p, row: (i) => p.probs.subarray(i * p.cols, (i + 1) * p.cols) };
   }
+  evaluate(data) { return this._call('evaluate', data); }
   tag(text) { return this._call('tag', text); }
   classify(text) { return this._call('classify', text); }
   generate(options = {}) { return this._call('generate', options); }
@@ -111,9 +112,11 @@ export class RemoteTrainer {
   step(data) { return this._conn.call('step', { handle: this._handle, data }); }
 
   fit(data, options = {}) {
-    const { onProgress, signal, ...rest } = options;
-    return this._conn.call('fit', { handle: this._handle, data, options: rest },
-      { signal, onEvent: ({ progress }) => onProgress?.(progress) });
+    const { onProgress, onEpochEnd, signal, ...rest } = options;
+    return this._conn.call('fit', { handle: this._handle, data, options: rest, epochReports: !!onEpochEnd }, {
+      signal,
+      onEvent: ({ progress, epoch }) => (progress ? onProgress?.(progress) : onEpochEnd?.(epoch)),
+    });
   }
 
   dispose() { return this._conn.call('dispose', { handle: this._handle }); }
