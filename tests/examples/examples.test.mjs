@@ -1,7 +1,7 @@
 // The package as a user gets it: `npm pack` of web/lib, installed into a copy of each example
 // under examples/ (an empty project but for its pinned tools), then run: the Node examples with
-// node, the TypeScript one through tsc, the plain page (recur-rnn/worker) and the esbuild page
-// in Chromium. Run by make test-examples
+// node, the TypeScript one through tsc, the plain page (recur-rnn/worker), the Vite app and the
+// esbuild page in Chromium. Run by make test-examples
 // (after make web-wasm).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -58,17 +58,30 @@ test('examples/typescript type-checks against the installed package (strict; eac
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 
+// Serves root, opens it in Chromium and waits for #out to say done or error.
+async function openPage(root, fn) {
+  const server = await startServer({ root });
+  const browser = await launch();
+  try {
+    const load = async () => {
+      await browser.page.goto(server.url);
+      await browser.page.waitForSelector('#out[data-state]', { timeout: 60000 });
+      return browser.page.$eval('#out', (e) => ({ state: e.dataset.state, text: e.textContent }));
+    };
+    await fn(load, browser);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
 test('examples/page: recur-rnn/worker from a plain page (import map), in Chromium', async (t) => {
   const why = missingPrerequisite();
   if (why) { t.skip(why); return; }
   const dir = project('page');
-  const server = await startServer({ root: dir });
-  const browser = await launch();
-  try {
-    await browser.page.goto(server.url);
-    await browser.page.waitForSelector('#out[data-state]', { timeout: 60000 });
-    const state = await browser.page.$eval('#out', (e) => e.dataset.state);
-    assert.equal(state, 'done', await browser.page.$eval('#out', (e) => e.textContent));
+  await openPage(dir, async (load, browser) => {
+    const r = await load();
+    assert.equal(r.state, 'done', r.text);
     const c = JSON.parse(await browser.page.$eval('#out', (e) => e.dataset.checks));
     assert.match(c.whole, learned);
     assert.equal(c.streamed, c.whole, 'stream() pieces add up to generate()');
@@ -78,10 +91,24 @@ test('examples/page: recur-rnn/worker from a plain page (import map), in Chromiu
     assert.deepEqual(c.error, { isRecurError: true, name: 'RecurError', code: 'invalid_argument',
       message: 'text is empty: predict needs at least one character' });
     assert.deepEqual(browser.consoleErrors, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
+});
+
+test('examples/vite: built with no Vite configuration, the page trains and generates in Chromium', async (t) => {
+  const why = missingPrerequisite();
+  if (why) { t.skip(why); return; }
+  const dir = project('vite');
+  const built = spawnSync('npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stdout + built.stderr);
+  // Vite found the .wasm through new URL(..., import.meta.url) and emitted it once.
+  const assets = readdirSync(path.join(dir, 'dist', 'assets'));
+  assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 1, assets.join(' '));
+  await openPage(path.join(dir, 'dist'), async (load, browser) => {
+    const r = await load();
+    assert.equal(r.state, 'done', r.text);
+    assert.match(r.text, learned);
+    assert.deepEqual(browser.consoleErrors, []);
+  });
 });
 
 test('examples/esbuild: bundled with no extra flags, the page trains and generates in Chromium', async (t) => {
@@ -90,25 +117,16 @@ test('examples/esbuild: bundled with no extra flags, the page trains and generat
   const dir = project('esbuild');
   const built = spawnSync('npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
   assert.equal(built.status, 0, built.stderr);
-  const server = await startServer({ root: path.join(dir, 'dist') });
-  const browser = await launch();
-  try {
-    await browser.page.goto(server.url);
-    await browser.page.waitForSelector('#out[data-state]', { timeout: 60000 });
-    const state = await browser.page.$eval('#out', (e) => e.dataset.state);
-    const text = await browser.page.$eval('#out', (e) => e.textContent);
-    assert.equal(state, 'done', text);
-    assert.match(text, learned);
+  await openPage(path.join(dir, 'dist'), async (load, browser) => {
+    const r = await load();
+    assert.equal(r.state, 'done', r.text);
+    assert.match(r.text, learned);
     assert.deepEqual(browser.consoleErrors, []);
 
     // Without the .wasm beside the bundle: a RecurError that says which URL failed.
     rmSync(path.join(dir, 'dist', 'recur-core.wasm'));
-    await browser.page.reload();
-    await browser.page.waitForSelector('#out[data-state]', { timeout: 60000 });
-    const failed = await browser.page.$eval('#out', (e) => `${e.dataset.state}: ${e.textContent}`);
-    assert.match(failed, /^error: RecurError \(wasm_load\): cannot load the WebAssembly engine from http:\/\/127\.0\.0\.1:\d+\/recur-core\.wasm/);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+    const failed = await load();
+    assert.equal(failed.state, 'error');
+    assert.match(failed.text, /^RecurError \(wasm_load\): cannot load the WebAssembly engine from http:\/\/127\.0\.0\.1:\d+\/recur-core\.wasm/);
+  });
 });
