@@ -116,7 +116,27 @@ const optStr = (o, key, fallback) => {
   if (v === undefined) return fallback;
   return text(v, key);
 };
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+// Yields to the event loop so a page stays responsive and a worker sees its messages (a Stop).
+// Not setTimeout(0): browsers clamp it to >= 4 ms once nested, so a stream yielding every 8 ms
+// would idle a third of the time. Not scheduler.yield(): its continuation runs before tasks
+// already waiting, so a loop yielding with it starves the messages it yields for. A
+// MessageChannel message queues behind them and runs as soon as they are done. In Node the port
+// is held open only while someone waits on it.
+const nextTask = (() => {
+  if (typeof MessageChannel !== 'function') return () => new Promise((resolve) => setTimeout(resolve, 0));
+  const channel = new MessageChannel();
+  const waiting = [];
+  channel.port1.onmessage = () => {
+    waiting.shift()?.();
+    if (!waiting.length) channel.port1.unref?.();
+  };
+  channel.port1.unref?.();
+  return () => new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port1.ref?.();
+    channel.port2.postMessage(null);
+  });
+})();
 
 // Deletes core objects whose wrapper was garbage-collected without dispose(): a safety net only.
 const registry = typeof FinalizationRegistry === 'function'
