@@ -20,6 +20,7 @@
 #include "sampling/generator.h"
 #include "text/vocab.h"
 #include "train/examples.h"
+#include "train/init.h"
 #include "train/trainer.h"
 #include "util/json.h"
 
@@ -170,6 +171,70 @@ class WasmModel {
     o.set("h", copy_out(stepper_->state().h_at(layer), H, "Float32Array"));
     if (const float* c = stepper_->state().c_at(layer)) o.set("c", copy_out(c, H, "Float32Array"));
     return o;
+  }
+
+  /// {loss (nats per scored symbol), accuracy, count} with the CLI eval's settings (windows of 256,
+  /// 32 streams or examples per batch): lm over a text, tagger / classifier over JSONL examples.
+  val evaluate(const std::string& data) const {
+    if (!model_) return error_object("no model");
+    EvalResult r;
+    if (model_->config.task == Task::kLm) {
+      auto ids = vocab_->encode(data);
+      if (!ids) return error_object(ids.status());
+      if (ids->size() < 2) return error_object("evaluate() needs a text of at least 2 characters");
+      r = evaluate_lm(*model_, ids.value(), 256, 32);
+    } else {
+      auto rows = parse_jsonl(data, model_->config.task, "examples");
+      if (!rows) return error_object(rows.status());
+      auto ex = encode_examples(rows.value(), *vocab_, model_->labels);
+      if (!ex) return error_object(ex.status());
+      if (ex->empty()) return error_object("evaluate() needs at least one example");
+      r = evaluate_examples(*model_, ex.value(), 32);
+    }
+    val o = val::object();
+    o.set("loss", r.loss);
+    o.set("accuracy", r.accuracy);
+    o.set("count", double(r.count));
+    return o;
+  }
+
+  /// LSTM: adds value to the forget-gate bias (train/init.h).
+  val add_forget_bias(double value) {
+    if (!model_) return error_object("no model");
+    const Status s = recur::add_forget_bias(*model_, float(value));
+    if (!s) return error_object(s);
+    params_changed();
+    return ok();
+  }
+
+  /// Copies what transfers from another model (train/init.h); the number of parameters copied.
+  val init_from(const WasmModel& source) {
+    if (!model_ || !source.model()) return error_object("no model");
+    auto copied = recur::init_from(*model_, *source.model());
+    if (!copied) return error_object(copied.status());
+    params_changed();
+    return val(double(copied.value()));
+  }
+
+  /// All parameters as one Float32Array (a copy), in the file's tensor order.
+  val weights() const {
+    if (!model_) return error_object("no model");
+    return copy_out(model_->params.data.data(), model_->params.data.size(), "Float32Array");
+  }
+
+  /// Puts back parameters that weights() gave (same model, e.g. the best of a training run).
+  val set_weights(const val& array) {
+    if (!model_) return error_object("no model");
+    const size_t n = array["length"].as<size_t>();
+    if (n != model_->params.data.size())
+      return error_object("setWeights() needs " + std::to_string(model_->params.data.size()) + " values, got " +
+                          std::to_string(n));
+    std::vector<float> v = emscripten::convertJSArrayToNumberVector<float>(array);
+    for (size_t i = 0; i < n; ++i)
+      if (!std::isfinite(v[i])) return error_object("setWeights(): value " + std::to_string(i) + " is not finite");
+    std::copy(v.begin(), v.end(), model_->params.data.begin());
+    params_changed();
+    return ok();
   }
 
   const Model<float>* model() const { return model_.get(); }
@@ -392,7 +457,12 @@ EMSCRIPTEN_BINDINGS(recur) {
       .function("predict", &WasmModel::predict_text)
       .function("reset", &WasmModel::reset)
       .function("feed", &WasmModel::feed)
-      .function("hidden", &WasmModel::hidden);
+      .function("hidden", &WasmModel::hidden)
+      .function("evaluate", &WasmModel::evaluate)
+      .function("addForgetBias", &WasmModel::add_forget_bias)
+      .function("initFrom", &WasmModel::init_from)
+      .function("weights", &WasmModel::weights)
+      .function("setWeights", &WasmModel::set_weights);
   class_<WasmGenerator>("CoreGenerator")
       .constructor<>()
       .function("start", &WasmGenerator::start)

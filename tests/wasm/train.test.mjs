@@ -252,3 +252,27 @@ test('parseJsonl reads what recur train reads and names the line of a bad one', 
   assert.throws(() => parseJsonl('{"text": "ab", "label": "X"}\n\n[1, 2]'),
     (e) => e instanceof RecurError && /^line 3: expected \{"text"/.test(e.message));
 });
+
+test('createModel({initFrom}) starts from a trained model; {forgetBias} changes only fresh LSTM weights', () => {
+  const source = recur.createModel({ vocab: sentence, hiddenSize: 16, embeddingDim: 8, numLayers: 2, seed: 7 });
+  try {
+    // Same shapes and vocabulary: every tensor transfers, so it predicts exactly as the source.
+    const copy = recur.createModel({ vocab: sentence, hiddenSize: 16, embeddingDim: 8, numLayers: 2, seed: 99, initFrom: source });
+    assert.equal(maxAbsDiff(copy.predict('the mat').probs, source.predict('the mat').probs), 0);
+    // A forget bias on fresh weights moves the outputs; on weights initFrom copies, it does not.
+    const biased = recur.createModel({ vocab: sentence, hiddenSize: 16, embeddingDim: 8, numLayers: 2, seed: 99, forgetBias: 1 });
+    const plain = recur.createModel({ vocab: sentence, hiddenSize: 16, embeddingDim: 8, numLayers: 2, seed: 99 });
+    assert.ok(maxAbsDiff(biased.predict('the mat').probs, plain.predict('the mat').probs) > 1e-4);
+    const both = recur.createModel({ vocab: sentence, hiddenSize: 16, embeddingDim: 8, numLayers: 2, seed: 99,
+      forgetBias: 1, initFrom: source });
+    assert.equal(maxAbsDiff(both.predict('the mat').probs, source.predict('the mat').probs), 0);
+    for (const m of [copy, biased, plain, both]) m.dispose();
+    assert.throws(() => recur.createModel({ vocab: sentence, cell: 'gru', hiddenSize: 16, embeddingDim: 8, initFrom: source }),
+      (e) => e instanceof RecurError && /its cell \(lstm\) differs from this model's \(gru\)/.test(e.message));
+    assert.throws(() => recur.createModel({ vocab: sentence, cell: 'gru', forgetBias: 1 }),
+      (e) => e instanceof RecurError && /forget-gate bias needs an lstm/.test(e.message));
+    assert.throws(() => recur.createModel({ vocab: sentence, initFrom: 'model.safetensors' }), TypeError);
+  } finally {
+    source.dispose();
+  }
+});

@@ -11,8 +11,9 @@
 #include "args.h"
 #include "commands.h"
 #include "read_file.h"
-#include "train/examples.h"
 #include "model/serialize.h"
+#include "train/examples.h"
+#include "train/init.h"
 #include "train/trainer.h"
 
 namespace recur::cli {
@@ -69,60 +70,6 @@ double unigram_bits(const std::vector<int32_t>& train, const std::vector<int32_t
   double bits = 0;
   for (size_t i = 1; i < val.size(); ++i) bits -= std::log2(count[val[i]] / total);
   return val.size() > 1 ? bits / double(val.size() - 1) : 0;
-}
-
-// LSTM gates are stacked i, f, g, o in PyTorch's layout: the forget gate is rows [H, 2H) of bias_hh.
-void add_forget_bias(Model<float>& m, float value) {
-  const int H = m.config.hidden_size;
-  for (int k = 0; k < m.config.num_layers; ++k)
-    for (int d = 0; d < directions(m.config); ++d) {
-      float* b = m.params.ptr(m.params.tensors[cell_index(m.config, k, d).b_hh]);
-      for (int j = H; j < 2 * H; ++j) b[j] += value;
-    }
-}
-
-// Copies what transfers from a trained model: recurrent tensors of the same name and shape, and
-// embedding rows matched by symbol. Returns how many parameters were copied.
-Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
-  if (from.config.cell != to.config.cell) return invalid_argument("its cell differs from --cell");
-  if (from.config.embedding_dim != to.config.embedding_dim)
-    return invalid_argument("its embedding width " + std::to_string(from.config.embedding_dim) + " differs from --embed");
-  int64_t copied = 0;
-  for (const auto& t : to.params.tensors) {
-    if (t.name.rfind("rnn.", 0) != 0) continue;
-    const TensorInfo* f = from.params.find(t.name);
-    if (!f || f->shape != t.shape) continue;
-    std::copy_n(from.params.ptr(*f), t.size, to.params.ptr(t));
-    copied += int64_t(t.size);
-  }
-  const int E = to.config.embedding_dim;
-  const float* fe = from.params.ptr(from.params.tensors[embedding_index()]);
-  float* te = to.params.ptr(to.params.tensors[embedding_index()]);
-  for (size_t i = 0; i < to.vocab.size(); ++i) {
-    auto it = std::find(from.vocab.begin(), from.vocab.end(), to.vocab[i]);
-    if (it == from.vocab.end()) continue;
-    std::copy_n(fe + (it - from.vocab.begin()) * E, E, te + i * E);
-    copied += E;
-  }
-  // An lm continuing from an lm keeps what the head knows about each shared next symbol.
-  const int DH = directions(to.config) * to.config.hidden_size;
-  if (to.config.task == Task::kLm && from.config.task == Task::kLm &&
-      directions(from.config) * from.config.hidden_size == DH) {
-    const float* fw = from.params.ptr(from.params.tensors[head_weight_index(from.config)]);
-    const float* fb = from.params.ptr(from.params.tensors[head_bias_index(from.config)]);
-    float* tw = to.params.ptr(to.params.tensors[head_weight_index(to.config)]);
-    float* tb = to.params.ptr(to.params.tensors[head_bias_index(to.config)]);
-    for (size_t i = 0; i < to.vocab.size(); ++i) {
-      auto it = std::find(from.vocab.begin(), from.vocab.end(), to.vocab[i]);
-      if (it == from.vocab.end()) continue;
-      const size_t j = size_t(it - from.vocab.begin());
-      std::copy_n(fw + j * DH, DH, tw + i * DH);
-      tb[i] = fb[j];
-      copied += DH + 1;
-    }
-  }
-  if (copied == 0) return invalid_argument("no tensor matches this model's shapes");
-  return copied;
 }
 
 }  // namespace
@@ -263,7 +210,10 @@ int cmd_train(int argc, char** argv) {
   auto model = create_model(cfg, vocab->symbols(), labels, tc.seed);
   if (!model) return fail(me, model.status());
   // Before --init, so that it applies to fresh weights only: a copied tensor keeps its trained value.
-  if (forget_bias.value() != 0) add_forget_bias(model.value(), float(forget_bias.value()));
+  if (forget_bias.value() != 0) {
+    const Status fb = add_forget_bias(model.value(), float(forget_bias.value()));
+    if (!fb) return fail(me, fb);
+  }
   if (args->has("init")) {
     auto from = load_model_file(args->str("init"));
     if (!from) return fail(me, from.status());

@@ -329,6 +329,17 @@ export interface CreateModelConfig<T extends Task = Task> {
   dropout?: number;
   /** An integer in 0..2^53-1. Default 0. */
   seed?: number;
+  /**
+   * LSTM: added to the forget gate's initial bias (1 is the usual choice for long memory: the cell
+   * starts out keeping its state). Applies to fresh weights, not to those initFrom copies.
+   */
+  forgetBias?: number;
+  /**
+   * Start from a trained model of the same cell and embedding width (fine-tuning, or an encoder
+   * pre-trained as a character LM): its recurrent tensors of the same shape, the embedding rows of
+   * the symbols both vocabularies share, and (lm from lm) their head rows. As `recur train --init`.
+   */
+  initFrom?: Model;
 }
 
 export interface FetchModelOptions {

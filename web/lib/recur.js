@@ -163,7 +163,7 @@ class Owned {
 }
 
 const MODEL_OPTIONS = ['task', 'cell', 'vocab', 'labels', 'embeddingDim', 'hiddenSize', 'numLayers', 'bidirectional',
-  'dropout', 'seed'];
+  'dropout', 'seed', 'forgetBias', 'initFrom'];
 const GENERATE_OPTIONS = ['prompt', 'length', 'temperature', 'topK', 'topP', 'seed', 'stop', 'avoidUnknown'];
 const STREAM_OPTIONS = [...GENERATE_OPTIONS, 'signal', 'chunk'];
 const TRAINER_OPTIONS = ['optimizer', 'lr', 'clip', 'seqLen', 'batchSize', 'seed', 'schedule', 'steps', 'warmup'];
@@ -554,6 +554,12 @@ export class Recur {
     const core = new this._core.CoreModel();
     checkOrDelete(core, core.create(JSON.stringify(engine), JSON.stringify(vocab), JSON.stringify(labels),
       optNum(config, 'seed', 0)));
+    // The forget-gate bias first, so that tensors initFrom copies keep their trained values.
+    if (config.forgetBias !== undefined) checkOrDelete(core, core.addForgetBias(optNum(config, 'forgetBias', 0)));
+    if (config.initFrom !== undefined) {
+      if (!(config.initFrom instanceof Model)) { core.delete(); need(false, 'initFrom must be a Model of this engine'); }
+      checkOrDelete(core, core.initFrom(config.initFrom._live));
+    }
     return new Model(this, core);
   }
 }
