@@ -4,6 +4,8 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "text/vocab.h"
+
 namespace recur {
 
 template <typename T>
@@ -42,7 +44,9 @@ Status validate_symbols(const Config& c, const std::vector<std::string>& vocab,
     }
     return Status::ok();
   };
-  RECUR_RETURN_IF_ERROR(unique(vocab, "vocabulary"));
+  // Every rule the encoder relies on (one code point or "<unk>", no duplicates), checked where a
+  // model is made, so that no model exists that some command would refuse to encode for.
+  if (auto v = Vocab::from_symbols(vocab); !v) return v.status();
   return unique(labels, "labels");
 }
 

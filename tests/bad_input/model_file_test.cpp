@@ -151,8 +151,11 @@ TEST(ModelFile, RejectsBadSymbolTables) {
   expect_rejected(edit_header(vocab, R"("vocab":"{}")"), "\"vocab\" must be a JSON array of at most 2097152 strings");
   expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",1,\"c\"]")"), "expected a string (item 1 of an array of strings)");
   expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"b\"]")"), "vocabulary has 2 symbols but config vocab_size is 3");
-  expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"a\",\"c\"]")"), "\"a\" appears twice");
-  expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"\",\"c\"]")"), "vocabulary entry 1 is empty");
+  expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"a\",\"c\"]")"), "symbol 1 'a' (U+0061) duplicates symbol 0");
+  expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"\",\"c\"]")"), "vocabulary symbol 1 is empty");
+  // What the encoder cannot use is refused on load, not later by the commands that encode text.
+  expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"bc\",\"c\"]")"), "has 2 characters: expected exactly one");
+  expect_rejected(edit_header(vocab, R"("vocab":"[\"a\",\"<pad>\",\"c\"]")"), "the only special token recognised is");
   expect_rejected(edit_header(vocab + ",", ""), "no vocab");
   expect_rejected(edit_header(R"("labels":"[]")", R"("labels":"[\"x\"]")"), "1 labels but config expects 0");
 }
