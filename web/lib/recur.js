@@ -444,34 +444,38 @@ export class Trainer extends Owned {
     const t0 = performance.now();
     let last = t0, loss = NaN, done = 0, best = null, bestWeights = null, sinceBest = 0, stoppedEarly = false;
     let aborted = false;
-    for (; done < steps; done++) {
-      if (signal?.aborted) { aborted = true; break; }
-      loss = check(this._live.step()).loss;
-      const now = performance.now();
-      if (now - last > 30 || done + 1 === steps) {
-        const secs = (now - t0) / 1000;
-        const charsPerSec = ((done + 1) * perStep) / secs;
-        onProgress?.({ step: done + 1, steps, loss, bitsPerChar: loss / Math.LN2, charsPerSec,
-          eta: (secs / (done + 1)) * (steps - done - 1) });
-        await nextTask();
-        last = performance.now();
-      }
-      if ((done + 1) % epochSteps !== 0 && done + 1 !== steps) continue;
-      const report = { epoch: Math.ceil((done + 1) / epochSteps), step: done + 1, loss };
-      if (validation !== undefined) {
-        report.validation = model.evaluate(validation);
-        if (!best || report.validation.loss < best.validation.loss) {
-          best = report;
-          sinceBest = 0;
-          if (keepBest) bestWeights = check(model._live.weights());
-        } else if (++sinceBest >= patience) {
-          stoppedEarly = true;
+    try {
+      for (; done < steps; done++) {
+        if (signal?.aborted) { aborted = true; break; }
+        loss = check(this._live.step()).loss;
+        const now = performance.now();
+        if (now - last > 30 || done + 1 === steps) {
+          const secs = (now - t0) / 1000;
+          const charsPerSec = ((done + 1) * perStep) / secs;
+          onProgress?.({ step: done + 1, steps, loss, bitsPerChar: loss / Math.LN2, charsPerSec,
+            eta: (secs / (done + 1)) * (steps - done - 1) });
+          await nextTask();
+          last = performance.now();
         }
+        if ((done + 1) % epochSteps !== 0 && done + 1 !== steps) continue;
+        const report = { epoch: Math.ceil((done + 1) / epochSteps), step: done + 1, loss };
+        if (validation !== undefined) {
+          report.validation = model.evaluate(validation);
+          if (!best || report.validation.loss < best.validation.loss) {
+            best = report;
+            sinceBest = 0;
+            if (keepBest) bestWeights = check(model._live.weights());
+          } else if (++sinceBest >= patience) {
+            stoppedEarly = true;
+          }
+        }
+        onEpochEnd?.(report);
+        if (stoppedEarly) { done++; break; }
       }
-      onEpochEnd?.(report);
-      if (stoppedEarly) { done++; break; }
+    } finally {
+      // Also when a step fails (training diverged): the model ends on its best weights.
+      if (bestWeights) check(model._live.setWeights(bestWeights));
     }
-    if (bestWeights) check(model._live.setWeights(bestWeights));
     return { steps: done, loss, aborted, stoppedEarly, best };
   }
 }
