@@ -187,7 +187,7 @@ const handlers = {
     });
     let trainer;
     try {
-      trainer = model.trainer({ lr: p.lr, seqLen: p.seqLen, batchSize: p.batch, seed: p.seed, steps: p.steps, clip: 5 });
+      trainer = model.trainer({ lr: p.lr, seqLen: p.seqLen, batchSize: p.batch, seed: p.seed, totalSteps: p.steps, clip: 5 });
     } catch (e) { model.dispose(); throw e; }
     training = { model, trainer };
     const index = new Map(model.vocab.map((s, i) => [s, i]));

@@ -156,3 +156,9 @@ test('after all of that, the module still works and gives the same numbers', () 
     again.dispose();
   }
 });
+
+test('trainer({steps}) is refused: the schedule length is totalSteps, steps to run are fit()\'s', () => {
+  assert.throws(() => m.trainer({ steps: 100 }),
+    (e) => e instanceof TypeError && /trainer\(\): unknown option "steps"; did you mean "totalSteps"\?/.test(e.message));
+  m.trainer({ totalSteps: 100, schedule: 'cosine' }).dispose();
+});

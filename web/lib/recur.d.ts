@@ -133,8 +133,11 @@ export interface TrainerOptions {
   /** An integer in 0..2^53-1. Default 0. */
   seed?: number;
   schedule?: 'constant' | 'cosine' | 'step';
-  /** The run length the schedule plans for. Default 1000. */
-  steps?: number;
+  /**
+   * The run length the learning-rate schedule plans for (cosine decays to 0 there). Default 1000.
+   * How many steps to run now is fit()'s `steps`.
+   */
+  totalSteps?: number;
   /** Warm-up steps. Default 0. */
   warmup?: number;
 }

@@ -64,7 +64,9 @@ const ALIASES = {
   embed: 'embeddingDim', embedding: 'embeddingDim', embeddingdim: 'embeddingDim', embeddingsize: 'embeddingDim',
   learningrate: 'lr', rate: 'lr', batch: 'batchSize', batchsize: 'batchSize', seqlength: 'seqLen',
   sequencelength: 'seqLen', seqlen: 'seqLen', maxlength: 'length', maxlen: 'length', topk: 'topK', topp: 'topP',
-  temp: 'temperature', totalsteps: 'steps', iterations: 'steps', celltype: 'cell', type: 'cell',
+  temp: 'temperature', iterations: 'steps', celltype: 'cell', type: 'cell',
+  // trainer({steps}) would read as "train this many steps", which is fit()'s option.
+  steps: 'totalSteps', schedulesteps: 'totalSteps',
 };
 
 // Optimal string alignment distance: edits, counting a swap of neighbours ("lenght") as one.
@@ -166,7 +168,7 @@ const MODEL_OPTIONS = ['task', 'cell', 'vocab', 'labels', 'embeddingDim', 'hidde
   'dropout', 'seed', 'forgetBias', 'initFrom'];
 const GENERATE_OPTIONS = ['prompt', 'length', 'temperature', 'topK', 'topP', 'seed', 'stop', 'avoidUnknown'];
 const STREAM_OPTIONS = [...GENERATE_OPTIONS, 'signal', 'chunk'];
-const TRAINER_OPTIONS = ['optimizer', 'lr', 'clip', 'seqLen', 'batchSize', 'seed', 'schedule', 'steps', 'warmup'];
+const TRAINER_OPTIONS = ['optimizer', 'lr', 'clip', 'seqLen', 'batchSize', 'seed', 'schedule', 'totalSteps', 'warmup'];
 const FIT_OPTIONS = ['steps', 'epochs', 'onProgress', 'signal', 'validation', 'onEpochEnd', 'earlyStopping', 'keepBest'];
 
 const fromEngineConfig = (c) => ({
@@ -366,7 +368,7 @@ export class Model extends Owned {
       optimizer: optStr(options, 'optimizer', 'adam'), lr: optNum(options, 'lr', 2e-3),
       clip: optNum(options, 'clip', 5), seqLen: optNum(options, 'seqLen', 64),
       batchSize: optNum(options, 'batchSize', 32), seed: optNum(options, 'seed', 0),
-      schedule: optStr(options, 'schedule', 'constant'), steps: optNum(options, 'steps', 1000),
+      schedule: optStr(options, 'schedule', 'constant'), steps: optNum(options, 'totalSteps', 1000),
       warmup: optNum(options, 'warmup', 0),
     };
     const model = this._live;  // before new: a disposed model must not leak a CoreTrainer
