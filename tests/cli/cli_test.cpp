@@ -763,10 +763,6 @@ TEST_F(Cli, TaggerAndClassifierFromJsonl) {
   expect_clean_failure(train("classifier", nolabel, path("y.safetensors")), "train", {nolabel + ":2:", "label"});
 }
 
-// --init copies the recurrent tensors and the shared symbols' embedding rows of a pre-trained model;
-// --forget-bias adds to the LSTM forget gate's bias (rows [H, 2H) of bias_hh in PyTorch's layout) of
-// the fresh tensors, not the copied ones. Checked by reading the files back, after one training step
-// at a negligible learning rate.
 // Entries separated by blank lines: --entries trains and evaluates with the state reset at each
 // entry, eval reports the cold and primed entry heads, and --keep-best leaves the best model.
 TEST_F(Cli, EntriesAndKeepBest) {
@@ -789,6 +785,10 @@ TEST_F(Cli, EntriesAndKeepBest) {
   expect_clean_failure(run({"eval", "--model", m, "--data", data, "--head", "4"}), "eval", {"--head needs --entries"});
 }
 
+// --init copies the recurrent tensors and the shared symbols' embedding rows of a pre-trained model;
+// --forget-bias adds to the LSTM forget gate's bias (rows [H, 2H) of bias_hh in PyTorch's layout) of
+// the fresh tensors, not the copied ones. Checked by reading the files back, after one training step
+// at a negligible learning rate.
 TEST_F(Cli, InitFromAPretrainedModelAndForgetBias) {
   const std::string lm = path("lm.safetensors");
   const std::string text = write("lm.txt", std::string(40, ' ') + "zz an apple, a pear, an apple pie; apple shares rose zz\n");

@@ -294,6 +294,15 @@ describe('model.evaluate() vs recur eval', () => {
         assert.ok(Math.abs(r.accuracy - Number(m[1])) <= 5e-5, `${task}: ${r.accuracy} vs ${m[1]}`);
         assert.ok(Math.abs(r.loss - Number(m[2])) <= 5e-5, `${task}: ${r.loss} vs ${m[2]}`);
         assert.equal(r.count, Number(m[3]));
+        if (task === 'classifier') {
+          // A second path: the batched, padded evaluation against one predict() per text.
+          const ex = parseJsonl(jsonl);
+          const p = ex.map((e) => model.classify(e.text));
+          const loss = ex.reduce((sum, e, i) => sum - Math.log(p[i].probs[e.label]), 0) / ex.length;
+          const accuracy = ex.filter((e, i) => p[i].label === e.label).length / ex.length;
+          assert.ok(Math.abs(r.loss - loss) <= 1e-5, `evaluate ${r.loss} vs classify ${loss}`);
+          assert.equal(r.accuracy, accuracy);
+        }
       } finally {
         model.dispose();
       }

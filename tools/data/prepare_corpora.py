@@ -109,7 +109,6 @@ def digest(entry):
     return common.digest(SALT, entry)
 
 
-
 def build(files):
     seen, split, dup = set(), {s: [] for s in SPLITS}, 0
     per_file = {}

@@ -255,7 +255,6 @@ def digest(body):
     return common.digest(SALT, body)
 
 
-
 def write(path, entries, kept):
     text = "\n\n".join(entries) + "\n" if entries else ""
     replaced = sum(1 for c in text if c not in kept)

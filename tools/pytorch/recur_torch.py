@@ -35,8 +35,8 @@ TASKS = ("lm", "tagger", "classifier")
 CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
 UNK = "<unk>"
 
-# dtype name -> (bytes per element, numpy dtype of the raw little-endian words)
-_DTYPES = {"F32": (4, "<f4"), "F16": (2, "<f2"), "BF16": (2, "<u2")}
+# dtype name -> numpy dtype of the raw little-endian words
+_DTYPES = {"F32": "<f4", "F16": "<f2", "BF16": "<u2"}
 
 
 def vocab_from_text(text, with_unk=True):
@@ -165,7 +165,6 @@ def save(model, path, dtype="F32"):
     config = model.config()
     config["dropout"] = float(np.float32(config["dropout"]))   # recur keeps it as a float32
     state = model.state_dict()
-    size, _ = _DTYPES[dtype]
     header = {"__metadata__": {"format": "recur", "version": "1", "config": _json(config),
                                "vocab": _json(model.vocab), "labels": _json(model.labels)}}
     blobs, offset = [], 0
@@ -204,9 +203,8 @@ def load(path):
                        c["embedding_dim"], c["hidden_size"], c["num_layers"], c["bidirectional"], c["dropout"])
     base, tensors = 8 + n, {}
     for name, info in header.items():
-        size, np_dtype = _DTYPES[info["dtype"]]
         begin, end = info["data_offsets"]
-        words = np.frombuffer(data[base + begin:base + end], dtype=np_dtype)
+        words = np.frombuffer(data[base + begin:base + end], dtype=_DTYPES[info["dtype"]])
         if info["dtype"] == "BF16":   # the top half of a float32
             words = (words.astype(np.uint32) << 16).view(np.float32)
         tensors[name] = torch.from_numpy(words.astype(np.float32).reshape(info["shape"]))

@@ -7,10 +7,10 @@
 #include "args.h"
 #include "commands.h"
 #include "read_file.h"
-#include "train/examples.h"
 #include "layers/softmax.h"
 #include "model/network.h"
 #include "model/serialize.h"
+#include "train/examples.h"
 #include "train/trainer.h"
 
 namespace recur::cli {

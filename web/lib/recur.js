@@ -58,13 +58,26 @@ const optNum = (o, key, fallback) => {
   return v;
 };
 
-// Names other libraries (and PyTorch) use for our options.
+// Only true or false: embind (or !!) would quietly read 'yes', 1 and even 'false' as true.
+const optBool = (o, key, fallback) => {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  need(typeof v === 'boolean', `${key} must be true or false, got ${typeof v === 'string' ? JSON.stringify(v) : typeof v}`);
+  return v;
+};
+const optStr = (o, key, fallback) => {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  return text(v, key);
+};
+
+// Names other libraries (and PyTorch) use for our options. Spellings that differ only in case,
+// "_" or "-" (hidden_size, top_k) need no entry: suggest() compares names without them.
 const ALIASES = {
-  hidden: 'hiddenSize', hiddensize: 'hiddenSize', units: 'hiddenSize', layers: 'numLayers', numlayers: 'numLayers',
-  embed: 'embeddingDim', embedding: 'embeddingDim', embeddingdim: 'embeddingDim', embeddingsize: 'embeddingDim',
-  learningrate: 'lr', rate: 'lr', batch: 'batchSize', batchsize: 'batchSize', seqlength: 'seqLen',
-  sequencelength: 'seqLen', seqlen: 'seqLen', maxlength: 'length', maxlen: 'length', topk: 'topK', topp: 'topP',
-  temp: 'temperature', iterations: 'steps', celltype: 'cell', type: 'cell',
+  hidden: 'hiddenSize', units: 'hiddenSize', layers: 'numLayers', embed: 'embeddingDim', embedding: 'embeddingDim',
+  embeddingsize: 'embeddingDim', learningrate: 'lr', rate: 'lr', batch: 'batchSize', seqlength: 'seqLen',
+  sequencelength: 'seqLen', maxlength: 'length', maxlen: 'length', temp: 'temperature', iterations: 'steps',
+  celltype: 'cell', type: 'cell',
   // trainer({steps}) would read as "train this many steps", which is fit()'s option.
   steps: 'totalSteps', schedulesteps: 'totalSteps',
 };
@@ -106,18 +119,7 @@ function knownOptions(options, known, call) {
       + `(known: ${known.join(', ')})`);
   }
 }
-// Only true or false: embind (or !!) would quietly read 'yes', 1 and even 'false' as true.
-const optBool = (o, key, fallback) => {
-  const v = o[key];
-  if (v === undefined) return fallback;
-  need(typeof v === 'boolean', `${key} must be true or false, got ${typeof v === 'string' ? JSON.stringify(v) : typeof v}`);
-  return v;
-};
-const optStr = (o, key, fallback) => {
-  const v = o[key];
-  if (v === undefined) return fallback;
-  return text(v, key);
-};
+
 // Yields to the event loop so a page stays responsive and a worker sees its messages (a Stop).
 // Not setTimeout(0): browsers clamp it to >= 4 ms once nested, so a stream yielding every 8 ms
 // would idle a third of the time. Not scheduler.yield(): its continuation runs before tasks
@@ -507,7 +509,7 @@ export class Recur {
     need(options && typeof options === 'object', 'fetchModel() takes an options object');
     knownOptions(options, ['onProgress', 'signal'], 'fetchModel()');
     const { onProgress, signal } = options;
-    if (isNode && (url instanceof URL ? url.protocol === 'file:' : !/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^file:/i.test(url))) {
+    if (isNode && isLocalFile(url)) {
       let bytes;
       try {
         bytes = await readNodeFile(url);
@@ -557,15 +559,14 @@ export class Recur {
       num_layers: optNum(config, 'numLayers', 1), bidirectional: optBool(config, 'bidirectional', false),
       dropout: optNum(config, 'dropout', 0), num_labels: task === 'lm' ? 0 : labels.length,
     };
+    const seed = optNum(config, 'seed', 0), forgetBias = optNum(config, 'forgetBias', undefined);
+    const source = config.initFrom;
+    need(source === undefined || source instanceof Model, 'initFrom must be a Model of this engine');
     const core = new this._core.CoreModel();
-    checkOrDelete(core, core.create(JSON.stringify(engine), JSON.stringify(vocab), JSON.stringify(labels),
-      optNum(config, 'seed', 0)));
+    checkOrDelete(core, core.create(JSON.stringify(engine), JSON.stringify(vocab), JSON.stringify(labels), seed));
     // The forget-gate bias first, so that tensors initFrom copies keep their trained values.
-    if (config.forgetBias !== undefined) checkOrDelete(core, core.addForgetBias(optNum(config, 'forgetBias', 0)));
-    if (config.initFrom !== undefined) {
-      if (!(config.initFrom instanceof Model)) { core.delete(); need(false, 'initFrom must be a Model of this engine'); }
-      checkOrDelete(core, core.initFrom(config.initFrom._live));
-    }
+    if (forgetBias !== undefined) checkOrDelete(core, core.addForgetBias(forgetBias));
+    if (source !== undefined) checkOrDelete(core, core.initFrom(source._live));
     return new Model(this, core);
   }
 }
@@ -574,6 +575,10 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
 // Node's built-ins are imported only when Node runs this, by a name bundlers do not resolve: a
 // bundle for the browser neither needs them nor warns about them.
 const nodeImport = (name) => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
+
+// In Node: a file: URL, or a string that is not a URL with a scheme (a path, absolute or relative).
+const isLocalFile = (url) => (url instanceof URL ? url.protocol === 'file:'
+  : /^file:/i.test(url) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url));
 
 async function readNodeFile(where) {
   const { readFile } = await nodeImport('node:fs/promises');
