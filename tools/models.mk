@@ -26,8 +26,9 @@ JOBS        ?= $(shell nproc)
 recur-cli: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) --target recur -j $(JOBS)
 
-# The text packages the corpora come from (the fortunes are in the top Makefile's PACKAGES).
-DATA_PACKAGES = dict-gcide jargon-text dict-devil bible-kjv-text opencc
+# The text packages the corpora come from (the fortunes are in the top Makefile's PACKAGES); dict-foldoc and
+# manpages-zh only feed the apple taggers (tools/apple/mine.py).
+DATA_PACKAGES = dict-gcide dict-foldoc jargon-text dict-devil bible-kjv-text manpages-zh opencc
 DATA_NPM_STAMP = tools/data/node_modules/.installed
 
 $(DATA_NPM_STAMP): tools/data/package.json tools/data/package-lock.json

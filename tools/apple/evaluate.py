@@ -20,6 +20,10 @@ Sets:
   heldout2 TESTS/heldout2.en.txt and heldout2.zh.txt: a third (session 4), written the same way; see
            models/apple-bilstm/README.md for what was decided before and after it was first scored
   probes   DATA/probes-<d>.jsonl for d = 0 25 50 100 200 400, per language and overall
+  memory   TESTS/memory-probes.jsonl (tools/apple/probes.py): accuracy per language, sense and distance
+           with 95 % Wilson intervals; the cue word is the only evidence
+  natural  TESTS/natural.en.txt and natural.zh.txt, the frozen natural test set, per language and per cue
+           position (before / far / after / both); to be scored once, for the final models
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
@@ -56,6 +60,48 @@ def read_jsonl(path):
             if line.strip():
                 d = json.loads(line)
                 out.append((d["text"], gold_spans(d["labels"]), d.get("lang", "?")))
+    return out
+
+
+def wilson(c, n, z=1.96):
+    """95 % Wilson score interval of a proportion c/n, as (low, high)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = c / n
+    d = 1 + z * z / n
+    mid = (p + z * z / (2 * n)) / d
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / d
+    return (max(0.0, mid - half), min(1.0, mid + half))
+
+
+def read_memory(path):
+    """The memory probes as items keyed by 'lang sense nominal', one mention each."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            out.append((d["text"], [(d["start"], d["end"], d["sense"])], f"{d['lang']} {d['sense']} {d['nominal']}"))
+    return out
+
+
+def read_natural(path, lang):
+    """Lines 'LABELS<TAB>CUES<TAB>TEXT' (the frozen natural test set); items keyed by 'lang cue'."""
+    out = []
+    pat = EN_MENTION if lang == "en" else ZH_MENTION
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            labels, cues, text = line.split("\t", 2)
+            labels = [l.strip() for l in labels.split(",")]
+            cues = [c.strip() for c in cues.split(",")]
+            found = [(m.start(), m.end()) for m in pat.finditer(text)]
+            if not (len(found) == len(labels) == len(cues)) or any(l not in ("fruit", "company") for l in labels) \
+                    or any(c not in ("before", "far", "after", "both") for c in cues):
+                sys.exit(f"{path}:{n}: {len(labels)} labels and {len(cues)} cues for {len(found)} mentions")
+            for (a, b), l, c in zip(found, labels, cues):
+                out.append((text, [(a, b, l)], f"{lang} {c}"))
     return out
 
 
@@ -161,6 +207,29 @@ def main():
                 items += read_handwritten(os.path.join(args.tests, f"{stem}.{lang}.txt"), lang)
             bl, errs = score(tagger, items)
             report(name, bl, errs)
+    if "memory" in only:
+        bl, _ = score(tagger, read_memory(os.path.join(args.tests, "memory-probes.jsonl")))
+        res["memory"] = {k: {"correct": c, "mentions": n, "accuracy": c / n, "ci95": wilson(c, n)}
+                         for k, (c, n) in sorted(bl.items())}
+        for lang in ("en", "zh"):
+            for sense in ("fruit", "company"):
+                cells = []
+                for d in DISTANCES:
+                    v = res["memory"].get(f"{lang} {sense} {d}")
+                    cells.append(f"{100 * v['accuracy']:5.1f}" if v else "   - ")
+                print(f"memory {lang} {sense:<8}" + " ".join(cells), file=sys.stderr)
+    if "natural" in only:
+        items = read_natural(os.path.join(args.tests, "natural.en.txt"), "en")
+        items += read_natural(os.path.join(args.tests, "natural.zh.txt"), "zh")
+        bl, errs = score(tagger, items)
+        res["natural"] = {k: {"correct": c, "mentions": n, "accuracy": c / n, "ci95": wilson(c, n)}
+                          for k, (c, n) in sorted(bl.items())}
+        for lang in ("en", "zh", ""):
+            c = sum(v[0] for k, v in bl.items() if k.startswith(lang))
+            n = sum(v[1] for k, v in bl.items() if k.startswith(lang))
+            if n:
+                res["natural"][lang or "all"] = {"correct": c, "mentions": n, "accuracy": c / n, "ci95": wilson(c, n)}
+        res["natural errors"] = errs
     if "probes" in only:
         for d in DISTANCES:
             bl, _ = score(tagger, read_jsonl(os.path.join(args.data, f"probes-{d}.jsonl")))
@@ -191,7 +260,9 @@ def markdown(res):
     cell = lambda v: f"{100 * v['accuracy']:.1f}% ({v['correct']}/{v['mentions']})" if v else "-"
     pct = lambda v: f"{100 * v['accuracy']:.1f}%" if v else "-"
     out = []
-    sets = [(k, n) for k, n in (("dev", "generated dev"), ("hand", "hand-written"),
+    sets = [(k, n) for k, n in (("natural-dev.jsonl", "natural dev: real mentions (GCIDE, FOLDOC, Jargon File)"),
+                                ("mined-dev.jsonl", "mined dev: real text, other fruit / companies replaced"),
+                                ("dev", "generated dev"), ("hand", "hand-written"),
                                 ("heldout", "held-out hand-written"),
                                 ("heldout2", "third hand-written")) if k in res]
     if sets:
@@ -205,6 +276,20 @@ def markdown(res):
                 "|------------|" + "|".join("---" for _ in probes) + "|"]
         for lang in ("en", "zh", "all"):
             out.append(f"| {lang} | " + " | ".join(pct(res[f'probe-{d}'].get(lang)) for d in probes) + " |")
+        out.append("")
+    if "memory" in res:
+        out += ["Memory probes (`tests/apple/memory-probes.jsonl`: a lone cue word, d characters of neutral text, "
+                "then a neutral mention; 50 probes per cell, accuracy with 95 % Wilson interval):", "",
+                "| probes | " + " | ".join(f"d = {d}" for d in DISTANCES) + " |",
+                "|---|" + "|".join("---" for _ in DISTANCES) + "|"]
+        for lang in ("en", "zh"):
+            for sense in ("fruit", "company"):
+                cells = []
+                for d in DISTANCES:
+                    v = res["memory"].get(f"{lang} {sense} {d}")
+                    cells.append(f"{100 * v['accuracy']:.0f}% ({100 * v['ci95'][0]:.0f}–{100 * v['ci95'][1]:.0f})"
+                                 if v else "-")
+                out.append(f"| {lang}, {sense} cue | " + " | ".join(cells) + " |")
         out.append("")
     for key, title in (("hand", "Hand-written"), ("heldout", "Held-out hand-written"),
                        ("heldout2", "Third hand-written")):

@@ -1,0 +1,104 @@
+"""Hand-derived cases for the apple data tools: the substitution that labels mined text, the
+memory probes' distance, and the 95 % interval the cards and the page report.
+Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
+import os
+import random
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "apple"))
+import evaluate  # noqa: E402
+import mine  # noqa: E402
+import probes  # noqa: E402
+
+
+def mentions(text, spans):
+    return [text[s:e] for s, e in spans]
+
+
+class EnglishSubstitution(unittest.TestCase):
+    def fruit(self, text):
+        return mine.replace_en(text, mine.en_fruit_pattern(), "fruit")
+
+    def test_articles_number_and_case(self):
+        text, spans = self.fruit("She ate a pear. Pears and a Banana; two peaches.")
+        self.assertEqual(text, "She ate an apple. Apples and an Apple; two apples.")
+        self.assertEqual(mentions(text, spans), ["apple", "Apples", "Apple", "apples"])
+
+    def test_words_inside_words_stay(self):
+        for s in ("a spear", "appear", "plumber", "impeach", "figure", "pineapple"):
+            text, spans = self.fruit(s)
+            self.assertEqual((text, spans), (s, []), s)
+
+    def test_fig_abbreviation_is_not_a_fig(self):
+        text, spans = self.fruit("Fig.: a figure of speech. A fig tree.")
+        self.assertEqual(text, "Fig.: a figure of speech. An apple tree.")
+        self.assertEqual(len(spans), 1)
+
+    def test_company_names_and_lower_case(self):
+        pat = mine.company_pattern(mine.EN_COMPANY)
+        text, spans = mine.replace_en("IBM's PC beat a Sun workstation; Microsoft Windows.", pat, "company")
+        self.assertEqual(text, "Apple's PC beat an Apple workstation; Apple Windows.")
+        self.assertEqual(mentions(text, spans), ["Apple", "Apple", "Apple"])
+        text, _ = mine.replace_en("Sun Microsystems sold it.", pat, "company", lower=True)
+        self.assertEqual(text, "apple sold it.")
+
+    def test_labels_cover_the_possessive_and_match_the_mention_rule(self):
+        text, spans = mine.replace_en("IBM's", mine.company_pattern(mine.EN_COMPANY), "company")
+        ex = mine.example(text, spans, "company", "en", "mined", "test")
+        self.assertEqual(ex["labels"], ["company"] * 7)
+        self.assertTrue(mine.check(ex))
+        ex["labels"][6] = "O"
+        self.assertFalse(mine.check(ex))
+
+
+class ChineseSubstitution(unittest.TestCase):
+    def test_fruit_characters(self):
+        text, spans = mine.replace_zh("桃花依旧笑春风，满园葡萄。", mine.ZH_FRUIT)
+        self.assertEqual(text, "苹果花依旧笑春风，满园苹果。")
+        self.assertEqual(mentions(text, spans), ["苹果", "苹果"])
+
+    def test_spaces_around_latin_names_go_only_next_to_chinese(self):
+        text, spans = mine.replace_zh("在 Windows 系统上, 用 GNU Linux 内核", mine.ZH_COMPANY)
+        self.assertEqual(text, "在苹果系统上, 用 GNU 苹果内核")
+        self.assertEqual(mentions(text, spans), ["苹果", "苹果"])
+
+
+class Probes(unittest.TestCase):
+    def test_distance_counts_the_filler_and_gap_counts_from_the_cue_word(self):
+        pools = {"en": ["One two three four."], "zh": ["关关雎鸠。", "在河之洲。"]}
+        r = random.Random(1)
+        p = probes.probe(r, pools, "en", "fruit", 0)
+        text = p["text"]
+        cue_end = text.index(p["cue"]) + len(p["cue"])
+        self.assertEqual(text[cue_end:cue_end + 2], ". ")
+        frame = text[cue_end + 2:p["start"]]
+        self.assertIn(frame + "{}", probes.MENTION_FRAMES["en"])
+        self.assertEqual((p["distance"], p["gap"]), (0, 2 + len(frame)))
+        self.assertEqual(text[p["start"]:p["end"]], "apple")
+        self.assertEqual(probes.probe(r, pools, "en", "fruit", 0, upper=True)["text"][-5:], "Apple")
+        # one sentence of 19 characters: two fit in 45 (39); with 52 asked, 12 are still missing
+        # after two, more than 10, so a third goes in (59); with 30, 10 are missing after one: stop
+        for asked, got in ((45, 39), (52, 59), (30, 19)):
+            p = probes.probe(r, pools, "en", "company", asked)
+            self.assertEqual(p["distance"], got, asked)
+            frame = p["text"][p["start"] - 40:p["start"]].split("four. ")[-1]
+            self.assertEqual(p["gap"], 2 + got + 1 + len(frame))
+        p = probes.probe(r, pools, "zh", "fruit", 10)
+        self.assertEqual(p["distance"], 10)
+        self.assertTrue(p["text"].endswith("苹果"))
+
+
+class Wilson(unittest.TestCase):
+    def test_known_intervals(self):
+        # 95 % Wilson intervals worked out by hand: 50/100 -> 0.4038..0.5962; 0/10 -> 0..0.2775
+        lo, hi = evaluate.wilson(50, 100)
+        self.assertAlmostEqual(lo, 0.40383, places=4)
+        self.assertAlmostEqual(hi, 0.59617, places=4)
+        lo, hi = evaluate.wilson(0, 10)
+        self.assertEqual(lo, 0.0)
+        self.assertAlmostEqual(hi, 0.27753, places=4)
+
+
+if __name__ == "__main__":
+    unittest.main()
