@@ -2,7 +2,9 @@
 // The canvas keeps its CSS width and is redrawn sharp at the device pixel ratio.
 //
 //   drawLineChart(canvas, {
-//     series: [{label, color, points: [[x, y], ...], dash?: [4, 3], dots?: true}],
+//     series: [{label, color, points: [[x, y], ...], dash?: [4, 3], dots?: true,
+//               errors?: [[low, high], ...]}],   // one interval per point, drawn as an error bar
+//     (a series with an empty label is drawn but not listed in the legend)
 //     xLabel, yLabel, xMin?, xMax?, yMin?, yMax?,
 //     xTicks?: [{x, label}]   // explicit ticks (e.g. the characters of a sentence)
 //     yFormat?: (v) => string, empty?: 'text shown when there is nothing to draw'
@@ -130,6 +132,19 @@ export function drawLineChart(canvas, opts) {
     }
     ctx.stroke();
     ctx.setLineDash([]);
+    if (s.errors) {
+      ctx.lineWidth = 1.5;
+      s.points.forEach(([x], i) => {
+        const e = s.errors[i];
+        if (!e || !Number.isFinite(e[0]) || !Number.isFinite(e[1])) return;
+        const px = Math.round(X(x)) + 0.5;
+        ctx.beginPath();
+        ctx.moveTo(px, Y(e[0])); ctx.lineTo(px, Y(e[1]));
+        ctx.moveTo(px - 4, Y(e[0])); ctx.lineTo(px + 4, Y(e[0]));
+        ctx.moveTo(px - 4, Y(e[1])); ctx.lineTo(px + 4, Y(e[1]));
+        ctx.stroke();
+      });
+    }
     if (s.dots || s.points.length === 1) {
       for (const [x, y] of s.points) if (Number.isFinite(y)) { ctx.beginPath(); ctx.arc(X(x), Y(y), 3, 0, 2 * Math.PI); ctx.fill(); }
     }
@@ -140,7 +155,7 @@ export function drawLineChart(canvas, opts) {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     let x = left;
-    for (const s of series.length ? series : opts.series) {
+    for (const s of (series.length ? series : opts.series).filter((x) => x.label)) {
       ctx.strokeStyle = s.color; ctx.lineWidth = 2; ctx.setLineDash(s.dash || []);
       ctx.beginPath(); ctx.moveTo(x, 10); ctx.lineTo(x + 18, 10); ctx.stroke(); ctx.setLineDash([]);
       ctx.fillStyle = ink;

@@ -8,6 +8,7 @@
 // file's header) and a one-line description from the model card (<src>/<name>/README.md or
 // MODEL_CARD.md / CARD.md), if there is one. Models that are not there are simply not listed:
 // the page says "not available in this build". Files in <out> that are no longer shipped are removed.
+// Also copies the memory experiment's probes, tests/apple/memory-probes.jsonl.
 import { copyFile, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +94,15 @@ for (const name of names) {
     layers: c.num_layers, hidden: c.hidden_size, vocabSize: meta.vocabSize, labels: meta.labels,
     size: st.size, description: await describe(path.join(src, name)),
   });
+}
+
+// The memory experiment's fixed probes (made by tools/apple/probes.py), next to the taggers they test.
+const probes = path.join(here, '..', 'tests', 'apple', 'memory-probes.jsonl');
+const probesOut = path.join(out, 'memory-probes.jsonl');
+try {
+  if (!(await sameFile(probes, probesOut))) await copyFile(probes, probesOut);
+} catch {
+  await rm(probesOut, { force: true });
 }
 
 // Remove what is no longer shipped (only files this script writes).

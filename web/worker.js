@@ -15,11 +15,14 @@
 //                                          → started {info, trainChars, valChars}, progress {…}*,
 //                                            val {step, bitsPerChar}*, sample {step, text}*,
 //                                            done {steps, stopped}
+//   recall {cells, seeds, steps, rounds, hidden, perLag}
+//                                          → progress {cell, seed, step, curve: [{lag, correct, total}]}*, done
 //   save {slot}                            → done {bytes}     (slot 'train' = the model being trained)
-//   cancel {target}                        stops a generate or probe request (no reply)
+//   cancel {target}                        stops a generate, probe or recall request (no reply)
 //   pause | resume | stop {target}         controls a train request (no reply)
 // Any failure answers {type: 'error', payload: {name, message}}; the worker keeps working.
 import { loadRecur, vocabFromText } from './lib/recur.js';
+import { runRecall } from './recall-task.js';
 
 const ready = loadRecur();
 const models = new Map();   // slot → Model
@@ -163,6 +166,15 @@ const handlers = {
       if (now - last > 40) { post(id, 'progress', { done: i + 1, total: items.length }); await tick(); last = performance.now(); }
     }
     return { labels: m.labels, probs };
+  },
+
+  // The key-recall experiment (recall-task.js).
+  async recall(id, options) {
+    const recur = await ready;
+    let cancelled = false;
+    jobs.set(id, { abort: () => { cancelled = true; } });
+    await runRecall(recur, options, async (p) => { post(id, 'progress', p); await tick(); }, () => cancelled);
+    return null;
   },
 
   async save(id, { slot }) {

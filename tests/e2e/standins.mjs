@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRecur } from '../../web/lib/recur.js';
-import { makeProbe, findMentions, rng, PROBE_TEXT } from '../../web/apple-text.js';
+import { findMentions, rng } from '../../web/apple-text.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..', '..');
@@ -30,6 +30,10 @@ function card(dir, text) {
   writeFileSync(path.join(dir, 'README.md'), `# ${path.basename(dir)} (stand-in)\n\n${text}\n`);
 }
 
+// The memory probes (a cue word, neutral text, a mention), read once.
+const PROBES = readFileSync(path.join(repo, 'tests', 'apple', 'memory-probes.jsonl'), 'utf8')
+  .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)).filter((p) => p.nominal <= 100);
+
 function taggerExamples(n, seed) {
   const r = rng(seed);
   const out = [];
@@ -44,10 +48,8 @@ function taggerExamples(n, seed) {
   };
   for (let i = 0; i < n; i++) {
     if (i % 10 === 0) { const [t, s] = fixed[(i / 10) % fixed.length]; out.push(label(t, s)); continue; }
-    const lang = r() < 0.5 ? 'en' : 'zh';
-    const sense = r() < 0.5 ? 'fruit' : 'company';
-    const distance = [0, 0, 10, 25, 50, 100][Math.floor(r() * 6)];
-    out.push(label(makeProbe(lang, sense, distance, r).text, sense));
+    const p = PROBES[Math.floor(r() * PROBES.length)];
+    out.push(label(p.text, p.sense));
   }
   return out;
 }
@@ -66,7 +68,7 @@ async function main() {
 
   const read = (file, fallback) => (existsSync(file) ? readFileSync(file, 'utf8').slice(0, 60000) : fallback);
   const en = read(path.join(repo, 'build', 'data', 'en.train.txt'), readFileSync('/usr/share/common-licenses/GPL-3', 'utf8').slice(0, 60000));
-  const zh = read(path.join(repo, 'build', 'data', 'zh.train.txt'), PROBE_TEXT.zh.filler.join('').repeat(30));
+  const zh = read(path.join(repo, 'build', 'data', 'zh.train.txt'), PROBES.filter((p) => p.lang === 'zh').map((p) => p.text).join('\n'));
   for (const [name, text] of [['en-fortunes-lstm', en], ['zh-poetry-lstm', zh]]) {
     const model = recur.createModel({ vocab: text, cell: 'lstm', numLayers: 2, hiddenSize: 64, embeddingDim: 32, seed: 1 });
     await model.trainer({ seqLen: 64, batchSize: 16, lr: 0.005, seed: 1 }).fit(text, { steps: 150 });
@@ -75,17 +77,14 @@ async function main() {
   }
 
   const examples = taggerExamples(3000, 7);
-  const vocab = [...new Set([
-    ...Array.from(examples.map((e) => e.text).join('')),
-    ...Array.from(Object.values(PROBE_TEXT).flatMap((t) => [...t.fruit, ...t.company, ...t.filler, ...t.frames, ...t.mention]).join('')),
-  ])].sort();
+  const vocab = [...new Set(Array.from(examples.map((e) => e.text).join('')))].sort();
   for (const [name, cell, bidirectional] of [['apple-rnn', 'rnn_tanh', false], ['apple-lstm', 'lstm', false], ['apple-gru', 'gru', false], ['apple-bilstm', 'lstm', true]]) {
     const model = recur.createModel({
       task: 'tagger', cell, bidirectional, vocab: ['<unk>', ...vocab], labels: ['O', 'fruit', 'company'],
       hiddenSize: 32, embeddingDim: 16, seed: 1,
     });
     await model.trainer({ batchSize: 16, lr: 0.01, seed: 1 }).fit(examples, { steps: 1200 });
-    write(name, model.save(), `A stand-in ${cell}${bidirectional ? ' (bidirectional)' : ''} tagger trained for seconds on generated probes, for tests only.`);
+    write(name, model.save(), `A stand-in ${cell}${bidirectional ? ' (bidirectional)' : ''} tagger trained for seconds on memory probes, for tests only.`);
     model.dispose();
   }
   execFileSync(process.execPath, [path.join(repo, 'web', 'prepare-models.mjs'), '--src', path.join(outDir, 'src'), '--out', path.join(outDir, 'models')], { stdio: 'inherit' });

@@ -1,13 +1,15 @@
-// The Memory experiment panel: generates probes (cue, neutral text of growing length, an
-// ambiguous mention), runs the three left-to-right apple taggers on them in the engine worker,
-// and plots accuracy against the distance between cue and mention.
-import { DISTANCES, makeProbes } from '../apple-text.js';
+// The Memory experiment panel: runs the three left-to-right apple taggers on the fixed memory
+// probes (a cue word, d characters of neutral text, then apple / 苹果; tests/apple/memory-probes.jsonl,
+// made by tools/apple/probes.py) in the engine worker, and plots accuracy against d with 95 % intervals.
 import { drawLineChart } from '../chart.js';
 import { $, el, fmtInt, naCell, pct, rowHeader, setDisabled, showMsg } from '../shared/dom.js';
-import { engine } from '../shared/engine.js';
+import { engine, getTrainEngine } from '../shared/engine.js';
+import { RECALL_LAGS } from '../recall-task.js';
 import { APPLE_MODELS } from '../shared/models.js';
 import { loadAppleModels } from './apple.js';
 
+export const DISTANCES = [0, 25, 50, 100, 200, 400];
+const SENSES = ['fruit', 'company'];
 const MEMORY_MODELS = APPLE_MODELS.slice(0, 3);
 const MEMORY_COLOURS = { 'apple-rnn': '#8a6aa0', 'apple-lstm': '#1c64d1', 'apple-gru': '#1f7a3d' };
 const mem = {
@@ -16,81 +18,131 @@ const mem = {
   examples: $('mem-examples'), job: null, cancelled: false, results: null,
 };
 
-/** Draws the accuracy curves of the networks that have results (an empty chart before a run). */
+/** The probes file, parsed once: [{text, lang, sense, distance, nominal, cue, start, end}]. */
+let probesReady = null;
+function loadProbes() {
+  probesReady ??= fetch('models/memory-probes.jsonl', { cache: 'no-cache' })
+    .then((r) => { if (!r.ok) throw new Error(`memory-probes.jsonl: HTTP ${r.status}`); return r.text(); })
+    .then((t) => t.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)));
+  return probesReady;
+}
+
+/** 95 % Wilson score interval of c right out of n, as fractions. */
+export function wilson(c, n, z = 1.96) {
+  if (!n) return [0, 1];
+  const p = c / n, d = 1 + (z * z) / n;
+  const mid = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, mid - half), Math.min(1, mid + half)];
+}
+
+/** Draws the accuracy curves (both senses together) with their 95 % intervals. */
 export function drawChart() {
-  const series = MEMORY_MODELS.filter((m) => mem.results?.[m.name]).map((m) => ({
-    label: m.short, color: MEMORY_COLOURS[m.name], dots: true,
-    points: mem.results[m.name].map((r) => [r.distance, r.accuracy * 100]),
-  }));
+  const series = MEMORY_MODELS.filter((m) => mem.results?.[m.name]).map((m) => {
+    const rows = mem.results[m.name];
+    return {
+      label: m.short, color: MEMORY_COLOURS[m.name], dots: true,
+      points: rows.map((r) => [r.distance, (100 * r.all.correct) / r.all.total]),
+      errors: rows.map((r) => wilson(r.all.correct, r.all.total).map((v) => 100 * v)),
+    };
+  });
   if (series.length) series.push({ label: 'chance', color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [DISTANCES[DISTANCES.length - 1], 50]] });
   drawLineChart(mem.chart, {
-    series, legend: true, xLabel: 'characters between cue and mention', yLabel: 'accuracy (%)',
+    series, legend: true, xLabel: 'characters between the cue word and the mention', yLabel: 'accuracy (%)',
     yMin: 0, yMax: 100, xMin: 0, xMax: DISTANCES[DISTANCES.length - 1],
     empty: 'Run the experiment to see the curves.',
   });
+}
+
+function cell(row, c, n) {
+  const td = row.insertCell();
+  td.className = 'num';
+  const [lo, hi] = wilson(c, n);
+  td.textContent = pct(c / n);
+  td.title = `${c} of ${n} right; 95 % interval ${pct(lo)}–${pct(hi)}`;
+  Object.assign(td.dataset, { correct: c, total: n });
 }
 
 function renderTable() {
   const t = mem.table;
   t.textContent = '';
   if (!mem.results) return;
-  t.createTHead().insertRow().append(el('th', { textContent: 'Network' }),
+  t.createTHead().insertRow().append(el('th', { textContent: 'Network' }), el('th', { textContent: 'Probes' }),
     ...DISTANCES.map((d) => el('th', { className: 'num', textContent: `${d} chars` })));
   const body = t.createTBody();
   for (const m of MEMORY_MODELS) {
     const rows = mem.results[m.name];
-    const row = body.insertRow();
-    row.dataset.model = m.name;
-    rowHeader(row, m.short);
-    if (!rows) { naCell(row, DISTANCES.length, mem.errors?.[m.name] ?? 'not available in this build'); continue; }
-    for (const r of rows) {
-      const td = row.insertCell();
-      td.className = 'num';
-      td.textContent = pct(r.accuracy);
-      td.title = `${r.correct} of ${r.total} right`;
+    for (const part of ['all', ...SENSES]) {
+      const row = body.insertRow();
+      Object.assign(row.dataset, { model: m.name, part });
+      rowHeader(row, part === 'all' ? m.short : '');
+      row.insertCell().textContent = part === 'all' ? 'all' : `${part} cue`;
+      if (!rows) {
+        naCell(row, DISTANCES.length, mem.errors?.[m.name] ?? 'not available in this build');
+        break;
+      }
+      for (const r of rows) cell(row, r[part].correct, r[part].total);
     }
   }
 }
 
 function renderExamples(probes) {
   mem.examples.textContent = '';
-  const picks = [];
-  for (const d of [25, 200]) for (const label of ['fruit', 'company']) {
-    const p = probes.find((q) => q.distance === d && q.label === label && !picks.includes(q));
-    if (p) picks.push(p);
-  }
-  for (const p of picks) {
+  for (const d of [0, 25, 200]) for (const sense of SENSES) {
+    const p = probes.find((q) => q.nominal === d && q.sense === sense);
+    if (!p) continue;
     const chars = Array.from(p.text);
-    mem.examples.append(el('li', {},
-      el('strong', { textContent: `[${p.label}; ${p.gap} characters between cue and mention sentence] ` }),
-      chars.slice(0, p.start).join(''),
-      el('mark', { textContent: chars.slice(p.start, p.end + 1).join('') }),
-      chars.slice(p.end + 1).join('')));
+    const cueEnd = p.start - p.gap, cueStart = cueEnd - Array.from(p.cue).length;
+    mem.examples.append(el('li', { lang: p.lang === 'zh' ? 'zh' : 'en' },
+      el('strong', { textContent: `[${sense}; ${p.gap} characters from the cue word to the mention] ` }),
+      chars.slice(0, cueStart).join(''),
+      el('mark', { className: 'cue', textContent: p.cue }),
+      chars.slice(cueEnd, p.start).join(''),
+      el('mark', { textContent: chars.slice(p.start, p.end).join('') })));
   }
 }
 
-/** Accuracy per distance: a probe is right when the larger of P(fruit), P(company) matches its label. */
+/** Right / total per distance, overall and per sense; a probe is right when the larger of
+ * P(fruit), P(company) at the mention's last character matches its sense. */
 function score(probes, out) {
   const fi = out.labels.indexOf('fruit'), ci = out.labels.indexOf('company'), L = out.labels.length;
   return DISTANCES.map((distance) => {
-    let correct = 0, total = 0;
+    const r = { distance, all: { correct: 0, total: 0 }, fruit: { correct: 0, total: 0 }, company: { correct: 0, total: 0 } };
     probes.forEach((p, i) => {
-      if (p.distance !== distance) return;
-      total++;
+      if (p.nominal !== distance) return;
       const guess = out.probs[i * L + ci] > out.probs[i * L + fi] ? 'company' : 'fruit';
-      if (guess === p.label) correct++;
+      for (const k of ['all', p.sense]) {
+        r[k].total++;
+        if (guess === p.sense) r[k].correct++;
+      }
     });
-    return { distance, correct, total, accuracy: total ? correct / total : NaN };
+    return r;
+  });
+}
+
+/** The first `count` probes of each language, sense and distance asked for. */
+function choose(all, langs, count) {
+  const seen = new Map();
+  return all.filter((p) => {
+    if (!langs.includes(p.lang)) return false;
+    const key = `${p.lang} ${p.sense} ${p.nominal}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    return seen.get(key) <= count;
   });
 }
 
 async function run() {
   if (mem.job) return;
   const lang = $('mem-lang').value;
-  const perDistance = Number($('mem-count').value);
-  const seed = Number($('mem-seed').value);
-  if (!Number.isInteger(seed) || seed < 0) { showMsg(mem.msg, 'The seed must be a whole number ≥ 0.', 'error'); return; }
-  const probes = makeProbes({ langs: lang === 'both' ? ['en', 'zh'] : [lang], perDistance, seed });
+  const count = Number($('mem-count').value);
+  let probes;
+  try {
+    probes = choose(await loadProbes(), lang === 'both' ? ['en', 'zh'] : [lang], count);
+  } catch (e) {
+    probesReady = null;
+    showMsg(mem.msg, `Could not load the probes: ${e.message}`, 'error');
+    return;
+  }
   renderExamples(probes);
   mem.cancel.disabled = false;
   setDisabled(mem.run, true, mem.cancel);
@@ -99,7 +151,7 @@ async function run() {
   mem.errors = {};
   showMsg(mem.msg, '');
   const models = (await loadAppleModels()).filter((e) => MEMORY_MODELS.some((m) => m.name === e.name));
-  const items = probes.map((p) => ({ text: p.text, at: p.end }));
+  const items = probes.map((p) => ({ text: p.text, at: p.end - 1 }));
   const t0 = performance.now();
   try {
     for (const [k, entry] of models.entries()) {
@@ -138,6 +190,93 @@ async function run() {
   }
 }
 
+// ---------------------------------------------------------------- key recall, trained live
+
+const RECALL_CELLS = [
+  { cell: 'rnn_tanh', short: 'RNN', color: MEMORY_COLOURS['apple-rnn'] },
+  { cell: 'lstm', short: 'LSTM', color: MEMORY_COLOURS['apple-lstm'] },
+  { cell: 'gru', short: 'GRU', color: MEMORY_COLOURS['apple-gru'] },
+];
+const RECALL = { steps: 400, rounds: 4, hidden: 24, perLag: 100, seeds: [1, 2, 3] };
+const rec = {
+  run: $('recall-run'), cancel: $('recall-cancel'), progress: $('recall-progress'), status: $('recall-status'),
+  msg: $('recall-msg'), chart: $('recall-chart'), table: $('recall-table'), job: null, results: {},
+};
+const runs = () => RECALL_CELLS.flatMap((c) => RECALL.seeds.map((seed) => ({ ...c, seed, key: `${c.cell} ${seed}` })));
+
+/** One line per trained network; the legend names each cell once. */
+function drawRecall() {
+  const series = runs().filter((r) => rec.results[r.key]).map((r) => {
+    const { curve } = rec.results[r.key];
+    return {
+      label: r.seed === RECALL.seeds[0] ? r.short : '', color: r.color, dots: true, width: 1.5,
+      points: curve.map((p, i) => [i, (100 * p.correct) / p.total]),
+    };
+  });
+  if (series.length) series.push({ label: 'chance', color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [RECALL_LAGS.length - 1, 50]] });
+  drawLineChart(rec.chart, {
+    series, legend: true, xLabel: 'gap between the key and the full stop (letters)', yLabel: 'accuracy (%)',
+    yMin: 0, yMax: 100, xMin: 0, xMax: RECALL_LAGS.length - 1,
+    xTicks: RECALL_LAGS.map((lag, i) => ({ x: i, label: String(lag) })),
+    empty: 'Train the networks to see how far back each remembers the key.',
+  });
+}
+
+function renderRecallTable() {
+  const t = rec.table;
+  t.textContent = '';
+  t.createTHead().insertRow().append(el('th', { textContent: 'Network' }), el('th', { className: 'num', textContent: 'Step' }),
+    ...RECALL_LAGS.map((lag) => el('th', { className: 'num', textContent: `gap ${lag}` })));
+  const body = t.createTBody();
+  for (const r of runs()) {
+    const res = rec.results[r.key];
+    if (!res) continue;
+    const row = body.insertRow();
+    Object.assign(row.dataset, { cell: r.cell, seed: r.seed });
+    rowHeader(row, `${r.short} #${r.seed}`);
+    const step = row.insertCell();
+    step.className = 'num';
+    step.textContent = `${res.step} / ${RECALL.steps}`;
+    for (const p of res.curve) cell(row, p.correct, p.total);
+  }
+}
+
+async function runRecall() {
+  if (rec.job) return;
+  rec.results = {};
+  delete rec.chart.dataset.done;
+  showMsg(rec.msg, '');
+  setDisabled(rec.run, true, rec.cancel);
+  rec.cancel.disabled = false;
+  const t0 = performance.now();
+  const all = runs();
+  const job = getTrainEngine().request('recall', { ...RECALL, cells: RECALL_CELLS.map((c) => c.cell) }, (type, p) => {
+    if (type !== 'progress') return;
+    const k = all.findIndex((r) => r.cell === p.cell && r.seed === p.seed);
+    rec.results[all[k].key] = p;
+    rec.progress.value = (k + p.step / RECALL.steps) / all.length;
+    rec.status.textContent = `${all[k].short} #${p.seed}: step ${p.step} of ${RECALL.steps}`;
+    drawRecall();
+    renderRecallTable();
+  });
+  rec.job = job;
+  try {
+    await job.promise;
+    rec.progress.value = 1;
+    rec.status.textContent = `${all.length} networks trained and tested in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    rec.chart.dataset.done = 'true';
+  } catch (e) {
+    showMsg(rec.msg, /cancel/i.test(e.message) ? 'Cancelled.' : `The experiment failed: ${e.message}`, /cancel/i.test(e.message) ? 'info' : 'error');
+  } finally {
+    rec.job = null;
+    setDisabled(rec.cancel, true, rec.run);
+    rec.run.disabled = false;
+  }
+}
+
+rec.run.addEventListener('click', runRecall);
+rec.cancel.addEventListener('click', () => rec.job && getTrainEngine().control('cancel', rec.job.id));
+
 mem.run.addEventListener('click', run);
 mem.cancel.addEventListener('click', () => {
   mem.cancelled = true;
@@ -147,6 +286,7 @@ mem.cancel.addEventListener('click', () => {
 /** Draws the chart; the first time, says which networks are missing and enables Run. */
 export async function show(first) {
   drawChart();
+  drawRecall();
   if (!first) return;
   const loaded = await loadAppleModels();
   const have = MEMORY_MODELS.filter((m) => loaded.some((e) => e.name === m.name));
