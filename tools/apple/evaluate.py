@@ -84,24 +84,28 @@ def read_memory(path):
     return out
 
 
+def tab_lines(path):
+    """(line number, fields split at tabs) of a hand-written test file; '#' lines and blank lines skipped."""
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if line.strip() and not line.lstrip().startswith("#"):
+                yield n, line.split("\t")
+
+
 def read_natural(path, lang):
     """Lines 'LABELS<TAB>CUES<TAB>TEXT' (the frozen natural test set); items keyed by 'lang cue'."""
     out = []
     pat = EN_MENTION if lang == "en" else ZH_MENTION
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            labels, cues, text = line.split("\t", 2)
-            labels = [l.strip() for l in labels.split(",")]
-            cues = [c.strip() for c in cues.split(",")]
-            found = [(m.start(), m.end()) for m in pat.finditer(text)]
-            if not (len(found) == len(labels) == len(cues)) or any(l not in ("fruit", "company") for l in labels) \
-                    or any(c not in ("before", "far", "after", "both") for c in cues):
-                sys.exit(f"{path}:{n}: {len(labels)} labels and {len(cues)} cues for {len(found)} mentions")
-            for (a, b), l, c in zip(found, labels, cues):
-                out.append((text, [(a, b, l)], f"{lang} {c}"))
+    for n, fields in tab_lines(path):
+        labels, cues, text = fields[0], fields[1], "\t".join(fields[2:])
+        labels = [l.strip() for l in labels.split(",")]
+        cues = [c.strip() for c in cues.split(",")]
+        found = [(m.start(), m.end()) for m in pat.finditer(text)]
+        if not (len(found) == len(labels) == len(cues)) or any(l not in ("fruit", "company") for l in labels) \
+                or any(c not in ("before", "far", "after", "both") for c in cues):
+            sys.exit(f"{path}:{n}: {len(labels)} labels and {len(cues)} cues for {len(found)} mentions")
+        out += [(text, [(a, b, l)], f"{lang} {c}") for (a, b), l, c in zip(found, labels, cues)]
     return out
 
 
@@ -110,17 +114,13 @@ def read_handwritten(path, lang):
     mention in order of occurrence. '#' starts a comment line; blank lines are ignored."""
     out = []
     pat = EN_MENTION if lang == "en" else ZH_MENTION
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            labels, _, text = line.partition("\t")
-            labels = [l.strip() for l in labels.split(",")]
-            found = [(m.start(), m.end()) for m in pat.finditer(text)]
-            if len(found) != len(labels) or any(l not in ("fruit", "company") for l in labels):
-                sys.exit(f"{path}:{n}: {len(labels)} labels for {len(found)} mentions: {line!r}")
-            out.append((text, [(a, b, l) for (a, b), l in zip(found, labels)], lang))
+    for n, fields in tab_lines(path):
+        labels, text = fields[0], "\t".join(fields[1:])
+        labels = [l.strip() for l in labels.split(",")]
+        found = [(m.start(), m.end()) for m in pat.finditer(text)]
+        if len(found) != len(labels) or any(l not in ("fruit", "company") for l in labels):
+            sys.exit(f"{path}:{n}: {len(labels)} labels for {len(found)} mentions: {text!r}")
+        out.append((text, [(a, b, l) for (a, b), l in zip(found, labels)], lang))
     return out
 
 

@@ -836,6 +836,12 @@ EN_SKIP_FILES = {"ascii-art", "chinese", "tang300", "song100", "computers", "lin
                  "food", "off"}
 
 
+def en_fortune_files():
+    """The English fortune files (no data files, no Chinese ones, no ASCII art)."""
+    return [os.path.join(FORTUNES, n) for n in sorted(os.listdir(FORTUNES))
+            if "." not in n and os.path.isfile(os.path.join(FORTUNES, n)) and n not in EN_SKIP_FILES]
+
+
 def read_entries(path):
     with open(path, encoding="utf-8", errors="replace") as f:
         raw = f.read()
@@ -871,10 +877,7 @@ class Filler:
         zh = {"train": [], "dev": []}
         bad_en = re.compile(r"\b(" + "|".join(sorted((re.escape(w.lower()) for w in cue_words_en), key=len,
                                                       reverse=True)) + r")s?\b")
-        for name in sorted(os.listdir(FORTUNES)):
-            path = os.path.join(FORTUNES, name)
-            if "." in name or not os.path.isfile(path) or name in EN_SKIP_FILES:
-                continue
+        for path in en_fortune_files():
             for e in read_entries(path):
                 split = "dev" if is_dev("en:" + e) else "train"
                 for s in en_sentences(e):

@@ -9,13 +9,15 @@ Real text about other fruit or other companies, with that word replaced by apple
 replaced mention is known from the word it replaced, and everything around it is real writing.
   fruit,   English: GCIDE (Webster 1913), the King James Bible, the Devil's Dictionary, the fortunes; banana,
            pear, peach, plum, cherry, grape, fig, lemon, apricot, quince, melon, mango, pomegranate, strawberry,
-           nectarine, and other fruit, nuts and vegetables (olive, almond, walnut, tomato, potato, onion, ...): the
-           task is fruit versus company, and food is what tells the fruit. Articles are fixed ("a pear" -> "an apple"), plurals and possessives kept.
+           nectarine, and other fruit, nuts and vegetables (olive, almond, walnut, tomato, potato, onion, ...):
+           the task is fruit versus company, and food is what tells the fruit. Articles are fixed
+           ("a pear" -> "an apple"); number, case and possessives are kept.
   company, English: FOLDOC and the Jargon File; Microsoft, IBM, Intel, Sun, DEC, Xerox, Motorola, ...
            In a fifth of the windows the replaced mentions are written lower case, as people type in chat.
   fruit,   Chinese: Tang/Song verse, Song ci, Yuan qu (chinese-poetry, simplified by tools/data/verse_zh.py);
            桃 梨 橘 杏 枣 柿 橙 柑 荔枝 葡萄 石榴 樱桃 -> 苹果.
-  company, Chinese: the Chinese man pages (manpages-zh); 微软 Windows Microsoft IBM Intel Sun HP Linux Unix ... -> 苹果.
+  company, Chinese: the Chinese man pages (manpages-zh); 微软 Windows Microsoft IBM Intel Sun HP Linux Unix ...
+           -> 苹果.
 One example is a window of whole sentences (at most WINDOW characters) from one entry, article, chapter,
 poem or man page, holding at least one replaced mention; every occurrence of the replaced word in the window
 is replaced, so later mentions in a window often depend on context further back. Entries that already
@@ -38,7 +40,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
 import english_books as eb  # noqa: E402  (GCIDE, Jargon File, Devil's Dictionary and KJV readers)
-from generate import MENTION, FORTUNES, EN_SKIP_FILES, read_entries, hbucket, pack  # noqa: E402
+from generate import MENTION, en_fortune_files, read_entries, hbucket, pack  # noqa: E402
 
 SEED = 20261204
 WINDOW = 420
@@ -47,6 +49,9 @@ WEIGHTS = {("en", "fruit"): 2, ("en", "company"): 1, ("zh", "fruit"): 1 / 3, ("z
 VERSE = "build/data/zh-verse.train.txt"
 FOLDOC = ("/usr/share/dictd/foldoc.index", "/usr/share/dictd/foldoc.dict.dz")
 MAN_ZH = "/usr/share/man/zh_CN"
+# The sections in a fixed order (the order matters: it feeds the shuffle). This is the order the shipped
+# taggers' data was made in; any fixed order would do.
+MAN_SECTIONS = ["man5", "man8", "man1", "man3", "man4", "man6", "man2", "man7"]
 CHECKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "natural-dev-checks.tsv")
 
 # English word -> its plural; the replacement keeps number and case.
@@ -79,9 +84,10 @@ def company_pattern(names):
 
 
 def en_surface(word, sense):
-    """apple / apples / Apple / APPLE for a replaced English word, keeping number and case."""
+    """The replacement of an English word: Apple for a company; apple / apples / Apple / APPLES for a
+    fruit, keeping number and case."""
     if sense == "company":
-        return "APPLE" if word.isupper() and len(word) > 4 and word != "IBM" else "Apple"
+        return "Apple"
     low = word.lower()
     out = "apples" if low in EN_FRUIT.values() else "apple"
     if word.isupper() and len(word) > 1:
@@ -90,23 +96,18 @@ def en_surface(word, sense):
 
 
 def replace_en(text, pattern, sense, lower=False):
-    """Replace every match, fix a/an before it; returns (text, [(start, end)] of the mentions)."""
-    out, spans, pos = [], [], 0
+    """Replace every match (a possessive ending stays: "IBM's" -> "Apple's") and make "a" before it "an";
+    returns (text, [(start, end)] of the replaced words)."""
+    done, spans, pos = "", [], 0
     for m in pattern.finditer(text):
-        if sense == "fruit" and m.group(1) == "Fig" and text[m.end():m.end() + 1] == ".":
-            continue
-        before = "".join(out) + text[pos:m.start()]
-        before = re.sub(r"(?<![A-Za-z])([Aa])(\s+)$", lambda a: a.group(1) + "n" + a.group(2), before)
+        done += text[pos:m.start()]
+        done = re.sub(r"(?<![A-Za-z])([Aa])(\s+)$", lambda a: a.group(1) + "n" + a.group(2), done)
         word = en_surface(m.group(1), sense)
-        if lower:
-            word = word.lower()
-        out = [before]
-        spans.append((len(before), len(before) + len(word)))
-        # keep a possessive or plural ending glued to the word ("IBM's", "Apple's")
-        out.append(word)
+        word = word.lower() if lower else word
+        spans.append((len(done), len(done) + len(word)))
+        done += word
         pos = m.end()
-    out.append(text[pos:])
-    return "".join(out), spans
+    return done + text[pos:], spans
 
 
 def replace_zh(text, words):
@@ -115,19 +116,13 @@ def replace_zh(text, words):
     marked = pattern.sub("\x00", text)
     marked = re.sub(r"(?<=[\u4e00-\u9fff，。、：；！？（）]) +(?=\x00)|(?<=\x00) +(?=[\u4e00-\u9fff，。、：；！？（）])", "",
                     marked)
-    spans, out = [], []
+    spans, out = [], ""
     for c in marked:
         if c == "\x00":
-            n = sum(len(x) for x in out)
-            spans.append((n, n + 2))
-            out.append("苹果")
-        else:
-            out.append(c)
-    return "".join(out), spans
-
-
-def is_cjk(c):
-    return "\u4e00" <= c <= "\u9fff" or c in "，。、：；！？（）"
+            spans.append((len(out), len(out) + 2))
+            c = "苹果"
+        out += c
+    return out, spans
 
 
 def sentences(text, lang):
@@ -200,13 +195,7 @@ def foldoc_entries():
 
 
 def fortune_entries():
-    out = []
-    for name in sorted(os.listdir(FORTUNES)):
-        path = os.path.join(FORTUNES, name)
-        if "." in name or not os.path.isfile(path) or name in EN_SKIP_FILES:
-            continue
-        out += [re.sub(r"\s+", " ", e) for e in read_entries(path)]
-    return out
+    return [re.sub(r"\s+", " ", e) for path in en_fortune_files() for e in read_entries(path)]
 
 
 URLISH = re.compile(r"\w\.apple|apple\.\w|/apple|apple/|_apple|apple_|apple-touch", re.IGNORECASE)
@@ -216,11 +205,12 @@ ROFF_ESC = re.compile(r"\\f[BIRPC]|\\f\(..|\\s[+-]?\d|\\&|\\\^|\\\||\\c")
 def man_zh_entries():
     import gzip
     out = []
-    for root, _, files in os.walk(MAN_ZH):
-        for f in sorted(files):
+    for section in MAN_SECTIONS:
+        folder = os.path.join(MAN_ZH, section)
+        for f in sorted(os.listdir(folder)):
             if not f.endswith(".gz"):
                 continue
-            with gzip.open(os.path.join(root, f), "rb") as fh:
+            with gzip.open(os.path.join(folder, f), "rb") as fh:
                 raw = fh.read().decode("utf-8", errors="replace")
             text = []
             for line in raw.split("\n"):

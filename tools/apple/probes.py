@@ -25,8 +25,8 @@ import random
 import re
 import sys
 
-from generate import EN_SKIP_FILES, FORTUNES, en_sentences, is_dev, read_entries, zh_sentences  # noqa: E402
-from mine import EN_FRUIT, EN_COMPANY, ZH_FRUIT  # noqa: E402
+from generate import FORTUNES, en_fortune_files, en_sentences, is_dev, read_entries, zh_sentences
+from mine import EN_FRUIT, EN_COMPANY, ZH_FRUIT
 
 SEED = 20261204
 DISTANCES = [0, 25, 50, 100, 200, 400]
@@ -44,7 +44,8 @@ CUES = {
 }
 CARRIERS = {"en": ["We talked about the {}.", "I thought about the {}.", "Then there was the {}."],
             "zh": ["我们聊到了{}。", "我想起了{}。", "然后说到{}。"]}
-MENTION_FRAMES = {"en": ["I kept thinking about the {}", "In the end it was all about the {}", "Now all I want is the {}"],
+MENTION_FRAMES = {"en": ["I kept thinking about the {}", "In the end it was all about the {}",
+                         "Now all I want is the {}"],
                   "zh": ["我一直在想那个{}", "最后还是选了{}", "好想要一个{}"]}
 # Words that would be evidence of either sense: never in the filler.
 EN_BANNED = set(EN_FRUIT) | set(EN_FRUIT.values()) | {w.lower() for w in EN_COMPANY} | {
@@ -64,12 +65,11 @@ def fortune_filler(lang):
     """Held-out fortune sentences (the generator's dev half) that no character LM read, cues removed."""
     with open(LM_TRAIN[lang], encoding="utf-8") as f:
         lm_text = f.read()
-    names = ["chinese", "tang300", "song100"] if lang == "zh" else sorted(
-        n for n in os.listdir(FORTUNES) if "." not in n and os.path.isfile(os.path.join(FORTUNES, n))
-        and n not in EN_SKIP_FILES)
+    paths = [os.path.join(FORTUNES, n) for n in ("chinese", "tang300", "song100")] if lang == "zh" \
+        else en_fortune_files()
     out = set()
-    for name in names:
-        for e in read_entries(os.path.join(FORTUNES, name)):
+    for path in paths:
+        for e in read_entries(path):
             if not is_dev(f"{lang}:{e}"):
                 continue
             for s in (en_sentences(e) if lang == "en" else zh_sentences(e)):
