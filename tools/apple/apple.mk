@@ -43,10 +43,10 @@ $(APPLE_DATA_DONE): tools/apple/generate.py tools/apple/cue_mix.py tools/apple/s
 	@test -f /usr/share/wordnet/data.noun -a -f /usr/share/games/fortunes/cookie -a -f /usr/share/games/fortunes/chinese || \
 	  { echo "apple-data: needs the Debian packages wordnet-base, fortunes and fortunes-zh"; exit 1; }
 	$(PYTHON) tools/apple/generate.py $(APPLE_DATA)
-	$(PYTHON) tools/apple/mine.py $(APPLE_DATA)
+	$(PYTHON) tools/apple/mine.py $(APPLE_DATA) $(DATA)
 
 apple-probes: | $(DATA_DONE)
-	$(PYTHON) tools/apple/probes.py tests/apple/memory-probes.jsonl
+	$(PYTHON) tools/apple/probes.py tests/apple/memory-probes.jsonl $(DATA)
 
 # Pre-training: one character LM per cell, of the taggers' width and embedding, so that `--init` carries
 # its recurrent weights and the embedding rows of the characters both vocabularies share.

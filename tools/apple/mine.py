@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Natural contexts for the apple taggers, labelled exactly by construction (standard library only).
 
-    tools/apple/mine.py [OUT_DIR]     (default build/apple; needs `make data` for build/data/zh-verse.train.txt
-                                       and the Debian packages dict-gcide, dict-foldoc, dict-devil, jargon-text,
+    tools/apple/mine.py [OUT_DIR [DATA_DIR]]   (defaults build/apple and build/data; needs `make data` for
+                                       DATA_DIR/zh-verse.train.txt and the Debian packages dict-gcide, dict-foldoc, dict-devil, jargon-text,
                                        bible-kjv-text, fortunes, manpages-zh)
 
 Real text about other fruit or other companies, with that word replaced by apple / 苹果: the sense of every
@@ -46,7 +46,6 @@ SEED = 20261204
 WINDOW = 420
 # copies of each training window in mined-train.jsonl (a fraction: that share of the windows, drawn at random)
 WEIGHTS = {("en", "fruit"): 2, ("en", "company"): 1, ("zh", "fruit"): 1 / 3, ("zh", "company"): 4}
-VERSE = "build/data/zh-verse.train.txt"
 FOLDOC = ("/usr/share/dictd/foldoc.index", "/usr/share/dictd/foldoc.dict.dz")
 MAN_ZH = "/usr/share/man/zh_CN"
 # The sections in a fixed order (the order matters: it feeds the shuffle). This is the order the shipped
@@ -243,8 +242,8 @@ def man_zh_entries():
     return [e for e in entries if re.search(r"[\u4e00-\u9fff]", e)]
 
 
-def verse_entries():
-    with open(VERSE, encoding="utf-8") as f:
+def verse_entries(path):
+    with open(path, encoding="utf-8") as f:
         return [p.strip() for p in f.read().split("\n\n") if p.strip()]
 
 
@@ -344,9 +343,10 @@ def apply_checks(natural):
 
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "build/apple"
+    verse = os.path.join(sys.argv[2] if len(sys.argv) > 2 else "build/data", "zh-verse.train.txt")
     os.makedirs(out_dir, exist_ok=True)
-    if not os.path.exists(VERSE):
-        sys.exit(f"mine.py: {VERSE} is missing; run `make data` first")
+    if not os.path.exists(verse):
+        sys.exit(f"mine.py: {verse} is missing; run `make data` first")
     rng = random.Random(SEED)
     fruit_en, company_en = en_fruit_pattern(), company_pattern(EN_COMPANY)
     sources = [
@@ -356,7 +356,7 @@ def main():
         ("fortunes", "en", "fruit", fortune_entries),
         ("foldoc", "en", "company", foldoc_entries),
         ("jargon", "en", "company", lambda: eb.jargon_entries()[0]),
-        ("verse", "zh", "fruit", verse_entries),
+        ("verse", "zh", "fruit", lambda: verse_entries(verse)),
         ("manpages-zh", "zh", "company", man_zh_entries),
     ]
     train, dev, natural, sizes = [], [], [], {}

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The memory experiment's probes: a cue word, d characters of neutral text, then a mention of apple / 苹果.
 
-    tools/apple/probes.py [OUT]     (default tests/apple/memory-probes.jsonl; standard library only;
-                                     needs the fortunes packages and build/data/{en,zh}.train.txt from `make data`)
+    tools/apple/probes.py [OUT [DATA_DIR]]   (defaults tests/apple/memory-probes.jsonl and build/data; standard
+                                              library only; needs the fortunes packages and DATA_DIR/{en,zh}.train.txt
+                                              from `make data`)
 
 The cue word is the only evidence of the sense. It sits in a carrier sentence that says nothing else
 ("We talked about the juice." / "我们聊到了果汁。"); then come d characters of filler; then a sentence
@@ -31,7 +32,6 @@ from mine import EN_FRUIT, EN_COMPANY, ZH_FRUIT
 SEED = 20261204
 DISTANCES = [0, 25, 50, 100, 200, 400]
 PER_CELL = 50  # probes per (language, distance, sense)
-LM_TRAIN = {"en": "build/data/en.train.txt", "zh": "build/data/zh.train.txt"}
 
 CUES = {
     ("en", "fruit"): ["juice", "pie", "orchard", "banana", "cider", "crumble", "seeds", "peel", "jam", "smoothie",
@@ -61,9 +61,9 @@ ZH_BANNED = set("果食吃甜酒园树花摘熟枝叶林瓜柿味餐饭饮茶菜
 MENTION = re.compile(r"apple|苹果", re.IGNORECASE)
 
 
-def fortune_filler(lang):
+def fortune_filler(lang, data_dir):
     """Held-out fortune sentences (the generator's dev half) that no character LM read, cues removed."""
-    with open(LM_TRAIN[lang], encoding="utf-8") as f:
+    with open(os.path.join(data_dir, f"{lang}.train.txt"), encoding="utf-8") as f:
         lm_text = f.read()
     paths = [os.path.join(FORTUNES, n) for n in ("chinese", "tang300", "song100")] if lang == "zh" \
         else en_fortune_files()
@@ -119,10 +119,11 @@ def probe(rng, pools, lang, sense, d, upper=False):
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/apple/memory-probes.jsonl"
-    for path in LM_TRAIN.values():
-        if not os.path.exists(path):
-            sys.exit(f"probes.py: {path} is missing; run `make data` first")
-    pools = {"en": fortune_filler("en"), "zh": fortune_filler("zh")}
+    data_dir = sys.argv[2] if len(sys.argv) > 2 else "build/data"
+    for lang in ("en", "zh"):
+        if not os.path.exists(os.path.join(data_dir, f"{lang}.train.txt")):
+            sys.exit(f"probes.py: {data_dir}/{lang}.train.txt is missing; run `make data` first")
+    pools = {"en": fortune_filler("en", data_dir), "zh": fortune_filler("zh", data_dir)}
     rng = random.Random(SEED)
     rows = []
     for d in DISTANCES:
