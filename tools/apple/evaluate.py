@@ -230,6 +230,9 @@ def main():
             if n:
                 res["natural"][lang or "all"] = {"correct": c, "mentions": n, "accuracy": c / n, "ci95": wilson(c, n)}
         res["natural errors"] = errs
+        for k, v in sorted(res["natural"].items()):
+            print(f"natural {k:<10} {100 * v['accuracy']:5.1f}% ({v['correct']}/{v['mentions']}; 95 % interval "
+                  f"{100 * v['ci95'][0]:.1f}-{100 * v['ci95'][1]:.1f})", file=sys.stderr)
     if "probes" in only:
         for d in DISTANCES:
             bl, _ = score(tagger, read_jsonl(os.path.join(args.data, f"probes-{d}.jsonl")))
