@@ -40,6 +40,20 @@ async function generate({ seed, length = 120, prompt } = {}) {
   return waitGenerated();
 }
 
+// axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now; the serious and critical violations.
+// Evaluated through the DevTools protocol, so the page's Content-Security-Policy does not block it.
+const AXE = existsSync(path.join(repo, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js'))
+  ? readFileSync(path.join(repo, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') : null;
+async function axeViolations() {
+  assert.ok(AXE, 'axe-core is not installed (cd tests/e2e && npm ci)');
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+      .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
 async function loadModelFile(name, buffer) {
   await page.setInputFiles('#gen-file', { name, mimeType: 'application/octet-stream', buffer });
   await page.waitForFunction(() => /Loaded|Could not/.test(document.getElementById('gen-msg').textContent), null, { timeout: TIMEOUT });
@@ -416,11 +430,22 @@ test('under a Content-Security-Policy header that also covers the worker, the pa
   }
 });
 
-test('phone-sized viewport: no horizontal overflow; no console errors, no foreign requests in the whole run', { skip }, async () => {
+test('accessibility: axe-core finds no serious or critical WCAG 2.1 AA violation on any panel', { skip }, async () => {
+  // The panels hold what the tests above left in them: generated text, a training run, tagged sentences and
+  // both memory experiments' tables.
+  for (const p of ['generate', 'train', 'apple', 'memory']) {
+    await page.click(`a[data-panel="${p}"]`);
+    await page.waitForSelector(`#panel-${p}`, { state: 'visible', timeout: TIMEOUT });
+    assert.deepEqual(await axeViolations(), [], `desktop, ${p}`);
+  }
+});
+
+test('phone-sized viewport: no horizontal overflow, no serious accessibility violation; no console errors, no foreign requests in the whole run', { skip }, async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   for (const p of ['generate', 'train', 'apple', 'memory']) {
     await page.click(`a[data-panel="${p}"]`);
     await page.waitForSelector(`#panel-${p}`, { state: 'visible', timeout: TIMEOUT });
+    assert.deepEqual(await axeViolations(), [], `phone, ${p}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${p}: the page is ${overflow}px wider than a phone screen`);
     if (p === 'generate' || p === 'apple') await shot(`phone-${p}`);

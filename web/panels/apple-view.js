@@ -7,7 +7,7 @@ import { drawHeatmap } from '../heatmap.js';
 import { el, naCell, pct, rowHeader } from '../shared/dom.js';
 import { APPLE_MODELS } from '../shared/models.js';
 
-const FRUIT_RGB = [217, 72, 15], COMPANY_RGB = [28, 100, 209];
+const FRUIT_RGB = [185, 60, 12], COMPANY_RGB = [28, 100, 209];  // white text on either end or any blend: >= 5.5:1
 function senseColour(pCompanyShare) {
   const t = Math.max(0, Math.min(1, pCompanyShare));
   return `rgb(${FRUIT_RGB.map((c, i) => Math.round(c + (COMPANY_RGB[i] - c) * t)).join(',')})`;
@@ -49,7 +49,7 @@ export function renderSentence(view, text, mentions, result) {
       mark.setAttribute('aria-label', `${mark.textContent}: ${tip}`);
       mark.tabIndex = 0;
     } else {
-      mark.style.backgroundColor = '#8a93a3';
+      mark.style.backgroundColor = '#5b6575';
       mark.dataset.tip = 'no model';
     }
     view.append(mark);
@@ -111,7 +111,7 @@ export function renderChart(canvas, text, mentions, result) {
   drawLineChart(canvas, {
     series: [
       { label: 'P(company)', color: '#1c64d1', points: company, dots: chars.length < 60 },
-      { label: 'P(fruit)', color: '#d9480f', points: fruit, dash: [5, 4] },
+      { label: 'P(fruit)', color: '#b93c0c', points: fruit, dash: [5, 4] },
     ],
     legend: true, yMin: 0, yMax: 1, xMin: -0.5, xMax: chars.length - 0.5, yFormat: (v) => v.toFixed(1),
     xTicks: chars.map((c, i) => ({ x: i, label: c === ' ' ? '␣' : c })),
