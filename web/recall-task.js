@@ -25,7 +25,7 @@ export function recallTrainingBatch(r, n) {
   return Array.from({ length: n }, () => recallExample(r, Math.floor(r() * (RECALL_TRAIN_MAX + 1))));
 }
 
-/** The fixed test set: perLag examples at each of RECALL_LAGS, half of each key, from its own seed. */
+/** The fixed test set: perLag examples at each of RECALL_LAGS (keys drawn at random), from its own seed. */
 export function recallTestSet(perLag, seed = 12345) {
   const r = rng(seed);
   return RECALL_LAGS.flatMap((lag) => Array.from({ length: perLag }, () => ({ lag, ...recallExample(r, lag) })));
