@@ -36,7 +36,7 @@ window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
     train.queueChart();
-    memory.drawChart();
+    memory.drawCharts();
     if (shown.has('apple')) apple.resize();
   }, 150);
 });

@@ -54,12 +54,12 @@ class EnglishSubstitution(unittest.TestCase):
 
 class ChineseSubstitution(unittest.TestCase):
     def test_fruit_characters(self):
-        text, spans = mine.replace_zh("桃花依旧笑春风，满园葡萄。", mine.ZH_FRUIT)
+        text, spans = mine.replace_zh("桃花依旧笑春风，满园葡萄。", mine.TARGETS[("zh", "fruit")])
         self.assertEqual(text, "苹果花依旧笑春风，满园苹果。")
         self.assertEqual(mentions(text, spans), ["苹果", "苹果"])
 
     def test_spaces_around_latin_names_go_only_next_to_chinese(self):
-        text, spans = mine.replace_zh("在 Windows 系统上, 用 GNU Linux 内核", mine.ZH_COMPANY)
+        text, spans = mine.replace_zh("在 Windows 系统上, 用 GNU Linux 内核", mine.TARGETS[("zh", "company")])
         self.assertEqual(text, "在苹果系统上, 用 GNU 苹果内核")
         self.assertEqual(mentions(text, spans), ["苹果", "苹果"])
 

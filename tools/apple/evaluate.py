@@ -74,6 +74,11 @@ def wilson(c, n, z=1.96):
     return (max(0.0, mid - half), min(1.0, mid + half))
 
 
+def tally(c, n):
+    """c right of n, as the JSON reports it: counts, accuracy and its 95 % Wilson interval."""
+    return {"correct": c, "mentions": n, "accuracy": c / n, "ci95": wilson(c, n)}
+
+
 def read_memory(path):
     """The memory probes as items keyed by 'lang sense nominal', one mention each."""
     out = []
@@ -209,8 +214,7 @@ def main():
             report(name, bl, errs)
     if "memory" in only:
         bl, _ = score(tagger, read_memory(os.path.join(args.tests, "memory-probes.jsonl")))
-        res["memory"] = {k: {"correct": c, "mentions": n, "accuracy": c / n, "ci95": wilson(c, n)}
-                         for k, (c, n) in sorted(bl.items())}
+        res["memory"] = {k: tally(c, n) for k, (c, n) in sorted(bl.items())}
         for lang in ("en", "zh"):
             for sense in ("fruit", "company"):
                 cells = []
@@ -222,13 +226,12 @@ def main():
         items = read_natural(os.path.join(args.tests, "natural.en.txt"), "en")
         items += read_natural(os.path.join(args.tests, "natural.zh.txt"), "zh")
         bl, errs = score(tagger, items)
-        res["natural"] = {k: {"correct": c, "mentions": n, "accuracy": c / n, "ci95": wilson(c, n)}
-                          for k, (c, n) in sorted(bl.items())}
+        res["natural"] = {k: tally(c, n) for k, (c, n) in sorted(bl.items())}
         for lang in ("en", "zh", ""):
             c = sum(v[0] for k, v in bl.items() if k.startswith(lang))
             n = sum(v[1] for k, v in bl.items() if k.startswith(lang))
             if n:
-                res["natural"][lang or "all"] = {"correct": c, "mentions": n, "accuracy": c / n, "ci95": wilson(c, n)}
+                res["natural"][lang or "all"] = tally(c, n)
         res["natural errors"] = errs
         for k, v in sorted(res["natural"].items()):
             print(f"natural {k:<10} {100 * v['accuracy']:5.1f}% ({v['correct']}/{v['mentions']}; 95 % interval "

@@ -32,6 +32,8 @@ Writes (same JSONL as tools/apple/generate.py: text, labels per code point, lang
   lm-extra.txt         the training windows as plain text, for the taggers' character-LM pre-training
   mined.sizes.json     counts per source, sense and language
 """
+import gzip
+import hashlib
 import json
 import os
 import random
@@ -82,6 +84,16 @@ def company_pattern(names):
     return re.compile(r"(?<![A-Za-z0-9])(" + alts + r")(?![A-Za-z0-9])")
 
 
+# The words a window's sense comes from, by (language, sense).
+TARGETS = {("en", "fruit"): en_fruit_pattern(), ("en", "company"): company_pattern(EN_COMPANY),
+           ("zh", "fruit"): re.compile("|".join(ZH_FRUIT)), ("zh", "company"): company_pattern(ZH_COMPANY)}
+
+
+def sense_of(ex):
+    """The label of an example's first mention."""
+    return next(l for l in ex["labels"] if l != "O")
+
+
 def en_surface(word, sense):
     """The replacement of an English word: Apple for a company; apple / apples / Apple / APPLES for a
     fruit, keeping number and case."""
@@ -109,9 +121,8 @@ def replace_en(text, pattern, sense, lower=False):
     return done + text[pos:], spans
 
 
-def replace_zh(text, words):
-    """Replace every target with 苹果; spaces that only separated a Latin name from Chinese text go."""
-    pattern = company_pattern(words) if words is ZH_COMPANY else re.compile("|".join(words))
+def replace_zh(text, pattern):
+    """Replace every match with 苹果; spaces that only separated a Latin name from Chinese text go."""
     marked = pattern.sub("\x00", text)
     marked = re.sub(r"(?<=[\u4e00-\u9fff，。、：；！？（）]) +(?=\x00)|(?<=\x00) +(?=[\u4e00-\u9fff，。、：；！？（）])", "",
                     marked)
@@ -202,8 +213,7 @@ ROFF_ESC = re.compile(r"\\f[BIRPC]|\\f\(..|\\s[+-]?\d|\\&|\\\^|\\\||\\c")
 
 
 def man_zh_entries():
-    import gzip
-    out = []
+    entries = []
     for section in MAN_SECTIONS:
         folder = os.path.join(MAN_ZH, section)
         for f in sorted(os.listdir(folder)):
@@ -224,21 +234,15 @@ def man_zh_entries():
                 line = re.sub(r"\\\(..|\\[a-zA-Z*]", "", line).strip()
                 if line:
                     text.append(line)
-            page = " ".join(text)
-            # man pages are one file each; their paragraphs become entries
-            out += [p for p in re.split(r"(?<=[。！？])\s*(?=\S)", page)]
-            out.append("\n")
-    # regroup: consecutive sentences of one page, up to a window each
-    entries, cur = [], ""
-    for s in out:
-        if s == "\n" or len(cur) + len(s) > 4 * WINDOW:
+            # an entry: consecutive sentences of one page, up to four windows of them
+            cur = ""
+            for sent in re.split(r"(?<=[。！？])\s*(?=\S)", " ".join(text)):
+                if cur and len(cur) + len(sent) > 4 * WINDOW:
+                    entries.append(cur)
+                    cur = ""
+                cur += sent
             if cur:
                 entries.append(cur)
-            cur = ""
-        if s != "\n":
-            cur += s
-    if cur:
-        entries.append(cur)
     return [e for e in entries if re.search(r"[\u4e00-\u9fff]", e)]
 
 
@@ -264,20 +268,19 @@ ZH_SENSE_WORDS = ["系统", "程序", "文件", "软件", "数据", "用户", "�
 
 def neutral_sentences(entries, lang):
     """Sentences of the given entries with no word of either sense, no target word and no mention."""
-    fruit_en, company_en = en_fruit_pattern(), company_pattern(EN_COMPANY)
+    targets = [p for (l, _), p in TARGETS.items() if l == lang]
     out = []
     for e in entries:
         for sent in sentences(e, lang):
             t = sent.strip()
-            if MENTION.search(t):
+            if MENTION.search(t) or any(p.search(t) for p in targets):
                 continue
             if lang == "en":
                 words = set(re.findall(r"[a-z]+", t.lower()))
-                if 20 <= len(t) <= 160 and t[0].isupper() and not words & EN_SENSE_WORDS \
-                        and not fruit_en.search(t) and not company_en.search(t):
+                if 20 <= len(t) <= 160 and t[0].isupper() and not words & EN_SENSE_WORDS:
                     out.append(t)
             elif 6 <= len(t) <= 60 and "\ufffd" not in t and not set(t) & ZH_SENSE_CHARS \
-                    and not any(w in t for w in ZH_SENSE_WORDS) and not company_pattern(ZH_COMPANY).search(t):
+                    and not any(w in t for w in ZH_SENSE_WORDS):
                 out.append(t)
     return out
 
@@ -290,7 +293,7 @@ def with_neutral(rng, ex, pool):
     text, labels, lang = ex["text"], ex["labels"], ex["lang"]
     sep = " " if lang == "en" else ""
     room = WINDOW - len(text)
-    first = next(i for i, l in enumerate(labels) if l != "O")
+    first = next(i for i, l in enumerate(labels) if l != "O")  # the first mention's position
 
     def fill(limit):
         out = ""
@@ -305,7 +308,7 @@ def with_neutral(rng, ex, pool):
         at = rng.choice(bounds)
         ins = fill(rng.randint(20, room))
         if ins:
-            ins = ins + sep if at == 0 or lang != "en" else ins + " "
+            ins += sep
             if lang == "en" and at > 0 and not text[at - 1].isspace():
                 ins = " " + ins
             text, labels = text[:at] + ins + text[at:], labels[:at] + ["O"] * len(ins) + labels[at:]
@@ -321,7 +324,6 @@ def with_neutral(rng, ex, pool):
 
 def apply_checks(natural):
     """Corrections from reading every real mention in context (tools/apple/natural-dev-checks.tsv)."""
-    import hashlib
     fixes = {}
     with open(CHECKS, encoding="utf-8") as f:
         for line in f:
@@ -348,7 +350,6 @@ def main():
     if not os.path.exists(verse):
         sys.exit(f"mine.py: {verse} is missing; run `make data` first")
     rng = random.Random(SEED)
-    fruit_en, company_en = en_fruit_pattern(), company_pattern(EN_COMPANY)
     sources = [
         ("gcide", "en", "fruit", lambda: eb.gcide_entries()[0]),
         ("kjv", "en", "fruit", lambda: eb.kjv_entries()[0]),
@@ -368,11 +369,11 @@ def main():
             if lang == "en":
                 entry = re.sub(r"\s*\n\s*", " ", entry)
             stat["entries"] += 1
+            held_out = hbucket(source + ":" + entry, "apple-mined-v1") < 5
             # a tenth of the training-side entries of every source feed the neutral sentences
-            if hbucket(source + ":" + entry, "apple-mined-v1") >= 5 and hbucket(entry, "apple-neutral-v1") < 10:
+            if not held_out and hbucket(entry, "apple-neutral-v1") < 10:
                 neutral_entries[lang].append(entry)
-            real = MENTION.search(entry)
-            if real:
+            if MENTION.search(entry):
                 # real mentions: windows around them, labelled by source (the verse and the fortunes are
                 # not labelled: their few mentions mix senses and idioms)
                 if source in ("gcide", "foldoc", "jargon", "manpages-zh"):
@@ -380,33 +381,23 @@ def main():
                         if URLISH.search(w):
                             continue  # developer.apple.com, apple-touch-icon.png: names, not words
                         spans = [(m.start(), m.end()) for m in MENTION.finditer(w)]
-                        ex = example(w, [(s, e) for s, e in spans], sense, lang, "natural", source)
-                        for s, e in spans:
-                            for i in range(s, e):
-                                ex["labels"][i] = sense
-                        natural.append(ex)
+                        natural.append(example(w, spans, sense, lang, "natural", source))
                         stat["natural"] += 1
                 continue
-            if lang == "en":
-                pattern = fruit_en if sense == "fruit" else company_en
-                found = pattern.search
-            else:
-                words = ZH_FRUIT if sense == "fruit" else ZH_COMPANY
-                pattern = company_pattern(words) if sense == "company" else re.compile("|".join(words))
-                found = pattern.search
-            for w in windows(entry, lang, lambda t: found(t) is not None):
+            pattern = TARGETS[(lang, sense)]
+            for w in windows(entry, lang, lambda t: pattern.search(t) is not None):
                 if lang == "en":
                     lower = sense == "company" and rng.random() < 0.2
                     text, spans = replace_en(w, pattern, sense, lower)
                 else:
-                    text, spans = replace_zh(w, ZH_FRUIT if sense == "fruit" else ZH_COMPANY)
+                    text, spans = replace_zh(w, pattern)
                 if not spans:
                     continue
                 ex = example(text, spans, sense, lang, "mined", source)
                 if not check(ex):
                     stat["dropped"] += 1
                     continue
-                if hbucket(source + ":" + entry, "apple-mined-v1") < 5:
+                if held_out:
                     dev.append(ex)
                     stat["dev"] += 1
                     continue
@@ -418,7 +409,7 @@ def main():
     # balance the four (language, sense) groups: the verse has ten times the windows of the others
     weighted = []
     for ex in train:
-        w = WEIGHTS[(ex["lang"], ex["labels"][next(i for i, l in enumerate(ex["labels"]) if l != "O")])]
+        w = WEIGHTS[(ex["lang"], sense_of(ex))]
         weighted += [ex] * int(w) + ([ex] if rng.random() < w - int(w) else [])
     pools = {lang: neutral_sentences(es, lang) for lang, es in neutral_entries.items()}
     weighted = [with_neutral(rng, ex, pools[ex["lang"]]) for ex in weighted]
@@ -437,7 +428,7 @@ def main():
     mentions = {}
     for split, rows in (("train", train), ("dev", dev), ("natural", natural)):
         for ex in rows:
-            key = f"{split} {ex['lang']} {ex['labels'][next(i for i, l in enumerate(ex['labels']) if l != 'O')]}"
+            key = f"{split} {ex['lang']} {sense_of(ex)}"
             mentions[key] = mentions.get(key, 0) + 1
     sizes["windows by split, language and sense"] = mentions
     sizes["train characters"] = sum(len(ex["text"]) for ex in train)

@@ -58,6 +58,7 @@ EN_BANNED = set(EN_FRUIT) | set(EN_FRUIT.values()) | {w.lower() for w in EN_COMP
     invest investor investment corporation firm sell sells sold buy buys bought shop store stores product
     products technology engine electric electricity device devices""".split())
 ZH_BANNED = set("果食吃甜酒园树花摘熟枝叶林瓜柿味餐饭饮茶菜蔬香蕉电机网股价钱金商司市器械") | set("".join(ZH_FRUIT))
+# Stricter than generate.MENTION on purpose: no "pineapple" or "applesauce" in the filler either.
 MENTION = re.compile(r"apple|苹果", re.IGNORECASE)
 
 

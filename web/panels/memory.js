@@ -8,7 +8,7 @@ import { RECALL_LAGS } from '../recall-task.js';
 import { APPLE_MODELS } from '../shared/models.js';
 import { loadAppleModels } from './apple.js';
 
-export const DISTANCES = [0, 25, 50, 100, 200, 400];
+const DISTANCES = [0, 25, 50, 100, 200, 400];
 const SENSES = ['fruit', 'company'];
 const MEMORY_MODELS = APPLE_MODELS.slice(0, 3);
 const MEMORY_COLOURS = { 'apple-rnn': '#8a6aa0', 'apple-lstm': '#1c64d1', 'apple-gru': '#1f7a3d' };
@@ -28,7 +28,7 @@ function loadProbes() {
 }
 
 /** 95 % Wilson score interval of c right out of n, as fractions. */
-export function wilson(c, n, z = 1.96) {
+function wilson(c, n, z = 1.96) {
   if (!n) return [0, 1];
   const p = c / n, d = 1 + (z * z) / n;
   const mid = (p + (z * z) / (2 * n)) / d;
@@ -36,8 +36,14 @@ export function wilson(c, n, z = 1.96) {
   return [Math.max(0, mid - half), Math.min(1, mid + half)];
 }
 
+/** Draws both experiments' charts (on show and after a resize). */
+export function drawCharts() {
+  drawChart();
+  drawRecall();
+}
+
 /** Draws the accuracy curves (both senses together) with their 95 % intervals. */
-export function drawChart() {
+function drawChart() {
   const series = MEMORY_MODELS.filter((m) => mem.results?.[m.name]).map((m) => {
     const rows = mem.results[m.name];
     return {
@@ -285,8 +291,7 @@ mem.cancel.addEventListener('click', () => {
 
 /** Draws the chart; the first time, says which networks are missing and enables Run. */
 export async function show(first) {
-  drawChart();
-  drawRecall();
+  drawCharts();
   if (!first) return;
   const loaded = await loadAppleModels();
   const have = MEMORY_MODELS.filter((m) => loaded.some((e) => e.name === m.name));
