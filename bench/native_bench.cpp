@@ -17,7 +17,6 @@
 
 #include "core/rng.h"
 #include "kernels/gemm.h"
-#include "kernels/half.h"
 #include "layers/softmax.h"
 #include "model/model.h"
 #include "model/network.h"
@@ -106,40 +105,6 @@ void bench_generation(const char* name, CellKind cell) {
   field(std::string("gen_") + name, best);
   field(std::string("gen_") + name + "_median", med);
   field(std::string("gen_") + name + "_cold", cold);
-}
-
-// Generation LSTM with binary16 weights (Stepper half_weights: 1.64 MB streamed per step instead
-// of 3.26 with the folded embedding); after the timed blocks, an untimed run beside the float
-// Stepper on the same 2,000 symbols reports how far the probabilities move (max |p_half - p_float|).
-void bench_generation_half() {
-  Model<float> m = make_model(CellKind::kLstm, Task::kLm, 64, 256, 2, 0, 1);
-  Stepper<float> st(m.config, true, true), ref(m.config);
-  st.reset(m.params);
-  ref.reset(m.params);
-  Sampling s;
-  std::vector<float> pf(96), ph(96);
-  double worst = 0;
-  int id = 1;
-  for (int i = 0; i < 50; ++i) id = std::max(1, s.draw(st.feed(m.params, id), 96));
-  std::vector<double> rates;
-  for (int r = 0; r < (g_quick ? 2 : 7); ++r) {
-    const double t0 = now_s();
-    for (int i = 0; i < 1000; ++i) id = std::max(1, s.draw(st.feed(m.params, id), 96));
-    rates.push_back(1000 / (now_s() - t0));
-  }
-  st.reset(m.params);
-  for (int i = 0; i < 2000; ++i) {
-    const int32_t sym = int32_t(1 + (i * 37 + i / 11) % 95);
-    softmax_rows(st.feed(m.params, sym), 1, 96, ph.data());
-    softmax_rows(ref.feed(m.params, sym), 1, 96, pf.data());
-    for (int j = 0; j < 96; ++j) worst = std::max(worst, double(std::fabs(ph[j] - pf[j])));
-  }
-  std::sort(rates.begin(), rates.end());
-  std::fprintf(stderr, "gen   lstm f16 %9.0f steps/s best  %9.0f median  (%s conversions; max |p_f16 - p_f32| %.2e over 2000 steps)\n",
-               rates.back(), rates[rates.size() / 2], half_is_native() ? "F16C" : "scalar", worst);
-  field("gen_lstm_f16", rates.back());
-  field("gen_lstm_f16_median", rates[rates.size() / 2]);
-  field("gen_lstm_f16_maxdiff", worst);
 }
 
 // Training: seq 64, batch 32, Adam, clip 1; 2 warm-up steps (the first is the cold figure).
@@ -375,7 +340,6 @@ int main(int argc, char** argv) {
   bench_generation("lstm", CellKind::kLstm);
   bench_generation("gru", CellKind::kGru);
   bench_generation("rnn", CellKind::kRnnTanh);
-  bench_generation_half();
   bench_tagger();
   bench_training("lstm", CellKind::kLstm);
   bench_training("gru", CellKind::kGru);

@@ -150,11 +150,6 @@ if (N.roof_steps) {
     `the bench's reference matvec ${fmt(N.roof_ref_gflops)} GFLOP/s → ≤ ${fmt(N.roof_ref_steps)} steps/s; streaming read of 3.5 MB ${fmt(N.roof_stream_gbs)} GB/s → ≤ ${fmt(N.roof_stream_steps)} steps/s (bandwidth ceiling). ` +
     `**Roofline ${fmt(N.roof_steps)} steps/s; recur native generation reaches ${(100 * N.gen_lstm / N.roof_steps).toFixed(0)}% of it** (${(100 * N.gen_lstm / N.roof_stream_steps).toFixed(0)}% of the bandwidth ceiling).`);
 }
-if (N.gen_lstm_f16 && N.roof_steps) {
-  out.push(`- native with binary16 weights (engine/kernels/half.h: the step's matrices stored as halves, widened by F16C in the product; 1.64 MB per step): ` +
-    `${fmt(N.gen_lstm_f16)} steps/s = ${(100 * N.gen_lstm_f16 / N.roof_steps).toFixed(0)}% of the float32 roofline, ${(N.gen_lstm_f16 / N.gen_lstm).toFixed(2)}× float32 generation; ` +
-    `probabilities within ${N.gen_lstm_f16_maxdiff.toExponential(1)} of float32 over 2,000 steps (random weights; on the trained en-fortunes-lstm tests/unit/half_test.cpp measured 4.3e-4 one step from the same state, 1.05e-3 running free over 3,000 symbols). Not used in wasm: SIMD128 has no half conversion.`);
-}
 if (N.roof_steps || W.roof_steps) {
   out.push('- recur folds layer 0\'s input projection into a per-symbol table (b_ih + W_ih E[v], engine/layers/embedding_fold.h), so its own step streams 3.26 MB, not 3.52: ' +
     'its float32 bound is the roofline × 1.08; the roofline figures here stay those of the workload as the other libraries run it.');

@@ -1,7 +1,11 @@
 // Recurrent cells with PyTorch's parameter layout and equations (torch.nn.RNN / LSTM / GRU).
 //
-//   pre_x (T*B, G*H) = X (T*B, I) . W_ih^T + b_ih      one GEMM for the whole sequence
-//   pre_h (B, G*H)   = h_{t-1} (B, H) . W_hh^T + b_hh  one GEMM per step (GEMV when B = 1)
+//   pre_x (T*B, G*H) = X (T*B, I) . W_ih^T + b_ih      one linear() for the whole sequence
+//   pre_h (B, G*H)   = h_{t-1} (B, H) . W_hh^T + b_hh  one linear() per step (a GEMV when B = 1)
+//
+// One time loop runs every layer: training through cell_forward_seq over a batch of whole
+// sequences, predict() through cell_infer_seq over chunks of one text, generation through
+// cell_infer_seq over one symbol at a time.
 //
 //          [ W_ih | W_hh | b_ih + b_hh ]   [ x_t     ]
 //   a_t =  [  G*H rows, gate blocks   ] . [ h_{t-1} ]     gate blocks stacked along rows:
@@ -20,8 +24,8 @@
 #pragma once
 #include <cstdint>
 
+#include "cells/cell_kind.h"
 #include "core/tensor.h"
-#include "model/config.h"
 
 namespace recur {
 
@@ -53,7 +57,7 @@ struct SeqCache {
   Buffer<T> h;      // (T*B, H) hidden state after each step: the layer's output
   Buffer<T> h0, c0; // (B, H) start state
   // scratch
-  Buffer<T> w_ihT, w_hhT;       // (I, G*H), (H, G*H)
+  Buffer<T> w_hhT;              // (H, G*H) when B > 1
   Buffer<T> pre_x, pre_h;       // (T*B, G*H), (B, G*H)
   Buffer<T> dpre_x, dpre_h;     // (T*B, G*H) each (the same values except GRU's n block)
   Buffer<T> h_prev;             // (T*B, H) state before each step (zero after a reset)
@@ -61,12 +65,25 @@ struct SeqCache {
   Buffer<T> dh, dc, dh_direct;  // (B, H)
 };
 
-/// Runs one direction of one layer over a whole sequence. x row r is at x + r*ldx.
-/// h0, c0 (B, H) may be null (zeros); c0 is used by LSTM only. resets may be null (none).
+/// Runs one direction of one layer over a whole sequence, keeping what backward needs. x row r is
+/// at x + r*ldx. h0, c0 (B, H) may be null (zeros); c0 is used by LSTM only. resets may be null
+/// (none). Outputs land in cache.h (T*B, H) and, for LSTM, cache.c.
 template <typename T>
 void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, int batch,
                       const int32_t* lengths, const uint8_t* resets, bool reverse, const T* h0, const T* c0,
                       SeqCache<T>& cache);
+
+/// Inference on one sequence, the state carried: steps rows of x (stride ldx) from state h, c
+/// (H each; c LSTM only, else null), which end as the state after the last step. Outputs land in
+/// cache.h (steps, H). The same time loop as cell_forward_seq, minus what only backward reads.
+template <typename T>
+void cell_infer_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, T* h, T* c, SeqCache<T>& cache);
+
+/// cell_infer_seq with the input projections given, one row pointer per step: W_ih x_t + b_ih
+/// (G*H), e.g. rows of a folded embedding (layers/embedding_fold.h).
+template <typename T>
+void cell_infer_projected(const CellWeights<T>& w, const T* const* pre_x_rows, int steps, T* h, T* c,
+                          SeqCache<T>& cache);
 
 /// Backward through the sequence of the last cell_forward_seq on this cache (same x, lengths,
 /// resets, direction). dy (T*B, H, row stride ldy) is the gradient w.r.t. the outputs; dh_last/dc_last
@@ -76,22 +93,6 @@ template <typename T>
 void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32_t* lengths,
                        const uint8_t* resets, bool reverse, const T* dy, int ldy, const T* dh_last, const T* dc_last,
                        SeqCache<T>& cache, const CellGrads<T>& g, T* dx, int lddx, T* dh0, T* dc0);
-
-/// One step for a single sequence, state updated in place: h (H), c (H, LSTM only).
-/// scratch holds 2*G*H elements. Allocation-free: the generation path.
-template <typename T>
-void cell_forward_step(const CellWeights<T>& w, const T* x, T* h, T* c, T* scratch) noexcept;
-
-/// The same step with the input projection given: pre_x (G*H) = W_ih x + b_ih, e.g. a row of a
-/// folded embedding table (layers/embedding_fold.h) or of a whole sequence's projection GEMM.
-/// Only the recurrent product W_hh h (a GEMV on W_hh as stored) runs here. scratch: 2*G*H.
-template <typename T>
-void cell_forward_step_projected(const CellWeights<T>& w, const T* pre_x, T* h, T* c, T* scratch) noexcept;
-
-/// The pointwise part of a step for one sequence, both products given: pre_x = W_ih x + b_ih,
-/// pre_h = W_hh h + b_hh (G*H each). Updates h and c in place; gates (G*H) is scratch.
-template <typename T>
-void cell_pointwise_step(const CellWeights<T>& w, const T* pre_x, const T* pre_h, T* h, T* c, T* gates) noexcept;
 
 // Pointwise maths of one step for B rows (rnn.cpp, lstm.cpp, gru.cpp).
 // Forward: pre_x, pre_h (B, G*H) -> gates (B, G*H) activated, h (B, H), c (B, H) [LSTM], hn (B, H) [GRU].

@@ -5,6 +5,7 @@
 
 #include "cells/cell.h"
 #include "kernels/gemm.h"
+#include "layers/dense.h"
 
 namespace recur {
 namespace {
@@ -37,67 +38,119 @@ void pointwise_forward(const CellWeights<T>& w, int B, const T* pre_x, const T* 
   }
 }
 
-}  // namespace
-
+// Input projections of a run: rows base + r*ld (a step's B rows contiguous), or, at B = 1, a table
+// of row pointers (folded embedding rows, read where they are).
 template <typename T>
-void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, int batch,
-                      const int32_t* lengths, const uint8_t* resets, bool reverse, const T* h0, const T* c0,
-                      SeqCache<T>& cache) {
-  const int G = gate_count(w.kind), H = w.H, I = w.I, GH = G * H, B = batch;
+struct PreX {
+  const T* base;
+  size_t ld;
+  const T* const* rows;
+  const T* at(size_t r) const { return rows ? rows[r] : base + r * ld; }
+};
+
+// The time loop every forward run shares. pre_x: the input projections (T*B rows). Step 0 reads h_start and c_start (B, H). keep: store each step's
+// h_prev for backward. Outputs in cache.h, cache.c, cache.gates (and cache.hn for GRU).
+template <typename T>
+void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, const int32_t* lengths,
+               const uint8_t* resets, bool reverse, const T* h_start, const T* c_start, bool keep,
+               SeqCache<T>& cache) {
+  const int G = gate_count(w.kind), H = w.H, GH = G * H;
   const size_t rows = size_t(steps) * B;
   const bool lstm = w.kind == CellKind::kLstm, gru = w.kind == CellKind::kGru;
   cache.steps = steps;
   cache.batch = B;
   grow(cache.gates, rows * GH);
   grow(cache.h, rows * H);
-  grow(cache.h_prev, rows * H);
+  if (keep || resets) grow(cache.h_prev, rows * H);
   if (lstm) grow(cache.c, rows * H);
   if (gru) grow(cache.hn, rows * H);
-  grow(cache.h0, size_t(B) * H);
-  grow(cache.c0, size_t(B) * H);
-  grow(cache.w_ihT, size_t(I) * GH);
-  grow(cache.w_hhT, size_t(H) * GH);
-  grow(cache.pre_x, rows * GH);
   grow(cache.pre_h, size_t(B) * GH);
   if (resets && lstm) grow(cache.c_prev, size_t(B) * H);
-
-  if (h0) std::copy(h0, h0 + B * H, cache.h0.begin()); else std::fill_n(cache.h0.begin(), B * H, T(0));
-  if (lstm && c0) std::copy(c0, c0 + B * H, cache.c0.begin()); else std::fill_n(cache.c0.begin(), B * H, T(0));
-
-  // Transposed once per sequence so that both products below are gemm_nn.
-  transpose(GH, I, w.w_ih, I, cache.w_ihT.data(), GH);
-  transpose(GH, H, w.w_hh, H, cache.w_hhT.data(), GH);
-
-  T* pre_x = cache.pre_x.data();  // (T*B, G*H)
-  for (size_t r = 0; r < rows; ++r) std::copy(w.b_ih, w.b_ih + GH, pre_x + r * GH);
-  gemm_nn(int(rows), GH, I, x, ldx, cache.w_ihT.data(), GH, pre_x, GH, true);
+  // A batch's recurrent product reuses one transposed copy of W_hh across all steps: at B = 32,
+  // gemm_nt's dot-product form took 1.7x the time of gemm_nn on W_hh^T (H = 256, G*H = 256 and
+  // 768; AVX2). One row (generation, predict) is a GEMV on W_hh as stored.
+  const bool transposed = B > 1;
+  if (transposed) {
+    grow(cache.w_hhT, size_t(H) * GH);
+    transpose(GH, H, w.w_hh, H, cache.w_hhT.data(), GH);
+  }
 
   T* pre_h = cache.pre_h.data();  // (B, G*H)
   for (int s = 0; s < steps; ++s) {
     const int t = reverse ? steps - 1 - s : s;
     const int tp = reverse ? t + 1 : t - 1;
     const size_t row = size_t(t) * B;
-    const T* hp = s == 0 ? cache.h0.data() : cache.h.data() + size_t(tp) * B * H;
-    const T* cp = !lstm ? nullptr : s == 0 ? cache.c0.data() : cache.c.data() + size_t(tp) * B * H;
-    std::copy(hp, hp + B * H, cache.h_prev.data() + row * H);
+    const T* hp = s == 0 ? h_start : cache.h.data() + size_t(tp) * B * H;
+    const T* cp = !lstm ? nullptr : s == 0 ? c_start : cache.c.data() + size_t(tp) * B * H;
+    if (keep || resets) std::copy(hp, hp + B * H, cache.h_prev.data() + row * H);
     if (resets) {  // this step reads the zero state in the reset rows
       for (int b = 0; b < B; ++b)
         if (resets[row + b]) std::fill_n(cache.h_prev.data() + (row + b) * H, H, T(0));
       hp = cache.h_prev.data() + row * H;
       if (lstm) cp = reset_c(resets, row, B, H, cp, cache.c_prev);
     }
-    for (int b = 0; b < B; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + b * GH);
-    gemm_nn(B, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
+    if (transposed) {
+      for (int b = 0; b < B; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + size_t(b) * GH);
+      gemm_nn(B, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
+    } else {
+      linear(1, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);
+    }
     T* h = cache.h.data() + row * H;
     T* c = lstm ? cache.c.data() + row * H : nullptr;
-    pointwise_forward(w, B, pre_x + row * GH, pre_h, hp, cp, cache.gates.data() + row * GH,
+    pointwise_forward(w, B, pre_x.at(row), pre_h, hp, cp, cache.gates.data() + row * GH,
                       gru ? cache.hn.data() + row * H : nullptr, c, h);
-    for (int b = 0; b < B; ++b)
-      if (!valid(lengths, t, b)) {  // padding: hold the state
-        std::copy(hp + b * H, hp + (b + 1) * H, h + b * H);
-        if (lstm) std::copy(cp + b * H, cp + (b + 1) * H, c + b * H);
-      }
+    if (lengths)
+      for (int b = 0; b < B; ++b)
+        if (!valid(lengths, t, b)) {  // padding: hold the state
+          std::copy(hp + b * H, hp + (b + 1) * H, h + b * H);
+          if (lstm) std::copy(cp + b * H, cp + (b + 1) * H, c + b * H);
+        }
   }
+}
+
+}  // namespace
+
+template <typename T>
+void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, int batch, const int32_t* lengths,
+                      const uint8_t* resets, bool reverse, const T* h0, const T* c0, SeqCache<T>& cache) {
+  const int GH = gate_count(w.kind) * w.H, H = w.H, B = batch;
+  const size_t rows = size_t(steps) * B;
+  // Backward reads the start state's c (LSTM); h_prev holds the start h.
+  grow(cache.h0, size_t(B) * H);
+  grow(cache.c0, size_t(B) * H);
+  if (h0) std::copy(h0, h0 + B * H, cache.h0.begin()); else std::fill_n(cache.h0.begin(), B * H, T(0));
+  if (w.kind == CellKind::kLstm && c0) std::copy(c0, c0 + B * H, cache.c0.begin()); else std::fill_n(cache.c0.begin(), B * H, T(0));
+  grow(cache.pre_x, rows * GH);
+  linear(int(rows), w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
+  run_steps(w, PreX<T>{cache.pre_x.data(), size_t(GH), nullptr}, steps, B, lengths, resets, reverse, cache.h0.data(), cache.c0.data(), true,
+            cache);
+}
+
+namespace {
+
+template <typename T>
+void infer(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, T* h, T* c, SeqCache<T>& cache) {
+  run_steps(w, pre_x, steps, 1, static_cast<const int32_t*>(nullptr), static_cast<const uint8_t*>(nullptr), false,
+            h, c, false, cache);
+  const size_t last = size_t(steps - 1) * w.H;
+  std::copy(cache.h.data() + last, cache.h.data() + last + w.H, h);
+  if (w.kind == CellKind::kLstm) std::copy(cache.c.data() + last, cache.c.data() + last + w.H, c);
+}
+
+}  // namespace
+
+template <typename T>
+void cell_infer_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, T* h, T* c, SeqCache<T>& cache) {
+  const int GH = gate_count(w.kind) * w.H;
+  grow(cache.pre_x, size_t(steps) * GH);
+  linear(steps, w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
+  infer(w, PreX<T>{cache.pre_x.data(), size_t(GH), nullptr}, steps, h, c, cache);
+}
+
+template <typename T>
+void cell_infer_projected(const CellWeights<T>& w, const T* const* pre_x_rows, int steps, T* h, T* c,
+                          SeqCache<T>& cache) {
+  infer(w, PreX<T>{nullptr, 0, pre_x_rows}, steps, h, c, cache);
 }
 
 template <typename T>
@@ -185,51 +238,23 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
   if (dx) gemm_nn(int(rows), I, GH, dpx, GH, w.w_ih, I, dx, lddx, true);
 }
 
-template <typename T>
-void cell_forward_step(const CellWeights<T>& w, const T* x, T* h, T* c, T* scratch) noexcept {
-  const int GH = gate_count(w.kind) * w.H;
-  T* pre_x = scratch;
-  T* pre_h = scratch + GH;
-  gemv_bias(GH, w.I, w.w_ih, w.I, x, w.b_ih, pre_x);
-  gemv_bias(GH, w.H, w.w_hh, w.H, h, w.b_hh, pre_h);
-  // In place: gates land in pre_x, each element read before it is written.
-  pointwise_forward(w, 1, pre_x, pre_h, h, c, pre_x, static_cast<T*>(nullptr), c, h);
-}
-
-template <typename T>
-void cell_forward_step_projected(const CellWeights<T>& w, const T* pre_x, T* h, T* c, T* scratch) noexcept {
-  const int GH = gate_count(w.kind) * w.H;
-  T* pre_h = scratch;
-  T* gates = scratch + GH;
-  gemv_bias(GH, w.H, w.w_hh, w.H, h, w.b_hh, pre_h);
-  pointwise_forward(w, 1, pre_x, pre_h, h, c, gates, static_cast<T*>(nullptr), c, h);
-}
-
-template <typename T>
-void cell_pointwise_step(const CellWeights<T>& w, const T* pre_x, const T* pre_h, T* h, T* c, T* gates) noexcept {
-  pointwise_forward(w, 1, pre_x, pre_h, h, c, gates, static_cast<T*>(nullptr), c, h);
-}
-
 template void cell_forward_seq<float>(const CellWeights<float>&, const float*, int, int, int, const int32_t*,
                                       const uint8_t*, bool, const float*, const float*, SeqCache<float>&);
 template void cell_forward_seq<double>(const CellWeights<double>&, const double*, int, int, int, const int32_t*,
                                        const uint8_t*, bool, const double*, const double*, SeqCache<double>&);
+template void cell_infer_seq<float>(const CellWeights<float>&, const float*, int, int, float*, float*,
+                                    SeqCache<float>&);
+template void cell_infer_seq<double>(const CellWeights<double>&, const double*, int, int, double*, double*,
+                                     SeqCache<double>&);
+template void cell_infer_projected<float>(const CellWeights<float>&, const float* const*, int, float*, float*,
+                                          SeqCache<float>&);
+template void cell_infer_projected<double>(const CellWeights<double>&, const double* const*, int, double*, double*,
+                                           SeqCache<double>&);
 template void cell_backward_seq<float>(const CellWeights<float>&, const float*, int, const int32_t*, const uint8_t*,
                                        bool, const float*, int, const float*, const float*, SeqCache<float>&,
                                        const CellGrads<float>&, float*, int, float*, float*);
 template void cell_backward_seq<double>(const CellWeights<double>&, const double*, int, const int32_t*,
                                         const uint8_t*, bool, const double*, int, const double*, const double*,
                                         SeqCache<double>&, const CellGrads<double>&, double*, int, double*, double*);
-template void cell_forward_step<float>(const CellWeights<float>&, const float*, float*, float*, float*) noexcept;
-template void cell_forward_step<double>(const CellWeights<double>&, const double*, double*, double*,
-                                        double*) noexcept;
-template void cell_forward_step_projected<float>(const CellWeights<float>&, const float*, float*, float*,
-                                                float*) noexcept;
-template void cell_pointwise_step<float>(const CellWeights<float>&, const float*, const float*, float*, float*,
-                                        float*) noexcept;
-template void cell_pointwise_step<double>(const CellWeights<double>&, const double*, const double*, double*,
-                                         double*, double*) noexcept;
-template void cell_forward_step_projected<double>(const CellWeights<double>&, const double*, double*, double*,
-                                                 double*) noexcept;
 
 }  // namespace recur

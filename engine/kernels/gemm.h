@@ -21,6 +21,13 @@ template <typename T>
 void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc,
              bool accumulate) noexcept;
 
+/// C (M, N) = A (M, K) B^T + bias with B stored (N, K), or C += ... when accumulate; bias (N) is
+/// added to every row and may be null. This is a linear layer on weights in their stored (out, in)
+/// layout: each element is a dot product of two contiguous rows, so no transposed copy is made.
+template <typename T>
+void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, const T* bias, T* C, int ldc,
+             bool accumulate) noexcept;
+
 /// C (M, N) += A^T B with A stored (K, M) and B (K, N): weight gradients, dW += dG^T X.
 template <typename T>
 void gemm_tn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc) noexcept;

@@ -1,14 +1,7 @@
-// binary16 conversions and gemv_half (half.h): F16C + AVX2/FMA where available, scalar elsewhere.
+// binary16 conversions (half.h), in portable integer code.
 #include "kernels/half.h"
 
 #include <cstring>
-
-#if defined(__F16C__) && defined(__AVX2__) && defined(__FMA__) && RECUR_SIMD
-#include <immintrin.h>
-#define RECUR_F16C 1
-#else
-#define RECUR_F16C 0
-#endif
 
 namespace recur {
 
@@ -61,45 +54,6 @@ void to_half(size_t n, const float* src, uint16_t* dst) noexcept {
 
 void from_half(size_t n, const uint16_t* src, float* dst) noexcept {
   for (size_t i = 0; i < n; ++i) dst[i] = half_to_float(src[i]);
-}
-
-bool half_is_native() noexcept { return RECUR_F16C; }
-
-void gemv_half(int M, int K, const uint16_t* W, int ldw, const float* x, float* y, bool accumulate) noexcept {
-  int m = 0;
-#if RECUR_F16C
-  // 8 rows per pass as in gemv: each x vector feeds 8 accumulators; vcvtph2ps widens 8 weights
-  // straight from memory, so a row streams 16 bytes per 8 columns instead of 32.
-  for (; m + 8 <= M; m += 8) {
-    const uint16_t* w = W + size_t(m) * ldw;
-    __m256 a[8];
-    for (int r = 0; r < 8; ++r) a[r] = _mm256_setzero_ps();
-    int k = 0;
-    for (; k + 8 <= K; k += 8) {
-      const __m256 xv = _mm256_loadu_ps(x + k);
-      for (int r = 0; r < 8; ++r)
-        a[r] = _mm256_fmadd_ps(
-            _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + size_t(r) * ldw + k))), xv, a[r]);
-    }
-    // Row sums: pairwise hadds then fold the two 128-bit halves.
-    const __m256 s01 = _mm256_hadd_ps(a[0], a[1]), s23 = _mm256_hadd_ps(a[2], a[3]);
-    const __m256 s45 = _mm256_hadd_ps(a[4], a[5]), s67 = _mm256_hadd_ps(a[6], a[7]);
-    const __m256 s0123 = _mm256_hadd_ps(s01, s23), s4567 = _mm256_hadd_ps(s45, s67);
-    // s0123 = [r0 r1 r2 r3 | r0 r1 r2 r3] (low / high halves of the columns), same for s4567.
-    const __m256 lo = _mm256_permute2f128_ps(s0123, s4567, 0x20), hi = _mm256_permute2f128_ps(s0123, s4567, 0x31);
-    alignas(32) float t[8];
-    _mm256_store_ps(t, _mm256_add_ps(lo, hi));
-    for (; k < K; ++k)
-      for (int r = 0; r < 8; ++r) t[r] += half_to_float(w[size_t(r) * ldw + k]) * x[k];
-    for (int r = 0; r < 8; ++r) y[m + r] = accumulate ? y[m + r] + t[r] : t[r];
-  }
-#endif
-  for (; m < M; ++m) {
-    const uint16_t* w = W + size_t(m) * ldw;
-    float s = 0;
-    for (int k = 0; k < K; ++k) s += half_to_float(w[k]) * x[k];
-    y[m] = accumulate ? y[m] + s : s;
-  }
 }
 
 }  // namespace recur

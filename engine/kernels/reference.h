@@ -37,6 +37,17 @@ void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C
 }
 
 template <typename T>
+void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, const T* bias, T* C, int ldc,
+             bool accumulate) noexcept {
+  for (int m = 0; m < M; ++m)
+    for (int n = 0; n < N; ++n) {
+      T s = (accumulate ? C[m * ldc + n] : T(0)) + (bias ? bias[n] : T(0));
+      for (int k = 0; k < K; ++k) s += A[m * lda + k] * B[n * ldb + k];
+      C[m * ldc + n] = s;
+    }
+}
+
+template <typename T>
 void gemm_tn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc) noexcept {
   for (int m = 0; m < M; ++m)
     for (int n = 0; n < N; ++n) {

@@ -1,22 +1,16 @@
 // Linear layer forward and backward on the GEMM kernels.
 #include "layers/dense.h"
 
-#include <algorithm>
-
 #include "kernels/gemm.h"
 
 namespace recur {
 
 template <typename T>
-void dense_forward(int M, int in, int out, const T* X, int ldx, const T* W, const T* b, T* Y, Buffer<T>& wT) {
-  if (M == 1) {  // the generation path: no transpose, stream W once
+void linear(int M, int in, int out, const T* X, int ldx, const T* W, const T* b, T* Y, int ldy) noexcept {
+  if (M == 1)
     gemv_bias(out, in, W, in, X, b, Y);
-    return;
-  }
-  if (wT.size() < size_t(in) * out) wT.resize(size_t(in) * out);
-  transpose(out, in, W, in, wT.data(), out);
-  for (int m = 0; m < M; ++m) std::copy(b, b + out, Y + size_t(m) * out);
-  gemm_nn(M, out, in, X, ldx, wT.data(), out, Y, out, true);
+  else
+    gemm_nt(M, out, in, X, ldx, W, in, b, Y, ldy, false);
 }
 
 template <typename T>
@@ -28,10 +22,9 @@ void dense_backward(int M, int in, int out, const T* X, int ldx, const T* W, con
   if (dX) gemm_nn(M, in, out, dY, out, W, in, dX, lddx, true);
 }
 
-template void dense_forward<float>(int, int, int, const float*, int, const float*, const float*, float*,
-                                   Buffer<float>&);
-template void dense_forward<double>(int, int, int, const double*, int, const double*, const double*, double*,
-                                    Buffer<double>&);
+template void linear<float>(int, int, int, const float*, int, const float*, const float*, float*, int) noexcept;
+template void linear<double>(int, int, int, const double*, int, const double*, const double*, double*,
+                             int) noexcept;
 template void dense_backward<float>(int, int, int, const float*, int, const float*, const float*, float*, float*,
                                     float*, int);
 template void dense_backward<double>(int, int, int, const double*, int, const double*, const double*, double*,

@@ -1,7 +1,7 @@
 // Layer 0's input projection folded into the embedding: row v = b_ih + W_ih E[v], (V, G*H).
 // Reading one row per symbol replaces the lookup plus a (G*H, E) product per step (for
 // char-lstm-256x2: 256 KB fewer weight bytes per generation step, 7 % of the step's 3.5 MB).
-// Rows are computed on first use with the same gemv_bias as cell_forward_step, so a folded step
+// Rows are computed on first use with the same gemv_bias as linear() on one row, so a folded step
 // gives the unfolded step's numbers bit for bit.
 #pragma once
 #include <algorithm>

@@ -7,14 +7,6 @@
 
 namespace recur {
 
-int gate_count(CellKind cell) {
-  switch (cell) {
-    case CellKind::kLstm: return 4;
-    case CellKind::kGru: return 3;
-    default: return 1;
-  }
-}
-
 const char* task_name(Task t) {
   switch (t) {
     case Task::kLm: return "lm";
@@ -23,28 +15,11 @@ const char* task_name(Task t) {
   }
 }
 
-const char* cell_name(CellKind c) {
-  switch (c) {
-    case CellKind::kRnnTanh: return "rnn_tanh";
-    case CellKind::kRnnRelu: return "rnn_relu";
-    case CellKind::kLstm: return "lstm";
-    default: return "gru";
-  }
-}
-
 Result<Task> parse_task(const std::string& s) {
   if (s == "lm") return Task::kLm;
   if (s == "tagger") return Task::kTagger;
   if (s == "classifier") return Task::kClassifier;
   return invalid_argument("unknown task \"" + s + "\": expected lm, tagger or classifier");
-}
-
-Result<CellKind> parse_cell(const std::string& s) {
-  if (s == "rnn_tanh" || s == "rnn") return CellKind::kRnnTanh;
-  if (s == "rnn_relu") return CellKind::kRnnRelu;
-  if (s == "lstm") return CellKind::kLstm;
-  if (s == "gru") return CellKind::kGru;
-  return invalid_argument("unknown cell \"" + s + "\": expected rnn_tanh, rnn_relu, lstm or gru");
 }
 
 Status validate(const Config& c) {

@@ -3,12 +3,12 @@
 #include <cstdint>
 #include <string>
 
+#include "cells/cell_kind.h"
 #include "core/error.h"
 
 namespace recur {
 
 enum class Task { kLm, kTagger, kClassifier };
-enum class CellKind { kRnnTanh, kRnnRelu, kLstm, kGru };
 
 struct Config {
   Task task = Task::kLm;
@@ -22,17 +22,13 @@ struct Config {
   int num_labels = 0;     // tagger / classifier
 };
 
-/// G: gate rows per hidden unit (RNN 1, GRU 3, LSTM 4).
-int gate_count(CellKind cell);
 /// D: 2 when bidirectional.
 inline int directions(const Config& c) { return c.bidirectional ? 2 : 1; }
 /// Width of the head's output: V for lm, num_labels otherwise.
 inline int output_size(const Config& c) { return c.task == Task::kLm ? c.vocab_size : c.num_labels; }
 
 const char* task_name(Task t);
-const char* cell_name(CellKind c);
 Result<Task> parse_task(const std::string& s);
-Result<CellKind> parse_cell(const std::string& s);
 
 /// Largest accepted sizes: a config past these is refused before anything is allocated.
 constexpr int kMaxVocab = 1 << 21;

@@ -2,10 +2,7 @@
 #include "model/network.h"
 
 #include <algorithm>
-#include <type_traits>
 
-#include "kernels/gemm.h"
-#include "kernels/half.h"
 #include "layers/dense.h"
 #include "layers/embedding.h"
 
@@ -119,7 +116,6 @@ void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int 
 
   const T* hw = p.ptr(p.tensors[head_weight_index(cfg_)]);
   const T* hb = p.ptr(p.tensors[head_bias_index(cfg_)]);
-  Buffer<T>& scratch = caches_[0].pre_h;  // free after the cells ran: reused for W_head^T
   if (cfg_.task == Task::kClassifier) {
     feat_.resize(size_t(batch) * DH);
     for (int d = 0; d < D; ++d) {
@@ -127,10 +123,10 @@ void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int 
       for (int b = 0; b < batch; ++b) std::copy(hf + b * H, hf + (b + 1) * H, feat_.data() + b * DH + d * H);
     }
     logits_.resize(size_t(batch) * out);
-    dense_forward(batch, DH, out, feat_.data(), DH, hw, hb, logits_.data(), scratch);
+    linear(batch, DH, out, feat_.data(), DH, hw, hb, logits_.data(), out);
   } else {
     logits_.resize(rows * out);
-    dense_forward(int(rows), DH, out, layer_out_[L - 1].data(), DH, hw, hb, logits_.data(), scratch);
+    linear(int(rows), DH, out, layer_out_[L - 1].data(), DH, hw, hb, logits_.data(), out);
   }
 }
 
@@ -179,96 +175,38 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
 }
 
 template <typename T>
-Stepper<T>::Stepper(const Config& c, bool fold, bool half_weights) : cfg_(c), half_(half_weights && std::is_same_v<T, float>) {
+Stepper<T>::Stepper(const Config& c, bool fold) : cfg_(c) {
   state_.resize(c, 1);
-  const int G = gate_count(c.cell), H = c.hidden_size;
-  x_.assign(std::max(c.embedding_dim, H), T(0));
-  scratch_.assign(size_t(3) * G * H, T(0));
+  caches_.resize(size_t(c.num_layers));
   logits_.assign(output_size(c), T(0));
-  if (fold) fold_.configure(c.vocab_size, c.embedding_dim, G * H);
+  if (fold) fold_.configure(c.vocab_size, c.embedding_dim, gate_count(c.cell) * c.hidden_size);
 }
 
 template <typename T>
 void Stepper<T>::reset(const Params<T>& p) {
   state_.zero();
   fold_.invalidate();
-  half_ready_ = false;
   const T* bias = p.ptr(p.tensors[head_bias_index(cfg_)]);
   std::copy(bias, bias + logits_.size(), logits_.begin());
 }
 
 template <typename T>
-void Stepper<T>::make_half(const Params<T>& p) {
-  if constexpr (std::is_same_v<T, float>) {
-    const int L = cfg_.num_layers;
-    w_ih_half_.resize(L);
-    w_hh_half_.resize(L);
-    for (int k = 0; k < L; ++k) {
-      const CellWeights<T> w = cell_weights(cfg_, p, k, 0);
-      const size_t GH = size_t(gate_count(cfg_.cell)) * w.H;
-      if (k > 0) {
-        w_ih_half_[k].resize(GH * w.I);
-        to_half(GH * w.I, w.w_ih, w_ih_half_[k].data());
-      }
-      w_hh_half_[k].resize(GH * w.H);
-      to_half(GH * w.H, w.w_hh, w_hh_half_[k].data());
-    }
-    const TensorInfo& hw = p.tensors[head_weight_index(cfg_)];
-    head_half_.resize(hw.size);
-    to_half(hw.size, p.ptr(hw), head_half_.data());
-  }
-  half_ready_ = true;
-}
-
-template <typename T>
 const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
   const int E = cfg_.embedding_dim, H = cfg_.hidden_size;
-  if constexpr (std::is_same_v<T, float>) {
-    if (half_) {
-      // pre_x, pre_h and the gates (G*H each) in scratch_; the halves are made on the first feed after reset().
-      if (!half_ready_) make_half(p);
-      const int GH = gate_count(cfg_.cell) * H;
-      T* pre_x = scratch_.data();
-      T* pre_h = pre_x + GH;
-      T* gates = pre_h + GH;
-      const T* x = nullptr;
-      for (int k = 0; k < cfg_.num_layers; ++k) {
-        const CellWeights<T> w = cell_weights(cfg_, p, k, 0);
-        const T* px = pre_x;
-        if (k == 0 && fold_.enabled()) {
-          px = fold_.row(id, p.ptr(p.tensors[embedding_index()]), w.w_ih, w.b_ih);
-        } else if (k == 0) {
-          std::copy(w.b_ih, w.b_ih + GH, pre_x);
-          gemv(GH, E, w.w_ih, E, p.ptr(p.tensors[embedding_index()]) + size_t(id) * E, pre_x, true);
-        } else {
-          std::copy(w.b_ih, w.b_ih + GH, pre_x);
-          gemv_half(GH, w.I, w_ih_half_[k].data(), w.I, x, pre_x, true);
-        }
-        std::copy(w.b_hh, w.b_hh + GH, pre_h);
-        gemv_half(GH, H, w_hh_half_[k].data(), H, state_.h_at(k), pre_h, true);
-        cell_pointwise_step(w, px, pre_h, state_.h_at(k), state_.c_at(k), gates);
-        x = state_.h_at(k);
-      }
-      const T* hb = p.ptr(p.tensors[head_bias_index(cfg_)]);
-      std::copy(hb, hb + logits_.size(), logits_.begin());
-      gemv_half(int(logits_.size()), H, head_half_.data(), H, x, logits_.data(), true);
-      return logits_.data();
-    }
-  }
   const T* emb = p.ptr(p.tensors[embedding_index()]);
-  const CellWeights<T> w0 = cell_weights(cfg_, p, 0, 0);
-  if (fold_.enabled())
-    cell_forward_step_projected(w0, fold_.row(id, emb, w0.w_ih, w0.b_ih), state_.h_at(0), state_.c_at(0),
-                                scratch_.data());
-  else
-    cell_forward_step(w0, emb + size_t(id) * E, state_.h_at(0), state_.c_at(0), scratch_.data());
-  const T* x = state_.h_at(0);
-  for (int k = 1; k < cfg_.num_layers; ++k) {
-    cell_forward_step(cell_weights(cfg_, p, k, 0), x, state_.h_at(k), state_.c_at(k), scratch_.data());
+  const T* x = emb + size_t(id) * E;
+  for (int k = 0; k < cfg_.num_layers; ++k) {
+    const CellWeights<T> w = cell_weights(cfg_, p, k, 0);
+    if (k == 0 && fold_.enabled()) {
+      const T* row = fold_.row(id, emb, w.w_ih, w.b_ih);
+      cell_infer_projected(w, &row, 1, state_.h_at(k), state_.c_at(k), caches_[size_t(k)]);
+    } else {
+      cell_infer_seq(w, x, w.I, 1, state_.h_at(k), state_.c_at(k), caches_[size_t(k)]);
+    }
     x = state_.h_at(k);
   }
-  dense_forward(1, H, output_size(cfg_), x, H, p.ptr(p.tensors[head_weight_index(cfg_)]),
-                p.ptr(p.tensors[head_bias_index(cfg_)]), logits_.data(), head_wT_);
+  linear(1, H, int(logits_.size()), x, H, p.ptr(p.tensors[head_weight_index(cfg_)]),
+         p.ptr(p.tensors[head_bias_index(cfg_)]), logits_.data(), int(logits_.size()));
   return logits_.data();
 }
 

@@ -75,25 +75,21 @@ template <typename T>
 CellWeights<T> cell_weights(const Config& c, const Params<T>& p, int layer, int dir);
 
 /// Batch-1 stateful stepping for generation and streaming: feed one symbol, read the logits.
-/// Allocates nothing per step. Unidirectional models only. Layer 0 reads its input projection
-/// from a folded embedding (layers/embedding_fold.h) when the table fits; fold = false keeps
-/// the lookup plus product (the reference the folded path is tested against).
-/// half_weights (float only): every matrix a step streams (W_hh, W_ih above layer 0, the head)
-/// is kept as binary16 (kernels/half.h), copied from p at reset() and after params_changed();
-/// the outputs move by about 1e-4. Worth it only where half_is_native().
+/// Each feed runs cell_infer_seq over one step per layer (the time loop training and predict()
+/// use), then the head. Allocates nothing per step after the first. Unidirectional
+/// models only. Layer 0 reads its input projection from a folded embedding
+/// (layers/embedding_fold.h) when the table fits; fold = false keeps the lookup plus product (the
+/// reference the folded path is tested against).
 template <typename T>
 class Stepper {
  public:
   Stepper() = default;
-  explicit Stepper(const Config& c, bool fold = true, bool half_weights = false);
+  explicit Stepper(const Config& c, bool fold = true);
   /// Zero state; logits() becomes the head at h = 0 (its bias): the distribution before any symbol.
   /// Also forgets the folded rows, so p may have changed since the last call.
   void reset(const Params<T>& p);
   /// p changed (a training step) but the state should carry on: forget the folded rows.
-  void params_changed() {
-    fold_.invalidate();
-    half_ready_ = false;
-  }
+  void params_changed() { fold_.invalidate(); }
   /// Feeds symbol id (0 <= id < V) and returns the head's logits (out).
   const T* feed(const Params<T>& p, int32_t id);
   /// Logits after the last feed(), or after reset().
@@ -104,13 +100,9 @@ class Stepper {
  private:
   Config cfg_;
   State<T> state_;
-  Buffer<T> x_, scratch_, logits_;
-  Buffer<T> head_wT_;  // dense_forward's scratch; unused at batch 1, kept so feed() never allocates
+  std::vector<SeqCache<T>> caches_;  // per layer: one step's gates and outputs
+  Buffer<T> logits_;
   FoldedEmbedding<T> fold_;
-  bool half_ = false, half_ready_ = false;
-  std::vector<std::vector<uint16_t>> w_ih_half_, w_hh_half_;  // per layer; w_ih_half_[0] unused
-  std::vector<uint16_t> head_half_;
-  void make_half(const Params<T>& p);
 };
 
 }  // namespace recur

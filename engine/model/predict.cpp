@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "kernels/gemm.h"
 #include "layers/dense.h"
 #include "layers/embedding.h"
 #include "layers/softmax.h"
@@ -31,10 +30,7 @@ Predictor::Predictor(const Model<float>& m) : cfg_(m.config), vocab_(Vocab::from
   if (!cfg_.bidirectional) fold_.configure(cfg_.vocab_size, cfg_.embedding_dim, gate_count(cfg_.cell) * cfg_.hidden_size);
 }
 
-void Predictor::params_changed() {
-  fold_.invalidate();
-  prepared_ = false;
-}
+void Predictor::params_changed() { fold_.invalidate(); }
 
 Result<Prediction> Predictor::run(const Model<float>& m, std::string_view text) {
   if (text.empty()) return invalid_argument("text is empty: predict needs at least one character");
@@ -80,74 +76,47 @@ Result<Prediction> Predictor::run_ids(const Model<float>& m, const std::vector<i
   return p;
 }
 
-// Weights derived from the parameters: W_ih^T of every layer whose input projection is a GEMM.
-void Predictor::prepare(const Model<float>& m) {
-  const int L = cfg_.num_layers, GH = gate_count(cfg_.cell) * cfg_.hidden_size;
-  w_ihT_.resize(L);
-  for (int k = 0; k < L; ++k) {
-    const CellWeights<float> w = cell_weights(cfg_, m.params, k, 0);
-    if (k == 0 && fold_.enabled()) {
-      w_ihT_[k].clear();
-      continue;
-    }
-    w_ihT_[k].resize(size_t(w.I) * GH);
-    transpose(GH, w.I, w.w_ih, w.I, w_ihT_[k].data(), GH);
-  }
-  prepared_ = true;
-}
-
 void Predictor::forward_unidirectional(const Model<float>& m, const int32_t* ids, int T, Prediction& p) {
-  const int L = cfg_.num_layers, H = cfg_.hidden_size, E = cfg_.embedding_dim, GH = gate_count(cfg_.cell) * H;
+  const int L = cfg_.num_layers, H = cfg_.hidden_size, E = cfg_.embedding_dim;
   const int out = p.cols;
   const bool classifier = cfg_.task == Task::kClassifier;
-  if (!prepared_) prepare(m);
   state_.resize(cfg_, 1);  // zeros
-  grow(scratch_, size_t(2) * GH);
+  caches_.resize(size_t(L));
   const float* emb = m.params.ptr(m.params.tensors[embedding_index()]);
   const float* hw = m.params.ptr(m.params.tensors[head_weight_index(cfg_)]);
   const float* hb = m.params.ptr(m.params.tensors[head_bias_index(cfg_)]);
   for (int t0 = 0; t0 < T; t0 += kChunk) {
     const int n = std::min(kChunk, T - t0);
-    grow(y_, size_t(n) * H);
+    // Layer 0 reads the folded rows b_ih + W_ih E[id] where they are stored, or the embedding rows.
+    const float* x = x_.data();
     for (int k = 0; k < L; ++k) {
       const CellWeights<float> w = cell_weights(cfg_, m.params, k, 0);
-      float* h = state_.h_at(k);
-      float* c = state_.c_at(k);
+      SeqCache<float>& cache = caches_[size_t(k)];
+      // The state in state_ carries into the next chunk.
       if (k == 0 && fold_.enabled()) {
-        for (int t = 0; t < n; ++t) {
-          cell_forward_step_projected(w, fold_.row(ids[t0 + t], emb, w.w_ih, w.b_ih), h, c, scratch_.data());
-          std::copy(h, h + H, y_.data() + size_t(t) * H);
-        }
-        continue;
-      }
-      // pre_x (n, G*H) = X (n, in) W_ih^T + b_ih; X is the embedding rows or the layer below.
-      const float* X;
-      if (k == 0) {
+        // fold_.row() may move earlier rows when it adds one: take the pointers after all are made.
+        for (int t = 0; t < n; ++t) fold_.row(ids[t0 + t], emb, w.w_ih, w.b_ih);
+        rows_.resize(size_t(n));
+        for (int t = 0; t < n; ++t) rows_[size_t(t)] = fold_.row(ids[t0 + t], emb, w.w_ih, w.b_ih);
+        cell_infer_projected(w, rows_.data(), n, state_.h_at(k), state_.c_at(k), cache);
+      } else if (k == 0) {
         grow(x_, size_t(n) * E);
         embedding_forward(emb, E, ids + t0, size_t(n), x_.data());
-        X = x_.data();
+        cell_infer_seq(w, x_.data(), E, n, state_.h_at(k), state_.c_at(k), cache);
       } else {
-        grow(x_, size_t(n) * H);
-        std::copy(y_.data(), y_.data() + size_t(n) * H, x_.data());
-        X = x_.data();
+        cell_infer_seq(w, x, H, n, state_.h_at(k), state_.c_at(k), cache);
       }
-      grow(pre_x_, size_t(n) * GH);
-      for (int t = 0; t < n; ++t) std::copy(w.b_ih, w.b_ih + GH, pre_x_.data() + size_t(t) * GH);
-      gemm_nn(n, GH, w.I, X, w.I, w_ihT_[k].data(), GH, pre_x_.data(), GH, true);
-      for (int t = 0; t < n; ++t) {
-        cell_forward_step_projected(w, pre_x_.data() + size_t(t) * GH, h, c, scratch_.data());
-        std::copy(h, h + H, y_.data() + size_t(t) * H);
-      }
+      x = cache.h.data();
     }
     if (classifier) continue;
     grow(logits_, size_t(n) * out);
-    dense_forward(n, H, out, y_.data(), H, hw, hb, logits_.data(), head_wT_);
+    linear(n, H, out, x, H, hw, hb, logits_.data(), out);
     softmax_rows(logits_.data(), n, out, p.probs.data() + size_t(t0) * out);
   }
   if (classifier) {
     // The final state of the last layer, as Network's classifier reads it.
     grow(logits_, size_t(out));
-    dense_forward(1, H, out, state_.h_at(L - 1), H, hw, hb, logits_.data(), head_wT_);
+    linear(1, H, out, state_.h_at(L - 1), H, hw, hb, logits_.data(), out);
     softmax_rows(logits_.data(), 1, out, p.probs.data());
   }
 }

@@ -32,9 +32,9 @@ Result<Prediction> predict(const Model<float>& m, std::string_view text);
 
 /// predict() for repeated calls on one model (a page tagging each keystroke): keeps everything
 /// that does not depend on the text between calls — the vocabulary index, layer 0's folded
-/// embedding, transposed input weights and all buffers. Unidirectional models run layer by layer
-/// at batch 1: the input projection of a chunk as one GEMM (layer 0: folded rows), then one GEMV
-/// on W_hh per step. Bidirectional models take Network's batched path.
+/// embedding and all buffers. Unidirectional models run chunks of the text layer by layer through
+/// cell_infer_seq: the input projection of a chunk as one product (layer 0: folded
+/// rows), then one GEMV on W_hh per step. Bidirectional models take Network's batched path.
 /// Holds no pointer to the model: pass the same model to every call, and call params_changed()
 /// after its parameters change (training).
 class Predictor {
@@ -46,16 +46,15 @@ class Predictor {
   void params_changed();
 
  private:
-  void prepare(const Model<float>& m);
   void forward_unidirectional(const Model<float>& m, const int32_t* ids, int T, Prediction& p);
 
   Config cfg_;
   Result<Vocab> vocab_;
   FoldedEmbedding<float> fold_;
-  bool prepared_ = false;
-  std::vector<Buffer<float>> w_ihT_;  // per layer (in, G*H); layer 0's stays empty when folded
-  Buffer<float> x_, y_, pre_x_;       // (chunk, in), (chunk, H), (chunk, G*H)
-  Buffer<float> scratch_, head_wT_, logits_;
+  std::vector<SeqCache<float>> caches_;  // per layer: a chunk's gates and outputs
+  Buffer<float> x_;                      // layer 0's input rows (chunk, E) when not folded
+  std::vector<const float*> rows_;       // layer 0's folded rows, one per step of a chunk
+  Buffer<float> logits_;                 // (chunk, out)
   State<float> state_;
   std::unique_ptr<Network<float>> net_;  // bidirectional models
 };

@@ -249,6 +249,35 @@ TYPED_TEST(Gemm, GemmTN) {
     }
 }
 
+TYPED_TEST(Gemm, GemmNT) {
+  using T = TypeParam;
+  Rng rng(5);
+  Worst<T> worst{"gemm_nt"};
+  auto shapes = gemm_shapes(awkward_sizes<T>());
+  // From 64 rows up, B is packed into 256 x 256 panels: full and partial panels in N and K.
+  shapes.insert(shapes.end(), {{{64, 4, 3}}, {{70, 600, 300}}, {{130, 257, 513}}, {{65, 1, 17}}});
+  for (auto [M, N, K] : shapes)
+    for (const Offsets& o : kOffsets)
+      for (int mode = 0; mode < 3; ++mode) {  // overwrite; accumulate; overwrite with a bias
+        const bool acc = mode == 1, with_bias = mode == 2;
+        SCOPED_TRACE(shape(M, N, K, o, acc) + (with_bias ? " bias" : ""));
+        Padded<T> A(M, K, o.a), B(N, K, o.b), C(M, N, o.c), bias(1, N, o.b);  // B stored (N, K)
+        A.fill(rng);
+        B.fill(rng);
+        bias.fill(rng);
+        if (acc) C.fill(rng);  // else C holds sentinels: overwrite must not read it
+        Padded<T> C_ref = C;
+        const T* b = with_bias ? bias.p() : nullptr;
+        ref::gemm_nt(M, N, K, A.p(), A.ld, B.p(), B.ld, b, C_ref.p(), C_ref.ld, acc);
+        gemm_nt(M, N, K, A.p(), A.ld, B.p(), B.ld, b, C.p(), C.ld, acc);
+        ASSERT_EQ(within<T>(C.values().data(), C_ref.values().data(), size_t(M) * N, reduction_k(K + 1)), "");
+        ASSERT_EQ(padding_intact(C), "");
+        ASSERT_EQ(padding_intact(A), "");
+        ASSERT_EQ(padding_intact(B), "");
+        worst.add(C.values(), C_ref.values(), K);
+      }
+}
+
 TYPED_TEST(Gemm, Transpose) {
   using T = TypeParam;
   Rng rng(4);
