@@ -98,7 +98,6 @@ class WasmModel {
     if (!vocab) return error_object(vocab.status());
     auto labels = string_array(labels_json, "labels");
     if (!labels) return error_object(labels.status());
-    if (auto v = Vocab::from_symbols(vocab.value()); !v) return error_object(v.status());
     auto m = create_model(c.value(), std::move(vocab.value()), std::move(labels.value()), uint64_t(seed));
     if (!m) return error_object(m.status());
     return adopt(std::move(m.value()));
@@ -106,7 +105,7 @@ class WasmModel {
 
   bool ready() const { return model_ != nullptr; }
   std::string config_json() const { return model_ ? config_to_json(model_->config) : ""; }
-  std::string vocab_json() const { return model_ ? strings_json(model_->vocab) : "[]"; }
+  std::string vocab_json() const { return model_ ? strings_json(model_->vocab.symbols()) : "[]"; }
   std::string labels_json() const { return model_ ? strings_json(model_->labels) : "[]"; }
   double parameter_count() const { return model_ ? double(parameter_count_of()) : 0; }
 
@@ -139,7 +138,7 @@ class WasmModel {
     if (!model_) return error_object("no model");
     if (model_->config.bidirectional)
       return error_object("a bidirectional model cannot be fed one symbol at a time: it needs the whole text");
-    auto ids = vocab_->encode(text);
+    auto ids = model_->vocab.encode(text);
     if (!ids) return error_object(ids.status());
     for (int32_t id : ids.value()) stepper_->feed(model_->params, id);
     const int out = output_size(model_->config);
@@ -179,14 +178,14 @@ class WasmModel {
     if (!model_) return error_object("no model");
     EvalResult r;
     if (model_->config.task == Task::kLm) {
-      auto ids = vocab_->encode(data);
+      auto ids = model_->vocab.encode(data);
       if (!ids) return error_object(ids.status());
       if (ids->size() < 2) return error_object("evaluate() needs a text of at least 2 characters");
       r = evaluate_lm(*model_, ids.value(), 256, 32);
     } else {
       auto rows = parse_jsonl(data, model_->config.task, "examples");
       if (!rows) return error_object(rows.status());
-      auto ex = encode_examples(rows.value(), *vocab_, model_->labels);
+      auto ex = encode_examples(rows.value(), model_->vocab, model_->labels);
       if (!ex) return error_object(ex.status());
       if (ex->empty()) return error_object("evaluate() needs at least one example");
       r = evaluate_examples(*model_, ex.value(), 32);
@@ -242,10 +241,7 @@ class WasmModel {
 
  private:
   val adopt(Model<float> m) {
-    auto v = Vocab::from_symbols(m.vocab);
-    if (!v) return error_object(v.status());
     model_ = std::make_unique<Model<float>>(std::move(m));
-    vocab_ = std::make_unique<Vocab>(std::move(v.value()));
     stepper_ = model_->config.bidirectional ? nullptr : std::make_unique<Stepper<float>>(model_->config);
     if (stepper_) stepper_->reset(model_->params);
     predictor_.reset();
@@ -255,7 +251,6 @@ class WasmModel {
   int64_t parameter_count_of() const { return recur::parameter_count(model_->config); }
 
   std::unique_ptr<Model<float>> model_;
-  std::unique_ptr<Vocab> vocab_;
   std::unique_ptr<Stepper<float>> stepper_;
   std::unique_ptr<Predictor> predictor_;
   std::vector<float> probs_;  // feed()'s output before the copy to JS
@@ -375,9 +370,7 @@ class WasmTrainer {
   /// lm: the training text. Errors name what is wrong (too short, a character not in the vocabulary).
   val set_text(const std::string& text) {
     if (!trainer_) return error_object("trainer not started");
-    auto vocab = Vocab::from_symbols(model_->model()->vocab);
-    if (!vocab) return error_object(vocab.status());
-    auto ids = vocab->encode(text);
+    auto ids = model_->model()->vocab.encode(text);
     if (!ids) return error_object(ids.status());
     Status s = trainer_->set_text(std::move(ids.value()));
     return s ? ok() : error_object(s);
@@ -389,9 +382,7 @@ class WasmTrainer {
     const Model<float>& m = *model_->model();
     auto rows = parse_jsonl(jsonl, m.config.task, "examples");
     if (!rows) return error_object(rows.status());
-    auto vocab = Vocab::from_symbols(m.vocab);
-    if (!vocab) return error_object(vocab.status());
-    auto ex = encode_examples(rows.value(), vocab.value(), m.labels);
+    auto ex = encode_examples(rows.value(), m.vocab, m.labels);
     if (!ex) return error_object(ex.status());
     Status s = trainer_->set_examples(std::move(ex.value()));
     return s ? ok() : error_object(s);

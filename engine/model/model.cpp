@@ -25,8 +25,8 @@ void init_params(const Config& c, Params<T>& p, Rng& rng) {
 template void init_params<float>(const Config&, Params<float>&, Rng&);
 template void init_params<double>(const Config&, Params<double>&, Rng&);
 
-Status validate_symbols(const Config& c, const std::vector<std::string>& vocab,
-                        const std::vector<std::string>& labels) {
+Result<Vocab> validate_symbols(const Config& c, std::vector<std::string> vocab,
+                               const std::vector<std::string>& labels) {
   if (int64_t(vocab.size()) != c.vocab_size)
     return invalid_argument("vocabulary has " + std::to_string(vocab.size()) +
                             " symbols but config vocab_size is " + std::to_string(c.vocab_size));
@@ -44,20 +44,21 @@ Status validate_symbols(const Config& c, const std::vector<std::string>& vocab,
     }
     return Status::ok();
   };
+  RECUR_RETURN_IF_ERROR(unique(labels, "labels"));
   // Every rule the encoder relies on (one code point or "<unk>", no duplicates), checked where a
   // model is made, so that no model exists that some command would refuse to encode for.
-  if (auto v = Vocab::from_symbols(vocab); !v) return v.status();
-  return unique(labels, "labels");
+  return Vocab::from_symbols(std::move(vocab));
 }
 
 Result<Model<float>> create_model(const Config& c, std::vector<std::string> vocab,
                                   std::vector<std::string> labels, uint64_t seed) {
   RECUR_RETURN_IF_ERROR(validate(c));
-  RECUR_RETURN_IF_ERROR(validate_symbols(c, vocab, labels));
+  auto v = validate_symbols(c, std::move(vocab), labels);
+  if (!v) return v.status();
   Model<float> m;
   m.config = c;
   m.params = Params<float>(c);
-  m.vocab = std::move(vocab);
+  m.vocab = std::move(v.value());
   m.labels = std::move(labels);
   Rng rng(seed);
   init_params(c, m.params, rng);

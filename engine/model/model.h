@@ -9,6 +9,7 @@
 #include "core/rng.h"
 #include "model/config.h"
 #include "model/params.h"
+#include "text/vocab.h"
 
 namespace recur {
 
@@ -16,7 +17,7 @@ template <typename T>
 struct Model {
   Config config;
   Params<T> params;
-  std::vector<std::string> vocab;   // id -> symbol (one code point as UTF-8, or e.g. "<unk>")
+  Vocab vocab;                      // id -> symbol, validated once where the model is made
   std::vector<std::string> labels;  // tagger / classifier: label id -> name
 };
 
@@ -29,9 +30,10 @@ void init_params(const Config& c, Params<T>& p, Rng& rng);
 Result<Model<float>> create_model(const Config& c, std::vector<std::string> vocab,
                                   std::vector<std::string> labels, uint64_t seed);
 
-/// Checks sizes of vocab / labels against the config and that symbols are unique and non-empty.
-Status validate_symbols(const Config& c, const std::vector<std::string>& vocab,
-                        const std::vector<std::string>& labels);
+/// Checks vocab and labels against the config (sizes; labels unique and non-empty) and builds the
+/// vocabulary, which enforces every rule the encoder relies on (text/vocab.h).
+Result<Vocab> validate_symbols(const Config& c, std::vector<std::string> vocab,
+                               const std::vector<std::string>& labels);
 
 /// The same model in another scalar type (float <-> double for gradient checks).
 template <typename To, typename From>

@@ -26,7 +26,7 @@ Result<Prediction> predict(const Model<float>& m, std::string_view text) {
   return p.run(m, text);
 }
 
-Predictor::Predictor(const Model<float>& m) : cfg_(m.config), vocab_(Vocab::from_symbols(m.vocab)) {
+Predictor::Predictor(const Model<float>& m) : cfg_(m.config) {
   if (!cfg_.bidirectional) fold_.configure(cfg_.vocab_size, cfg_.embedding_dim, gate_count(cfg_.cell) * cfg_.hidden_size);
 }
 
@@ -37,8 +37,7 @@ Result<Prediction> Predictor::run(const Model<float>& m, std::string_view text) 
   if (text.size() > kMaxPredictBytes)
     return out_of_range("text is " + std::to_string(text.size()) + " bytes: the limit is " +
                         std::to_string(kMaxPredictBytes));
-  if (!vocab_) return vocab_.status();
-  auto ids = vocab_.value().encode(text);
+  auto ids = m.vocab.encode(text);
   if (!ids) return ids.status();
   return run_ids(m, ids.value());
 }
@@ -57,7 +56,7 @@ Result<Prediction> Predictor::run_ids(const Model<float>& m, const std::vector<i
     return out_of_range("text of " + std::to_string(T) + " characters would give " + std::to_string(out_rows) + " x " +
                         std::to_string(p.cols) + " probabilities: at most " +
                         std::to_string(kMaxActivationBytes / int64_t(sizeof(float)) / p.cols) + " characters per call");
-  p.symbols = cfg_.task == Task::kLm ? &m.vocab : &m.labels;
+  p.symbols = cfg_.task == Task::kLm ? &m.vocab.symbols() : &m.labels;
   if (cfg_.bidirectional) {
     // Both directions need the whole text at once.
     if (activation_bytes(cfg_, T, 1) > kMaxActivationBytes)

@@ -31,7 +31,7 @@ struct Prediction {
 Result<Prediction> predict(const Model<float>& m, std::string_view text);
 
 /// predict() for repeated calls on one model (a page tagging each keystroke): keeps everything
-/// that does not depend on the text between calls — the vocabulary index, layer 0's folded
+/// that does not depend on the text between calls — layer 0's folded
 /// embedding and all buffers. Unidirectional models run chunks of the text layer by layer through
 /// cell_infer_seq: the input projection of a chunk as one product (layer 0: folded
 /// rows), then one GEMV on W_hh per step. Bidirectional models take Network's batched path.
@@ -49,7 +49,6 @@ class Predictor {
   void forward_unidirectional(const Model<float>& m, const int32_t* ids, int T, Prediction& p);
 
   Config cfg_;
-  Result<Vocab> vocab_;
   FoldedEmbedding<float> fold_;
   std::vector<SeqCache<float>> caches_;  // per layer: a chunk's gates and outputs
   Buffer<float> x_;                      // layer 0's input rows (chunk, E) when not folded

@@ -127,7 +127,7 @@ std::vector<uint8_t> save_safetensors(const Model<float>& m) {
   meta.set("version", json::Value::string("1"));
   meta.set("config", json::Value::string(config_to_json(m.config)));
   std::vector<json::Value> vocab, labels;
-  for (const auto& s : m.vocab) vocab.push_back(json::Value::string(s));
+  for (const auto& s : m.vocab.symbols()) vocab.push_back(json::Value::string(s));
   for (const auto& s : m.labels) labels.push_back(json::Value::string(s));
   meta.set("vocab", json::Value::string(json::dump(json::Value::array(std::move(vocab)))));
   meta.set("labels", json::Value::string(json::dump(json::Value::array(std::move(labels)))));
@@ -215,7 +215,8 @@ Result<Model<float>> load_safetensors(const uint8_t* data, size_t size) {
   RECUR_RETURN_IF_ERROR(parse_symbols("vocab", *vocab_text, vocab));
   if (const std::string* labels_text = meta_str("labels"))
     RECUR_RETURN_IF_ERROR(parse_symbols("labels", *labels_text, labels));
-  if (Status s = validate_symbols(c, vocab, labels); !s) return fmt_error("model file symbols: " + s.message());
+  auto symbols = validate_symbols(c, std::move(vocab), labels);
+  if (!symbols) return fmt_error("model file symbols: " + symbols.status().message());
 
   // Tensor table: every header entry must be one the config expects, and vice versa.
   const std::vector<TensorInfo> layout = param_layout(c);
@@ -267,7 +268,7 @@ Result<Model<float>> load_safetensors(const uint8_t* data, size_t size) {
   Model<float> model;
   model.config = c;
   model.params = Params<float>(c);
-  model.vocab = std::move(vocab);
+  model.vocab = std::move(symbols.value());
   model.labels = std::move(labels);
   for (const Entry& e : entries) {
     const TensorInfo& t = model.params.tensors[e.index];

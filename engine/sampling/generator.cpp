@@ -27,14 +27,12 @@ Result<Generator> Generator::create(const Model<float>& model, const GenerateOpt
   if (model.config.task != Task::kLm)
     return invalid_argument(std::string("cannot generate text with a ") + task_name(model.config.task) +
                             " model: generation needs an lm");
-  auto vocab = Vocab::from_symbols(model.vocab);
-  if (!vocab) return vocab.status();
-  auto ids = vocab->encode(o.prompt);
+  auto ids = model.vocab.encode(o.prompt);
   if (!ids) return Status(ids.status().code(), "prompt: " + ids.status().message());
-  Generator g(model, o, std::move(vocab.value()));
+  Generator g(model, o);
   const int V = model.config.vocab_size;
   if (o.avoid_unknown) {
-    for (int32_t id : {int32_t(g.vocab_.unk_id()), g.vocab_.id_of(U'\uFFFD')})
+    for (int32_t id : {int32_t(model.vocab.unk_id()), model.vocab.id_of(U'\uFFFD')})
       if (id >= 0) g.avoid_.push_back(id);
     // Caught here with its reason: otherwise the first draw would fail with "all logits are -inf".
     if (int(g.avoid_.size()) == V)
@@ -61,7 +59,7 @@ Result<std::string> Generator::next() {
   }
   const float* l = stepper_.feed(model_->params, id.value());
   std::copy(l, l + logits_.size(), logits_.begin());
-  std::string piece = vocab_.symbol_text(id.value());
+  std::string piece = model_->vocab.symbol_text(id.value());
   ++produced_;
   if (!opt_.stop.empty()) {
     tail_ += piece;

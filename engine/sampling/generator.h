@@ -53,12 +53,11 @@ class Generator {
   std::vector<float> next_distribution() const;
 
  private:
-  Generator(const Model<float>& m, GenerateOptions o, Vocab v)
-      : model_(&m), opt_(std::move(o)), vocab_(std::move(v)), stepper_(m.config), sampler_(opt_.sample) {}
+  Generator(const Model<float>& m, GenerateOptions o)
+      : model_(&m), opt_(std::move(o)), stepper_(m.config), sampler_(opt_.sample) {}
 
   const Model<float>* model_;
   GenerateOptions opt_;
-  Vocab vocab_;
   Stepper<float> stepper_;
   Sampler sampler_;
   std::vector<float> logits_;  // (V) distribution for the next symbol, as logits

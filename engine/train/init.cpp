@@ -26,12 +26,12 @@ Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
     copied += int64_t(t.size);
   }
   std::unordered_map<std::string, size_t> source_id;
-  for (size_t j = 0; j < from.vocab.size(); ++j) source_id.emplace(from.vocab[j], j);
+  for (size_t j = 0; j < size_t(from.vocab.size()); ++j) source_id.emplace(from.vocab.symbols()[j], j);
   const int E = to.config.embedding_dim;
   const float* fe = from.params.ptr(from.params.tensors[embedding_index()]);
   float* te = to.params.ptr(to.params.tensors[embedding_index()]);
-  for (size_t i = 0; i < to.vocab.size(); ++i) {
-    const auto it = source_id.find(to.vocab[i]);
+  for (size_t i = 0; i < size_t(to.vocab.size()); ++i) {
+    const auto it = source_id.find(to.vocab.symbols()[i]);
     if (it == source_id.end()) continue;
     std::copy_n(fe + it->second * E, E, te + i * E);
     copied += E;
@@ -44,8 +44,8 @@ Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
     const float* fb = from.params.ptr(from.params.tensors[head_bias_index(from.config)]);
     float* tw = to.params.ptr(to.params.tensors[head_weight_index(to.config)]);
     float* tb = to.params.ptr(to.params.tensors[head_bias_index(to.config)]);
-    for (size_t i = 0; i < to.vocab.size(); ++i) {
-      const auto it = source_id.find(to.vocab[i]);
+    for (size_t i = 0; i < size_t(to.vocab.size()); ++i) {
+      const auto it = source_id.find(to.vocab.symbols()[i]);
       if (it == source_id.end()) continue;
       std::copy_n(fw + it->second * DH, DH, tw + i * DH);
       tb[i] = fb[it->second];

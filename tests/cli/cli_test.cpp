@@ -809,8 +809,10 @@ TEST_F(Cli, InitFromAPretrainedModelAndForgetBias) {
   auto a = recur::load_model_file(lm), b = recur::load_model_file(tm);
   ASSERT_TRUE(a.is_ok() && b.is_ok());
   // Symbols in both vocabularies, counted here from the symbol lists.
+  const std::vector<std::string>& va = a->vocab.symbols();
+  const std::vector<std::string>& vb = b->vocab.symbols();
   int64_t shared = 0;
-  for (const auto& sym : b->vocab) shared += std::count(a->vocab.begin(), a->vocab.end(), sym) > 0;
+  for (const auto& sym : vb) shared += std::count(va.begin(), va.end(), sym) > 0;
   const int64_t H = 16, E = 8, G = 4;
   const int64_t expected = G * H * E + G * H * H + 2 * G * H + shared * E;
   EXPECT_TRUE(contains(t.err, "initialised " + std::to_string(expected) + " of ")) << t;
@@ -835,9 +837,9 @@ TEST_F(Cli, InitFromAPretrainedModelAndForgetBias) {
     ASSERT_TRUE(close(bx[i] + (i >= size_t(H) && i < size_t(2 * H) ? 1.f : 0.f), by[i])) << "bias_hh_l0[" << i << "]";
   const auto ex = tensor(a.value(), "embedding.weight"), ey = tensor(b.value(), "embedding.weight");
   for (const char* sym : {"a", "p", " "}) {
-    const size_t ia = std::find(a->vocab.begin(), a->vocab.end(), sym) - a->vocab.begin();
-    const size_t ib = std::find(b->vocab.begin(), b->vocab.end(), sym) - b->vocab.begin();
-    ASSERT_TRUE(ia < a->vocab.size() && ib < b->vocab.size()) << sym;
+    const size_t ia = std::find(va.begin(), va.end(), sym) - va.begin();
+    const size_t ib = std::find(vb.begin(), vb.end(), sym) - vb.begin();
+    ASSERT_TRUE(ia < va.size() && ib < vb.size()) << sym;
     for (int64_t k = 0; k < E; ++k) ASSERT_TRUE(close(ex[ia * E + k], ey[ib * E + k])) << "row of '" << sym << "'";
   }
   // What does not transfer is refused, naming the reason.

@@ -39,7 +39,7 @@ std::string long_text(int n) {
 
 // Softmax of one full-length forward pass: what chunking must reproduce.
 std::vector<float> one_pass(const Model<float>& m, const std::string& text) {
-  return testing::network_probs(m, Vocab::from_symbols(m.vocab)->encode(text).value());
+  return testing::network_probs(m, m.vocab.encode(text).value());
 }
 
 TEST(Predict, ChunkedLongTextEqualsOnePass) {

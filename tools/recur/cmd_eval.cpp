@@ -70,8 +70,7 @@ int cmd_eval(int argc, char** argv) {
   auto content = read_file(data_path.value());
   if (!content) return fail(me, content.status());
   if (entries && model->config.task != Task::kLm) return fail(me, invalid_argument("--entries applies to an lm only"));
-  auto vocab = Vocab::from_symbols(model->vocab);
-  if (!vocab) return fail(me, vocab.status());
+  const Vocab* vocab = &model->vocab;
   if (model->config.task == Task::kLm) {
     auto ids = vocab->encode(content.value());
     if (!ids) return fail(me, Status(ids.status().code(), data_path.value() + ": " + ids.status().message()));
@@ -97,7 +96,7 @@ int cmd_eval(int argc, char** argv) {
   }
   auto rows = parse_jsonl(content.value(), model->config.task, data_path.value());
   if (!rows) return fail(me, rows.status());
-  auto ex = encode_examples(rows.value(), vocab.value(), model->labels);
+  auto ex = encode_examples(rows.value(), *vocab, model->labels);
   if (!ex) return fail(me, ex.status());
   const EvalResult r = evaluate_examples(model.value(), ex.value(), int(batch.value()));
   std::printf("accuracy %.4f  loss %.4f nats  scored %lld\n", r.accuracy, r.loss, static_cast<long long>(r.count));
