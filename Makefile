@@ -11,11 +11,11 @@ FUZZ_SECONDS ?= 300
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DRECUR_NATIVE_ARCH=ON
 
-# Build and test dependencies: compilers, Eigen, xsimd, GoogleTest, Emscripten (for the wasm module).
+# Build and test dependencies: compilers, xsimd, GoogleTest, Emscripten (for the wasm module).
 # chromium drives the browser tests; the CJK font lets its screenshots show Chinese; fortunes,
 # fortunes-zh and wordnet-base are the corpora and cue vocabularies the shipped models train on;
 # python3-torch is what the PyTorch bridge (tools/pytorch) is tested against.
-PACKAGES = cmake make g++ libeigen3-dev libxsimd-dev googletest libgtest-dev emscripten \
+PACKAGES = cmake make g++ libxsimd-dev googletest libgtest-dev emscripten \
            clang libclang-rt-dev chromium fonts-wqy-microhei fortunes fortunes-zh wordnet-base python3-torch
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
