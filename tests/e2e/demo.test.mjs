@@ -358,7 +358,9 @@ test('Memory experiment: accuracy against distance for RNN, LSTM and GRU', { ski
   for (const d of DIST) assert.ok(acc('apple-rnn', 'all', (x) => x === d) <= 0.6, `apple-rnn at ${d}`);
 
   // Key recall, trained live: every LSTM and GRU holds the key across gaps four times longer than it trained
-  // on; most plain RNNs do not learn the task at all.
+  // on. Whether a plain RNN learns it depends on its random start (a coin flip that the last bit of rounding
+  // changes: 2 of seeds 1-5 learned before the engine's products changed summation order, 2 of 3 after), so
+  // nothing here asserts which RNNs fail; the page reports the rate over 40 starts, measured in Node.
   await page.click('#recall-run');
   await page.waitForSelector('#recall-chart[data-done]', { state: 'attached', timeout: 300000 });
   const recall = await page.evaluate(() => [...document.querySelectorAll('#recall-table tbody tr')]
@@ -367,14 +369,11 @@ test('Memory experiment: accuracy against distance for RNN, LSTM and GRU', { ski
   t.diagnostic(JSON.stringify(recall));
   const LAGS = [0, 5, 10, 25, 50, 100, 200, 400];
   assert.equal(recall.length, 9);
+  assert.deepEqual(recall.map((r) => r.cell).sort(), [...Array(3).fill('gru'), ...Array(3).fill('lstm'), ...Array(3).fill('rnn_tanh')]);
   for (const r of recall) assert.equal(r.acc.length, LAGS.length);
   for (const r of recall.filter((x) => x.cell !== 'rnn_tanh')) {
     for (const lag of [100, 200, 400]) assert.ok(r.acc[LAGS.indexOf(lag)] >= 0.9, `${r.cell} #${r.seed} at gap ${lag}: ${r.acc}`);
   }
-  const rnn = recall.filter((x) => x.cell === 'rnn_tanh');
-  const farRnn = rnn.flatMap((r) => [r.acc[LAGS.indexOf(200)], r.acc[LAGS.indexOf(400)]]);
-  assert.ok(farRnn.reduce((a, b) => a + b, 0) / farRnn.length <= 0.65, `RNNs at gaps 200 and 400: ${farRnn}`);
-  assert.ok(rnn.filter((r) => r.acc[LAGS.indexOf(400)] >= 0.9).length <= 1, 'at most one RNN of three learns the key');
   await shot('memory-recall');
   await page.click('#panel-memory details.card summary');
   await shot('memory');
