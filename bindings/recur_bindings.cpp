@@ -21,6 +21,7 @@
 #include "text/vocab.h"
 #include "train/examples.h"
 #include "train/init.h"
+#include "train/run.h"
 #include "train/trainer.h"
 #include "util/json.h"
 
@@ -405,9 +406,89 @@ class WasmTrainer {
 
   double symbols_per_step() const { return trainer_ ? double(trainer_->symbols_per_step()) : 0; }
 
+  /// Held-out data for the next run: lm text or tagger / classifier JSONL.
+  val set_validation(const std::string& data) {
+    if (!trainer_) return error_object("trainer not started");
+    const Model<float>& m = *model_->model();
+    Validation v;
+    if (m.config.task == Task::kLm) {
+      auto ids = m.vocab.encode(data);
+      if (!ids) return error_object(Status(ids.status().code(), "validation text: " + ids.status().message()));
+      v.ids = std::move(ids.value());
+    } else {
+      auto rows = parse_jsonl(data, m.config.task, "validation examples");
+      if (!rows) return error_object(rows.status());
+      auto ex = encode_examples(rows.value(), m.vocab, m.labels);
+      if (!ex) return error_object(ex.status());
+      v.examples = std::move(ex.value());
+    }
+    validation_ = std::move(v);
+    return ok();
+  }
+
+  /// Starts a training run (train/run.h) over the data set: steps in all, a validation every
+  /// evalEvery steps and after the last, early stopping after patience (0: never), keepBest.
+  val start_run(double steps, double eval_every, double patience, bool keep_best) {
+    if (!trainer_) return error_object("trainer not started");
+    Validation val = std::move(validation_);  // used by this run only, whether it starts or not
+    validation_ = {};
+    auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v && std::fabs(v) <= 9007199254740991.0; };
+    if (!whole(steps) || !whole(eval_every) || !whole(patience))
+      return error_object(out_of_range("steps, evalEvery and patience must be whole numbers"));
+    RunConfig rc;
+    rc.steps = int64_t(steps);
+    rc.eval_every = int64_t(eval_every);
+    rc.patience = patience > 1e9 ? int(1e9) : int(patience);
+    rc.keep_best = keep_best;
+    auto run = TrainingRun::create(*trainer_, *model_->model(), rc, std::move(val));
+    if (!run) return error_object(run.status());
+    run_.emplace(std::move(run.value()));
+    return ok();
+  }
+
+  /// Up to maxSteps steps of the run, ending early at a validation or the end: {step, loss, lr,
+  /// gradNorm, symbols, done, stoppedEarly, validated, best, validation: {loss, accuracy, count}}.
+  val advance(double max_steps) {
+    if (!run_) return error_object("no training run started");
+    if (!(std::isfinite(max_steps) && max_steps >= 1 && max_steps <= 1e9))
+      return error_object(out_of_range("advance() takes a whole number of steps >= 1"));
+    auto p = run_->advance(int64_t(max_steps));
+    model_->params_changed();
+    if (!p) return error_object(p.status());
+    val o = val::object();
+    o.set("step", double(p->step));
+    o.set("loss", p->last.loss);
+    o.set("lr", p->last.lr);
+    o.set("gradNorm", p->last.grad_norm);
+    o.set("symbols", double(p->symbols));
+    o.set("done", p->done);
+    o.set("stoppedEarly", p->stopped_early);
+    o.set("validated", p->validated);
+    o.set("best", p->best);
+    if (p->validated) {
+      val v = val::object();
+      v.set("loss", p->validation.loss);
+      v.set("accuracy", p->validation.accuracy);
+      v.set("count", double(p->validation.count));
+      o.set("validation", v);
+    }
+    return o;
+  }
+
+  /// Ends the run; with keepBest, puts back the best validation's weights (returns whether it did).
+  bool finish_run() {
+    if (!run_) return false;
+    const bool restored = run_->finish();
+    run_.reset();
+    if (restored) model_->params_changed();
+    return restored;
+  }
+
  private:
   WasmModel* model_ = nullptr;
   std::unique_ptr<Trainer> trainer_;
+  Validation validation_;
+  std::optional<TrainingRun> run_;
 };
 
 }  // namespace recur::wasm
@@ -465,5 +546,9 @@ EMSCRIPTEN_BINDINGS(recur) {
       .function("setText", &WasmTrainer::set_text)
       .function("setExamples", &WasmTrainer::set_examples)
       .function("step", &WasmTrainer::step)
-      .function("symbolsPerStep", &WasmTrainer::symbols_per_step);
+      .function("symbolsPerStep", &WasmTrainer::symbols_per_step)
+      .function("setValidation", &WasmTrainer::set_validation)
+      .function("startRun", &WasmTrainer::start_run)
+      .function("advance", &WasmTrainer::advance)
+      .function("finishRun", &WasmTrainer::finish_run);
 }

@@ -202,18 +202,9 @@ const handlers = {
       trainer = model.trainer({ lr: p.lr, seqLen: p.seqLen, batchSize: p.batch, seed: p.seed, totalSteps: p.steps, clip: 5 });
     } catch (e) { model.dispose(); throw e; }
     training = { model, trainer };
-    const index = new Map(model.vocab.map((s, i) => [s, i]));
-    const unk = index.get('<unk>');
-    const valIds = valChars.map((c) => index.get(c) ?? unk);
 
-    // Validation bits/char: -log2 P(next char) over the held-out text, from model.predict.
-    const validate = () => {
-      if (valIds.length < 2) return NaN;
-      const pr = model.predict(valText);
-      let nats = 0;
-      for (let i = 0; i + 1 < valIds.length; i++) nats -= Math.log(Math.max(pr.probs[i * pr.cols + valIds[i + 1]], 1e-30));
-      return nats / (valIds.length - 1) / Math.LN2;
-    };
+    // Validation bits/char on the held-out text: the engine's evaluation, as fit() runs it.
+    const validate = () => (valChars.length < 2 ? NaN : model.evaluate(valText).bitsPerChar);
     const promptFor = () => Array.from(trainText.match(/^\s*(\S{1,12})/u)?.[1] ?? '').join('');
     const sample = (step) => {
       const prompt = promptFor();
@@ -221,54 +212,44 @@ const handlers = {
       post(id, 'sample', { step, prompt, text });
     };
 
-    let paused = false, stopped = false, wake = null;
+    let paused = false, wake = null;
+    const ctrl = new AbortController();
     jobs.set(id, {
       pause: () => { paused = true; },
       resume: () => { paused = false; wake?.(); },
-      stop: () => { stopped = true; wake?.(); },
-      abort: () => { stopped = true; wake?.(); },
+      stop: () => { ctrl.abort(); wake?.(); },
+      abort: () => { ctrl.abort(); wake?.(); },
     });
-    post(id, 'started', { info: info(model), trainChars: cut, valChars: valIds.length });
-
-    const perStep = p.seqLen * p.batch;
-    const evalEvery = Math.max(1, Math.round(p.steps / 30));
-    let active = 0, step = 0, losses = [], last = performance.now();
-    const report = () => {
-      const secs = active / 1000;
-      post(id, 'progress', {
-        step, steps: p.steps, losses, bitsPerChar: losses.length ? losses[losses.length - 1] / Math.LN2 : NaN,
-        charsPerSec: secs > 0 ? (step * perStep) / secs : 0, eta: step ? (secs / step) * (p.steps - step) : NaN,
-        seconds: secs, paused,
-      });
-      losses = [];
-    };
+    post(id, 'started', { info: info(model), trainChars: cut, valChars: valChars.length });
     post(id, 'val', { step: 0, bitsPerChar: validate() });
-    while (step < p.steps && !stopped) {
-      if (paused) {
-        report();
-        await new Promise((resolve) => { wake = resolve; });
-        wake = null;
-        last = performance.now();
-        continue;
-      }
-      const t = performance.now();
-      const loss = trainer.step(step === 0 ? trainText : undefined);
-      if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step + 1} (loss ${loss}): try a smaller learning rate`);
-      step++;
-      losses.push(loss);
-      active += performance.now() - t;
-      if (step % evalEvery === 0 || step === p.steps) post(id, 'val', { step, bitsPerChar: validate() });
-      if (p.sampleEvery > 0 && (step % p.sampleEvery === 0 || step === p.steps)) sample(step);
-      const now = performance.now();
-      if (now - last > 50 || step === p.steps) {
-        report();
-        await tick();  // lets pause / stop / save messages in
-        last = performance.now();
-      }
-    }
-    if (losses.length) report();
-    if (stopped && step > 0 && step % evalEvery !== 0) post(id, 'val', { step, bitsPerChar: validate() });
-    return { steps: step, stopped };
+
+    // The engine's training run (through fit) steps, validates every steps/30 and stops; this
+    // handler reports, samples, and holds the run while it is paused.
+    const evalEvery = Math.max(1, Math.round(p.steps / 30));
+    let step = 0, lastEval = 0, nextSample = p.sampleEvery;
+    const result = await trainer.fit(trainText, {
+      steps: p.steps, signal: ctrl.signal,
+      validation: valChars.length >= 2 ? valText : undefined, validationEvery: evalEvery,
+      onEpochEnd: (e) => {
+        if (e.validation) { post(id, 'val', { step: e.step, bitsPerChar: e.validation.bitsPerChar }); lastEval = e.step; }
+      },
+      onProgress: async (pr) => {
+        step = pr.step;
+        post(id, 'progress', { ...pr, paused });
+        if (p.sampleEvery > 0 && (step >= nextSample || step === p.steps)) {
+          sample(step);
+          nextSample = (Math.floor(step / p.sampleEvery) + 1) * p.sampleEvery;
+        }
+        while (paused && !ctrl.signal.aborted) {
+          post(id, 'progress', { ...pr, losses: [], paused: true });
+          await new Promise((resolve) => { wake = resolve; });
+          wake = null;
+        }
+      },
+    });
+    step = result.steps;
+    if (result.aborted && step > 0 && step !== lastEval) post(id, 'val', { step, bitsPerChar: validate() });
+    return { steps: step, stopped: result.aborted };
   },
 };
 

@@ -779,7 +779,7 @@ TEST_F(Cli, EntriesAndKeepBest) {
   EXPECT_TRUE(contains(e.out, "characters 2..5 of each entry")) << e;
   // Misuse is refused: keep-best without validation data, entry-resets without entries, head without entries.
   expect_clean_failure(train_lm(data, path("x.safetensors"), 5, {"--keep-best", "--val-fraction", "0"}), "train",
-                       {"--keep-best needs validation data"});
+                       {"keeping the best weights needs validation data (--val"});
   expect_clean_failure(train_lm(data, path("x.safetensors"), 5, {"--entry-resets", "0.5"}), "train",
                        {"--entry-resets needs --entries"});
   expect_clean_failure(run({"eval", "--model", m, "--data", data, "--head", "4"}), "eval", {"--head needs --entries"});

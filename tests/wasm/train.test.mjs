@@ -223,7 +223,33 @@ test('fit({earlyStopping: {patience: 1}}) stops after the first epoch that is no
       .fit(sentence, { epochs: 10, validation: tttt, earlyStopping: { patience: 1 } });
     assert.equal(r.stoppedEarly, true);
     assert.equal(r.steps, r.best.step + Math.ceil((sentence.length - 1) / (16 * 8)));
-    await assert.rejects(m.trainer().fit(sentence, { steps: 2, keepBest: true }), /keepBest and earlyStopping need validation data/);
+    await assert.rejects(m.trainer().fit(sentence, { steps: 2, keepBest: true }), /keeping the best weights needs validation data/);
+    await assert.rejects(m.trainer().fit(sentence, { steps: 2, earlyStopping: { patience: 2 } }), /early stopping needs validation data/);
+    await assert.rejects(m.trainer().fit(sentence, { steps: 2, validation: tttt, earlyStopping: { patience: 1.5 } }), /whole numbers/);
+  } finally {
+    m.dispose();
+  }
+});
+
+test('fit({validationEvery}) evaluates on that schedule; progress carries every loss; a promise from onProgress holds the run', async () => {
+  const m = lmOf();
+  try {
+    const evaluated = [], losses = [];
+    let pending = 0;
+    const r = await m.trainer({ seqLen: 16, batchSize: 8, lr: 0.01, seed: 1 }).fit(sentence, {
+      steps: 9, validation: tttt, validationEvery: 4, onEpochEnd: (e) => evaluated.push(e.step),
+      onProgress: async (p) => {
+        losses.push(...p.losses);
+        pending++;  // held for 20 ms; fit must not go on (nor resolve) before this settles
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        pending--;
+      },
+    });
+    assert.equal(pending, 0, 'fit resolved while onProgress still held the run');
+    assert.deepEqual(evaluated, [4, 8, 9]);
+    assert.equal(r.steps, 9);
+    assert.equal(losses.length, 9);
+    assert.equal(losses[8], r.loss);
   } finally {
     m.dispose();
   }

@@ -14,6 +14,7 @@
 #include "model/serialize.h"
 #include "train/examples.h"
 #include "train/init.h"
+#include "train/run.h"
 #include "train/trainer.h"
 
 namespace recur::cli {
@@ -258,70 +259,68 @@ int cmd_train(int argc, char** argv) {
     std::fprintf(stderr, "unigram baseline on validation: %.3f bits/char\n", unigram_bits(train_ids, val_ids, cfg.vocab_size));
 
   const bool keep_best = args->has("keep-best");
-  if (keep_best && (cfg.task == Task::kLm ? val_ids.size() < 2 : val_ex.empty()))
-    return fail(me, invalid_argument("--keep-best needs validation data (--val, or a --val-fraction that leaves some)"));
-  double best = INFINITY;
-  int64_t best_step = 0;
-  Status saved = Status::ok();
-  auto validate_now = [&](int64_t step) {
-    double loss = 0;
-    if (cfg.task == Task::kLm) {
-      if (val_ids.size() < 2) return;
-      const EvalResult r = evaluate_lm(model.value(), val_ids, 256, 32, entries ? &val_starts : nullptr);
-      loss = r.loss;
-      std::fprintf(stderr, "%sstep %lld: validation %.4f bits/char\n", tty && !quiet ? "\r\033[K" : "",
-                   static_cast<long long>(step), r.bits());
-    } else {
-      if (val_ex.empty()) return;
-      const EvalResult r = evaluate_examples(model.value(), val_ex, 64);
-      loss = r.loss;
-      std::fprintf(stderr, "%sstep %lld: validation loss %.4f, accuracy %.4f\n", tty && !quiet ? "\r\033[K" : "",
-                   static_cast<long long>(step), r.loss, r.accuracy);
-    }
-    if (keep_best && loss < best) {
-      best = loss;
-      best_step = step;
-      saved = save_model_file(model.value(), out_path.value());
-    }
-  };
+  RunConfig rc;
+  rc.steps = total;
+  rc.eval_every = eval_every.value();
+  rc.keep_best = keep_best;  // the run checks that there is validation data; it keeps nothing in memory we use
+  // The file is the kept copy: each best validation is saved as it happens, so a stopped or failed
+  // run still leaves its best model, and finish() is not needed.
+  Validation val;
+  val.ids = val_ids;
+  if (entries) val.starts = val_starts;
+  val.examples = val_ex;
+  auto run = TrainingRun::create(trainer, model.value(), rc, std::move(val));
+  if (!run)
+    return fail(me, Status(run.status().code(), run.status().message() +
+                                                    (keep_best ? " (--val, or a --val-fraction that leaves some)" : "")));
 
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   int64_t symbols = 0;
   double smooth = 0;
-  for (int64_t s = 1; s <= total; ++s) {
-    auto r = trainer.step();
-    if (!r) {
+  while (!run->done()) {
+    auto p = run->advance(1);
+    if (!p) {
       std::fprintf(stderr, "\n");
-      if (keep_best && best_step > 0)  // the file holds the best model: keep it, not the weights that diverged
-        return fail(me, Status(r.status().code(), r.status().message() + "; " + out_path.value() +
-                                                      " keeps the best model, of step " + std::to_string(best_step)));
+      if (keep_best && run->best_step() > 0)  // the file holds the best model: keep it, not the weights that diverged
+        return fail(me, Status(p.status().code(), p.status().message() + "; " + out_path.value() +
+                                                      " keeps the best model, of step " + std::to_string(run->best_step())));
       const Status saved = save_model_file(model.value(), out_path.value());
-      return fail(me, Status(r.status().code(), r.status().message() +
+      return fail(me, Status(p.status().code(), p.status().message() +
                                                     (saved ? "; saved them to " + out_path.value() : std::string())));
     }
-    symbols += r->symbols;
-    smooth = s == 1 ? r->loss : 0.95 * smooth + 0.05 * r->loss;
+    const int64_t s = p->step;
+    symbols += p->symbols;
+    smooth = s == 1 ? p->last.loss : 0.95 * smooth + 0.05 * p->last.loss;
     const double secs = std::chrono::duration<double>(clock::now() - t0).count();
     const bool report = !quiet && (tty || s % std::max<int64_t>(1, total / 20) == 0 || s == total);
     if (report) {
       std::fprintf(stderr, "%sstep %lld/%lld  loss %.4f (%.3f bits)  lr %.2e  %.0f chars/s  ETA %s%s",
                    tty ? "\r\033[K" : "", static_cast<long long>(s), static_cast<long long>(total), smooth,
-                   smooth / std::log(2.0), double(r->lr), double(symbols) / secs,
+                   smooth / std::log(2.0), double(p->last.lr), double(symbols) / secs,
                    clock_text(secs / double(s) * double(total - s)).c_str(), tty ? "" : "\n");
       std::fflush(stderr);
     }
-    if (s % eval_every.value() == 0 || s == total) validate_now(s);
-    if (!saved) return fail(me, saved);
+    if (p->validated) {
+      const EvalResult& r = p->validation;
+      if (cfg.task == Task::kLm)
+        std::fprintf(stderr, "%sstep %lld: validation %.4f bits/char\n", tty && !quiet ? "\r\033[K" : "",
+                     static_cast<long long>(s), r.bits());
+      else
+        std::fprintf(stderr, "%sstep %lld: validation loss %.4f, accuracy %.4f\n", tty && !quiet ? "\r\033[K" : "",
+                     static_cast<long long>(s), r.loss, r.accuracy);
+      if (keep_best && p->best)
+        if (Status saved = save_model_file(model.value(), out_path.value()); !saved) return fail(me, saved);
+    }
   }
   const double secs = std::chrono::duration<double>(clock::now() - t0).count();
   std::fprintf(stderr, "trained %lld steps in %s (%.0f chars/s)\n", static_cast<long long>(total), clock_text(secs).c_str(),
                double(symbols) / secs);
-  if (keep_best && best_step == 0)  // no validation was finite: nothing to keep
+  if (keep_best && run->best_step() == 0)  // no validation was finite: nothing to keep
     return fail(me, Status(ErrorCode::kDiverged, "no validation loss was finite, so no model was kept"));
   if (keep_best) {
     std::fprintf(stderr, "kept %s: the model of step %lld, the best on validation\n", out_path->c_str(),
-                 static_cast<long long>(best_step));
+                 static_cast<long long>(run->best_step()));
     return 0;
   }
   st = save_model_file(model.value(), out_path.value());

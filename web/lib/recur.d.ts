@@ -169,6 +169,10 @@ export interface FitProgress {
   charsPerSec: number;
   /** Estimated seconds left (0 after the last step). */
   eta: number;
+  /** The loss of every step since the previous report, nats per symbol. */
+  losses: number[];
+  /** Seconds spent training so far (pauses in onProgress not counted). */
+  seconds: number;
 }
 
 /** What {@link Model.evaluate} returns: the numbers of `recur eval`. */
@@ -199,11 +203,15 @@ export interface FitOptions<T extends Task = Task> {
   steps?: number;
   /** Passes over the data when `steps` is not given. Default 1. */
   epochs?: number;
-  onProgress?: (progress: FitProgress) => void;
+  /** Called at most every 30 ms and after the last step; a returned promise is awaited before the next step. */
+  onProgress?: (progress: FitProgress) => void | Promise<void>;
   /** Stops training before the next step; fit then resolves with `aborted: true`. */
   signal?: AbortSignal;
   /** Held-out data of the same kind, evaluated at the end of each epoch and after the last step. */
   validation?: TrainingDataFor<T>;
+  /** Evaluate the validation data every this many steps instead of once per epoch. */
+  validationEvery?: number;
+  /** Called after each evaluation of the validation data, or without it at the end of each epoch. */
   onEpochEnd?: (report: EpochReport) => void;
   /** Stop after `patience` (default 3) evaluations in a row without a lower validation loss. */
   earlyStopping?: { patience?: number };

@@ -171,7 +171,8 @@ const MODEL_OPTIONS = ['task', 'cell', 'vocab', 'labels', 'embeddingDim', 'hidde
 const GENERATE_OPTIONS = ['prompt', 'length', 'temperature', 'topK', 'topP', 'seed', 'stop', 'avoidUnknown'];
 const STREAM_OPTIONS = [...GENERATE_OPTIONS, 'signal', 'chunk'];
 const TRAINER_OPTIONS = ['optimizer', 'lr', 'clip', 'seqLen', 'batchSize', 'seed', 'schedule', 'totalSteps', 'warmup'];
-const FIT_OPTIONS = ['steps', 'epochs', 'onProgress', 'signal', 'validation', 'onEpochEnd', 'earlyStopping', 'keepBest'];
+const FIT_OPTIONS = ['steps', 'epochs', 'onProgress', 'signal', 'validation', 'validationEvery', 'onEpochEnd', 'earlyStopping',
+  'keepBest'];
 
 const fromEngineConfig = (c) => ({
   task: c.task, cell: c.cell, vocabSize: c.vocab_size, embeddingDim: c.embedding_dim,
@@ -420,10 +421,12 @@ export class Trainer extends Owned {
 
   /**
    * Trains for options.steps (or options.epochs over the data), reporting progress and yielding to
-   * the event loop. With options.validation (data of the same kind) the model is evaluated at the
-   * end of each epoch and after the last step: onEpochEnd sees it, earlyStopping: {patience}
-   * stops after that many evaluations without a lower loss, and keepBest puts back the weights of
-   * the best one. Resolves {steps, loss, aborted, stoppedEarly, best}; options.signal stops it.
+   * the event loop; a promise returned by onProgress is awaited before the next step (a pause).
+   * With options.validation (data of the same kind) the model is evaluated at the end of each epoch
+   * (or every options.validationEvery steps) and after the last step: onEpochEnd sees it,
+   * earlyStopping: {patience} stops after that many evaluations without a lower loss, and keepBest
+   * puts back the weights of the best one. Resolves {steps, loss, aborted, stoppedEarly, best};
+   * options.signal stops it.
    */
   async fit(data, options = {}) {
     knownOptions(options, FIT_OPTIONS, 'fit()');
@@ -436,49 +439,57 @@ export class Trainer extends Owned {
     if (steps === undefined) steps = Math.max(1, Math.ceil(optNum(options, 'epochs', 1) * epochSteps));
     if (!(Number.isInteger(steps) && steps >= 1)) throw new RangeError(`steps must be a whole number >= 1, got ${steps}`);
     const validation = options.validation;
-    const patience = options.earlyStopping === undefined ? Infinity : optNum(options.earlyStopping, 'patience', 3);
-    if (!(patience === Infinity || (Number.isInteger(patience) && patience >= 1))) {
-      throw new RangeError(`earlyStopping.patience must be a whole number >= 1, got ${patience}`);
-    }
+    const patience = options.earlyStopping === undefined ? 0 : optNum(options.earlyStopping, 'patience', 3);
     const keepBest = optBool(options, 'keepBest', false);
-    need(validation !== undefined || (!keepBest && options.earlyStopping === undefined),
-      'keepBest and earlyStopping need validation data');
+    const validationEvery = optNum(options, 'validationEvery', epochSteps);
     const { onProgress, onEpochEnd } = options;
-    const model = this._model;
-    const t0 = performance.now();
-    let last = t0, loss = NaN, done = 0, best = null, bestWeights = null, sinceBest = 0, stoppedEarly = false;
-    let aborted = false;
+    const task = this._model.config.task;
+    if (validation !== undefined) {
+      if (task === 'lm') {
+        check(this._live.setValidation(text(validation, 'validation text')));
+      } else {
+        need(Array.isArray(validation), `validation for a ${task} is an array of examples`);
+        check(this._live.setValidation(validation.map((e) => JSON.stringify(e)).join('\n')));
+      }
+    }
+    // The engine's training run (train/run.h) decides when to validate, when to stop and what to
+    // keep; this loop only reports and yields between steps.
+    check(this._live.startRun(steps, validation === undefined ? 0 : validationEvery, patience, keepBest));
+    let last = performance.now(), active = 0, loss = NaN, done = 0, best = null, stoppedEarly = false, aborted = false;
+    let losses = [];
     try {
-      for (; done < steps; done++) {
+      for (;;) {
         if (signal?.aborted) { aborted = true; break; }
-        loss = check(this._live.step()).loss;
+        const t = performance.now();
+        const p = check(this._live.advance(1));
         const now = performance.now();
-        if (now - last > 30 || done + 1 === steps) {
-          const secs = (now - t0) / 1000;
-          const charsPerSec = ((done + 1) * perStep) / secs;
-          onProgress?.({ step: done + 1, steps, loss, bitsPerChar: loss / Math.LN2, charsPerSec,
-            eta: (secs / (done + 1)) * (steps - done - 1) });
+        active += now - t;  // time in the engine: pauses and the page's own work do not count
+        done = p.step;
+        loss = p.loss;
+        losses.push(loss);
+        if (now - last > 30 || p.done) {
+          const seconds = active / 1000;
+          const report = { step: done, steps, loss, bitsPerChar: loss / Math.LN2, losses,
+            charsPerSec: (done * perStep) / seconds, eta: (seconds / done) * (steps - done), seconds };
+          losses = [];
+          await onProgress?.(report);
           await nextTask();
           last = performance.now();
         }
-        if ((done + 1) % epochSteps !== 0 && done + 1 !== steps) continue;
-        const report = { epoch: Math.ceil((done + 1) / epochSteps), step: done + 1, loss };
-        if (validation !== undefined) {
-          report.validation = model.evaluate(validation);
-          if (!best || report.validation.loss < best.validation.loss) {
-            best = report;
-            sinceBest = 0;
-            if (keepBest) bestWeights = check(model._live.weights());
-          } else if (++sinceBest >= patience) {
-            stoppedEarly = true;
-          }
+        if (p.validated) {
+          const v = p.validation;
+          const report = { epoch: Math.ceil(done / epochSteps), step: done, loss,
+            validation: { loss: v.loss, bitsPerChar: v.loss / Math.LN2, accuracy: v.accuracy, count: v.count } };
+          if (p.best) best = report;
+          onEpochEnd?.(report);
+        } else if (validation === undefined && (done % epochSteps === 0 || p.done)) {
+          onEpochEnd?.({ epoch: Math.ceil(done / epochSteps), step: done, loss });
         }
-        onEpochEnd?.(report);
-        if (stoppedEarly) { done++; break; }
+        if (p.done) { stoppedEarly = p.stoppedEarly; break; }
       }
     } finally {
-      // Also when a step fails (training diverged): the model ends on its best weights.
-      if (bestWeights) check(model._live.setWeights(bestWeights));
+      // Also when a step fails (training diverged): with keepBest the model ends on its best weights.
+      this._live.finishRun();
     }
     return { steps: done, loss, aborted, stoppedEarly, best };
   }
