@@ -6,6 +6,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -341,14 +342,15 @@ class WasmTrainer {
  public:
   val start(WasmModel& m, const TrainOptionsJs& o) {
     if (!m.model()) return error_object("no model");
-    auto whole = [](double v, double lo, double hi) { return std::isfinite(v) && std::floor(v) == v && v >= lo && v <= hi; };
-    if (!whole(o.seq_len, 1, 1 << 16)) return error_object("seqLen must be a whole number between 1 and 65536");
-    if (!whole(o.batch_size, 1, 1 << 16)) return error_object("batchSize must be a whole number between 1 and 65536");
-    if (!whole(o.seed, 0, 9007199254740991.0)) return error_object("seed must be an integer between 0 and 2^53 - 1");
-    if (!whole(o.total_steps, 1, 1e12)) return error_object("steps must be a whole number >= 1");
-    if (!whole(o.warmup, 0, 1e12)) return error_object("warmup must be a whole number >= 0");
-    if (!(std::isfinite(o.lr) && o.lr > 0)) return error_object("lr must be a finite number > 0");
-    if (!(std::isfinite(o.clip) && o.clip >= 0)) return error_object("clip must be a finite number >= 0 (0 turns clipping off)");
+    // Types only here: whole numbers become integers (saturated, so a huge one still reaches the
+    // engine's range check as huge); the ranges are the engine's (validate(TrainConfig)).
+    auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v; };
+    auto to_int = [](double v) { return int(std::clamp(v, -2147483648.0, 2147483647.0)); };
+    auto to_i64 = [](double v) { return int64_t(std::clamp(v, -9.2e18, 9.2e18)); };
+    for (auto [name, v] : {std::pair{"seqLen", o.seq_len}, {"batchSize", o.batch_size}, {"seed", o.seed},
+                           {"steps", o.total_steps}, {"warmup", o.warmup}})
+      if (!whole(v)) return error_object(out_of_range(std::string(name) + " must be a whole number"));
+    if (!(o.seed >= 0 && o.seed <= 9007199254740991.0)) return error_object("seed must be an integer between 0 and 2^53 - 1");
     auto kind = parse_optimizer(o.optimizer);
     if (!kind) return error_object(kind.status());
     auto sched = parse_schedule(o.schedule);
@@ -357,12 +359,13 @@ class WasmTrainer {
     tc.optim.kind = kind.value();
     tc.schedule.kind = sched.value();
     tc.schedule.lr = float(o.lr);
-    tc.schedule.total_steps = int64_t(o.total_steps);
-    tc.schedule.warmup = int64_t(o.warmup);
+    tc.schedule.total_steps = to_i64(o.total_steps);
+    tc.schedule.warmup = to_i64(o.warmup);
     tc.clip = float(o.clip);
-    tc.seq_len = int(o.seq_len);
-    tc.batch = int(o.batch_size);
+    tc.seq_len = to_int(o.seq_len);
+    tc.batch = to_int(o.batch_size);
     tc.seed = uint64_t(o.seed);
+    if (Status s = validate(tc); !s) return error_object(s);
     model_ = &m;
     trainer_ = std::make_unique<Trainer>(*m.model(), tc);
     return ok();

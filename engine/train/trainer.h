@@ -26,6 +26,11 @@ struct TrainConfig {
   bool carry_state = true;  // lm: carry the state across chunks (truncated BPTT)
 };
 
+/// Checks every range of a training configuration, once for all callers (the CLI, the bindings):
+/// seq_len and batch 1..65536; lr > 0; clip >= 0; momentum and weight decay in [0, 1];
+/// schedule warmup >= 0, step size >= 1, gamma > 0, total steps >= 1; all finite.
+Status validate(const TrainConfig& c);
+
 /// A labelled sequence: tagger labels per position (-1 = not scored), classifier one label.
 struct Example {
   std::vector<int32_t> ids;

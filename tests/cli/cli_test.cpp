@@ -319,6 +319,11 @@ TEST_F(Cli, BadTrainingDataFiles) {
   expect_clean_failure(train_lm(good, path("m4"), 1, {"--val", missing}), "train", {missing});
   const std::string unwritable = path("no/such/dir/m.safetensors");
   expect_clean_failure(train_lm(good, unwritable, 1), "train", {unwritable});
+  // Training options out of range: the engine's message, the same as JavaScript's.
+  expect_clean_failure(train_lm(good, path("m5"), 1, {"--clip", "-1"}), "train",
+                       {"clip must be a finite number >= 0 (0 turns clipping off), got -1"});
+  expect_clean_failure(train_lm(good, path("m6"), 1, {"--warmup", "-5"}), "train",
+                       {"warmup must be a whole number between 0 and 1099511627776, got -5"});
   // eval on a missing / empty data file
   const std::string m = quick_model();
   expect_clean_failure(run({"eval", "--model", m, "--data", missing}), "eval", {missing});

@@ -171,5 +171,45 @@ TEST(Trainer, DivergenceStopsWithTheStepAndRestoresWorkingWeights) {
   FAIL() << "a learning rate of 1e30 never diverged";
 }
 
+// Every range of a training configuration is refused by validate(), naming the option; the
+// defaults and the edges of each range pass.
+TEST(TrainConfigValidation, NamesEachOptionOutOfRange) {
+  EXPECT_TRUE(validate(TrainConfig{}).is_ok());
+  struct Case {
+    const char* name;
+    void (*bad)(TrainConfig&);
+  };
+  const Case cases[] = {
+      {"seq_len", [](TrainConfig& c) { c.seq_len = 0; }},
+      {"seq_len", [](TrainConfig& c) { c.seq_len = 65537; }},
+      {"batch", [](TrainConfig& c) { c.batch = -1; }},
+      {"lr", [](TrainConfig& c) { c.schedule.lr = 0; }},
+      {"lr", [](TrainConfig& c) { c.schedule.lr = std::nanf(""); }},
+      {"clip", [](TrainConfig& c) { c.clip = -1; }},
+      {"clip", [](TrainConfig& c) { c.clip = INFINITY; }},
+      {"momentum", [](TrainConfig& c) { c.optim.momentum = 1.5f; }},
+      {"weight decay", [](TrainConfig& c) { c.optim.weight_decay = -0.1f; }},
+      {"warmup", [](TrainConfig& c) { c.schedule.warmup = -1; }},
+      {"step size", [](TrainConfig& c) { c.schedule.step_size = 0; }},
+      {"gamma", [](TrainConfig& c) { c.schedule.gamma = 0; }},
+      {"total steps", [](TrainConfig& c) { c.schedule.total_steps = 0; }},
+  };
+  for (const Case& k : cases) {
+    TrainConfig c;
+    k.bad(c);
+    const Status s = validate(c);
+    EXPECT_EQ(s.code(), ErrorCode::kOutOfRange) << k.name;
+    EXPECT_EQ(s.message().rfind(k.name, 0), 0u) << s.message();
+  }
+  TrainConfig edges;
+  edges.seq_len = 65536;
+  edges.batch = 1;
+  edges.schedule.lr = 1000;
+  edges.clip = 0;
+  edges.optim.momentum = 1;
+  edges.optim.weight_decay = 1;
+  EXPECT_TRUE(validate(edges).is_ok()) << validate(edges).message();
+}
+
 }  // namespace
 }  // namespace recur

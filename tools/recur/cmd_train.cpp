@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -100,18 +101,21 @@ int cmd_train(int argc, char** argv) {
   auto hidden = args->integer("hidden", 256, 1, kMaxDim);
   auto layers = args->integer("layers", 2, 1, kMaxLayers);
   auto dropout = args->number("dropout", 0, 0, 0.99);
-  auto seq = args->integer("seq", 64, 1, 1 << 16);
-  auto batch = args->integer("batch", 32, 1, 1 << 16);
+  // Training options are parsed here with only their type's limits; their ranges are the engine's
+  // (validate(TrainConfig)), checked below.
+  constexpr double kAny = 3.4e38;  // float's range: the engine stores these as float
+  auto seq = args->integer("seq", 64, INT_MIN, INT_MAX);
+  auto batch = args->integer("batch", 32, INT_MIN, INT_MAX);
   auto steps = args->integer("steps", 1000, 1, int64_t(1) << 40);
   auto epochs = args->integer("epochs", 0, 1, 1 << 20);
   auto seed = args->integer("seed", 0, 0, INT64_MAX);
-  auto lr = args->number("lr", 2e-3, 1e-12, 1e3);
-  auto momentum = args->number("momentum", 0.9, 0, 1);
-  auto wd = args->number("weight-decay", 0, 0, 1);
-  auto clip = args->number("clip", 5, 0, 1e9);
-  auto warmup = args->integer("warmup", 0, 0, int64_t(1) << 40);
-  auto step_size = args->integer("step-size", 1000, 1, int64_t(1) << 40);
-  auto gamma = args->number("gamma", 0.5, 1e-9, 1);
+  auto lr = args->number("lr", 2e-3, -kAny, kAny);
+  auto momentum = args->number("momentum", 0.9, -kAny, kAny);
+  auto wd = args->number("weight-decay", 0, -kAny, kAny);
+  auto clip = args->number("clip", 5, -kAny, kAny);
+  auto warmup = args->integer("warmup", 0, INT64_MIN, INT64_MAX);
+  auto step_size = args->integer("step-size", 1000, INT64_MIN, INT64_MAX);
+  auto gamma = args->number("gamma", 0.5, -kAny, kAny);
   auto eval_every = args->integer("eval-every", 200, 1, int64_t(1) << 40);
   auto val_fraction = args->number("val-fraction", 0.05, 0, 0.5);
   auto forget_bias = args->number("forget-bias", 0, -10, 10);
@@ -145,6 +149,7 @@ int cmd_train(int argc, char** argv) {
   tc.schedule.warmup = warmup.value();
   tc.schedule.step_size = step_size.value();
   tc.schedule.gamma = float(gamma.value());
+  if (Status s = validate(tc); !s) return fail(me, s);
   const bool quiet = args->has("quiet"), tty = isatty(fileno(stderr));
   {  // fail now, not after an hour of training, if the model cannot be written
     const std::string probe = out_path.value() + ".tmp";
