@@ -95,6 +95,7 @@ const cases = [
   ['topK 2.5', () => m.generate({ topK: 2.5 }), recurError, /topK must be a whole number/],
   ['length 0', () => m.generate({ length: 0 }), recurError, /length must be between 1 and/],
   ['length 1e12', () => m.generate({ length: 1e12 }), recurError, /length must be between 1 and/],
+  ['length 1e300', () => m.generate({ length: 1e300 }), recurError, /length must be between 1 and/],
   ['length 1.5', () => m.generate({ length: 1.5 }), recurError, /length must be a whole number/],
   ['seed -1', () => m.generate({ seed: -1 }), recurError, /seed must be an integer between 0 and/],
   ['avoidUnknown "yes"', () => m.generate({ avoidUnknown: 'yes' }), TypeError, /avoidUnknown must be true or false, got "yes"/],
