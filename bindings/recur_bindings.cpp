@@ -348,7 +348,8 @@ class WasmTrainer {
     for (auto [name, v] : {std::pair{"seqLen", o.seq_len}, {"batchSize", o.batch_size}, {"seed", o.seed},
                            {"steps", o.total_steps}, {"warmup", o.warmup}})
       if (!whole(v)) return error_object(out_of_range(std::string(name) + " must be a whole number"));
-    if (!(o.seed >= 0 && o.seed <= 9007199254740991.0)) return error_object("seed must be an integer between 0 and 2^53 - 1");
+    if (!(o.seed >= 0 && o.seed <= 9007199254740991.0))
+      return error_object("seed must be an integer between 0 and 2^53 - 1");
     auto kind = parse_optimizer(o.optimizer);
     if (!kind) return error_object(kind.status());
     auto sched = parse_schedule(o.schedule);

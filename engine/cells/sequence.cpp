@@ -48,8 +48,9 @@ struct PreX {
   const T* at(size_t r) const { return rows ? rows[r] : base + r * ld; }
 };
 
-// The time loop every forward run shares. pre_x: the input projections (T*B rows). Step 0 reads h_start and c_start (B, H). keep: store each step's
-// h_prev for backward. Outputs in cache.h, cache.c, cache.gates (and cache.hn for GRU).
+// The time loop every forward run shares. pre_x: the input projections (T*B rows). Step 0 reads
+// h_start and c_start (B, H). keep: store each step's h_prev for backward. Outputs in cache.h,
+// cache.c, cache.gates (and cache.hn for GRU).
 template <typename T>
 void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, const int32_t* lengths,
                const uint8_t* resets, bool reverse, const T* h_start, const T* c_start, bool keep,
@@ -108,26 +109,7 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
   }
 }
 
-}  // namespace
-
-template <typename T>
-void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, int batch, const int32_t* lengths,
-                      const uint8_t* resets, bool reverse, const T* h0, const T* c0, SeqCache<T>& cache) {
-  const int GH = gate_count(w.kind) * w.H, H = w.H, B = batch;
-  const size_t rows = size_t(steps) * B;
-  // Backward reads the start state's c (LSTM); h_prev holds the start h.
-  grow(cache.h0, size_t(B) * H);
-  grow(cache.c0, size_t(B) * H);
-  if (h0) std::copy(h0, h0 + B * H, cache.h0.begin()); else std::fill_n(cache.h0.begin(), B * H, T(0));
-  if (w.kind == CellKind::kLstm && c0) std::copy(c0, c0 + B * H, cache.c0.begin()); else std::fill_n(cache.c0.begin(), B * H, T(0));
-  grow(cache.pre_x, rows * GH);
-  linear(int(rows), w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
-  run_steps(w, PreX<T>{cache.pre_x.data(), size_t(GH), nullptr}, steps, B, lengths, resets, reverse, cache.h0.data(), cache.c0.data(), true,
-            cache);
-}
-
-namespace {
-
+// Inference at batch 1: the state h, c is read at the start and holds the last step's at the end.
 template <typename T>
 void infer(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, T* h, T* c, SeqCache<T>& cache) {
   run_steps(w, pre_x, steps, 1, static_cast<const int32_t*>(nullptr), static_cast<const uint8_t*>(nullptr), false,
@@ -138,6 +120,28 @@ void infer(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, T* h, T* c,
 }
 
 }  // namespace
+
+template <typename T>
+void cell_forward_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, int batch, const int32_t* lengths,
+                      const uint8_t* resets, bool reverse, const T* h0, const T* c0, SeqCache<T>& cache) {
+  const int GH = gate_count(w.kind) * w.H, H = w.H, B = batch;
+  const size_t rows = size_t(steps) * B;
+  // Backward reads the start state's c (LSTM); h_prev holds the start h.
+  grow(cache.h0, size_t(B) * H);
+  grow(cache.c0, size_t(B) * H);
+  if (h0)
+    std::copy(h0, h0 + B * H, cache.h0.begin());
+  else
+    std::fill_n(cache.h0.begin(), B * H, T(0));
+  if (w.kind == CellKind::kLstm && c0)
+    std::copy(c0, c0 + B * H, cache.c0.begin());
+  else
+    std::fill_n(cache.c0.begin(), B * H, T(0));
+  grow(cache.pre_x, rows * GH);
+  linear(int(rows), w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
+  run_steps(w, PreX<T>{cache.pre_x.data(), size_t(GH), nullptr}, steps, B, lengths, resets, reverse,
+            cache.h0.data(), cache.c0.data(), true, cache);
+}
 
 template <typename T>
 void cell_infer_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, T* h, T* c, SeqCache<T>& cache) {

@@ -32,8 +32,8 @@ void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, cons
 template <typename T>
 void gemm_tn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc) noexcept;
 
-/// Dst (N, M) = Src^T for Src (M, N): weights are transposed once per sequence so every
-/// batched product is a gemm_nn.
+/// Dst (N, M) = Src^T for Src (M, N): gemm_nt's copy of B for many rows, and W_hh^T for a
+/// batch's time loop (made once, used at every step).
 template <typename T>
 void transpose(int M, int N, const T* src, int lds, T* dst, int ldd) noexcept;
 

@@ -86,8 +86,9 @@ void Predictor::forward_unidirectional(const Model<float>& m, const int32_t* ids
   const float* hb = m.params.ptr(m.params.tensors[head_bias_index(cfg_)]);
   for (int t0 = 0; t0 < T; t0 += kChunk) {
     const int n = std::min(kChunk, T - t0);
-    // Layer 0 reads the folded rows b_ih + W_ih E[id] where they are stored, or the embedding rows.
-    const float* x = x_.data();
+    // Layer 0 reads the folded rows b_ih + W_ih E[id] where they are stored, or the embedding rows;
+    // each layer above reads the outputs of the one below (x).
+    const float* x = nullptr;
     for (int k = 0; k < L; ++k) {
       const CellWeights<float> w = cell_weights(cfg_, m.params, k, 0);
       SeqCache<float>& cache = caches_[size_t(k)];

@@ -267,17 +267,18 @@ int cmd_train(int argc, char** argv) {
   RunConfig rc;
   rc.steps = total;
   rc.eval_every = eval_every.value();
-  rc.keep_best = keep_best;  // the run checks that there is validation data; it keeps nothing in memory we use
+  rc.keep_best = keep_best;  // the run checks that there is validation data
   // The file is the kept copy: each best validation is saved as it happens, so a stopped or failed
-  // run still leaves its best model, and finish() is not needed.
+  // run still leaves its best model (the run's own copy in memory goes unused here).
   Validation val;
   val.ids = val_ids;
   if (entries) val.starts = val_starts;
   val.examples = val_ex;
   auto run = TrainingRun::create(trainer, model.value(), rc, std::move(val));
-  if (!run)
-    return fail(me, Status(run.status().code(), run.status().message() +
-                                                    (keep_best ? " (--val, or a --val-fraction that leaves some)" : "")));
+  if (!run) {
+    const char* hint = keep_best ? " (--val, or a --val-fraction that leaves some)" : "";
+    return fail(me, Status(run.status().code(), run.status().message() + hint));
+  }
 
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
@@ -289,7 +290,8 @@ int cmd_train(int argc, char** argv) {
       std::fprintf(stderr, "\n");
       if (keep_best && run->best_step() > 0)  // the file holds the best model: keep it, not the weights that diverged
         return fail(me, Status(p.status().code(), p.status().message() + "; " + out_path.value() +
-                                                      " keeps the best model, of step " + std::to_string(run->best_step())));
+                                                      " keeps the best model, of step " +
+                                                      std::to_string(run->best_step())));
       const Status saved = save_model_file(model.value(), out_path.value());
       return fail(me, Status(p.status().code(), p.status().message() +
                                                     (saved ? "; saved them to " + out_path.value() : std::string())));
