@@ -365,6 +365,7 @@ class WasmTrainer {
     tc.batch = to_int(o.batch_size);
     tc.seed = uint64_t(o.seed);
     if (Status s = validate(tc); !s) return error_object(s);
+    run_.reset();  // a run holds the trainer it was made for
     model_ = &m;
     trainer_ = std::make_unique<Trainer>(*m.model(), tc);
     return ok();
@@ -416,12 +417,14 @@ class WasmTrainer {
     if (m.config.task == Task::kLm) {
       auto ids = m.vocab.encode(data);
       if (!ids) return error_object(Status(ids.status().code(), "validation text: " + ids.status().message()));
+      if (ids->size() < 2) return error_object("the validation text needs at least 2 characters");
       v.ids = std::move(ids.value());
     } else {
       auto rows = parse_jsonl(data, m.config.task, "validation examples");
       if (!rows) return error_object(rows.status());
       auto ex = encode_examples(rows.value(), m.vocab, m.labels);
       if (!ex) return error_object(ex.status());
+      if (ex->empty()) return error_object("the validation data has no examples");
       v.examples = std::move(ex.value());
     }
     validation_ = std::move(v);
@@ -436,11 +439,11 @@ class WasmTrainer {
     validation_ = {};
     auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v && std::fabs(v) <= 9007199254740991.0; };
     if (!whole(steps) || !whole(eval_every) || !whole(patience))
-      return error_object(out_of_range("steps, evalEvery and patience must be whole numbers"));
+      return error_object(out_of_range("steps, validationEvery and patience must be whole numbers"));
     RunConfig rc;
     rc.steps = int64_t(steps);
     rc.eval_every = int64_t(eval_every);
-    rc.patience = patience > 1e9 ? int(1e9) : int(patience);
+    rc.patience = int(std::clamp(patience, -1.0, 1e9));
     rc.keep_best = keep_best;
     auto run = TrainingRun::create(*trainer_, *model_->model(), rc, std::move(val));
     if (!run) return error_object(run.status());
@@ -452,7 +455,7 @@ class WasmTrainer {
   /// gradNorm, symbols, done, stoppedEarly, validated, best, validation: {loss, accuracy, count}}.
   val advance(double max_steps) {
     if (!run_) return error_object("no training run started");
-    if (!(std::isfinite(max_steps) && max_steps >= 1 && max_steps <= 1e9))
+    if (!(std::isfinite(max_steps) && std::floor(max_steps) == max_steps && max_steps >= 1 && max_steps <= 1e9))
       return error_object(out_of_range("advance() takes a whole number of steps >= 1"));
     auto p = run_->advance(int64_t(max_steps));
     model_->params_changed();

@@ -1,7 +1,8 @@
 // Recurrent cells with PyTorch's parameter layout and equations (torch.nn.RNN / LSTM / GRU).
 //
 //   pre_x (T*B, G*H) = X (T*B, I) . W_ih^T + b_ih      one linear() for the whole sequence
-//   pre_h (B, G*H)   = h_{t-1} (B, H) . W_hh^T + b_hh  one linear() per step (a GEMV when B = 1)
+//   pre_h (B, G*H)   = h_{t-1} (B, H) . W_hh^T + b_hh  per step: a GEMV (linear()) when B = 1, a
+//                                                     gemm_nn on W_hh^T (made once per run) otherwise
 //
 // One time loop runs every layer: training through cell_forward_seq over a batch of whole
 // sequences, predict() through cell_infer_seq over chunks of one text, generation through

@@ -112,6 +112,7 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
 // Inference at batch 1: the state h, c is read at the start and holds the last step's at the end.
 template <typename T>
 void infer(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, T* h, T* c, SeqCache<T>& cache) {
+  if (steps < 1) return;
   run_steps(w, pre_x, steps, 1, static_cast<const int32_t*>(nullptr), static_cast<const uint8_t*>(nullptr), false,
             h, c, false, cache);
   const size_t last = size_t(steps - 1) * w.H;

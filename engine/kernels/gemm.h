@@ -23,7 +23,8 @@ void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C
 
 /// C (M, N) = A (M, K) B^T + bias with B stored (N, K), or C += ... when accumulate; bias (N) is
 /// added to every row and may be null. This is a linear layer on weights in their stored (out, in)
-/// layout: each element is a dot product of two contiguous rows, so no transposed copy is made.
+/// layout. Below 64 rows each element is a dot product of two contiguous rows (no copy); from 64
+/// rows B is transposed once into a per-thread buffer and gemm_nn's register tiles run on it.
 template <typename T>
 void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, const T* bias, T* C, int ldc,
              bool accumulate) noexcept;

@@ -1,13 +1,14 @@
 // Linear layer with torch.nn.Linear's layout: Y (M, out) = X (M, in) . W^T + b, W (out, in).
-// linear() is the engine's one product with a weight matrix: the cells' input and recurrent
-// projections and the head all go through it, on the weights as stored.
+// linear() is the forward product with a weight matrix as stored: the cells' input projections,
+// the recurrent product at batch 1, and the head. (A batch's recurrent product uses W_hh^T made
+// once per sequence, cells/sequence.cpp; backward uses gemm_nn and gemm_tn.)
 #pragma once
 #include "core/tensor.h"
 
 namespace recur {
 
-/// Y (M, out, row stride out) = X (M, in, row stride ldx) . W^T + b. One row is a GEMV that
-/// streams W once (generation); more rows are gemm_nt, which reads W's rows as they are stored.
+/// Y (M, out, row stride ldy) = X (M, in, row stride ldx) . W^T + b (b not null). One row is a
+/// GEMV that streams W once (generation); more rows are gemm_nt (kernels/gemm.h).
 template <typename T>
 void linear(int M, int in, int out, const T* X, int ldx, const T* W, const T* b, T* Y, int ldy) noexcept;
 

@@ -2,6 +2,7 @@
 #include "train/run.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace recur {
@@ -51,7 +52,7 @@ Result<RunProgress> TrainingRun::advance(int64_t max_steps) {
       p.validated = true;
       p.validation = validate();
       const double loss = p.validation.loss;
-      if (loss == loss && (best_step_ == 0 || loss < best_.loss)) {  // a NaN loss is never the best
+      if (std::isfinite(loss) && (best_step_ == 0 || loss < best_.loss)) {  // NaN or inf is never the best
         p.best = true;
         best_ = p.validation;
         best_step_ = p.step;

@@ -254,7 +254,8 @@ TYPED_TEST(Gemm, GemmNT) {
   Rng rng(5);
   Worst<T> worst{"gemm_nt"};
   auto shapes = gemm_shapes(awkward_sizes<T>());
-  // From 64 rows up, B is packed into 256 x 256 panels: full and partial panels in N and K.
+  // From 64 rows up, B is transposed and gemm_nn's blocks run on it: across its 256 (K) and
+  // 512 (N) blocks, with partial last blocks.
   shapes.insert(shapes.end(), {{{64, 4, 3}}, {{70, 600, 300}}, {{130, 257, 513}}, {{65, 1, 17}}});
   for (auto [M, N, K] : shapes)
     for (const Offsets& o : kOffsets)

@@ -136,15 +136,20 @@ TEST(TrainingRun, AFailedStepLeavesTheBestWeights) {
   ASSERT_TRUE(run.is_ok());
   double lowest = 1e300;
   std::vector<float> at_lowest;
+  int64_t last_good = 0;
   for (;;) {
     auto p = run->advance(1);
     if (!p) {
       EXPECT_EQ(p.status().code(), ErrorCode::kDiverged) << p.status().message();
+      // The trainer itself puts back the weights before the failed update (those of last_good):
+      // only a best validation before that step tells finish() from the trainer's own restore.
+      EXPECT_LT(run->best_step(), last_good);
       std::printf("[ run ] %s; the best validation was at step %lld\n", p.status().message().c_str(),
                   static_cast<long long>(run->best_step()));
       break;
     }
     ASSERT_FALSE(p->done) << "a learning rate of 1e30 never diverged";
+    last_good = p->step;
     if (p->validated && p->validation.loss < lowest) {
       lowest = p->validation.loss;
       at_lowest.assign(lm.model.params.data.begin(), lm.model.params.data.end());

@@ -226,6 +226,8 @@ test('fit({earlyStopping: {patience: 1}}) stops after the first epoch that is no
     await assert.rejects(m.trainer().fit(sentence, { steps: 2, keepBest: true }), /keeping the best weights needs validation data/);
     await assert.rejects(m.trainer().fit(sentence, { steps: 2, earlyStopping: { patience: 2 } }), /early stopping needs validation data/);
     await assert.rejects(m.trainer().fit(sentence, { steps: 2, validation: tttt, earlyStopping: { patience: 1.5 } }), /whole numbers/);
+    await assert.rejects(m.trainer().fit(sentence, { steps: 2, validation: tttt, earlyStopping: { patience: 0 } }), RangeError);
+    await assert.rejects(m.trainer().fit(sentence, { steps: 2, validation: 't' }), /at least 2 characters/);
   } finally {
     m.dispose();
   }

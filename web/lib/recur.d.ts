@@ -203,7 +203,10 @@ export interface FitOptions<T extends Task = Task> {
   steps?: number;
   /** Passes over the data when `steps` is not given. Default 1. */
   epochs?: number;
-  /** Called at most every 30 ms and after the last step; a returned promise is awaited before the next step. */
+  /**
+   * Called at most every 30 ms, after the last step, and when `signal` stops the run with steps
+   * not yet reported; a returned promise is awaited before the next step.
+   */
   onProgress?: (progress: FitProgress) => void | Promise<void>;
   /** Stops training before the next step; fit then resolves with `aborted: true`. */
   signal?: AbortSignal;

@@ -439,7 +439,11 @@ export class Trainer extends Owned {
     if (steps === undefined) steps = Math.max(1, Math.ceil(optNum(options, 'epochs', 1) * epochSteps));
     if (!(Number.isInteger(steps) && steps >= 1)) throw new RangeError(`steps must be a whole number >= 1, got ${steps}`);
     const validation = options.validation;
+    // Here 0 means "no early stopping" (the engine's RunConfig); a given patience must be >= 1.
     const patience = options.earlyStopping === undefined ? 0 : optNum(options.earlyStopping, 'patience', 3);
+    if (options.earlyStopping !== undefined && !(patience >= 1)) {
+      throw new RangeError(`earlyStopping.patience must be a whole number >= 1, got ${patience}`);
+    }
     const keepBest = optBool(options, 'keepBest', false);
     const validationEvery = optNum(options, 'validationEvery', epochSteps);
     const { onProgress, onEpochEnd } = options;
@@ -457,9 +461,20 @@ export class Trainer extends Owned {
     check(this._live.startRun(steps, validation === undefined ? 0 : validationEvery, patience, keepBest));
     let last = performance.now(), active = 0, loss = NaN, done = 0, best = null, stoppedEarly = false, aborted = false;
     let losses = [];
+    const report = async () => {
+      const seconds = active / 1000;
+      const r = { step: done, steps, loss, bitsPerChar: loss / Math.LN2, losses,
+        charsPerSec: (done * perStep) / seconds, eta: (seconds / done) * (steps - done), seconds };
+      losses = [];
+      await onProgress?.(r);
+    };
     try {
       for (;;) {
-        if (signal?.aborted) { aborted = true; break; }
+        if (signal?.aborted) {
+          aborted = true;
+          if (losses.length) await report();  // the steps since the last report
+          break;
+        }
         const t = performance.now();
         const p = check(this._live.advance(1));
         const now = performance.now();
@@ -468,20 +483,16 @@ export class Trainer extends Owned {
         loss = p.loss;
         losses.push(loss);
         if (now - last > 30 || p.done) {
-          const seconds = active / 1000;
-          const report = { step: done, steps, loss, bitsPerChar: loss / Math.LN2, losses,
-            charsPerSec: (done * perStep) / seconds, eta: (seconds / done) * (steps - done), seconds };
-          losses = [];
-          await onProgress?.(report);
+          await report();
           await nextTask();
           last = performance.now();
         }
         if (p.validated) {
           const v = p.validation;
-          const report = { epoch: Math.ceil(done / epochSteps), step: done, loss,
+          const evaluated = { epoch: Math.ceil(done / epochSteps), step: done, loss,
             validation: { loss: v.loss, bitsPerChar: v.loss / Math.LN2, accuracy: v.accuracy, count: v.count } };
-          if (p.best) best = report;
-          onEpochEnd?.(report);
+          if (p.best) best = evaluated;
+          onEpochEnd?.(evaluated);
         } else if (validation === undefined && (done % epochSteps === 0 || p.done)) {
           onEpochEnd?.({ epoch: Math.ceil(done / epochSteps), step: done, loss });
         }
