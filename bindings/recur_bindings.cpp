@@ -73,6 +73,19 @@ Result<std::vector<std::string>> string_array(const std::string& json_text, cons
   return out;
 }
 
+// JS numbers into the engine's integer types: whole() is the only check here; the ranges are the
+// engine's, so out-of-range values are saturated and still reach its checks as out of range.
+bool whole(double v) { return std::isfinite(v) && std::floor(v) == v; }
+int saturate_int(double v) { return int(std::clamp(v, -2147483648.0, 2147483647.0)); }
+int64_t saturate_i64(double v) { return int64_t(std::clamp(v, -9.2e18, 9.2e18)); }
+
+// JSONL examples encoded with a tagger's or classifier's own vocabulary and labels.
+Result<std::vector<Example>> model_examples(const Model<float>& m, const std::string& jsonl, const char* what) {
+  auto rows = parse_jsonl(jsonl, m.config.task, what);
+  if (!rows) return rows.status();
+  return encode_examples(rows.value(), m.vocab, m.labels);
+}
+
 std::string strings_json(const std::vector<std::string>& v) {
   std::vector<json::Value> items;
   for (const auto& s : v) items.push_back(json::Value::string(s));
@@ -185,9 +198,7 @@ class WasmModel {
       if (ids->size() < 2) return error_object("evaluate() needs a text of at least 2 characters");
       r = evaluate_lm(*model_, ids.value(), 256, 32);
     } else {
-      auto rows = parse_jsonl(data, model_->config.task, "examples");
-      if (!rows) return error_object(rows.status());
-      auto ex = encode_examples(rows.value(), model_->vocab, model_->labels);
+      auto ex = model_examples(*model_, data, "examples");
       if (!ex) return error_object(ex.status());
       if (ex->empty()) return error_object("evaluate() needs at least one example");
       r = evaluate_examples(*model_, ex.value(), 32);
@@ -275,8 +286,6 @@ class WasmGenerator {
  public:
   val start(const WasmModel& m, const GenerateOptionsJs& o) {
     if (!m.model()) return error_object("no model");
-    // Types only here (whole numbers, saturated into the integer types); the ranges are the engine's.
-    auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v; };
     if (!whole(o.length))
       return error_object("length must be a whole number, got " + json::dump(json::Value::number(o.length)));
     if (!whole(o.top_k)) return error_object("topK must be a whole number");
@@ -286,9 +295,9 @@ class WasmGenerator {
     g.prompt = o.prompt;
     g.stop = o.stop;
     g.avoid_unknown = o.avoid_unknown;
-    g.length = int64_t(std::clamp(o.length, -9.2e18, 9.2e18));
+    g.length = saturate_i64(o.length);
     g.sample.temperature = float(o.temperature);
-    g.sample.top_k = int(std::clamp(o.top_k, -2147483648.0, 2147483647.0));
+    g.sample.top_k = saturate_int(o.top_k);
     g.sample.top_p = float(o.top_p);
     g.sample.seed = uint64_t(o.seed);
     auto gen = Generator::create(*m.model(), g);
@@ -340,11 +349,6 @@ class WasmTrainer {
  public:
   val start(WasmModel& m, const TrainOptionsJs& o) {
     if (!m.model()) return error_object("no model");
-    // Types only here: whole numbers become integers (saturated, so a huge one still reaches the
-    // engine's range check as huge); the ranges are the engine's (validate(TrainConfig)).
-    auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v; };
-    auto to_int = [](double v) { return int(std::clamp(v, -2147483648.0, 2147483647.0)); };
-    auto to_i64 = [](double v) { return int64_t(std::clamp(v, -9.2e18, 9.2e18)); };
     for (auto [name, v] : {std::pair{"seqLen", o.seq_len}, {"batchSize", o.batch_size}, {"seed", o.seed},
                            {"steps", o.total_steps}, {"warmup", o.warmup}})
       if (!whole(v)) return error_object(out_of_range(std::string(name) + " must be a whole number"));
@@ -358,11 +362,11 @@ class WasmTrainer {
     tc.optim.kind = kind.value();
     tc.schedule.kind = sched.value();
     tc.schedule.lr = float(o.lr);
-    tc.schedule.total_steps = to_i64(o.total_steps);
-    tc.schedule.warmup = to_i64(o.warmup);
+    tc.schedule.total_steps = saturate_i64(o.total_steps);
+    tc.schedule.warmup = saturate_i64(o.warmup);
     tc.clip = float(o.clip);
-    tc.seq_len = to_int(o.seq_len);
-    tc.batch = to_int(o.batch_size);
+    tc.seq_len = saturate_int(o.seq_len);
+    tc.batch = saturate_int(o.batch_size);
     tc.seed = uint64_t(o.seed);
     if (Status s = validate(tc); !s) return error_object(s);
     run_.reset();  // a run holds the trainer it was made for
@@ -383,10 +387,7 @@ class WasmTrainer {
   /// tagger / classifier: labelled examples as JSONL (train/examples.h); label names must be the model's.
   val set_examples(const std::string& jsonl) {
     if (!trainer_) return error_object("trainer not started");
-    const Model<float>& m = *model_->model();
-    auto rows = parse_jsonl(jsonl, m.config.task, "examples");
-    if (!rows) return error_object(rows.status());
-    auto ex = encode_examples(rows.value(), m.vocab, m.labels);
+    auto ex = model_examples(*model_->model(), jsonl, "examples");
     if (!ex) return error_object(ex.status());
     Status s = trainer_->set_examples(std::move(ex.value()));
     return s ? ok() : error_object(s);
@@ -420,9 +421,7 @@ class WasmTrainer {
       if (ids->size() < 2) return error_object("the validation text needs at least 2 characters");
       v.ids = std::move(ids.value());
     } else {
-      auto rows = parse_jsonl(data, m.config.task, "validation examples");
-      if (!rows) return error_object(rows.status());
-      auto ex = encode_examples(rows.value(), m.vocab, m.labels);
+      auto ex = model_examples(m, data, "validation examples");
       if (!ex) return error_object(ex.status());
       if (ex->empty()) return error_object("the validation data has no examples");
       v.examples = std::move(ex.value());
@@ -437,15 +436,14 @@ class WasmTrainer {
     if (!trainer_) return error_object("trainer not started");
     Validation val = std::move(validation_);  // used by this run only, whether it starts or not
     validation_ = {};
-    auto whole = [](double v) { return std::isfinite(v) && std::floor(v) == v && std::fabs(v) <= 9007199254740991.0; };
     if (!whole(steps) || !whole(eval_every) || !whole(patience))
       return error_object(out_of_range("steps, validationEvery and patience must be whole numbers"));
     RunConfig rc;
-    rc.steps = int64_t(steps);
-    rc.eval_every = int64_t(eval_every);
-    rc.patience = int(std::clamp(patience, -1.0, 1e9));
+    rc.steps = saturate_i64(steps);
+    rc.eval_every = saturate_i64(eval_every);
+    rc.patience = saturate_int(patience);
     rc.keep_best = keep_best;
-    auto run = TrainingRun::create(*trainer_, *model_->model(), rc, std::move(val));
+    auto run = TrainingRun::create(*trainer_, rc, std::move(val));
     if (!run) return error_object(run.status());
     run_.emplace(std::move(run.value()));
     return ok();
@@ -455,9 +453,8 @@ class WasmTrainer {
   /// gradNorm, symbols, done, stoppedEarly, validated, best, validation: {loss, accuracy, count}}.
   val advance(double max_steps) {
     if (!run_) return error_object("no training run started");
-    if (!(std::isfinite(max_steps) && std::floor(max_steps) == max_steps && max_steps >= 1 && max_steps <= 1e9))
-      return error_object(out_of_range("advance() takes a whole number of steps >= 1"));
-    auto p = run_->advance(int64_t(max_steps));
+    if (!whole(max_steps)) return error_object(out_of_range("advance() takes a whole number of steps"));
+    auto p = run_->advance(saturate_i64(max_steps));
     model_->params_changed();
     if (!p) return error_object(p.status());
     val o = val::object();

@@ -55,6 +55,12 @@ class FoldedEmbedding {
     }
     return rows_.data() + size_t(slot) * GH_;
   }
+  /// The rows of n ids at once into out (n pointers, valid until the next row() or rows() call):
+  /// every missing row is made first, because adding one may move the others.
+  void rows(const int32_t* ids, int n, const T* emb, const T* w_ih, const T* b_ih, const T** out) {
+    for (int t = 0; t < n; ++t) row(ids[t], emb, w_ih, b_ih);
+    for (int t = 0; t < n; ++t) out[t] = rows_.data() + size_t(slot_[size_t(ids[t])]) * GH_;
+  }
 
  private:
   int E_ = 0, GH_ = 0;

@@ -94,10 +94,8 @@ void Predictor::forward_unidirectional(const Model<float>& m, const int32_t* ids
       SeqCache<float>& cache = caches_[size_t(k)];
       // The state in state_ carries into the next chunk.
       if (k == 0 && fold_.enabled()) {
-        // fold_.row() may move earlier rows when it adds one: take the pointers after all are made.
-        for (int t = 0; t < n; ++t) fold_.row(ids[t0 + t], emb, w.w_ih, w.b_ih);
         rows_.resize(size_t(n));
-        for (int t = 0; t < n; ++t) rows_[size_t(t)] = fold_.row(ids[t0 + t], emb, w.w_ih, w.b_ih);
+        fold_.rows(ids + t0, n, emb, w.w_ih, w.b_ih, rows_.data());
         cell_infer_projected(w, rows_.data(), n, state_.h_at(k), state_.c_at(k), cache);
       } else if (k == 0) {
         grow(x_, size_t(n) * E);

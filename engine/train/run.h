@@ -42,9 +42,9 @@ struct RunProgress {
 
 class TrainingRun {
  public:
-  /// The trainer has its data; model is the trainer's model. Errors: steps < 1, eval_every < 0,
-  /// patience < 0, keep_best or patience without validation data.
-  static Result<TrainingRun> create(Trainer& trainer, Model<float>& model, const RunConfig& cfg, Validation val);
+  /// The trainer has its data. Errors: steps < 1, eval_every < 0, patience < 0, keep_best or
+  /// patience without validation data.
+  static Result<TrainingRun> create(Trainer& trainer, const RunConfig& cfg, Validation val);
 
   /// Runs up to max_steps (>= 1) steps, ending the slice early at a validation or the end of the
   /// run. A failed step (training diverged) is returned as its error, after the best weights are
@@ -65,8 +65,8 @@ class TrainingRun {
   EvalResult validate() const;
 
  private:
-  TrainingRun(Trainer& t, Model<float>& m, const RunConfig& c, Validation v)
-      : trainer_(&t), model_(&m), cfg_(c), val_(std::move(v)), start_(t.steps_done()) {}
+  TrainingRun(Trainer& t, const RunConfig& c, Validation v)
+      : trainer_(&t), model_(&t.model()), cfg_(c), val_(std::move(v)), start_(t.steps_done()) {}
 
   Trainer* trainer_;
   Model<float>* model_;

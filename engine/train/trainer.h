@@ -69,6 +69,8 @@ class Trainer {
   /// The schedule's length, once it is known (e.g. from epochs x steps per epoch).
   void set_total_steps(int64_t total) { cfg_.schedule.total_steps = total; }
   int64_t steps_done() const { return step_; }
+  /// The model this trainer updates.
+  Model<float>& model() const { return model_; }
   /// lm: parallel streams actually used (fewer than batch when the text is short).
   int streams() const { return streams_; }
   /// What one step consumes: lm, symbols (streams * seq_len); tagger / classifier, examples.

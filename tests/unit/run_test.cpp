@@ -45,14 +45,33 @@ Validation val_of(const Lm& lm) {
   return v;
 }
 
+RunConfig run_config(int64_t steps, int64_t eval_every, bool keep_best) {
+  RunConfig rc;
+  rc.steps = steps;
+  rc.eval_every = eval_every;
+  rc.keep_best = keep_best;
+  return rc;
+}
+
+// The test's own record of the lowest validation and the weights at that moment, kept from the
+// slices the run reports: what keep-best is compared with.
+struct Lowest {
+  double loss = 1e300;
+  int64_t step = 0;
+  std::vector<float> weights;
+  void see(const RunProgress& p, const Model<float>& m) {
+    if (!p.validated || !(p.validation.loss < loss)) return;
+    loss = p.validation.loss;
+    step = p.step;
+    weights.assign(m.params.data.begin(), m.params.data.end());
+  }
+};
+
 TEST(TrainingRun, ValidatesOnScheduleAndEndsSlicesThere) {
   Lm lm = tiny_lm();
   Trainer t(lm.model, tiny_train(0.01f));
   ASSERT_TRUE(t.set_text(lm.text).is_ok());
-  RunConfig rc;
-  rc.steps = 7;
-  rc.eval_every = 3;
-  auto run = TrainingRun::create(t, lm.model, rc, val_of(lm));
+  auto run = TrainingRun::create(t, run_config(7, 3, false), val_of(lm));
   ASSERT_TRUE(run.is_ok()) << run.status().message();
   std::vector<int64_t> slice_ends, validated_at;
   while (!run->done()) {
@@ -78,7 +97,7 @@ TEST(TrainingRun, StopsEarlyAfterPatienceValidationsWithoutALowerLoss) {
   rc.steps = 50;
   rc.eval_every = 2;
   rc.patience = 3;
-  auto run = TrainingRun::create(t, lm.model, rc, val_of(lm));
+  auto run = TrainingRun::create(t, rc, val_of(lm));
   ASSERT_TRUE(run.is_ok());
   RunProgress p;
   while (!run->done()) p = run->advance(1).value();
@@ -91,31 +110,21 @@ TEST(TrainingRun, KeepBestPutsBackTheWeightsOfTheLowestValidation) {
   Lm lm = tiny_lm();
   Trainer t(lm.model, tiny_train(0.05f));
   ASSERT_TRUE(t.set_text(lm.text).is_ok());
-  RunConfig rc;
-  rc.steps = 40;
-  rc.eval_every = 4;
-  rc.keep_best = true;
-  auto run = TrainingRun::create(t, lm.model, rc, val_of(lm));
+  auto run = TrainingRun::create(t, run_config(40, 4, true), val_of(lm));
   ASSERT_TRUE(run.is_ok());
-  double lowest = 1e300;
-  std::vector<float> at_lowest, last;
-  int64_t lowest_step = 0;
+  Lowest lowest;
   while (!run->done()) {
     auto p = run->advance(3);
     ASSERT_TRUE(p.is_ok());
-    if (p->validated && p->validation.loss < lowest) {
-      lowest = p->validation.loss;
-      lowest_step = p->step;
-      at_lowest.assign(lm.model.params.data.begin(), lm.model.params.data.end());
-    }
+    lowest.see(p.value(), lm.model);
   }
-  last.assign(lm.model.params.data.begin(), lm.model.params.data.end());
-  EXPECT_EQ(run->best_step(), lowest_step);
-  std::printf("[ run ] keep-best: the lowest validation of 10 was at step %lld\n", static_cast<long long>(lowest_step));
+  const std::vector<float> last(lm.model.params.data.begin(), lm.model.params.data.end());
+  EXPECT_EQ(run->best_step(), lowest.step);
+  std::printf("[ run ] keep-best: the lowest validation of 10 was at step %lld\n", static_cast<long long>(lowest.step));
   ASSERT_TRUE(run->finish());
   const std::vector<float> now(lm.model.params.data.begin(), lm.model.params.data.end());
-  EXPECT_EQ(now, at_lowest);
-  EXPECT_TRUE(lowest_step == 40 || now != last) << "the best was not the last validation, yet nothing changed";
+  EXPECT_EQ(now, lowest.weights);
+  EXPECT_TRUE(lowest.step == 40 || now != last) << "the best was not the last validation, yet nothing changed";
 }
 
 TEST(TrainingRun, AFailedStepLeavesTheBestWeights) {
@@ -128,14 +137,9 @@ TEST(TrainingRun, AFailedStepLeavesTheBestWeights) {
   tc.schedule.gamma = 1e32f;
   Trainer t(lm.model, tc);
   ASSERT_TRUE(t.set_text(lm.text).is_ok());
-  RunConfig rc;
-  rc.steps = 30;
-  rc.eval_every = 1;
-  rc.keep_best = true;
-  auto run = TrainingRun::create(t, lm.model, rc, val_of(lm));
+  auto run = TrainingRun::create(t, run_config(30, 1, true), val_of(lm));
   ASSERT_TRUE(run.is_ok());
-  double lowest = 1e300;
-  std::vector<float> at_lowest;
+  Lowest lowest;
   int64_t last_good = 0;
   for (;;) {
     auto p = run->advance(1);
@@ -150,13 +154,10 @@ TEST(TrainingRun, AFailedStepLeavesTheBestWeights) {
     }
     ASSERT_FALSE(p->done) << "a learning rate of 1e30 never diverged";
     last_good = p->step;
-    if (p->validated && p->validation.loss < lowest) {
-      lowest = p->validation.loss;
-      at_lowest.assign(lm.model.params.data.begin(), lm.model.params.data.end());
-    }
+    lowest.see(p.value(), lm.model);
   }
-  ASSERT_FALSE(at_lowest.empty());
-  EXPECT_EQ(std::vector<float>(lm.model.params.data.begin(), lm.model.params.data.end()), at_lowest);
+  ASSERT_FALSE(lowest.weights.empty());
+  EXPECT_EQ(std::vector<float>(lm.model.params.data.begin(), lm.model.params.data.end()), lowest.weights);
   EXPECT_TRUE(run->done());
 }
 
@@ -166,17 +167,17 @@ TEST(TrainingRun, RefusesWhatItCannotDo) {
   ASSERT_TRUE(t.set_text(lm.text).is_ok());
   RunConfig rc;
   rc.steps = 0;
-  EXPECT_EQ(TrainingRun::create(t, lm.model, rc, val_of(lm)).status().code(), ErrorCode::kOutOfRange);
+  EXPECT_EQ(TrainingRun::create(t, rc, val_of(lm)).status().code(), ErrorCode::kOutOfRange);
   rc.steps = 5;
   rc.keep_best = true;
-  auto no_val = TrainingRun::create(t, lm.model, rc, {});
+  auto no_val = TrainingRun::create(t, rc, {});
   EXPECT_FALSE(no_val.is_ok());
   EXPECT_NE(no_val.status().message().find("needs validation data"), std::string::npos);
   rc.keep_best = false;
   rc.patience = 2;
-  EXPECT_FALSE(TrainingRun::create(t, lm.model, rc, {}).is_ok());
+  EXPECT_FALSE(TrainingRun::create(t, rc, {}).is_ok());
   rc.patience = 0;
-  auto run = TrainingRun::create(t, lm.model, rc, {});
+  auto run = TrainingRun::create(t, rc, {});
   ASSERT_TRUE(run.is_ok());
   EXPECT_EQ(run->advance(0).status().code(), ErrorCode::kOutOfRange);
   auto p = run->advance(10);  // no validation data: no validations, the run just ends

@@ -70,9 +70,9 @@ int cmd_eval(int argc, char** argv) {
   auto content = read_file(data_path.value());
   if (!content) return fail(me, content.status());
   if (entries && model->config.task != Task::kLm) return fail(me, invalid_argument("--entries applies to an lm only"));
-  const Vocab* vocab = &model->vocab;
+  const Vocab& vocab = model->vocab;
   if (model->config.task == Task::kLm) {
-    auto ids = vocab->encode(content.value());
+    auto ids = vocab.encode(content.value());
     if (!ids) return fail(me, Status(ids.status().code(), data_path.value() + ": " + ids.status().message()));
     if (ids->size() < 2) return fail(me, invalid_argument(data_path.value() + " needs at least 2 characters"));
     if (!entries) {
@@ -80,7 +80,7 @@ int cmd_eval(int argc, char** argv) {
       std::printf("bits/char %.4f  accuracy %.4f  symbols %lld\n", r.bits(), r.accuracy, static_cast<long long>(r.count));
       return 0;
     }
-    const int32_t nl = vocab->id_of(U'\n');
+    const int32_t nl = vocab.id_of(U'\n');
     if (nl < 0 || model->config.bidirectional)
       return fail(me, invalid_argument("--entries needs a unidirectional lm whose vocabulary has a newline"));
     const std::vector<uint8_t> starts = entry_starts(ids.value(), nl);
@@ -96,7 +96,7 @@ int cmd_eval(int argc, char** argv) {
   }
   auto rows = parse_jsonl(content.value(), model->config.task, data_path.value());
   if (!rows) return fail(me, rows.status());
-  auto ex = encode_examples(rows.value(), *vocab, model->labels);
+  auto ex = encode_examples(rows.value(), vocab, model->labels);
   if (!ex) return fail(me, ex.status());
   const EvalResult r = evaluate_examples(model.value(), ex.value(), int(batch.value()));
   std::printf("accuracy %.4f  loss %.4f nats  scored %lld\n", r.accuracy, r.loss, static_cast<long long>(r.count));

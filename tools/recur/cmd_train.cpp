@@ -271,10 +271,10 @@ int cmd_train(int argc, char** argv) {
   // The file is the kept copy: each best validation is saved as it happens, so a stopped or failed
   // run still leaves its best model (the run's own copy in memory goes unused here).
   Validation val;
-  val.ids = val_ids;
-  if (entries) val.starts = val_starts;
-  val.examples = val_ex;
-  auto run = TrainingRun::create(trainer, model.value(), rc, std::move(val));
+  val.ids = std::move(val_ids);
+  if (entries) val.starts = std::move(val_starts);
+  val.examples = std::move(val_ex);
+  auto run = TrainingRun::create(trainer, rc, std::move(val));
   if (!run) {
     const char* hint = keep_best ? " (--val, or a --val-fraction that leaves some)" : "";
     return fail(me, Status(run.status().code(), run.status().message() + hint));
