@@ -1,7 +1,7 @@
 // The package as a user gets it: `npm pack` of web/lib, installed into a copy of each example
 // under examples/ (an empty project but for its pinned tools), then run: the Node examples with
-// node, the TypeScript one through tsc, the plain page (recur-rnn/worker), the Vite app and the
-// esbuild page in Chromium. Run by make test-examples
+// node, the TypeScript one through tsc, the plain page (recur-rnn/worker), the Vite app, the
+// webpack page and the esbuild page in Chromium. Run by make test-examples
 // (after make web-wasm).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -103,6 +103,24 @@ test('examples/vite: built with no Vite configuration, the page trains and gener
   // Vite found the .wasm through new URL(..., import.meta.url) and emitted it once.
   const assets = readdirSync(path.join(dir, 'dist', 'assets'));
   assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 1, assets.join(' '));
+  await openPage(path.join(dir, 'dist'), async (load, browser) => {
+    const r = await load();
+    assert.equal(r.state, 'done', r.text);
+    assert.match(r.text, learned);
+    assert.deepEqual(browser.consoleErrors, []);
+  });
+});
+
+test('examples/webpack: bundled with a config that names only entry and output, the page trains and generates in Chromium', async (t) => {
+  const why = missingPrerequisite();
+  if (why) { t.skip(why); return; }
+  const dir = project('webpack');
+  const built = spawnSync('npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stdout + built.stderr);
+  assert.doesNotMatch(built.stdout + built.stderr, /WARNING/, 'webpack builds without warnings');
+  // webpack found the .wasm through new URL(..., import.meta.url) and emitted it once.
+  const dist = readdirSync(path.join(dir, 'dist'));
+  assert.equal(dist.filter((f) => f.endsWith('.wasm')).length, 1, dist.join(' '));
   await openPage(path.join(dir, 'dist'), async (load, browser) => {
     const r = await load();
     assert.equal(r.state, 'done', r.text);
