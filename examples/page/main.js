@@ -20,10 +20,14 @@ async function main() {
   const after = await model.generate({ length: 5, seed: 2 });
   // Engine errors keep their class and code across the worker boundary.
   const error = await model.predict('').catch((e) => e);
+  // `await using copy = ...` would do the same: Symbol.asyncDispose frees it in the worker.
+  const copy = await recur.loadModel(await model.save());
+  await copy[Symbol.asyncDispose]();
+  const disposed = await copy.generate({ length: 5 }).then(() => 'still alive', (e) => e.message);
 
   out.textContent = whole;
   out.dataset.checks = JSON.stringify({
-    streamed, whole, reports, after: Array.from(after).length, simdArch: recur.simdArch,
+    streamed, whole, reports, after: Array.from(after).length, simdArch: recur.simdArch, disposed,
     error: { isRecurError: error instanceof RecurError, name: error.name, code: error.code, message: error.message },
   });
   out.dataset.state = 'done';

@@ -22,6 +22,12 @@ tagger.trainer({ batchSize: 2 }).step([{ text: 'ab c', labels: ['A', 'B', 'A', '
 const tags = tagger.tag('abc');
 console.log(tags[0].char, tags[0].probs.A);
 
+// `using` disposes the model at the end of its block.
+{
+  using copy = recur.loadModel(lm.save());
+  console.log(copy.parameterCount);
+}
+
 // A loaded model's task is known only at run time: is() narrows it.
 const loaded: Model = recur.loadModel(lm.save());
 if (loaded.is('lm')) console.log(loaded.generate({ length: 5 }));

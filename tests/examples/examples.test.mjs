@@ -51,11 +51,17 @@ for (const script of ['hello.mjs', 'hello.cjs']) {
   });
 }
 
-test('examples/typescript type-checks against the installed package (strict; each @ts-expect-error must error)', () => {
+test('examples/typescript type-checks against the installed package (strict; each @ts-expect-error must error), and the declarations with an ES2022 lib', () => {
   const dir = project('typescript');
-  const r = spawnSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir],
-    { encoding: 'utf8' });
+  const tsc = path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
+  // The declarations alone also compile for a project whose lib predates Symbol.dispose.
+  const pkg = path.join(dir, 'node_modules', 'recur-rnn');
+  const old = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'ES2022', '--lib', 'ES2022,DOM',
+    '--module', 'NodeNext', '--moduleResolution', 'NodeNext', path.join(pkg, 'recur.d.ts'), path.join(pkg, 'worker.d.ts')],
+  { encoding: 'utf8' });
+  assert.equal(old.status, 0, old.stdout + old.stderr);
 });
 
 // Serves root, opens it in Chromium and waits for #out to say done or error.
@@ -88,6 +94,7 @@ test('examples/page: recur-rnn/worker from a plain page (import map), in Chromiu
     assert.ok(c.reports >= 1, 'fit() reported progress across the boundary');
     assert.equal(c.after, 5, 'the worker answered after a stream was left early');
     assert.equal(c.simdArch, 'sse4.1');
+    assert.equal(c.disposed, 'this object has been disposed', 'Symbol.asyncDispose freed the model in the worker');
     assert.deepEqual(c.error, { isRecurError: true, name: 'RecurError', code: 'invalid_argument',
       message: 'text is empty: predict needs at least one character' });
     assert.deepEqual(browser.consoleErrors, []);

@@ -147,6 +147,18 @@ test('using a disposed model throws, dispose twice is fine', () => {
   }
 });
 
+test('Symbol.dispose disposes a model and its trainers (what `using` calls)', () => {
+  const d = recur.loadModel(good);
+  const t = d.trainer();
+  const u = d.trainer();
+  u[Symbol.dispose]();
+  assert.throws(() => u.step('the cat sat on the mat'), /this trainer has been disposed/);
+  d[Symbol.dispose]();
+  assert.throws(() => d.predict('the'), /this model has been disposed/);
+  assert.throws(() => t.step('the cat sat on the mat'), /this trainer has been disposed/);
+  d[Symbol.dispose]();
+});
+
 test('after all of that, the module still works and gives the same numbers', () => {
   assert.deepEqual(Array.from(m.predict('the cat').probs), reference);
   const again = recur.loadModel(good);

@@ -238,6 +238,20 @@ export interface FitResult {
 declare class Owned {
   /** Frees the wasm memory this object holds. Using the object afterwards throws. Safe to call twice. */
   dispose(): void;
+  /**
+   * The same as dispose(), for `using model = recur.loadModel(bytes)`. Present where the runtime
+   * defines Symbol.dispose (Node 20, recent browsers).
+   */
+  [Symbol.dispose](): void;
+}
+
+// Symbol.dispose and Symbol.asyncDispose as lib.esnext.disposable and @types/node declare them, so
+// that these declarations also compile with an older "lib" setting.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+    readonly asyncDispose: unique symbol;
+  }
 }
 
 /**

@@ -165,6 +165,9 @@ class Owned {
     this._core = null;
   }
 }
+// `using model = recur.loadModel(bytes)` disposes at the end of the block, where the runtime
+// knows Symbol.dispose (Node 20, recent browsers); elsewhere dispose() is the way.
+if (typeof Symbol.dispose === 'symbol') Owned.prototype[Symbol.dispose] = function dispose() { this.dispose(); };
 
 const MODEL_OPTIONS = ['task', 'cell', 'vocab', 'labels', 'embeddingDim', 'hiddenSize', 'numLayers', 'bidirectional',
   'dropout', 'seed', 'forgetBias', 'initFrom'];

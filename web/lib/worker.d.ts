@@ -30,6 +30,8 @@ export class RemoteModel<T extends Task = Task> {
   trainer(options?: TrainerOptions): Promise<RemoteTrainer<T>>;
   /** Frees the model (and its trainers) in the worker. */
   dispose(): Promise<void>;
+  /** dispose(), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export class RemoteTrainer<T extends Task = Task> {
@@ -38,6 +40,8 @@ export class RemoteTrainer<T extends Task = Task> {
   /** onProgress and onEpochEnd are called on this side; options.signal stops the worker's training. */
   fit(data: TrainingDataFor<T>, options?: FitOptions<T>): Promise<FitResult>;
   dispose(): Promise<void>;
+  /** dispose(), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export class RecurWorker {
@@ -48,6 +52,8 @@ export class RecurWorker {
   createModel<T extends Task = 'lm'>(config: CreateModelConfig<T>): Promise<RemoteModel<T>>;
   /** Stops the worker; every object in it is gone. */
   terminate(): void;
+  /** terminate(), for `using`. */
+  [Symbol.dispose](): void;
 }
 
 export interface RecurWorkerOptions {

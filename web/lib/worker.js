@@ -149,6 +149,12 @@ export class RecurWorker {
   terminate() { this._conn.worker.terminate(); }
 }
 
+// `await using` for remote objects (their dispose() is a round trip), `using` for the worker.
+for (const cls of [RemoteModel, RemoteTrainer]) {
+  if (typeof Symbol.asyncDispose === 'symbol') cls.prototype[Symbol.asyncDispose] = function dispose() { return this.dispose(); };
+}
+if (typeof Symbol.dispose === 'symbol') RecurWorker.prototype[Symbol.dispose] = function terminate() { this.terminate(); };
+
 /**
  * Starts the engine in a module Worker. options.workerUrl: where worker-host.js is (default:
  * next to this module); options.wasmUrl: where recur-core.wasm is, if not next to recur.js.
