@@ -95,6 +95,15 @@ std::string strings_json(const std::vector<std::string>& v) {
 }  // namespace
 
 /// A model plus its batch-1 stepping state.
+/// {rows, cols, probs: Float32Array (rows * cols)}.
+val prediction_object(const Prediction& p) {
+  val o = val::object();
+  o.set("rows", p.rows);
+  o.set("cols", p.cols);
+  o.set("probs", copy_out(p.probs.data(), p.probs.size(), "Float32Array"));
+  return o;
+}
+
 class WasmModel {
  public:
   val load(const std::string& bytes) {
@@ -136,11 +145,7 @@ class WasmModel {
     if (!predictor_) predictor_ = std::make_unique<Predictor>(*model_);  // kept: a page predicts per keystroke
     auto p = predictor_->run(*model_, text);
     if (!p) return error_object(p.status());
-    val o = val::object();
-    o.set("rows", p->rows);
-    o.set("cols", p->cols);
-    o.set("probs", copy_out(p->probs.data(), p->probs.size(), "Float32Array"));
-    return o;
+    return prediction_object(p.value());
   }
 
   void reset() {
@@ -328,6 +333,48 @@ class WasmGenerator {
 
  private:
   std::optional<Generator> gen_;
+  const WasmModel* model_ = nullptr;
+  uint64_t params_version_ = 0;
+};
+
+/// A prediction read in slices (model.predictAsync), with its own Predictor: a predict() on the
+/// same model in between neither waits for it nor disturbs it. Holds a pointer to the model: JS
+/// keeps the model alive meanwhile.
+class WasmPrediction {
+ public:
+  val start(const WasmModel& m, const std::string& text) {
+    if (!m.model()) return error_object("no model");
+    predictor_ = std::make_unique<Predictor>(*m.model());
+    if (Status st = predictor_->start(*m.model(), text); !st.is_ok()) return error_object(st);
+    model_ = &m;
+    params_version_ = m.params_version();
+    return ok();
+  }
+
+  /// Reads up to `positions` more characters; {error} if the model was trained in between, since
+  /// the rows would then come from two sets of weights.
+  val advance(double positions) {
+    if (!predictor_ || !model_) return error_object("prediction not started");
+    if (model_->params_version() != params_version_)
+      return error_object("the model was trained while predictAsync() was reading: start it again");
+    predictor_->advance(*model_->model(), saturate_i64(positions));
+    return ok();
+  }
+
+  double position() const { return predictor_ ? double(predictor_->position()) : 0; }
+  double length() const { return predictor_ ? double(predictor_->length()) : 0; }
+  bool done() const { return !predictor_ || predictor_->done(); }
+
+  /// The whole prediction once done(), as model.predict() returns it.
+  val take() {
+    if (!predictor_ || !predictor_->done()) return error_object("prediction not finished");
+    const Prediction p = predictor_->take();
+    predictor_.reset();
+    return prediction_object(p);
+  }
+
+ private:
+  std::unique_ptr<Predictor> predictor_;
   const WasmModel* model_ = nullptr;
   uint64_t params_version_ = 0;
 };
@@ -542,6 +589,14 @@ EMSCRIPTEN_BINDINGS(recur) {
       .function("start", &WasmGenerator::start)
       .function("next", &WasmGenerator::next)
       .function("done", &WasmGenerator::done);
+  class_<WasmPrediction>("CorePrediction")
+      .constructor<>()
+      .function("start", &WasmPrediction::start)
+      .function("advance", &WasmPrediction::advance)
+      .function("position", &WasmPrediction::position)
+      .function("length", &WasmPrediction::length)
+      .function("done", &WasmPrediction::done)
+      .function("take", &WasmPrediction::take);
   class_<WasmTrainer>("CoreTrainer")
       .constructor<>()
       .function("start", &WasmTrainer::start)

@@ -17,8 +17,9 @@
 
 namespace recur {
 
-/// Longest text predict() accepts, in bytes of UTF-8.
-constexpr size_t kMaxPredictBytes = size_t(4) << 20;
+/// Longest text predict() accepts, in characters (code points). The output may bound it lower:
+/// at most kMaxActivationBytes of probabilities per call.
+constexpr int64_t kMaxPredictChars = int64_t(4) << 20;
 
 struct Prediction {
   int rows = 0, cols = 0;
@@ -42,11 +43,23 @@ class Predictor {
   explicit Predictor(const Model<float>& m);
   Result<Prediction> run(const Model<float>& m, std::string_view text);
   /// The same on ids (each in 0..V-1, validated here).
-  Result<Prediction> run_ids(const Model<float>& m, const std::vector<int32_t>& ids);
+  Result<Prediction> run_ids(const Model<float>& m, std::vector<int32_t> ids);
+
+  /// run() in steps, so that a caller can report progress or stop between them: start() makes
+  /// run()'s checks and sizes the output, each advance() reads up to `positions` more characters,
+  /// take() hands the prediction over once done(). A bidirectional model reads the whole text in
+  /// start(): both of its directions need all of it.
+  Status start(const Model<float>& m, std::string_view text);
+  Status start_ids(const Model<float>& m, std::vector<int32_t> ids);
+  void advance(const Model<float>& m, int64_t positions);
+  int64_t position() const { return pos_; }
+  int64_t length() const { return int64_t(ids_.size()); }
+  bool done() const { return pos_ == length(); }
+  Prediction take();
   void params_changed();
 
  private:
-  void forward_unidirectional(const Model<float>& m, const int32_t* ids, int T, Prediction& p);
+  void forward_unidirectional(const Model<float>& m, int t0, int t1);
 
   Config cfg_;
   FoldedEmbedding<float> fold_;
@@ -56,6 +69,9 @@ class Predictor {
   Buffer<float> logits_;                 // (chunk, out)
   State<float> state_;
   std::unique_ptr<Network<float>> net_;  // bidirectional models
+  std::vector<int32_t> ids_;             // the text being read
+  int64_t pos_ = 0;                      // characters of ids_ read so far
+  Prediction out_;
 };
 
 }  // namespace recur

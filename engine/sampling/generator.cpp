@@ -15,9 +15,9 @@ Status validate(const GenerateOptions& o) {
   if (o.length < 1 || o.length > kMaxGenerateLength)
     return out_of_range("length must be between 1 and " + std::to_string(kMaxGenerateLength) + ", got " +
                         std::to_string(o.length));
-  if (o.prompt.size() > kMaxPromptBytes)
-    return out_of_range("prompt is " + std::to_string(o.prompt.size()) + " bytes: the limit is " +
-                        std::to_string(kMaxPromptBytes) + " bytes");
+  if (const size_t chars = utf8_length(o.prompt); chars > kMaxPromptChars)
+    return out_of_range("prompt is " + std::to_string(chars) + " characters: the limit is " +
+                        std::to_string(kMaxPromptChars) + " characters");
   if (auto stop = utf8_decode(o.stop); !stop) return invalid_argument("stop text: " + stop.status().message());
   return validate(o.sample);
 }

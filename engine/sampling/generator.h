@@ -16,9 +16,9 @@ namespace recur {
 
 /// Longest generation accepted in one call, in symbols.
 constexpr int64_t kMaxGenerateLength = 10'000'000;
-/// Longest prompt accepted, in bytes of UTF-8. A prompt is read one symbol at a time (about 5 s
-/// for 100,000 symbols of a 2 x 256 LSTM in wasm), so a longer one would look like a hang.
-constexpr size_t kMaxPromptBytes = 100'000;
+/// Longest prompt accepted, in characters (code points). A prompt is read one symbol at a time
+/// (about 5 s for 100,000 symbols of a 2 x 256 LSTM in wasm), so a longer one would look like a hang.
+constexpr size_t kMaxPromptChars = 100'000;
 
 struct GenerateOptions {
   std::string prompt;   // may be empty: generation starts from the zero state

@@ -27,6 +27,12 @@ std::string at(size_t pos) { return "invalid UTF-8 at byte " + std::to_string(po
 
 }  // namespace
 
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char b : s) n += (b & 0xC0) != 0x80;
+  return n;
+}
+
 std::string code_point_name(char32_t cp) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));

@@ -26,6 +26,10 @@ void utf8_append(std::string& out, char32_t cp);
 /// Encodes code points as UTF-8 (invalid ones as U+FFFD, as utf8_append).
 std::string utf8_encode(const std::vector<char32_t>& cps);
 
+/// How many code points s holds if it is valid UTF-8 (its bytes that do not continue a sequence):
+/// a cheap bound to check before decoding a text that may be enormous.
+size_t utf8_length(std::string_view s);
+
 /// "U+00E9": the code point in the form Unicode charts use (at least four hex digits).
 std::string code_point_name(char32_t cp);
 

@@ -20,6 +20,13 @@ async function main() {
   const after = await model.generate({ length: 5, seed: 2 });
   // Engine errors keep their class and code across the worker boundary.
   const error = await model.predict('').catch((e) => e);
+  // A long text in slices, with progress; an AbortSignal stops it in the worker.
+  const long = text.repeat(50);
+  let progress = 0;
+  const p = await model.predictAsync(long, { onProgress: ({ loaded, total }) => { progress = loaded / total; } });
+  const ctrl = new AbortController();
+  const stopped = await model.predictAsync(long, { signal: ctrl.signal, onProgress: () => ctrl.abort() })
+    .then(() => 'finished', (e) => e.name);
   // `await using copy = ...` would do the same: Symbol.asyncDispose frees it in the worker.
   const copy = await recur.loadModel(await model.save());
   await copy[Symbol.asyncDispose]();
@@ -28,6 +35,7 @@ async function main() {
   out.textContent = whole;
   out.dataset.checks = JSON.stringify({
     streamed, whole, reports, after: Array.from(after).length, simdArch: recur.simdArch, disposed,
+    longRows: p.rows, progress, stopped,
     error: { isRecurError: error instanceof RecurError, name: error.name, code: error.code, message: error.message },
   });
   out.dataset.state = 'done';

@@ -33,7 +33,7 @@ TEST(Hostile, GenerationOptionsAreCheckedAndTheModelStillWorks) {
   };
   std::vector<Bad> cases(6);
   cases[0].o.prompt = std::string(1 << 20, 'a');
-  cases[0].expect = "the limit is 100000 bytes";
+  cases[0].expect = "prompt is 1048576 characters: the limit is 100000 characters";
   cases[1].o.length = 0;
   cases[1].expect = "length must be between 1 and";
   cases[2].o.length = kMaxGenerateLength + 1;

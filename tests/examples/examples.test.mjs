@@ -95,6 +95,7 @@ test('examples/page: recur-rnn/worker from a plain page (import map), in Chromiu
     assert.equal(c.after, 5, 'the worker answered after a stream was left early');
     assert.equal(c.simdArch, 'sse4.1');
     assert.equal(c.disposed, 'this object has been disposed', 'Symbol.asyncDispose freed the model in the worker');
+    assert.deepEqual([c.longRows, c.progress, c.stopped], [48000, 1, 'AbortError'], 'predictAsync: rows, progress, abort');
     assert.deepEqual(c.error, { isRecurError: true, name: 'RecurError', code: 'invalid_argument',
       message: 'text is empty: predict needs at least one character' });
     assert.deepEqual(browser.consoleErrors, []);

@@ -19,8 +19,10 @@
 namespace recur {
 namespace {
 
-Model<float> make(CellKind cell, Task task, int layers, int V = 7, int E = 5, int H = 9, uint64_t seed = 11) {
+Model<float> make(CellKind cell, Task task, int layers, int V = 7, int E = 5, int H = 9, uint64_t seed = 11,
+                  bool bidirectional = false) {
   Config c;
+  c.bidirectional = bidirectional;
   c.task = task;
   c.cell = cell;
   c.vocab_size = V;
@@ -185,6 +187,35 @@ TEST(Predictor, ReuseAndParameterChanges) {
   ASSERT_TRUE(c.is_ok() && fresh.is_ok());
   EXPECT_EQ(c->probs, fresh->probs);
   EXPECT_NE(c->probs, a->probs);
+}
+
+// start() / advance() / take() in uneven steps, across chunk boundaries, give Network's numbers;
+// a bidirectional model is done once started.
+TEST(Predictor, StepwiseMatchesNetwork) {
+  for (Task task : {Task::kLm, Task::kClassifier})
+    for (bool bidirectional : {false, true}) {
+      if (task == Task::kLm && bidirectional) continue;
+      const Model<float> m = make(CellKind::kLstm, task, 2, 7, 5, 9, 11, bidirectional);
+      const std::vector<int32_t> ids = ids_of(2500, m.config.vocab_size);
+      Predictor pr(m);
+      ASSERT_TRUE(pr.start_ids(m, ids).is_ok());
+      EXPECT_EQ(pr.length(), 2500);
+      EXPECT_EQ(pr.done(), bidirectional);
+      int64_t at = bidirectional ? 2500 : 0;
+      for (int64_t n : {1, 7, 1100, 0, 1000}) {
+        pr.advance(m, n);
+        if (!bidirectional) at += n;
+        EXPECT_EQ(pr.position(), at);
+      }
+      EXPECT_EQ(pr.done(), bidirectional);
+      pr.advance(m, 1 << 30);  // more than is left: reads to the end
+      ASSERT_TRUE(pr.done());
+      const Prediction got = pr.take();
+      const std::vector<float> ref = testing::network_probs(m, ids);
+      ASSERT_EQ(got.probs.size(), ref.size());
+      EXPECT_EQ(testing::within<float>(got.probs.data(), ref.data(), ref.size(), 16), "")
+          << task_name(task) << (bidirectional ? " bidirectional" : "");
+    }
 }
 
 TEST(Predictor, RejectsIdsOutsideTheVocabulary) {

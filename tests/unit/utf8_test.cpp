@@ -37,6 +37,12 @@ TEST(Utf8, ChineseRoundTrip) {
   EXPECT_EQ(s.size(), 6u);
 }
 
+TEST(Utf8, LengthCountsCodePointsNotBytes) {
+  EXPECT_EQ(utf8_length(""), 0u);
+  EXPECT_EQ(utf8_length("a\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80"), 4u);  // a, é, 中, 😀: 1 + 2 + 3 + 4 bytes
+  EXPECT_EQ(utf8_length("苹果"), 2u);
+}
+
 TEST(Utf8, EveryLengthRoundTrips) {
   // Both ends of each length class, plus an emoji (4 bytes).
   const std::vector<char32_t> cps = {0x0, 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD,

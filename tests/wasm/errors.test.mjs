@@ -1,10 +1,10 @@
 // Every misuse throws an Error (RecurError from the engine, TypeError for a wrong JS type) whose
 // message says what was wrong, and the module keeps working afterwards.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
 import { RecurError } from '../../web/lib/recur.js';
-import { englishText, recurInstance } from './helpers.mjs';
+import { englishText, maxAbsDiff, recurInstance } from './helpers.mjs';
 
 let recur, m, noUnk, good, reference;
 
@@ -157,6 +157,50 @@ test('Symbol.dispose disposes a model and its trainers (what `using` calls)', ()
   assert.throws(() => d.predict('the'), /this model has been disposed/);
   assert.throws(() => t.step('the cat sat on the mat'), /this trainer has been disposed/);
   d[Symbol.dispose]();
+});
+
+describe('predictAsync(): stopped, disposed or trained under it, it says so and disturbs nothing', () => {
+  const long = englishText.repeat(40);  // 23,000 characters: a few slices of this small model
+  const stopAt = (at) => {
+    const ctrl = new AbortController();
+    return { signal: ctrl.signal, onProgress: (p) => { if (p.loaded >= at) ctrl.abort(); } };
+  };
+
+  test('an aborted signal rejects with its reason, at once or between slices', async () => {
+    const ctrl = new AbortController();
+    ctrl.abort();
+    await assert.rejects(m.predictAsync('the cat', { signal: ctrl.signal }), (e) => e.name === 'AbortError');
+    let last = 0;
+    const o = stopAt(1);
+    await assert.rejects(m.predictAsync(long, { ...o, onProgress: (p) => { last = p.loaded; o.onProgress(p); } }),
+      (e) => e.name === 'AbortError');
+    assert.ok(last > 0 && last < long.length, `stopped after ${last} of ${long.length}`);
+  });
+
+  test('predict() on the same model meanwhile is unaffected, and so is the run', async () => {
+    let inBetween;
+    const p = await m.predictAsync(long, { onProgress: () => { inBetween ??= Array.from(m.predict('the cat').probs); } });
+    assert.deepEqual(inBetween, reference);
+    // Slices of other lengths round the input products differently: equal to float precision.
+    const d = maxAbsDiff(p.probs.subarray(0, 7 * p.cols), m.predict(long.slice(0, 7)).probs);
+    assert.ok(d <= 1e-6, `max |slices - one call| = ${d}`);
+  });
+
+  test('a model disposed or trained during the run rejects it; the wasm objects are freed', async () => {
+    const d = recur.loadModel(good);
+    await assert.rejects(d.predictAsync(long, { onProgress: () => d.dispose() }), /this model has been disposed/);
+    const t = recur.loadModel(good);
+    const trainer = t.trainer({ seqLen: 8, batchSize: 2 });
+    await assert.rejects(t.predictAsync(long, { onProgress: () => trainer.step(englishText) }),
+      (e) => e instanceof RecurError && /the model was trained while predictAsync\(\) was reading/.test(e.message));
+    t.dispose();
+  });
+
+  test('options are checked like every call\'s', async () => {
+    await assert.rejects(m.predictAsync('the', { onprogress: () => {} }), /unknown option "onprogress"; did you mean "onProgress"\?/);
+    await assert.rejects(m.predictAsync(''), (e) => e instanceof RecurError && /text is empty/.test(e.message));
+    await assert.rejects(m.predictAsync(42), TypeError);
+  });
 });
 
 test('after all of that, the module still works and gives the same numbers', () => {

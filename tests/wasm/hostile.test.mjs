@@ -24,8 +24,18 @@ const works = () => {
 test('a 1 MB prompt is refused with the limit in the message', () => {
   const m = recur.createModel({ vocab: 'ab', hiddenSize: 4, embeddingDim: 2 });
   assert.throws(() => m.generate({ prompt: 'a'.repeat(1 << 20), length: 5 }),
-    (e) => e instanceof RecurError && /prompt is 1048576 bytes: the limit is 100000 bytes/.test(e.message));
+    (e) => e instanceof RecurError && /prompt is 1048576 characters: the limit is 100000 characters/.test(e.message));
   assert.equal(Array.from(m.generate({ prompt: '', length: 5 })).length, 5);  // empty prompt: allowed
+  m.dispose();
+  works();
+});
+
+test('predict() counts its limit in characters: 4,194,304 of them', async () => {
+  const m = recur.createModel({ vocab: 'ab', hiddenSize: 4, embeddingDim: 2 });
+  const tooLong = 'a'.repeat((4 << 20) + 1);
+  const said = /text is 4194305 characters: the limit is 4194304/;
+  assert.throws(() => m.predict(tooLong), (e) => e instanceof RecurError && e.code === 'out_of_range' && said.test(e.message));
+  await assert.rejects(m.predictAsync(tooLong), (e) => e instanceof RecurError && said.test(e.message));
   m.dispose();
   works();
 });

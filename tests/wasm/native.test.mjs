@@ -62,6 +62,20 @@ describe('recur probs --json vs model.predict()', () => {
   }
 });
 
+test('predictAsync() of a long text, read in slices, gives recur probs\'s numbers and reports its progress', async () => {
+  const text = englishText.repeat(6);  // 3,400 characters: many slices
+  const native = JSON.parse(cli('probs', '--json', '--model', enPath, '--text', text));
+  const reports = [];
+  const p = await en.predictAsync(text, { onProgress: (r) => reports.push(r) });
+  assert.equal(p.rows, codePoints(text));
+  const d = maxAbsDiff(native.probs.flat(), p.probs);
+  assert.ok(d <= 1e-5, `max |native - wasm| = ${d}`);
+  assert.deepEqual(p.row(5), p.probs.subarray(5 * p.cols, 6 * p.cols));
+  assert.ok(reports.length >= 2, `${reports.length} progress reports`);
+  assert.ok(reports.every((r, i) => r.total === p.rows && r.loaded > (reports[i - 1]?.loaded ?? 0)), JSON.stringify(reports));
+  assert.equal(reports.at(-1).loaded, p.rows);
+});
+
 describe('recur generate vs model.generate(): same seed, same text', () => {
   const settings = [
     { seed: 0, temperature: 1 },

@@ -82,6 +82,13 @@ export interface Classification {
   probs: Record<string, number>;
 }
 
+export interface PredictAsyncOptions {
+  /** After each slice: characters read so far and in all. */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  /** Stops between two slices; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 export interface GenerateOptions {
   /** Text read before sampling; every character must be in the vocabulary unless it has `"<unk>"`. Default: empty (start from the zero state). */
   prompt?: string;
@@ -286,10 +293,19 @@ export class Model<T extends Task = Task> extends Owned {
   /**
    * Output distributions for every position of `text` (lm: the next symbol after each
    * character; tagger: labels per character; classifier: one row). Same numbers as
-   * `recur probs --json`. Throws RecurError for an empty text or a character outside a
-   * vocabulary without `"<unk>"`.
+   * `recur probs --json`. Throws RecurError for an empty text, a character outside a
+   * vocabulary without `"<unk>"`, or a text over 4,194,304 characters (code `out_of_range`;
+   * fewer when the probabilities would pass 512 MiB: the message says how many fit).
    */
   predict(text: string): Prediction;
+  /**
+   * predict() read in slices of about 10 ms with the event loop free between them, for long
+   * texts (a million characters of a 2 x 256 LSTM take about a minute in wasm). A bidirectional
+   * model needs the whole text at once and reads it in one slice. Rejects like predict(), with
+   * `options.signal`'s reason when it is aborted, and with RecurError if the model is trained
+   * meanwhile. A predict() on the same model in between is answered and does not disturb it.
+   */
+  predictAsync(text: string, options?: PredictAsyncOptions): Promise<Prediction>;
   /** The model's loss and accuracy on data (a text for an lm, examples otherwise), as `recur eval`. */
   evaluate(data: TrainingDataFor<T>): Evaluation;
   /** Tagger only (else TypeError): the label distribution of each character; an array for an array of texts. */

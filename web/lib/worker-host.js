@@ -5,7 +5,7 @@ import { loadRecur } from './recur.js';
 
 let engine = null;           // Promise<Recur>, from the first 'init'
 const objects = new Map();   // handle -> Model | Trainer
-const running = new Map();   // call id -> AbortController of a stream or fit in progress
+const running = new Map();   // call id -> AbortController of a stream, fit or predictAsync in progress
 let nextHandle = 1;
 
 // Errors cross as plain data; worker.js rebuilds RecurError, TypeError and RangeError from it.
@@ -67,6 +67,18 @@ async function handle(id, op, a) {
           ...a.options, signal: ctrl.signal, onProgress: (p) => postMessage({ id, progress: p }),
           onEpochEnd: a.epochReports ? (e) => postMessage({ id, epoch: e }) : undefined,
         });
+      } finally {
+        running.delete(id);
+      }
+    }
+    case 'predictAsync': {
+      const ctrl = new AbortController();
+      running.set(id, ctrl);
+      try {
+        const p = await object(a.handle).predictAsync(a.text, {
+          ...a.options, signal: ctrl.signal, onProgress: (progress) => postMessage({ id, progress }),
+        });
+        return { rows: p.rows, cols: p.cols, probs: p.probs, symbols: p.symbols };
       } finally {
         running.delete(id);
       }

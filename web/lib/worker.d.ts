@@ -1,7 +1,7 @@
 // recur-rnn/worker: the API of recur-rnn, run in a module Worker, every call a Promise.
 import type {
   Classification, Evaluation, FitOptions, FitResult, GenerateOptions, HiddenState, ModelConfig, NotAString, Prediction,
-  StreamOptions, TaggedChar, Task, TrainerOptions, TrainingDataFor, CreateModelConfig,
+  PredictAsyncOptions, StreamOptions, TaggedChar, Task, TrainerOptions, TrainingDataFor, CreateModelConfig,
 } from './recur.js';
 
 export { RecurError } from './recur.js';
@@ -15,6 +15,8 @@ export class RemoteModel<T extends Task = Task> {
   readonly parameterCount: number;
   is<K extends Task>(task: K): this is RemoteModel<K>;
   predict(text: string): Promise<Prediction>;
+  /** Progress is reported on this side; `options.signal` stops the worker's run. */
+  predictAsync(text: string, options?: PredictAsyncOptions): Promise<Prediction>;
   evaluate(data: TrainingDataFor<T>): Promise<Evaluation>;
   tag(this: RemoteModel<'tagger'>, text: string): Promise<TaggedChar[]>;
   tag(this: RemoteModel<'tagger'>, texts: string[]): Promise<TaggedChar[][]>;

@@ -10,6 +10,7 @@ const ERRORS = { RecurError, TypeError, RangeError };
 
 function rebuild({ name, code, message }) {
   if (name === 'RecurError') return new RecurError(message, code);
+  if (name === 'AbortError') return new DOMException(message, 'AbortError');
   return new (ERRORS[name] ?? Error)(message);
 }
 
@@ -60,6 +61,15 @@ export class RemoteModel {
   _call(method, ...args) { return this._conn.call('call', { handle: this._handle, method, args }); }
   async predict(text) {
     const p = await this._call('predict', text);
+    return { ...p, row: (i) => p.probs.subarray(i * p.cols, (i + 1) * p.cols) };
+  }
+  /** predictAsync() in the worker: progress comes back here, options.signal stops it there. */
+  async predictAsync(text, options = {}) {
+    const { onProgress, signal, ...rest } = options;
+    signal?.throwIfAborted();
+    const p = await this._conn.call('predictAsync', { handle: this._handle, text, options: rest }, {
+      signal, onEvent: ({ progress }) => onProgress?.(progress),
+    });
     return { ...p, row: (i) => p.probs.subarray(i * p.cols, (i + 1) * p.cols) };
   }
   evaluate(data) { return this._call('evaluate', data); }
