@@ -1,4 +1,5 @@
-# make bench: recur (native and wasm) against TensorFlow.js, ONNX Runtime Web and brain.js, in one
+# make bench: recur (native and wasm) against TensorFlow.js, ONNX Runtime Web and brain.js, and
+# recur's stream() against its generate() in headless Chromium, in one
 # run, printing a markdown table (bench/run.mjs; also saved to bench/build/last-run.md).
 # Included by the top-level Makefile; not part of make test. The peers are installed from npm into
 # bench/node_modules (git-ignored) on first use.
@@ -13,7 +14,7 @@ BENCH_FLAGS ?=
 bench: build bench-tools
 	node bench/run.mjs $(BENCH_FLAGS)
 
-bench-tools: native-bench $(BENCH_BUILD)/roofline.wasm bench/node_modules/.package-lock.json
+bench-tools: native-bench $(BENCH_BUILD)/roofline.wasm bench/node_modules/.package-lock.json $(E2E_STAMP)
 
 # The native bench is a CMake target of the main build ($(BUILD), -march=native).
 native-bench: build

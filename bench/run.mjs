@@ -20,6 +20,8 @@ const BENCHES = [
   { key: 'tfjs-wasm', label: 'tfjs wasm', cmd: [node, join(here, 'tfjs_bench.mjs'), 'wasm', ...flags] },
   { key: 'tfjs-cpu', label: 'tfjs cpu', cmd: [node, join(here, 'tfjs_bench.mjs'), 'cpu', ...flags] },
   { key: 'brain', label: 'brain.js †', cmd: [node, join(here, 'brain_bench.mjs'), ...flags] },
+  // Not a column of the table: its own section below.
+  { key: 'browser', label: 'recur stream() in Chromium', cmd: [node, join(here, 'browser_stream.mjs'), ...flags] },
 ].filter((b) => !only || only.includes(b.key));
 
 // Files each library needs in a page (minified builds where the package ships them).
@@ -77,7 +79,7 @@ const size = (files) => {
   }
   return { bytes, gz };
 };
-const cols = BENCHES.filter((b) => results[b.key]);
+const cols = BENCHES.filter((b) => results[b.key] && b.key !== 'browser');
 const W = results.wasm ?? {};
 const row = (title, key, { digits } = {}) => {
   const cells = cols.map((b) => {
@@ -163,6 +165,15 @@ if (W.roof_steps) {
 }
 out.push('');
 
+const B = results.browser;
+if (B) {
+  out.push('### stream() against generate() in headless Chromium (the same model, seed and length, alternately)');
+  out.push('');
+  out.push(`- recur.js in a module Worker: generate() ${fmt(B.generate_worker)} symbols/s, stream() ${fmt(B.stream_worker)} (${(100 * B.stream_worker / B.generate_worker).toFixed(1)}%)`);
+  out.push(`- recur-rnn/worker from the page: generate() ${fmt(B.generate_api)} symbols/s, stream() ${fmt(B.stream_api)} (${(100 * B.stream_api / B.generate_api).toFixed(1)}%)`);
+  out.push('');
+}
+
 // The performance targets the project set itself.
 const T = [];
 const target = (name, ok, detail) => T.push(`- ${ok === undefined ? '?' : ok ? 'met' : '**missed**'}: ${name} — ${detail}`);
@@ -177,6 +188,8 @@ if (W.train_lstm && (tw || tc)) {
 }
 if (W.train_lstm && N.train_lstm) target('native training ≥ 2× wasm', N.train_lstm >= 2 * W.train_lstm, `${(N.train_lstm / W.train_lstm).toFixed(2)}×`);
 if (sizes.wasm) target('wasm + JS download < 150 KB gzip', sizes.wasm.gz < 150 * 1024, `${(sizes.wasm.gz / 1024).toFixed(1)} KiB`);
+if (B) target('stream() ≥ 90% of generate() in a browser worker', Math.min(B.stream_worker / B.generate_worker, B.stream_api / B.generate_api) >= 0.9,
+  `${(100 * B.stream_worker / B.generate_worker).toFixed(1)}% in a Worker, ${(100 * B.stream_api / B.generate_api).toFixed(1)}% through recur-rnn/worker`);
 if (W.tagger_ms) target('tagger predict(100 chars) < 1 ms in wasm', W.tagger_ms < 1, `${W.tagger_ms.toFixed(3)} ms`);
 out.push('### Targets');
 out.push('');

@@ -87,7 +87,17 @@ async function handle(id, op, a) {
       const ctrl = new AbortController();
       running.set(id, ctrl);
       try {
-        for await (const piece of object(a.handle).stream({ ...a.options, signal: ctrl.signal })) postMessage({ id, piece });
+        // Pieces made within one task go out as one message: fewer messages, the same text.
+        let text = '', last = performance.now();
+        for await (const piece of object(a.handle).stream({ ...a.options, signal: ctrl.signal })) {
+          text += piece;
+          if (performance.now() - last >= 8) {
+            postMessage({ id, piece: text });
+            text = '';
+            last = performance.now();
+          }
+        }
+        if (text) postMessage({ id, piece: text });
       } finally {
         running.delete(id);
       }

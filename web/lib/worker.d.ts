@@ -23,7 +23,10 @@ export class RemoteModel<T extends Task = Task> {
   classify(this: RemoteModel<'classifier'>, text: string): Promise<Classification>;
   classify(this: RemoteModel<'classifier'>, texts: string[]): Promise<Classification[]>;
   generate(this: RemoteModel<'lm'>, options?: GenerateOptions & NotAString): Promise<string>;
-  /** Pieces as the worker makes them; `break` or `options.signal` stops the worker's stream. */
+  /**
+   * The text of stream(), in pieces of what the worker made in about 8 ms (one message each, so
+   * `chunk` sets only the worker's own steps); `break` or `options.signal` stops the worker's stream.
+   */
   stream(this: RemoteModel<'lm'>, options?: StreamOptions & NotAString): AsyncGenerator<string, void, undefined>;
   feed(text: string): Promise<Float32Array>;
   reset(): Promise<void>;
