@@ -49,14 +49,21 @@ const char* code_name(ErrorCode c) {
   return "invalid_argument";
 }
 
-// {error, code}: a failed call (recur.js's check() throws it as a RecurError).
+// {error, code, option?}: a failed call. recur.js's check() throws it as a RecurError, or as a
+// RangeError naming the option in its JS spelling when the engine says which setting it was.
 val error_object(const Status& s) {
   val o = val::object();
   o.set("error", s.message());
   o.set("code", std::string(code_name(s.code())));
+  if (!s.option().empty()) o.set("option", s.option());
   return o;
 }
 val error_object(const std::string& message) { return error_object(invalid_argument(message)); }
+
+// A number as JSON writes it (2.5, 1e+300), for messages.
+std::string number_text(double v) { return json::dump(json::Value::number(v)); }
+
+Status bad_seed(double seed) { return bad_option("seed", "must be an integer between 0 and 2^53 - 1, got " + number_text(seed)); }
 
 // "": a fallible call that succeeded.
 val ok() { return val(std::string()); }
@@ -114,8 +121,7 @@ class WasmModel {
 
   val create(const std::string& config_json, const std::string& vocab_json, const std::string& labels_json,
                      double seed) {
-    if (!(seed >= 0 && seed <= 9007199254740991.0) || std::floor(seed) != seed)
-      return error_object("seed must be an integer between 0 and 2^53 - 1");
+    if (!(seed >= 0 && seed <= 9007199254740991.0) || std::floor(seed) != seed) return error_object(bad_seed(seed));
     auto c = config_from_json(config_json);
     if (!c) return error_object(c.status());
     auto vocab = string_array(vocab_json, "vocab");
@@ -291,11 +297,9 @@ class WasmGenerator {
  public:
   val start(const WasmModel& m, const GenerateOptionsJs& o) {
     if (!m.model()) return error_object("no model");
-    if (!whole(o.length))
-      return error_object("length must be a whole number, got " + json::dump(json::Value::number(o.length)));
-    if (!whole(o.top_k)) return error_object("topK must be a whole number");
-    if (!whole(o.seed) || o.seed < 0 || o.seed > 9007199254740991.0)
-      return error_object("seed must be an integer between 0 and 2^53 - 1");
+    for (auto [key, v] : {std::pair{"length", o.length}, {"top_k", o.top_k}})
+      if (!whole(v)) return error_object(bad_option(key, "must be a whole number, got " + number_text(v)));
+    if (!whole(o.seed) || o.seed < 0 || o.seed > 9007199254740991.0) return error_object(bad_seed(o.seed));
     GenerateOptions g;
     g.prompt = o.prompt;
     g.stop = o.stop;
@@ -396,11 +400,10 @@ class WasmTrainer {
  public:
   val start(WasmModel& m, const TrainOptionsJs& o) {
     if (!m.model()) return error_object("no model");
-    for (auto [name, v] : {std::pair{"seqLen", o.seq_len}, {"batchSize", o.batch_size}, {"seed", o.seed},
-                           {"steps", o.total_steps}, {"warmup", o.warmup}})
-      if (!whole(v)) return error_object(out_of_range(std::string(name) + " must be a whole number"));
-    if (!(o.seed >= 0 && o.seed <= 9007199254740991.0))
-      return error_object("seed must be an integer between 0 and 2^53 - 1");
+    for (auto [key, v] : {std::pair{"seq_len", o.seq_len}, {"batch", o.batch_size}, {"seed", o.seed},
+                          {"total_steps", o.total_steps}, {"warmup", o.warmup}})
+      if (!whole(v)) return error_object(bad_option(key, "must be a whole number, got " + number_text(v)));
+    if (!(o.seed >= 0 && o.seed <= 9007199254740991.0)) return error_object(bad_seed(o.seed));
     auto kind = parse_optimizer(o.optimizer);
     if (!kind) return error_object(kind.status());
     auto sched = parse_schedule(o.schedule);

@@ -13,22 +13,35 @@ enum class ErrorCode { kOk = 0, kInvalidArgument, kBadFormat, kOutOfRange, kIo, 
 class Status {
  public:
   Status() = default;
-  Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  Status(ErrorCode code, std::string message, std::string option = {})
+      : code_(code), message_(std::move(message)), option_(std::move(option)) {}
   static Status ok() { return {}; }
   bool is_ok() const { return code_ == ErrorCode::kOk; }
   explicit operator bool() const { return is_ok(); }
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  /// For a value a setting does not accept (bad_option): the setting's key, which message()
+  /// starts with. Empty otherwise.
+  const std::string& option() const { return option_; }
 
  private:
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
+  std::string option_;
 };
 
 inline Status invalid_argument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
 inline Status bad_format(std::string m) { return {ErrorCode::kBadFormat, std::move(m)}; }
 inline Status out_of_range(std::string m) { return {ErrorCode::kOutOfRange, std::move(m)}; }
 inline Status io_error(std::string m) { return {ErrorCode::kIo, std::move(m)}; }
+/// A value outside what a setting accepts (a config key, a training or generation option):
+/// "<key> <detail>", e.g. "top_p must be in (0, 1], got 2". The key is the snake_case name of
+/// the model file and the C++ structs; the JS API and the CLI name the setting in their own
+/// spelling (topP, --top-p) from option().
+inline Status bad_option(std::string key, const std::string& detail) {
+  std::string message = key + " " + detail;
+  return {ErrorCode::kOutOfRange, std::move(message), std::move(key)};
+}
 
 /// Either a value or a failed Status.
 template <typename T>

@@ -2,6 +2,7 @@
 #include "model/config.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include "model/params.h"
 
@@ -25,16 +26,19 @@ Result<Task> parse_task(const std::string& s) {
 Status validate(const Config& c) {
   auto range = [](const char* what, int v, int lo, int hi) -> Status {
     if (v < lo || v > hi)
-      return invalid_argument(std::string("config ") + what + " = " + std::to_string(v) +
-                              ": expected " + std::to_string(lo) + ".." + std::to_string(hi));
+      return bad_option(what, "must be a whole number in " + std::to_string(lo) + ".." + std::to_string(hi) +
+                                  ", got " + std::to_string(v));
     return Status::ok();
   };
   RECUR_RETURN_IF_ERROR(range("vocab_size", c.vocab_size, 1, kMaxVocab));
   RECUR_RETURN_IF_ERROR(range("embedding_dim", c.embedding_dim, 1, kMaxDim));
   RECUR_RETURN_IF_ERROR(range("hidden_size", c.hidden_size, 1, kMaxDim));
   RECUR_RETURN_IF_ERROR(range("num_layers", c.num_layers, 1, kMaxLayers));
-  if (!(c.dropout >= 0.0f && c.dropout < 1.0f))
-    return invalid_argument("config dropout = " + std::to_string(c.dropout) + ": expected 0 <= dropout < 1");
+  if (!(c.dropout >= 0.0f && c.dropout < 1.0f)) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", double(c.dropout));
+    return bad_option("dropout", std::string("must be in [0, 1), got ") + got);
+  }
   if (c.task == Task::kLm) {
     if (c.bidirectional)
       return invalid_argument("config: a bidirectional lm would see the symbol it predicts; use task tagger");

@@ -26,7 +26,7 @@ Status wrong_type(const std::string& key, const char* expected) {
 Status read_int(const json::Value& v, const std::string& key, int& out) {
   if (!v.is_number()) return wrong_type(key, "an integer");
   if (!v.is_integer() || v.as_number() < double(INT_MIN) || v.as_number() > double(INT_MAX))
-    return invalid_argument("config key \"" + key + "\" = " + json::dump(v) + ": expected an integer in int range");
+    return bad_option(key, "must be a whole number, got " + json::dump(v));
   out = static_cast<int>(v.as_int());
   return Status::ok();
 }
@@ -85,7 +85,7 @@ Result<Config> config_from_json(const std::string& text) {
       if (!v->is_number()) return wrong_type(key, "a number");
       // Range-check before narrowing: a double past FLT_MAX has no float value.
       if (!(v->as_number() >= 0.0 && v->as_number() < 1.0))
-        return invalid_argument("config dropout = " + json::dump(*v) + ": expected 0 <= dropout < 1");
+        return bad_option("dropout", "must be in [0, 1), got " + json::dump(*v));
       c.dropout = static_cast<float>(v->as_number());
     } else {
       int* field = key == "vocab_size"      ? &c.vocab_size

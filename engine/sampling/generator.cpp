@@ -13,8 +13,8 @@ namespace recur {
 
 Status validate(const GenerateOptions& o) {
   if (o.length < 1 || o.length > kMaxGenerateLength)
-    return out_of_range("length must be between 1 and " + std::to_string(kMaxGenerateLength) + ", got " +
-                        std::to_string(o.length));
+    return bad_option("length", "must be between 1 and " + std::to_string(kMaxGenerateLength) + ", got " +
+                                    std::to_string(o.length));
   if (const size_t chars = utf8_length(o.prompt); chars > kMaxPromptChars)
     return out_of_range("prompt is " + std::to_string(chars) + " characters: the limit is " +
                         std::to_string(kMaxPromptChars) + " characters");

@@ -28,11 +28,10 @@ constexpr double kTopPSlack = 1e-6;
 
 Status validate(const SampleOptions& o) {
   if (!std::isfinite(o.temperature) || o.temperature < 0.0f)
-    return invalid_argument("temperature must be a finite number >= 0, got " + show(o.temperature));
-  if (o.top_k < 0)
-    return invalid_argument("top_k must be >= 0 (0 turns it off), got " + std::to_string(o.top_k));
+    return bad_option("temperature", "must be a finite number >= 0, got " + show(o.temperature));
+  if (o.top_k < 0) return bad_option("top_k", "must be >= 0 (0 turns it off), got " + std::to_string(o.top_k));
   if (!(o.top_p > 0.0f && o.top_p <= 1.0f))
-    return invalid_argument("top_p must be in (0, 1] (1 turns it off), got " + show(o.top_p));
+    return bad_option("top_p", "must be in (0, 1] (1 turns it off), got " + show(o.top_p));
   return Status::ok();
 }
 

@@ -13,28 +13,28 @@ namespace recur {
 Status validate(const TrainConfig& c) {
   auto whole = [](const char* what, int64_t v, int64_t lo, int64_t hi) -> Status {
     if (v >= lo && v <= hi) return Status::ok();
-    return out_of_range(std::string(what) + " must be a whole number between " + std::to_string(lo) + " and " +
-                        std::to_string(hi) + ", got " + std::to_string(v));
+    return bad_option(what, "must be a whole number between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                                ", got " + std::to_string(v));
   };
   auto real = [](const char* what, double v, bool ok, const char* expected) -> Status {
     if (std::isfinite(v) && ok) return Status::ok();
     char got[32];
     std::snprintf(got, sizeof got, "%g", v);
-    return out_of_range(std::string(what) + " must be " + expected + ", got " + got);
+    return bad_option(what, std::string("must be ") + expected + ", got " + got);
   };
   const Schedule& s = c.schedule;
   const OptimConfig& o = c.optim;
-  for (const Status& st : {whole("seq_len (seqLen, --seq)", c.seq_len, 1, 1 << 16),
-                           whole("batch (batchSize, --batch)", c.batch, 1, 1 << 16),
+  for (const Status& st : {whole("seq_len", c.seq_len, 1, 1 << 16),
+                           whole("batch", c.batch, 1, 1 << 16),
                            real("lr", s.lr, s.lr > 0, "a finite number > 0"),
                            real("clip", c.clip, c.clip >= 0, "a finite number >= 0 (0 turns clipping off)"),
                            real("momentum", o.momentum, o.momentum >= 0 && o.momentum <= 1, "a number in [0, 1]"),
-                           real("weight decay", o.weight_decay, o.weight_decay >= 0 && o.weight_decay <= 1,
+                           real("weight_decay", o.weight_decay, o.weight_decay >= 0 && o.weight_decay <= 1,
                                 "a number in [0, 1]"),
                            whole("warmup", s.warmup, 0, int64_t(1) << 40),
-                           whole("step size", s.step_size, 1, int64_t(1) << 40),
+                           whole("step_size", s.step_size, 1, int64_t(1) << 40),
                            real("gamma", s.gamma, s.gamma > 0, "a finite number > 0"),
-                           whole("total steps (steps)", s.total_steps, 1, int64_t(1) << 40)})
+                           whole("total_steps", s.total_steps, 1, int64_t(1) << 40)})
     if (!st) return st;
   return Status::ok();
 }

@@ -13,6 +13,8 @@ const fitted = await lm.trainer({ seqLen: 16, batchSize: 8, lr: 0.01 }).fit(text
   epochs: 3, validation: 'the mat sat on the cat. ', keepBest: true, onEpochEnd: (e) => console.log(e.epoch, e.validation?.bitsPerChar),
 });
 console.log(fitted.best?.step, lm.evaluate('the mat.').bitsPerChar);
+const long = await lm.predictAsync(text.repeat(20), { onProgress: ({ loaded, total }) => console.log(loaded / total) });
+console.log(long.rows, long.row(0).length);
 const sample: string = lm.generate({ prompt: 'the ', length: 20, temperature: 0 });
 for await (const piece of lm.stream({ prompt: 'the ', length: 20 })) console.log(piece);
 

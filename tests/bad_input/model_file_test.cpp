@@ -138,8 +138,8 @@ TEST(ModelFile, RejectsBadConfigs) {
   expect_rejected(edit_header(R"(\"hidden_size\":2,)", ""), "config is missing key \"hidden_size\"");
   expect_rejected(edit_header(R"(\"task\":\"lm\")", R"(\"task\":\"lm\",\"colour\":1)"),
                   "config has unknown key \"colour\"");
-  expect_rejected(edit_header(R"(\"hidden_size\":2)", R"(\"hidden_size\":-2)"), "hidden_size = -2: expected 1..");
-  expect_rejected(edit_header(R"(\"hidden_size\":2)", R"(\"hidden_size\":2.5)"), "\"hidden_size\" = 2.5");
+  expect_rejected(edit_header(R"(\"hidden_size\":2)", R"(\"hidden_size\":-2)"), "hidden_size must be a whole number in 1..16384, got -2");
+  expect_rejected(edit_header(R"(\"hidden_size\":2)", R"(\"hidden_size\":2.5)"), "hidden_size must be a whole number, got 2.5");
   expect_rejected(edit_header(R"(\"bidirectional\":false)", R"(\"bidirectional\":0)"),
                   "\"bidirectional\" has the wrong type");
   expect_rejected(edit_header(R"(\"cell\":\"gru\")", R"(\"cell\":\"transformer\")"), "unknown cell \"transformer\"");

@@ -89,7 +89,8 @@ std::string option_error(float t, int k, float p) {
   o.top_p = p;
   const Status s = validate(o);
   if (s.is_ok()) return "";
-  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(s.code(), ErrorCode::kOutOfRange);
+  EXPECT_EQ(s.message().rfind(s.option() + " ", 0), 0u) << "bad_option: the message starts with the key";
   return s.message();
 }
 

@@ -188,11 +188,11 @@ TEST(TrainConfigValidation, NamesEachOptionOutOfRange) {
       {"clip", [](TrainConfig& c) { c.clip = -1; }},
       {"clip", [](TrainConfig& c) { c.clip = INFINITY; }},
       {"momentum", [](TrainConfig& c) { c.optim.momentum = 1.5f; }},
-      {"weight decay", [](TrainConfig& c) { c.optim.weight_decay = -0.1f; }},
+      {"weight_decay", [](TrainConfig& c) { c.optim.weight_decay = -0.1f; }},
       {"warmup", [](TrainConfig& c) { c.schedule.warmup = -1; }},
-      {"step size", [](TrainConfig& c) { c.schedule.step_size = 0; }},
+      {"step_size", [](TrainConfig& c) { c.schedule.step_size = 0; }},
       {"gamma", [](TrainConfig& c) { c.schedule.gamma = 0; }},
-      {"total steps", [](TrainConfig& c) { c.schedule.total_steps = 0; }},
+      {"total_steps", [](TrainConfig& c) { c.schedule.total_steps = 0; }},
   };
   for (const Case& k : cases) {
     TrainConfig c;
@@ -200,6 +200,7 @@ TEST(TrainConfigValidation, NamesEachOptionOutOfRange) {
     const Status s = validate(c);
     EXPECT_EQ(s.code(), ErrorCode::kOutOfRange) << k.name;
     EXPECT_EQ(s.message().rfind(k.name, 0), 0u) << s.message();
+    EXPECT_EQ(s.option(), k.name) << "each surface names the setting in its own spelling from option()";
   }
   TrainConfig edges;
   edges.seq_len = 65536;

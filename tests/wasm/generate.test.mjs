@@ -147,7 +147,7 @@ describe('stream', () => {
   });
 
   test('bad options reject on the first next()', async () => {
-    await assert.rejects(collect(lm.stream({ temperature: -1 })), RecurError);
+    await assert.rejects(collect(lm.stream({ temperature: -1 })), (e) => e instanceof RangeError && /^temperature must be/.test(e.message));
     for (const chunk of [0, -1, 1.5]) {
       await assert.rejects(collect(lm.stream({ chunk, length: 5 })), (e) => e instanceof RangeError && /chunk must be a whole number/.test(e.message));
     }

@@ -66,7 +66,7 @@ test('engine errors carry a stable code', () => {
   const m = recur.createModel({ vocab: Array.from('abc '), hiddenSize: 4, embeddingDim: 2, seed: 1 });  // no <unk>
   try {
     assert.throws(() => recur.loadModel(new Uint8Array(3)), isRecurError('bad_format', /too short/));
-    assert.throws(() => m.generate({ length: 1e9 }), isRecurError('out_of_range', /length must be between/));
+    assert.throws(() => m.predict('a'.repeat((4 << 20) + 1)), isRecurError('out_of_range', /limit is 4194304/));
     assert.throws(() => m.predict('abZ'), isRecurError('invalid_argument', /'Z'/));
     assert.throws(() => m.predict('a\uD800'), isRecurError('bad_format', /lone surrogate/));
     const t = m.trainer({ optimizer: 'sgd', lr: 1e30, clip: 0, seqLen: 2, batchSize: 1 });

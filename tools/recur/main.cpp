@@ -1,13 +1,35 @@
 // recur: train, sample from and inspect character-level RNN / LSTM / GRU models.
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "commands.h"
 
 namespace recur::cli {
 
+namespace {
+
+// The flag that sets an engine setting (Status::option()), so that an error names what was typed.
+const char* flag_of(const std::string& key) {
+  static const char* const kFlags[][2] = {
+      {"seq_len", "--seq"},         {"batch", "--batch"},           {"total_steps", "--steps"},
+      {"step_size", "--step-size"}, {"weight_decay", "--weight-decay"}, {"top_k", "--top-k"},
+      {"top_p", "--top-p"},         {"hidden_size", "--hidden"},    {"embedding_dim", "--embed"},
+      {"num_layers", "--layers"},   {"length", "--length"},         {"temperature", "--temperature"},
+      {"lr", "--lr"},               {"clip", "--clip"},             {"momentum", "--momentum"},
+      {"warmup", "--warmup"},       {"gamma", "--gamma"},           {"dropout", "--dropout"}};
+  for (const auto& f : kFlags)
+    if (key == f[0]) return f[1];
+  return nullptr;
+}
+
+}  // namespace
+
 int fail(const char* command, const Status& s) {
-  std::fprintf(stderr, "recur %s: error: %s\n", command, s.message().c_str());
+  const char* flag = flag_of(s.option());
+  std::string message = s.message();
+  if (flag) message = std::string(flag) + message.substr(s.option().size());
+  std::fprintf(stderr, "recur %s: error: %s\n", command, message.c_str());
   return s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kOutOfRange ? 2 : 1;
 }
 

@@ -8,11 +8,12 @@ export type Task = 'lm' | 'tagger' | 'classifier';
 export type Cell = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
 
 /**
- * An error reported by the engine: bad model bytes, an option out of range, a character that is
- * not in the vocabulary... `message` is the engine's own text, which names what was wrong and
- * what was expected. A wrong JavaScript type (a number where a string belongs) or an unknown option
- * name (`{lenght: 10}`: the message suggests `length`) throws a `TypeError` instead, a number that
- * is NaN or infinite a `RangeError`, and using a disposed object a plain `Error`.
+ * An error reported by the engine: bad model bytes, a character that is not in the vocabulary, a
+ * text too long... `message` is the engine's own text, which names what was wrong and what was
+ * expected. A wrong JavaScript type (a number where a string belongs) or an unknown option name
+ * (`{lenght: 10}`: the message suggests `length`) throws a `TypeError` instead; a number an option
+ * does not accept (NaN, out of its range, not whole) a `RangeError` that names the option as you
+ * wrote it (`topP must be in (0, 1] (1 turns it off), got 2`); using a disposed object a plain `Error`.
  */
 export class RecurError extends Error {
   constructor(message: string, code?: RecurErrorCode);
@@ -22,7 +23,7 @@ export class RecurError extends Error {
 }
 
 /**
- * `invalid_argument`: a bad option or input; `bad_format`: a model file, data or text that is not
+ * `invalid_argument`: a bad input; `bad_format`: a model file, data or text that is not
  * what it claims; `out_of_range`: too long or too large; `io`: a file or URL that cannot be read;
  * `diverged`: training produced a non-finite loss; `wasm_load`: the engine's .wasm could not be loaded.
  */

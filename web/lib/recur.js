@@ -6,12 +6,21 @@ import { RecurError } from './errors.js';
 
 export { RecurError };
 
+// The JS spelling of an engine setting, whose key is snake_case as in the model file.
+const JS_NAMES = { batch: 'batchSize', vocab_size: 'vocab.length', num_labels: 'labels.length' };
+const jsName = (key) => JS_NAMES[key] ?? key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+// An engine error is a RecurError; a value a setting does not accept (the engine names the
+// setting: result.option) is a RangeError in the JS spelling: "topP must be in (0, 1], got 2".
 function check(result) {
   if (typeof result === 'string') {
     if (result !== '') throw new RecurError(result);
     return result;
   }
-  if (result && typeof result === 'object' && typeof result.error === 'string') throw new RecurError(result.error, result.code);
+  if (result && typeof result === 'object' && typeof result.error === 'string') {
+    if (typeof result.option === 'string') throw new RangeError(jsName(result.option) + result.error.slice(result.option.length));
+    throw new RecurError(result.error, result.code);
+  }
   return result;
 }
 
@@ -479,7 +488,11 @@ export class Trainer extends Owned {
     const size = typeof data === 'string' ? Array.from(data).length - 1 : data.length;
     const epochSteps = Math.max(1, Math.ceil(size / perStep));
     let steps = optNum(options, 'steps', undefined);
-    if (steps === undefined) steps = Math.max(1, Math.ceil(optNum(options, 'epochs', 1) * epochSteps));
+    if (steps === undefined) {
+      const epochs = optNum(options, 'epochs', 1);
+      if (!(epochs > 0)) throw new RangeError(`epochs must be > 0, got ${epochs}`);
+      steps = Math.max(1, Math.ceil(epochs * epochSteps));
+    }
     if (!(Number.isInteger(steps) && steps >= 1)) throw new RangeError(`steps must be a whole number >= 1, got ${steps}`);
     const validation = options.validation;
     // Here 0 means "no early stopping" (the engine's RunConfig); a given patience must be >= 1.
