@@ -16,6 +16,7 @@
 #include "layers/softmax.h"
 #include "model/model.h"
 #include "model/network.h"
+#include "model/inspect.h"
 #include "model/predict.h"
 #include "model/serialize.h"
 #include "sampling/generator.h"
@@ -237,6 +238,44 @@ class WasmModel {
     if (!copied) return error_object(copied.status());
     params_changed();
     return val(double(copied.value()));
+  }
+
+  /// {steps, hidden, gates, slots: [{h, c?, gates?}]}: Float32Arrays of (steps, hidden) and
+  /// (steps, gates * hidden), one slot per layer and direction (model/inspect.h), or {error}.
+  val trace_text(const std::string& text) const {
+    if (!model_) return error_object("no model");
+    auto t = trace(*model_, text);
+    if (!t) return error_object(t.status());
+    val slots = val::array();
+    for (size_t i = 0; i < t->h.size(); ++i) {
+      val o = val::object();
+      o.set("h", copy_out(t->h[i].data(), t->h[i].size(), "Float32Array"));
+      if (!t->c[i].empty()) o.set("c", copy_out(t->c[i].data(), t->c[i].size(), "Float32Array"));
+      if (!t->gate[i].empty()) o.set("gates", copy_out(t->gate[i].data(), t->gate[i].size(), "Float32Array"));
+      slots.call<void>("push", o);
+    }
+    val o = val::object();
+    o.set("steps", t->steps);
+    o.set("hidden", t->hidden);
+    o.set("gates", t->gates);
+    o.set("slots", slots);
+    return o;
+  }
+
+  /// {position, target, logProb, gradNorm, gradTimesInput} (model/inspect.h), or {error}.
+  val saliency_of(const std::string& text, double position, double target) const {
+    if (!model_) return error_object("no model");
+    if (!whole(position) || !whole(target))
+      return error_object("position and target must be whole numbers");
+    auto s = saliency(*model_, text, saturate_int(position), saturate_int(target));
+    if (!s) return error_object(s.status());
+    val o = val::object();
+    o.set("position", s->position);
+    o.set("target", s->target);
+    o.set("logProb", s->log_prob);
+    o.set("gradNorm", copy_out(s->grad_norm.data(), s->grad_norm.size(), "Float32Array"));
+    o.set("gradTimesInput", copy_out(s->grad_times_input.data(), s->grad_times_input.size(), "Float32Array"));
+    return o;
   }
 
   /// All parameters as one Float32Array (a copy), in the file's tensor order.
@@ -583,6 +622,8 @@ EMSCRIPTEN_BINDINGS(recur) {
       .function("feed", &WasmModel::feed)
       .function("hidden", &WasmModel::hidden)
       .function("evaluate", &WasmModel::evaluate)
+      .function("trace", &WasmModel::trace_text)
+      .function("saliency", &WasmModel::saliency_of)
       .function("addForgetBias", &WasmModel::add_forget_bias)
       .function("initFrom", &WasmModel::init_from)
       .function("weights", &WasmModel::weights)

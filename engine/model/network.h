@@ -53,6 +53,11 @@ class Network {
   const State<T>& final_state() const { return final_; }
   /// Output of the last layer, (T*B, D*H).
   const T* top_output() const { return layer_out_.back().data(); }
+  /// What forward() kept for one layer and direction (activated gates, c, h per row).
+  const SeqCache<T>& cache(int layer, int dir) const { return caches_[size_t(layer) * directions(cfg_) + dir]; }
+  /// After backward(): the gradient with respect to layer 0's input rows (the embedding
+  /// vectors), (T*B, E).
+  const T* input_grad() const { return dcur_.data(); }
 
  private:
   Config cfg_;

@@ -15,6 +15,10 @@ const fitted = await lm.trainer({ seqLen: 16, batchSize: 8, lr: 0.01 }).fit(text
 console.log(fitted.best?.step, lm.evaluate('the mat.').bitsPerChar);
 const long = await lm.predictAsync(text.repeat(20), { onProgress: ({ loaded, total }) => console.log(loaded / total) });
 console.log(long.rows, long.row(0).length);
+// Inside the network: the forget gate of layer 0 at every character, and what drove the last guess.
+const forget: Float32Array | undefined = lm.trace('the cat').layers[0].gates.f;
+const why = lm.saliency('the cat', { target: ' ' });
+console.log(forget?.length, why.gradNorm.length, why.logProb);
 const sample: string = lm.generate({ prompt: 'the ', length: 20, temperature: 0 });
 for await (const piece of lm.stream({ prompt: 'the ', length: 20 })) console.log(piece);
 

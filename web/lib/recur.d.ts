@@ -83,6 +83,52 @@ export interface Classification {
   probs: Record<string, number>;
 }
 
+/** One layer and direction of a {@link Trace}. Each array is steps x hiddenSize, row t after character t. */
+export interface TraceLayer {
+  layer: number;
+  /** 'backward' is the right-to-left half of a bidirectional layer. */
+  direction: 'forward' | 'backward';
+  /** The hidden state: the layer's output. */
+  h: Float32Array;
+  /** LSTM only: the cell state. */
+  c?: Float32Array;
+  /**
+   * Activated gates, PyTorch's names and convention. LSTM: i (input), f (forget), g (candidate),
+   * o (output); c = f*c_prev + i*g, h = o*tanh(c). GRU: r (reset), z (update), n (candidate);
+   * h = (1 - z)*n + z*h_prev (Cho et al. write z and 1 - z the other way round). None for a plain RNN.
+   */
+  gates: { i?: Float32Array; f?: Float32Array; g?: Float32Array; o?: Float32Array; r?: Float32Array; z?: Float32Array; n?: Float32Array };
+}
+
+export interface Trace {
+  steps: number;
+  hiddenSize: number;
+  /** The text's characters (code points), one per step. */
+  chars: string[];
+  /** Layer 0 first; a bidirectional layer gives its forward then its backward direction. */
+  layers: TraceLayer[];
+}
+
+export interface SaliencyOptions {
+  /** The output row read: lm, tagger a character index (default the last); classifier 0. */
+  position?: number;
+  /** A symbol (lm) or label whose log-probability is differentiated. Default: the most probable there. */
+  target?: string;
+}
+
+/** What {@link Model.saliency} returns. Arrays have one value per character of the text. */
+export interface Saliency {
+  position: number;
+  target: string;
+  /** log p(target) at position. */
+  logProb: number;
+  chars: string[];
+  /** |d log p / d x_t|, x_t the embedding vector of character t: 0 after position for a left-to-right model. */
+  gradNorm: Float32Array;
+  /** (d log p / d x_t) . x_t: positive where character t pushed towards target. */
+  gradTimesInput: Float32Array;
+}
+
 export interface PredictAsyncOptions {
   /** After each slice: characters read so far and in all. */
   onProgress?: (progress: { loaded: number; total: number }) => void;
@@ -307,6 +353,17 @@ export class Model<T extends Task = Task> extends Owned {
    * meanwhile. A predict() on the same model in between is answered and does not disturb it.
    */
   predictAsync(text: string, options?: PredictAsyncOptions): Promise<Prediction>;
+  /**
+   * What the network holds at every character of `text`, read from the zero state (dropout off):
+   * per layer and direction, h, the LSTM's c and the activated gates. At most 10,000 characters.
+   */
+  trace(text: string): Trace;
+  /**
+   * How much each character drove one output: the gradient of log p(target) at output row
+   * `position` with respect to each character's embedding vector. RangeError for a position or
+   * target the model does not have.
+   */
+  saliency(text: string, options?: SaliencyOptions): Saliency;
   /** The model's loss and accuracy on data (a text for an lm, examples otherwise), as `recur eval`. */
   evaluate(data: TrainingDataFor<T>): Evaluation;
   /** Tagger only (else TypeError): the label distribution of each character; an array for an array of texts. */

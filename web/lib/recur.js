@@ -178,6 +178,8 @@ class Owned {
 // knows Symbol.dispose (Node 20, recent browsers); elsewhere dispose() is the way.
 if (typeof Symbol.dispose === 'symbol') Owned.prototype[Symbol.dispose] = function dispose() { this.dispose(); };
 
+const GATE_NAMES = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] };
+
 const MODEL_OPTIONS = ['task', 'cell', 'vocab', 'labels', 'embeddingDim', 'hiddenSize', 'numLayers', 'bidirectional',
   'dropout', 'seed', 'forgetBias', 'initFrom'];
 const GENERATE_OPTIONS = ['prompt', 'length', 'temperature', 'topK', 'topP', 'seed', 'stop', 'avoidUnknown'];
@@ -313,6 +315,55 @@ export class Model extends Owned {
       r = check(this._live.evaluate(data.map((e) => JSON.stringify(e)).join('\n')));
     }
     return { loss: r.loss, bitsPerChar: r.loss / Math.LN2, accuracy: r.accuracy, count: r.count };
+  }
+
+  /**
+   * What the network holds at every character of text, read from the zero state: for each layer
+   * (and direction, for a bidirectional model) the hidden state h, the LSTM's cell state c, and
+   * the activated gates by PyTorch's names (LSTM i, f, g, o; GRU r, z, n; none for a plain RNN).
+   * Each is a Float32Array of steps x hiddenSize: row t holds the values after character t.
+   */
+  trace(input) {
+    const r = check(this._live.trace(text(input, 'text')));
+    const names = GATE_NAMES[this.config.cell] ?? [];
+    const D = this.config.bidirectional ? 2 : 1, H = r.hidden, G = r.gates;
+    const layers = r.slots.map((slot, i) => {
+      const gates = {};
+      names.forEach((name, j) => {
+        // (steps, G*H) rows of [gate 0 | gate 1 | ...] -> one (steps, H) array per gate.
+        const a = new Float32Array(r.steps * H);
+        for (let t = 0; t < r.steps; t++) a.set(slot.gates.subarray((t * G + j) * H, (t * G + j + 1) * H), t * H);
+        gates[name] = a;
+      });
+      return { layer: Math.floor(i / D), direction: i % D ? 'backward' : 'forward', h: slot.h, c: slot.c, gates };
+    });
+    return { steps: r.steps, hiddenSize: H, chars: Array.from(input), layers };
+  }
+
+  /**
+   * How much each character of text drove one output: the gradient of log p(target) at output
+   * row `position` with respect to each character's embedding vector x_t, as its norm (gradNorm)
+   * and its dot product with x_t (gradTimesInput: > 0 where the character pushed towards target).
+   * options.position: the output row, default the last (lm: after that character; classifier: 0);
+   * options.target: a symbol (lm) or label, default the most probable. Plotted against the
+   * distance to position, gradNorm shows gradients vanishing through time.
+   */
+  saliency(input, options = {}) {
+    need(options && typeof options === 'object', 'saliency() takes an options object');
+    knownOptions(options, ['position', 'target'], 'saliency()');
+    text(input, 'text');
+    const names = this.config.task === 'lm' ? this.vocab : this.labels;
+    const rows = this.config.task === 'classifier' ? 1 : Array.from(input).length;
+    const position = optNum(options, 'position', rows - 1);
+    let target = -1;
+    if (options.target !== undefined) {
+      need(typeof options.target === 'string', `target must be a ${this.config.task === 'lm' ? 'symbol' : 'label'} (a string)`);
+      target = names.indexOf(options.target);
+      if (target < 0) throw new RangeError(`target ${JSON.stringify(options.target)} is not one of the model's ${this.config.task === 'lm' ? 'symbols' : 'labels'}`);
+    }
+    const r = check(this._live.saliency(input, position, target));
+    return { position: r.position, target: names[r.target], logProb: r.logProb, chars: Array.from(input),
+      gradNorm: r.gradNorm, gradTimesInput: r.gradTimesInput };
   }
 
   /**

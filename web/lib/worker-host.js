@@ -34,7 +34,8 @@ function reply(id, value) {
   postMessage({ id, value }, transfer);
 }
 
-const MODEL_METHODS = new Set(['predict', 'evaluate', 'tag', 'classify', 'generate', 'feed', 'reset', 'hidden', 'save']);
+const MODEL_METHODS = new Set(['predict', 'evaluate', 'tag', 'classify', 'generate', 'feed', 'reset', 'hidden', 'save',
+  'trace', 'saliency']);
 
 async function handle(id, op, a) {
   if (op === 'init') {

@@ -1,7 +1,8 @@
 // recur-rnn/worker: the API of recur-rnn, run in a module Worker, every call a Promise.
 import type {
-  Classification, Evaluation, FitOptions, FitResult, GenerateOptions, HiddenState, ModelConfig, NotAString, Prediction,
-  PredictAsyncOptions, StreamOptions, TaggedChar, Task, TrainerOptions, TrainingDataFor, CreateModelConfig,
+  Classification, CreateModelConfig, Evaluation, FitOptions, FitResult, GenerateOptions, HiddenState, ModelConfig,
+  NotAString, Prediction, PredictAsyncOptions, Saliency, SaliencyOptions, StreamOptions, TaggedChar, Task, Trace,
+  TrainerOptions, TrainingDataFor,
 } from './recur.js';
 
 export { RecurError } from './recur.js';
@@ -18,6 +19,8 @@ export class RemoteModel<T extends Task = Task> {
   /** Progress is reported on this side; `options.signal` stops the worker's run. */
   predictAsync(text: string, options?: PredictAsyncOptions): Promise<Prediction>;
   evaluate(data: TrainingDataFor<T>): Promise<Evaluation>;
+  trace(text: string): Promise<Trace>;
+  saliency(text: string, options?: SaliencyOptions): Promise<Saliency>;
   tag(this: RemoteModel<'tagger'>, text: string): Promise<TaggedChar[]>;
   tag(this: RemoteModel<'tagger'>, texts: string[]): Promise<TaggedChar[][]>;
   classify(this: RemoteModel<'classifier'>, text: string): Promise<Classification>;

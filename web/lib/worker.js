@@ -73,6 +73,8 @@ export class RemoteModel {
     return { ...p, row: (i) => p.probs.subarray(i * p.cols, (i + 1) * p.cols) };
   }
   evaluate(data) { return this._call('evaluate', data); }
+  trace(text) { return this._call('trace', text); }
+  saliency(text, options = {}) { return this._call('saliency', text, options); }
   tag(text) { return this._call('tag', text); }
   classify(text) { return this._call('classify', text); }
   generate(options = {}) { return this._call('generate', options); }
