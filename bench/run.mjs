@@ -2,7 +2,7 @@
 // child process, so backends and JIT state do not mix), then prints a markdown report: the
 // figures, ratios to recur-wasm, the rooflines, the performance targets, download sizes and the
 // same-weights checks. The report also goes to bench/build/last-run.md.
-//   node bench/run.mjs [--quick] [--only=native,wasm,tfjs-wasm,tfjs-cpu,ort,brain]
+//   node bench/run.mjs [--quick] [--only=native,wasm,tfjs-wasm,tfjs-cpu,ort,brain,browser]
 import { spawnSync, execSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';

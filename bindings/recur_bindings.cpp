@@ -525,8 +525,8 @@ class WasmTrainer {
     if (!trainer_) return error_object("trainer not started");
     Validation val = std::move(validation_);  // used by this run only, whether it starts or not
     validation_ = {};
-    if (!whole(steps) || !whole(eval_every) || !whole(patience))
-      return error_object(out_of_range("steps, validationEvery and patience must be whole numbers"));
+    for (auto [key, v] : {std::pair{"steps", steps}, {"eval_every", eval_every}, {"patience", patience}})
+      if (!whole(v)) return error_object(bad_option(key, "must be a whole number, got " + number_text(v)));
     RunConfig rc;
     rc.steps = saturate_i64(steps);
     rc.eval_every = saturate_i64(eval_every);

@@ -25,8 +25,9 @@ Status wrong_type(const std::string& key, const char* expected) {
 
 Status read_int(const json::Value& v, const std::string& key, int& out) {
   if (!v.is_number()) return wrong_type(key, "an integer");
-  if (!v.is_integer() || v.as_number() < double(INT_MIN) || v.as_number() > double(INT_MAX))
-    return bad_option(key, "must be a whole number, got " + json::dump(v));
+  if (!v.is_integer()) return bad_option(key, "must be a whole number, got " + json::dump(v));
+  if (v.as_number() < double(INT_MIN) || v.as_number() > double(INT_MAX))
+    return bad_option(key, "is out of range: got " + json::dump(v));
   out = static_cast<int>(v.as_int());
   return Status::ok();
 }

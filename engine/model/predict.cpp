@@ -106,7 +106,7 @@ void Predictor::advance(const Model<float>& m, int64_t positions) {
 Prediction Predictor::take() {
   Prediction p = std::move(out_);
   out_ = Prediction{};
-  ids_.clear();
+  std::vector<int32_t>().swap(ids_);  // a long text's ids are not kept between calls
   pos_ = 0;
   return p;
 }

@@ -54,7 +54,7 @@ class Predictor {
   void advance(const Model<float>& m, int64_t positions);
   int64_t position() const { return pos_; }
   int64_t length() const { return int64_t(ids_.size()); }
-  bool done() const { return pos_ == length(); }
+  bool done() const { return !ids_.empty() && pos_ == length(); }
   Prediction take();
   void params_changed();
 

@@ -8,9 +8,9 @@
 namespace recur {
 
 Result<TrainingRun> TrainingRun::create(Trainer& trainer, const RunConfig& cfg, Validation val) {
-  if (cfg.steps < 1) return out_of_range("steps must be at least 1, got " + std::to_string(cfg.steps));
-  if (cfg.eval_every < 0) return out_of_range("eval_every must be 0 or more, got " + std::to_string(cfg.eval_every));
-  if (cfg.patience < 0) return out_of_range("patience must be 0 or more, got " + std::to_string(cfg.patience));
+  if (cfg.steps < 1) return bad_option("steps", "must be at least 1, got " + std::to_string(cfg.steps));
+  if (cfg.eval_every < 0) return bad_option("eval_every", "must be 0 or more, got " + std::to_string(cfg.eval_every));
+  if (cfg.patience < 0) return bad_option("patience", "must be 0 or more, got " + std::to_string(cfg.patience));
   const bool has_val = !val.empty(trainer.model().config);
   if (cfg.keep_best && !has_val) return invalid_argument("keeping the best weights needs validation data");
   if (cfg.patience > 0 && !has_val) return invalid_argument("early stopping needs validation data");

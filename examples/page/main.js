@@ -25,7 +25,8 @@ async function main() {
   let progress = 0;
   const p = await model.predictAsync(long, { onProgress: ({ loaded, total }) => { progress = loaded / total; } });
   const ctrl = new AbortController();
-  const stopped = await model.predictAsync(long, { signal: ctrl.signal, onProgress: () => ctrl.abort() })
+  // Ten times longer, so that the abort reaches the worker long before it could finish.
+  const stopped = await model.predictAsync(long.repeat(10), { signal: ctrl.signal, onProgress: () => ctrl.abort() })
     .then(() => 'finished', (e) => e.name);
   // `await using copy = ...` would do the same: Symbol.asyncDispose frees it in the worker.
   const copy = await recur.loadModel(await model.save());

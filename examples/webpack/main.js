@@ -1,4 +1,4 @@
-// recur-rnn in a page bundled by webpack (webpack.config.js sets only entry and output): webpack
+// recur-rnn in a page bundled by webpack (webpack.config.js: entry, output, no size hints): webpack
 // finds recur-core.wasm through the package's new URL(..., import.meta.url) and emits it. The
 // page shows a few characters from a freshly trained model, and errors in full.
 import { loadRecur } from 'recur-rnn';

@@ -119,7 +119,7 @@ test('examples/vite: built with no Vite configuration, the page trains and gener
   });
 });
 
-test('examples/webpack: bundled with a config that names only entry and output, the page trains and generates in Chromium', async (t) => {
+test('examples/webpack: bundled with a config that names entry, output and no size hints, the page trains and generates in Chromium', async (t) => {
   const why = missingPrerequisite();
   if (why) { t.skip(why); return; }
   const dir = project('webpack');

@@ -131,6 +131,17 @@ for (const [name, call, cls, pattern] of cases) {
   });
 }
 
+test('fit({epochs}) must be more than 0, and validationEvery / patience are checked in their JS spelling', async () => {
+  for (const epochs of [0, -1]) {
+    await assert.rejects(m.trainer({ seqLen: 8 }).fit(englishText, { epochs }),
+      (e) => e instanceof RangeError && new RegExp(`^epochs must be > 0, got ${epochs}$`).test(e.message));
+  }
+  await assert.rejects(m.trainer({ seqLen: 8 }).fit(englishText, { steps: 2, validation: englishText, validationEvery: -3 }),
+    (e) => e instanceof RangeError && /^validationEvery must be 0 or more, got -3$/.test(e.message));
+  await assert.rejects(m.trainer({ seqLen: 8 }).fit(englishText, { steps: 2, validation: englishText, earlyStopping: { patience: 1.5 } }),
+    (e) => e instanceof RangeError && /^earlyStopping\.patience must be a whole number, got 1\.5$/.test(e.message));
+});
+
 test('fit({step}) rejects with a TypeError naming steps', async () => {
   await assert.rejects(m.trainer({ seqLen: 4 }).fit(englishText, { step: 3 }),
     (e) => e instanceof TypeError && /fit\(\): unknown option "step"; did you mean "steps"/.test(e.message));
@@ -172,8 +183,9 @@ describe('predictAsync(): stopped, disposed or trained under it, it says so and 
 
   test('an aborted signal rejects with its reason, at once or between slices', async () => {
     const ctrl = new AbortController();
-    ctrl.abort();
-    await assert.rejects(m.predictAsync('the cat', { signal: ctrl.signal }), (e) => e.name === 'AbortError');
+    const reason = new Error('the user went elsewhere');
+    ctrl.abort(reason);
+    await assert.rejects(m.predictAsync('the cat', { signal: ctrl.signal }), (e) => e === reason);
     let last = 0;
     const o = stopAt(1);
     await assert.rejects(m.predictAsync(long, { ...o, onProgress: (p) => { last = p.loaded; o.onProgress(p); } }),
@@ -190,13 +202,14 @@ describe('predictAsync(): stopped, disposed or trained under it, it says so and 
     assert.ok(d <= 1e-6, `max |slices - one call| = ${d}`);
   });
 
-  test('a model disposed or trained during the run rejects it; the wasm objects are freed', async () => {
+  test('a model disposed or trained during the run rejects it; the run\'s wasm object is freed', async () => {
     const d = recur.loadModel(good);
     await assert.rejects(d.predictAsync(long, { onProgress: () => d.dispose() }), /this model has been disposed/);
     const t = recur.loadModel(good);
     const trainer = t.trainer({ seqLen: 8, batchSize: 2 });
     await assert.rejects(t.predictAsync(long, { onProgress: () => trainer.step(englishText) }),
       (e) => e instanceof RecurError && /the model was trained while predictAsync\(\) was reading/.test(e.message));
+    assert.deepEqual([...t._children], [trainer], 'the run is no longer among the model\'s objects');
     t.dispose();
   });
 

@@ -30,12 +30,17 @@ test('a 1 MB prompt is refused with the limit in the message', () => {
   works();
 });
 
-test('predict() counts its limit in characters: 4,194,304 of them', async () => {
-  const m = recur.createModel({ vocab: 'ab', hiddenSize: 4, embeddingDim: 2 });
-  const tooLong = 'a'.repeat((4 << 20) + 1);
+test('predict() and prompts count their limits in characters, not bytes', async () => {
+  const m = recur.createModel({ vocab: ['中', 'a'], hiddenSize: 4, embeddingDim: 2 });
+  // 4,194,304 characters of 3 bytes each (12 MiB of UTF-8) are within the limit; one more is not.
+  assert.equal(m.predict('中'.repeat(4 << 20)).rows, 4 << 20);
+  const tooLong = '中'.repeat((4 << 20) + 1);
   const said = /text is 4194305 characters: the limit is 4194304/;
   assert.throws(() => m.predict(tooLong), (e) => e instanceof RecurError && e.code === 'out_of_range' && said.test(e.message));
   await assert.rejects(m.predictAsync(tooLong), (e) => e instanceof RecurError && said.test(e.message));
+  assert.equal(m.generate({ prompt: '中'.repeat(100000), length: 1 }).length, 1);
+  assert.throws(() => m.generate({ prompt: '中'.repeat(100001), length: 1 }),
+    (e) => e instanceof RecurError && /prompt is 100001 characters: the limit is 100000 characters/.test(e.message));
   m.dispose();
   works();
 });

@@ -17,7 +17,8 @@ const char* flag_of(const std::string& key) {
       {"top_p", "--top-p"},         {"hidden_size", "--hidden"},    {"embedding_dim", "--embed"},
       {"num_layers", "--layers"},   {"length", "--length"},         {"temperature", "--temperature"},
       {"lr", "--lr"},               {"clip", "--clip"},             {"momentum", "--momentum"},
-      {"warmup", "--warmup"},       {"gamma", "--gamma"},           {"dropout", "--dropout"}};
+      {"warmup", "--warmup"},       {"gamma", "--gamma"},           {"dropout", "--dropout"},
+      {"eval_every", "--eval-every"}, {"steps", "--steps"}};
   for (const auto& f : kFlags)
     if (key == f[0]) return f[1];
   return nullptr;

@@ -348,7 +348,8 @@ export class Model<T extends Task = Task> extends Owned {
   /**
    * predict() read in slices of about 10 ms with the event loop free between them, for long
    * texts (a million characters of a 2 x 256 LSTM take about a minute in wasm). A bidirectional
-   * model needs the whole text at once and reads it in one slice. Rejects like predict(), with
+   * model needs the whole text at once: it reads it in one go (one progress report; the signal
+   * counts only before it starts). Rejects like predict(), with
    * `options.signal`'s reason when it is aborted, and with RecurError if the model is trained
    * meanwhile. A predict() on the same model in between is answered and does not disturb it.
    */

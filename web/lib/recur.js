@@ -7,7 +7,8 @@ import { RecurError } from './errors.js';
 export { RecurError };
 
 // The JS spelling of an engine setting, whose key is snake_case as in the model file.
-const JS_NAMES = { batch: 'batchSize', vocab_size: 'vocab.length', num_labels: 'labels.length' };
+const JS_NAMES = { batch: 'batchSize', vocab_size: 'vocab.length', num_labels: 'labels.length', eval_every: 'validationEvery',
+  patience: 'earlyStopping.patience' };
 const jsName = (key) => JS_NAMES[key] ?? key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 
 // An engine error is a RecurError; a value a setting does not accept (the engine names the
@@ -262,7 +263,8 @@ export class Model extends Owned {
    * predict() in slices of about 10 ms, yielding to the event loop between them: for long texts
    * (a million characters of a 2 x 256 LSTM take about a minute). options.onProgress sees
    * {loaded, total} in characters; options.signal rejects it with the signal's reason. A
-   * bidirectional model needs the whole text at once: it reads it in one slice.
+   * bidirectional model needs the whole text at once: it reads it in one go, reports once, and
+   * can be stopped only before it starts.
    */
   async predictAsync(input, options = {}) {
     need(options && typeof options === 'object', 'predictAsync() takes an options object');
@@ -276,6 +278,7 @@ export class Model extends Owned {
     try {
       check(run.start(model, text(input, 'text')));
       const total = run.length();
+      if (run.done()) onProgress?.({ loaded: total, total });  // a bidirectional model: read in start()
       // Characters per slice, adjusted to the time the last slice took.
       for (let n = 64; !run.done();) {
         const t = performance.now();

@@ -90,15 +90,18 @@ async function handle(id, op, a) {
       try {
         // Pieces made within one task go out as one message: fewer messages, the same text.
         let text = '', last = performance.now();
-        for await (const piece of object(a.handle).stream({ ...a.options, signal: ctrl.signal })) {
-          text += piece;
-          if (performance.now() - last >= 8) {
-            postMessage({ id, piece: text });
-            text = '';
-            last = performance.now();
+        try {
+          for await (const piece of object(a.handle).stream({ ...a.options, signal: ctrl.signal })) {
+            text += piece;
+            if (performance.now() - last >= 8) {
+              postMessage({ id, piece: text });
+              text = '';
+              last = performance.now();
+            }
           }
+        } finally {
+          if (text) postMessage({ id, piece: text });  // also what was made before an error
         }
-        if (text) postMessage({ id, piece: text });
       } finally {
         running.delete(id);
       }

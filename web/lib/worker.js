@@ -67,9 +67,15 @@ export class RemoteModel {
   async predictAsync(text, options = {}) {
     const { onProgress, signal, ...rest } = options;
     signal?.throwIfAborted();
-    const p = await this._conn.call('predictAsync', { handle: this._handle, text, options: rest }, {
-      signal, onEvent: ({ progress }) => onProgress?.(progress),
-    });
+    let p;
+    try {
+      p = await this._conn.call('predictAsync', { handle: this._handle, text, options: rest }, {
+        signal, onEvent: ({ progress }) => onProgress?.(progress),
+      });
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;  // the caller's own reason, as on the page's thread
+      throw e;
+    }
     return { ...p, row: (i) => p.probs.subarray(i * p.cols, (i + 1) * p.cols) };
   }
   evaluate(data) { return this._call('evaluate', data); }
