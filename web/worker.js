@@ -11,6 +11,8 @@
 //                                          → done {results: {slot: {labels, rows, cols, probs} | {error}},
 //                                                  hidden: {rows, cols, data} | {error} | null}
 //   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
+//   saliency {slot, text}                  → done {target, logProb, gradNorm}: the gradient of the answer
+//                                            at the last character with respect to each character
 //   train {text, cell, layers, hidden, embed, seqLen, batch, lr, steps, sampleEvery, seed}
 //                                          → started {info, trainChars, valChars}, progress {…}*,
 //                                            val {step, bitsPerChar}*, sample {step, text}*,
@@ -166,6 +168,11 @@ const handlers = {
       if (now - last > 40) { post(id, 'progress', { done: i + 1, total: items.length }); await tick(); last = performance.now(); }
     }
     return { labels: m.labels, probs };
+  },
+
+  async saliency(id, { slot, text }) {
+    const s = modelIn(slot).saliency(text);
+    return { target: s.target, logProb: s.logProb, gradNorm: s.gradNorm };
   },
 
   // The key-recall experiment (recall-task.js).

@@ -7,11 +7,11 @@ import { engine, getTrainEngine } from '../shared/engine.js';
 import { RECALL_LAGS } from '../recall-task.js';
 import { APPLE_MODELS } from '../shared/models.js';
 import { loadAppleModels } from './apple.js';
+import * as gradients from './gradients.js';
 
 const DISTANCES = [0, 25, 50, 100, 200, 400];
 const SENSES = ['fruit', 'company'];
 const MEMORY_MODELS = APPLE_MODELS.slice(0, 3);
-const MEMORY_COLOURS = { 'apple-rnn': '#8a6aa0', 'apple-lstm': '#1c64d1', 'apple-gru': '#1f7a3d' };
 const mem = {
   run: $('mem-run'), cancel: $('mem-cancel'), progress: $('mem-progress'), status: $('mem-status'),
   msg: $('mem-msg'), chart: $('mem-chart'), table: $('mem-table'), missing: $('memory-missing'),
@@ -39,6 +39,7 @@ function wilson(c, n, z = 1.96) {
 /** Draws both experiments' charts (on show and after a resize). */
 export function drawCharts() {
   drawChart();
+  gradients.drawChart();
   drawRecall();
 }
 
@@ -47,7 +48,7 @@ function drawChart() {
   const series = MEMORY_MODELS.filter((m) => mem.results?.[m.name]).map((m) => {
     const rows = mem.results[m.name];
     return {
-      label: m.short, color: MEMORY_COLOURS[m.name], dots: true,
+      label: m.short, color: m.color, dots: true,
       points: rows.map((r) => [r.distance, (100 * r.all.correct) / r.all.total]),
       errors: rows.map((r) => wilson(r.all.correct, r.all.total).map((v) => 100 * v)),
     };
@@ -199,9 +200,9 @@ async function run() {
 // ---------------------------------------------------------------- key recall, trained live
 
 const RECALL_CELLS = [
-  { cell: 'rnn_tanh', short: 'RNN', color: MEMORY_COLOURS['apple-rnn'] },
-  { cell: 'lstm', short: 'LSTM', color: MEMORY_COLOURS['apple-lstm'] },
-  { cell: 'gru', short: 'GRU', color: MEMORY_COLOURS['apple-gru'] },
+  { cell: 'rnn_tanh', short: 'RNN', color: MEMORY_MODELS[0].color },
+  { cell: 'lstm', short: 'LSTM', color: MEMORY_MODELS[1].color },
+  { cell: 'gru', short: 'GRU', color: MEMORY_MODELS[2].color },
 ];
 const RECALL = { steps: 400, rounds: 4, hidden: 24, perLag: 100, seeds: [1, 2, 3] };
 const rec = {
@@ -291,6 +292,7 @@ mem.cancel.addEventListener('click', () => {
 
 /** Draws the chart; the first time, says which networks are missing and enables Run. */
 export async function show(first) {
+  gradients.show(first);
   drawCharts();
   if (!first) return;
   const loaded = await loadAppleModels();

@@ -7,9 +7,9 @@ export const CELL_NAMES = { rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm
 
 /** The apple taggers, in the order the page shows them; the first three read left to right. */
 export const APPLE_MODELS = [
-  { name: 'apple-rnn', short: 'RNN' },
-  { name: 'apple-lstm', short: 'LSTM' },
-  { name: 'apple-gru', short: 'GRU' },
+  { name: 'apple-rnn', short: 'RNN', color: '#8a6aa0' },
+  { name: 'apple-lstm', short: 'LSTM', color: '#1c64d1' },
+  { name: 'apple-gru', short: 'GRU', color: '#1f7a3d' },
   { name: 'apple-bilstm', short: 'BiLSTM' },
 ];
 

@@ -1,0 +1,134 @@
+// Gradients through time, in the Memory panel: how strongly each left-to-right apple tagger's
+// answer at the last character depends on every earlier character, |d log p(answer) / d x_t|
+// (the engine's saliency()), plotted on a log scale against the distance back. The plain RNN's
+// falls by orders of magnitude within a few dozen characters; the LSTM's and the GRU's do not.
+import { drawLineChart } from '../chart.js';
+import { $, el, naCell, rowHeader, setDisabled, showMsg } from '../shared/dom.js';
+import { engine } from '../shared/engine.js';
+import { APPLE_MODELS } from '../shared/models.js';
+import { loadAppleModels } from './apple.js';
+
+const MODELS = APPLE_MODELS.slice(0, 3);
+const DISTANCES = [0, 5, 10, 25, 50, 100, 200];
+// A cue word, about 250 characters that say nothing about it, then the mention.
+const EXAMPLES = {
+  en: 'We talked about the orchard all afternoon. Then the conversation wandered: the weather had turned, the ' +
+    'trains were late again, someone had painted the fence by the river, nobody could remember who had borrowed ' +
+    'the ladder, and the meeting on Thursday had no time yet. Later that evening I kept thinking about the apple',
+  zh: '我们整个下午都在聊果园。后来话题越扯越远：天气变了，火车又晚点了，有人把河边的篱笆漆成了蓝色，谁也想不起梯子借给了谁，' +
+    '星期四的会到底几点开始也没人知道，楼下的猫又不见了，图书馆换了新的开门时间，隔壁在装修，周末可能下雨。到了晚上，我一直在想那个苹果',
+};
+
+const g = {
+  text: $('grad-text'), run: $('grad-run'), msg: $('grad-msg'), chart: $('grad-chart'), table: $('grad-table'),
+  summary: $('grad-summary'), results: null, busy: false,
+};
+
+const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+const power = (k) => `10${String(k).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c])}`;
+/** 2.8×10⁻¹³; 0 for a gradient that underflowed. */
+const sci = (v) => {
+  if (!(v > 0)) return '0';
+  const [m, e] = v.toExponential(1).split('e');
+  return `${m}×${power(Number(e))}`;
+};
+
+/** Draws log10 |gradient| against the distance back; a gradient that underflowed to 0 is left out. */
+export function drawChart() {
+  const series = MODELS.filter((m) => g.results?.[m.name]).map((m) => {
+    const norms = g.results[m.name].gradNorm, last = norms.length - 1;
+    const points = [];
+    for (let d = 0; d <= last; d++) if (norms[last - d] > 0) points.push([d, Math.log10(norms[last - d])]);
+    return { label: m.short, color: m.color, points, width: 1.5 };
+  });
+  drawLineChart(g.chart, {
+    series, legend: true, xLabel: 'characters back from the last one', yLabel: 'gradient (log scale)',
+    xMin: 0, yFormat: (v) => power(Math.round(v)),
+    empty: 'Press “Measure the gradients” to see the curves.',
+  });
+}
+
+function renderTable() {
+  const t = g.table;
+  t.textContent = '';
+  if (!g.results) return;
+  const n = Array.from(g.text.value).length;
+  const ds = DISTANCES.filter((d) => d < n);
+  t.createTHead().insertRow().append(el('th', { textContent: 'Network' }), el('th', { textContent: 'Answer' }),
+    ...ds.map((d) => el('th', { className: 'num', textContent: `${d} back` })));
+  const body = t.createTBody();
+  for (const m of MODELS) {
+    const row = body.insertRow();
+    row.dataset.model = m.name;
+    rowHeader(row, m.short);
+    const r = g.results[m.name];
+    if (!r || r.error) {
+      naCell(row, ds.length + 1, r?.error ?? 'not available in this build');
+      continue;
+    }
+    row.insertCell().textContent = r.target;
+    const last = r.gradNorm.length - 1;
+    for (const d of ds) {
+      const td = row.insertCell();
+      td.className = 'num';
+      td.textContent = sci(r.gradNorm[last - d]);
+      td.dataset.distance = d;
+      td.dataset.value = r.gradNorm[last - d];
+    }
+  }
+}
+
+// One sentence from the numbers: how far each gradient fell from the last character to the
+// farthest tabulated distance.
+function summarize() {
+  const n = Array.from(g.text.value).length;
+  const d = DISTANCES.filter((x) => x < n && x <= 200).at(-1);
+  const parts = MODELS.filter((m) => g.results[m.name]?.gradNorm).map((m) => {
+    const v = g.results[m.name].gradNorm, last = v.length - 1;
+    const ratio = v[last - d] / v[last];
+    return `the ${m.short}'s to ${ratio > 0 ? sci(ratio) : '0 (below the smallest float)'}`;
+  });
+  g.summary.textContent = d > 0 && parts.length
+    ? `${d} characters back, the gradient has fallen, relative to its value at the last character: ${parts.join(', ')}.`
+    : '';
+}
+
+async function measure() {
+  if (g.busy) return;
+  const text = g.text.value;
+  if (!text.trim()) { showMsg(g.msg, 'Type a text first.', 'error'); return; }
+  g.busy = true;
+  setDisabled(g.run, true);
+  showMsg(g.msg, 'Measuring…');
+  try {
+    const loaded = await loadAppleModels();
+    g.results = {};
+    for (const m of MODELS) {
+      if (!loaded.some((e) => e.name === m.name)) continue;
+      try {
+        g.results[m.name] = await engine.request('saliency', { slot: m.name, text }).promise;
+      } catch (e) {
+        g.results[m.name] = { error: e.message };
+      }
+    }
+    showMsg(g.msg, '');
+    summarize();
+  } finally {
+    g.busy = false;
+    g.run.disabled = false;
+    drawChart();
+    renderTable();
+    g.chart.dataset.done = 'true';
+  }
+}
+
+g.run.addEventListener('click', measure);
+for (const b of document.querySelectorAll('[data-grad-example]')) {
+  b.addEventListener('click', () => { g.text.value = EXAMPLES[b.dataset.gradExample]; measure(); });
+}
+
+/** The first time the panel shows: the English example in the box. */
+export function show(first) {
+  if (first && !g.text.value) g.text.value = EXAMPLES.en;
+  drawChart();
+}
