@@ -7,9 +7,10 @@
 //   unload {slot}                          → done
 //   generate {slot, prompt, length, temperature, topK, topP, seed, avoidUnknown}
 //                                          → piece {text, chars, seconds}*, done {chars, seconds, aborted}
-//   tag {slots, text, detail: {slot, layer, state}}
+//   tag {slots, text, detail: {slot, layer, direction, state}}
 //                                          → done {results: {slot: {labels, rows, cols, probs} | {error}},
-//                                                  hidden: {rows, cols, data} | {error} | null}
+//                                                  hidden: {rows, cols, data, layer, direction, state} | {error} | null}
+//                                            (state: h, c or a gate's name; from model.trace())
 //   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
 //   saliency {slot, text}                  → done {target, logProb, gradNorm}: the gradient of the answer
 //                                            at the last character with respect to each character
@@ -115,7 +116,7 @@ const handlers = {
   },
 
   // Label distributions for every character of text under each model in `slots`, and for
-  // `detail.slot` the hidden state of one layer after each character (unidirectional models).
+  // `detail.slot` one of the values trace() gives (h, c or a gate) after each character.
   async tag(id, { slots, text, detail }) {
     const results = {};
     for (const slot of slots) {
@@ -131,20 +132,13 @@ const handlers = {
     if (detail) {
       try {
         const m = modelIn(detail.slot);
-        if (m.config.bidirectional) throw new Error('a bidirectional model reads the whole text at once in both directions, so it has no left-to-right state to show');
+        const trace = m.trace(text);
         const layer = Math.min(Math.max(0, detail.layer | 0), m.config.numLayers - 1);
-        const useCell = detail.state === 'c' && m.config.cell === 'lstm';
-        const chars = Array.from(text);
-        const H = m.config.hiddenSize;
-        const data = new Float32Array(chars.length * H);
-        m.reset();
-        chars.forEach((ch, t) => {
-          m.feed(ch);
-          const s = m.hidden(layer);
-          data.set(useCell ? s.c : s.h, t * H);
-        });
-        m.reset();
-        hidden = { rows: chars.length, cols: H, data, layer, state: useCell ? 'c' : 'h' };
+        const direction = m.config.bidirectional && detail.direction === 'backward' ? 'backward' : 'forward';
+        const l = trace.layers.find((x) => x.layer === layer && x.direction === direction);
+        const state = detail.state === 'c' && l.c ? 'c' : l.gates[detail.state] ? detail.state : 'h';
+        const data = state === 'h' ? l.h : state === 'c' ? l.c : l.gates[state];
+        hidden = { rows: trace.steps, cols: trace.hiddenSize, data, layer, direction, state };
       } catch (e) {
         hidden = { error: e.message };
       }

@@ -305,7 +305,11 @@ test('Apple panel: the four example sentences are labelled correctly', { skip },
       return v.dataset.shown === m && !v.dataset.busy;
     }, model, { timeout: TIMEOUT });
   }
-  assert.match(await page.textContent('#apple-heat-info'), /bidirectional/, 'the BiLSTM explains why it has no heat map');
+  // The BiLSTM's map: both halves, the right-to-left one chosen with Direction.
+  assert.equal(await page.isVisible('#apple-direction'), true, 'a bidirectional network offers its two directions');
+  await page.selectOption('#apple-direction', 'backward');
+  await page.waitForFunction(() => /right-to-left half/.test(document.getElementById('apple-heat-info').textContent), null, { timeout: TIMEOUT });
+  assert.ok(Number(await page.getAttribute('#apple-heat', 'data-rows')) > 0, 'the BiLSTM has a heat map too');
   assert.deepEqual(wrong, []);
 });
 
@@ -443,7 +447,22 @@ test('keyboard: focus moves between Start and Stop, Escape stops, arrow keys rea
     && !document.getElementById('apple-view').dataset.busy && document.getElementById('apple-heat').tabIndex === 0, null, { timeout: TIMEOUT });
   await page.focus('#apple-heat');
   for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown']) await page.keyboard.press(key);
-  assert.match(await page.textContent('#apple-heat-info'), /^After “␣” \(character 2\), unit 1: -?\d\.\d{3}$/);
+  assert.match(await page.textContent('#apple-heat-info'), /^After “␣” \(character 2\), unit \d+: -?\d\.\d{3}$/);
+
+  // The forget gate, read with the keyboard, is the value trace() gives in Node for that unit.
+  await page.selectOption('#apple-state', 'f');
+  await page.waitForFunction(() => /^forget gate f/.test(document.getElementById('apple-heat-info').textContent), null, { timeout: TIMEOUT });
+  await page.focus('#apple-heat');
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowDown']) await page.keyboard.press(key);
+  const [, unit, shown] = (await page.textContent('#apple-heat-info')).match(/^After “␣” \(character 2\), unit (\d+): (-?\d\.\d{3})$/);
+  const layer = Number(await page.inputValue('#apple-layer'));
+  const recur = await loadRecur();
+  const entry = catalog.find((m) => m.name === 'apple-lstm');
+  const m = recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
+  const tr = m.trace('I like eating apple!');
+  const f = tr.layers.find((l) => l.layer === layer).gates.f[1 * tr.hiddenSize + Number(unit)];
+  m.dispose();
+  assert.equal(shown, f.toFixed(3), `unit ${unit}: page ${shown}, trace() ${f}`);
 });
 
 test('under a Content-Security-Policy header that also covers the worker, the page still works', { skip }, async (t) => {

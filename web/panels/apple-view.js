@@ -3,9 +3,9 @@
 // P(company) and P(fruit) along the sentence, and the hidden-state heat map.
 // A tag result is {labels, rows, cols, probs}: one row of label probabilities per code point.
 import { drawLineChart } from '../chart.js';
-import { drawHeatmap } from '../heatmap.js';
-import { el, naCell, pct, rowHeader } from '../shared/dom.js';
-import { APPLE_MODELS } from '../shared/models.js';
+import { drawHeatmap, legendGradient, unitsByActivity } from '../heatmap.js';
+import { el, naCell, pct } from '../shared/dom.js';
+import { APPLE_MODELS, readsHow } from '../shared/models.js';
 
 const FRUIT_RGB = [185, 60, 12], COMPANY_RGB = [28, 100, 209];  // white text on either end or any blend: >= 5.5:1
 function senseColour(pCompanyShare) {
@@ -13,8 +13,16 @@ function senseColour(pCompanyShare) {
   return `rgb(${FRUIT_RGB.map((c, i) => Math.round(c + (COMPANY_RGB[i] - c) * t)).join(',')})`;
 }
 
-/** {fruit, company, O, share, label} at row `at` of a tag result. */
-function decisionAt(result, at) {
+const NO_DECISION = '#5b6575';  // grey: undecided, no context yet, no model
+// Closer to even than 55 : 45 between the two senses is no decision.
+const UNDECIDED = 0.05;
+
+/**
+ * {fruit, company, O, share, label} at row `at` of a tag result. label: 'fruit', 'company',
+ * 'undecided' (the senses within UNDECIDED of even) or, for a network that reads left only and a
+ * mention with nothing before it (`blind`), 'no context yet': its answer there is a fixed prior.
+ */
+function decisionAt(result, at, blind = false) {
   const L = result.cols;
   const p = (name) => {
     const j = result.labels.indexOf(name);
@@ -22,14 +30,21 @@ function decisionAt(result, at) {
   };
   const fruit = p('fruit'), company = p('company'), other = p('O');
   const share = company / Math.max(fruit + company, 1e-12);
-  return { fruit, company, O: other, share, label: company > fruit ? 'company' : 'fruit' };
+  const label = blind ? 'no context yet' : Math.abs(share - 0.5) < UNDECIDED ? 'undecided' : company > fruit ? 'company' : 'fruit';
+  return { fruit, company, O: other, share, label };
 }
+
+/** True when a left-to-right reader has seen no word before the mention that starts at `start`. */
+const nothingBefore = (chars, start) => !chars.slice(0, start).some((c) => /[\p{L}\p{N}]/u.test(c));
 
 const probsText = (d) => `P(fruit) ${d.fruit.toFixed(3)} · P(company) ${d.company.toFixed(3)} · P(O) ${d.O.toFixed(3)}`;
 const none = (text) => el('span', { className: 'none', textContent: text });
 
-/** The sentence with its mentions marked; result is the selected network's tag result or null. */
-export function renderSentence(view, text, mentions, result) {
+/**
+ * The sentence with its mentions marked; result is the selected network's tag result or null,
+ * leftOnly whether that network reads left to right.
+ */
+export function renderSentence(view, text, mentions, result, leftOnly = true) {
   view.textContent = '';
   if (!text) {
     view.append(none('Type a sentence above, or pick an example.'));
@@ -41,15 +56,17 @@ export function renderSentence(view, text, mentions, result) {
     view.append(chars.slice(at, m.start).join(''));
     const mark = el('mark', { textContent: chars.slice(m.start, m.end + 1).join('') });
     if (result && !result.error) {
-      const d = decisionAt(result, m.end);
-      mark.style.backgroundColor = senseColour(d.share);
-      const tip = `${d.label}: ${probsText(d)}`;
+      const d = decisionAt(result, m.end, leftOnly && nothingBefore(chars, m.start));
+      const decided = d.label === 'fruit' || d.label === 'company';
+      mark.style.backgroundColor = decided ? senseColour(d.share) : NO_DECISION;
+      const why = d.label === 'no context yet' ? ' (nothing before it to go on: this is the network\'s fixed first guess)' : '';
+      const tip = `${d.label}${why}: ${probsText(d)}`;
       mark.dataset.tip = tip;
       mark.dataset.label = d.label;
       mark.setAttribute('aria-label', `${mark.textContent}: ${tip}`);
       mark.tabIndex = 0;
     } else {
-      mark.style.backgroundColor = '#5b6575';
+      mark.style.backgroundColor = NO_DECISION;
       mark.dataset.tip = 'no model';
     }
     view.append(mark);
@@ -66,30 +83,33 @@ export function renderCompare(table, text, mentions, results, available) {
   const head = table.createTHead().insertRow();
   head.append(el('th', { textContent: 'Network' }));
   if (!mentions.length) head.append(el('th', { textContent: 'No mention in the sentence' }));
+  // Each mention with what is on both sides of it: the BiLSTM also reads the right.
   for (const m of mentions) {
-    const ctx = chars.slice(Math.max(0, m.start - 12), m.start).join('');
-    head.append(el('th', {
-      textContent: `${ctx.length < m.start ? '…' : ''}${ctx}${chars.slice(m.start, m.end + 1).join('')}`,
-      title: `mention ending at character ${m.end + 1}`,
-    }));
+    const left = chars.slice(Math.max(0, m.start - 14), m.start).join('');
+    const right = chars.slice(m.end + 1, m.end + 15).join('');
+    head.append(el('th', { title: `mention ending at character ${m.end + 1}`, className: 'context' },
+      `${m.start > 14 ? '…' : ''}${left}`, el('mark', { textContent: chars.slice(m.start, m.end + 1).join('') }),
+      `${right}${m.end + 15 < chars.length ? '…' : ''}`));
   }
   const body = table.createTBody();
-  for (const { name, short } of APPLE_MODELS) {
+  for (const model of APPLE_MODELS) {
+    const { name, short } = model;
     const row = body.insertRow();
     row.dataset.model = name;
-    rowHeader(row, short);
+    row.append(el('th', { scope: 'row' }, short, el('span', { className: 'reads', textContent: ` ${readsHow(model)}` })));
     const r = results?.[name];
     const why = !available.includes(name) ? 'not available in this build' : r?.error;
     if (why) { naCell(row, Math.max(1, mentions.length), why); continue; }
     for (const m of mentions) {
       const td = row.insertCell();
       if (!r) { td.textContent = '…'; continue; }
-      const d = decisionAt(r, m.end);
+      const d = decisionAt(r, m.end, !model.both && nothingBefore(chars, m.start));
+      const decided = d.label === 'fruit' || d.label === 'company';
       const chip = el('span', {
         className: 'chip', title: probsText(d), dataset: { label: d.label },
-        textContent: `${d.label} ${pct(Math.max(d.fruit, d.company) / Math.max(d.fruit + d.company, 1e-12))}`,
+        textContent: decided ? `${d.label} ${pct(Math.max(d.fruit, d.company) / Math.max(d.fruit + d.company, 1e-12))}` : d.label,
       });
-      chip.style.backgroundColor = senseColour(d.share);
+      chip.style.backgroundColor = decided ? senseColour(d.share) : NO_DECISION;
       td.append(chip);
     }
   }
@@ -119,23 +139,40 @@ export function renderChart(canvas, text, mentions, result) {
   });
 }
 
+/** What each value of a trace is, for captions and the State menu. */
+export const STATE_NAMES = {
+  h: 'hidden state h', c: 'cell state c', f: 'forget gate f', i: 'input gate i', o: 'output gate o',
+  g: 'candidate g', z: 'update gate z', r: 'reset gate r', n: 'candidate n',
+};
+const SIGMOID = new Set(['f', 'i', 'o', 'z', 'r']);  // gates in (0, 1); the rest lie around 0
+
 /**
- * The heat map of hidden ({rows, cols, data, layer, state} | {error} | null) and its caption in
- * `info`. Returns drawHeatmap's lookup, or null when there is no map.
+ * The heat map of hidden ({rows, cols, data, layer, direction, state} | {error} | null), units
+ * sorted by how much they change along the sentence, its colour legend in `legend` and its
+ * caption in `info`. Returns drawHeatmap's lookup, or null when there is no map.
  */
-export function renderHeat(canvas, info, text, hidden) {
+export function renderHeat(canvas, legend, info, text, hidden) {
   if (!hidden || hidden.error || !hidden.rows) {
     canvas.style.width = '0px';
     canvas.style.height = '0px';
     canvas.removeAttribute('tabindex');
-    info.textContent = hidden?.error ? `No heat map: ${hidden.error}.` : 'The heat map appears when a left-to-right model reads a sentence.';
+    legend.hidden = true;
+    info.textContent = hidden?.error ? `No heat map: ${hidden.error}.` : 'The heat map appears when a network reads a sentence.';
     return null;
   }
-  const lookup = drawHeatmap(canvas, { ...hidden, labels: Array.from(text) });
+  const palette = SIGMOID.has(hidden.state) ? 'sequential' : 'diverging';
+  const order = unitsByActivity(hidden.rows, hidden.cols, hidden.data);
+  const lookup = drawHeatmap(canvas, { ...hidden, order, palette, labels: Array.from(text) });
   canvas.dataset.rows = String(hidden.rows);
   canvas.tabIndex = 0;
-  info.textContent = `${hidden.state === 'c' ? 'Cell state c' : 'Hidden state h'} of layer ${hidden.layer + 1} after each character`
-    + `${hidden.cols > lookup.units ? ` (first ${lookup.units} of ${hidden.cols} units)` : ` (${hidden.cols} units)`}`
-    + `; colour scale ±${lookup.scale.toFixed(2)}. Point at a cell, or focus the map and use the arrow keys, for its value.`;
+  const [low, high] = palette === 'sequential' ? ['0', lookup.scale.toFixed(2)] : [`−${lookup.scale.toFixed(2)}`, `+${lookup.scale.toFixed(2)}`];
+  const bar = el('span', { className: 'bar' });
+  bar.style.background = legendGradient(palette);
+  legend.hidden = false;
+  legend.replaceChildren(el('span', { textContent: low }), bar, el('span', { textContent: high }));
+  const dir = hidden.direction === 'backward' ? ', right-to-left half' : '';
+  info.textContent = `${STATE_NAMES[hidden.state]} of layer ${hidden.layer + 1}${dir} after each character`
+    + `${hidden.cols > lookup.units ? ` (the ${lookup.units} of ${hidden.cols} units that change most)` : ` (${hidden.cols} units, those that change most at the top)`}`
+    + '. Point at a cell, or focus the map and use the arrow keys, for its value.';
   return lookup;
 }

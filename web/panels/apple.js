@@ -5,7 +5,7 @@ import { findMentions } from '../apple-text.js';
 import { $, el, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS, catalogReady, loadBundled } from '../shared/models.js';
-import { renderChart, renderCompare, renderHeat, renderSentence } from './apple-view.js';
+import { renderChart, renderCompare, renderHeat, renderSentence, STATE_NAMES } from './apple-view.js';
 
 const PRESETS = [
   'I like eating apple!',
@@ -33,7 +33,8 @@ function shorten(s, width) {
 const ap = {
   text: $('apple-text'), view: $('apple-view'), msg: $('apple-msg'), missing: $('apple-missing'),
   compare: $('apple-compare'), chart: $('apple-chart'), heat: $('apple-heat'), heatInfo: $('apple-heat-info'),
-  layer: $('apple-layer'), state: $('apple-state'),
+  layer: $('apple-layer'), state: $('apple-state'), direction: $('apple-direction'),
+  directionField: $('apple-direction-field'), heatLegend: $('apple-heat-legend'),
   available: [], infos: new Map(), busy: false, dirty: false, last: null, heatLookup: null, ready: null,
 };
 
@@ -42,10 +43,10 @@ const selectedApple = () => document.querySelector('input[name="apple-model"]:ch
 
 // mine: the selected network's tag result; chart: what the chart shows (mine, or why not).
 function render(text, mentions, results, mine, chart, hidden) {
-  renderSentence(ap.view, text, mentions, mine);
+  renderSentence(ap.view, text, mentions, mine, !APPLE_MODELS.find((m) => m.name === selectedApple())?.both);
   renderCompare(ap.compare, text, mentions, results, ap.available.map((e) => e.name));
   renderChart(ap.chart, text, mentions, chart);
-  ap.heatLookup = renderHeat(ap.heat, ap.heatInfo, text, hidden);
+  ap.heatLookup = renderHeat(ap.heat, ap.heatLegend, ap.heatInfo, text, hidden);
 }
 
 function showHeatCell(hit) {
@@ -72,9 +73,9 @@ ap.heat.addEventListener('keydown', (e) => {
   e.preventDefault();
   const clamp = (v, n) => Math.max(0, Math.min(n - 1, v));
   const at = lookup.cursor;
-  lookup.cursor = at ? { t: clamp(at.t + move[0], lookup.rows), unit: clamp(at.unit + move[1], lookup.units) }
-    : { t: move[0] === Infinity ? lookup.rows - 1 : 0, unit: 0 };  // the first key starts at a corner
-  showHeatCell(lookup.select(lookup.cursor.t, lookup.cursor.unit));
+  lookup.cursor = at ? { t: clamp(at.t + move[0], lookup.rows), row: clamp(at.row + move[1], lookup.units) }
+    : { t: move[0] === Infinity ? lookup.rows - 1 : 0, row: 0 };  // the first key starts at a corner
+  showHeatCell(lookup.select(lookup.cursor.t, lookup.cursor.row));
 });
 
 function refreshLayerChoices() {
@@ -86,9 +87,12 @@ function refreshLayerChoices() {
     ap.layer.append(el('option', { value: String(l), textContent: `${l + 1}${l === layers - 1 ? ' (top)' : ''}` }));
   }
   ap.layer.value = String(Math.min(keep, layers - 1));
-  const lstm = info?.config.cell === 'lstm';
-  ap.state.querySelector('option[value="c"]').disabled = !lstm;
-  if (!lstm) ap.state.value = 'h';
+  // What trace() gives for this cell: h, and the LSTM's c and gates or the GRU's gates.
+  const values = { lstm: ['h', 'c', 'f', 'i', 'o', 'g'], gru: ['h', 'z', 'r', 'n'] }[info?.config.cell] ?? ['h'];
+  const keepState = ap.state.value;
+  ap.state.replaceChildren(...values.map((v) => el('option', { value: v, textContent: STATE_NAMES[v] })));
+  ap.state.value = values.includes(keepState) ? keepState : 'h';
+  ap.directionField.hidden = !info?.config.bidirectional;
 }
 
 async function update() {
@@ -103,7 +107,8 @@ async function update() {
     render(text, mentions, null, null, null, null);
     return;
   }
-  const detail = ap.infos.has(sel) ? { slot: sel, layer: Number(ap.layer.value || 0), state: ap.state.value } : null;
+  const detail = ap.infos.has(sel)
+    ? { slot: sel, layer: Number(ap.layer.value || 0), direction: ap.direction.value, state: ap.state.value } : null;
   try {
     const { results, hidden } = await engine.request('tag', { slots, text, detail }).promise;
     ap.last = { text, mentions, results };
@@ -137,6 +142,7 @@ for (const r of modelInputs()) {
 }
 ap.layer.addEventListener('change', schedule);
 ap.state.addEventListener('change', schedule);
+ap.direction.addEventListener('change', schedule);
 document.querySelector('#panel-apple .presets').append(...PRESETS.map((s) => {
   const b = el('button', { type: 'button', textContent: shorten(s, 34), title: s, dataset: { text: s } });
   b.addEventListener('click', () => { ap.text.value = s; schedule(); });

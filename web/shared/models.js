@@ -7,11 +7,14 @@ export const CELL_NAMES = { rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm
 
 /** The apple taggers, in the order the page shows them; the first three read left to right. */
 export const APPLE_MODELS = [
-  { name: 'apple-rnn', short: 'RNN', color: '#8a6aa0' },
-  { name: 'apple-lstm', short: 'LSTM', color: '#1c64d1' },
-  { name: 'apple-gru', short: 'GRU', color: '#1f7a3d' },
-  { name: 'apple-bilstm', short: 'BiLSTM' },
+  { name: 'apple-rnn', short: 'RNN', color: '#8a6aa0', both: false },
+  { name: 'apple-lstm', short: 'LSTM', color: '#1c64d1', both: false },
+  { name: 'apple-gru', short: 'GRU', color: '#1f7a3d', both: false },
+  { name: 'apple-bilstm', short: 'BiLSTM', both: true },
 ];
+
+/** "→ reads left only" or "↔ reads both ways", for a network of APPLE_MODELS. */
+export const readsHow = (m) => (m.both ? '↔ reads both ways' : '→ reads left only');
 
 /** Resolves to the catalogue's entries [{name, file, task, cell, …}]; [] when there is none. */
 export const catalogReady = fetch('models/index.json', { cache: 'no-cache' })
