@@ -12,6 +12,8 @@
 //                                                  hidden: {rows, cols, data, layer, direction, state} | {error} | null}
 //                                            (state: h, c or a gate's name; from model.trace())
 //   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
+//   whatif {slots, text, word, at: [p]}    → done {slot: Float32Array | {error}}: for each p, P(company) /
+//                                            (P(fruit) + P(company)) at the end of text[0..p] + word
 //   saliency {slot, text}                  → done {target, logProb, gradNorm}: the gradient of the answer
 //                                            at the last character with respect to each character
 //   train {text, cell, layers, hidden, embed, seqLen, batch, lr, steps, sampleEvery, seed}
@@ -21,7 +23,7 @@
 //   recall {cells, seeds, steps, rounds, hidden, perLag}
 //                                          → progress {cell, seed, step, curve: [{lag, correct, total}]}*, done
 //   save {slot}                            → done {bytes}     (slot 'train' = the model being trained)
-//   cancel {target}                        stops a generate, probe or recall request (no reply)
+//   cancel {target}                        stops a generate, probe, whatif or recall request (no reply)
 //   pause | resume | stop {target}         controls a train request (no reply)
 // Any failure answers {type: 'error', payload: {name, message}}; the worker keeps working.
 import { loadRecur, vocabFromText } from './lib/recur.js';
@@ -162,6 +164,37 @@ const handlers = {
       if (now - last > 40) { post(id, 'progress', { done: i + 1, total: items.length }); await tick(); last = performance.now(); }
     }
     return { labels: m.labels, probs };
+  },
+
+  // Cancelled as soon as the visitor types on: it yields every 20 ms so that the cancel arrives.
+  async whatif(id, { slots, text, word, at }) {
+    const chars = Array.from(text);
+    let cancelled = false, last = performance.now();
+    jobs.set(id, { abort: () => { cancelled = true; } });
+    const out = {};
+    for (const slot of slots) {
+      let m;
+      try {
+        m = modelIn(slot);
+      } catch (e) {
+        out[slot] = { error: e.message };
+        continue;
+      }
+      const fruit = m.labels.indexOf('fruit'), company = m.labels.indexOf('company');
+      const shares = new Float32Array(at.length);
+      for (const [i, p] of at.entries()) {
+        const r = m.predict(chars.slice(0, p + 1).join('') + word);
+        const row = r.row(r.rows - 1);
+        shares[i] = row[company] / (row[fruit] + row[company]);
+        if (performance.now() - last > 20) {
+          await tick();
+          if (cancelled) throw new Error('cancelled');
+          last = performance.now();
+        }
+      }
+      out[slot] = shares;
+    }
+    return out;
   },
 
   async saliency(id, { slot, text }) {

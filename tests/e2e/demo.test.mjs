@@ -296,6 +296,26 @@ test('Apple panel: the four example sentences are labelled correctly', { skip },
     assert.equal(await page.getAttribute('#apple-view mark', 'data-label'), labels['apple-lstm']);
   }
   assert.ok(Number(await page.getAttribute('#apple-heat', 'data-rows')) > 0, 'the heat map is drawn');
+
+  // The belief trace shows, after each character, each network's answer to the sentence so far
+  // with 苹果 added: the numbers recur.js gives in Node for the same text.
+  const zh = '快过圣诞节了,好想要一个苹果';
+  await page.fill('#apple-text', zh);
+  await page.waitForFunction((s) => document.getElementById('apple-chart').dataset.text === s, zh, { timeout: TIMEOUT });
+  const beliefs = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#apple-belief-table tbody tr')]
+    .map((tr) => [tr.dataset.model, [...tr.querySelectorAll('td')].map((td) => [Number(td.dataset.at), Number(td.dataset.share)])])));
+  const recur = await loadRecur();
+  for (const name of APPLE) {
+    const entry = catalog.find((m) => m.name === name);
+    const m = recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
+    assert.deepEqual(beliefs[name].map(([at]) => at), [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11], 'every Chinese character, not the comma');
+    for (const [at, share] of beliefs[name]) {
+      const r = m.predict(`${Array.from(zh).slice(0, at + 1).join('')}苹果`);
+      const last = r.row(r.rows - 1), [f, c] = [m.labels.indexOf('fruit'), m.labels.indexOf('company')];
+      assert.ok(Math.abs(share - last[c] / (last[f] + last[c])) < 1e-6, `${name} after character ${at + 1}`);
+    }
+    m.dispose();
+  }
   await page.focus('#apple-view mark');
   await shot('apple');
   for (const model of ['apple-rnn', 'apple-gru', 'apple-bilstm']) {

@@ -1,6 +1,6 @@
 // What the Apple panel draws from the taggers' output: the sentence with each mention coloured
-// by P(company) / (P(fruit) + P(company)), the table comparing every network, the chart of
-// P(company) and P(fruit) along the sentence, and the hidden-state heat map.
+// by P(company) / (P(fruit) + P(company)), the table comparing every network, the belief trace
+// (what each would answer if "apple" came after each word), and the heat map of states and gates.
 // A tag result is {labels, rows, cols, probs}: one row of label probabilities per code point.
 import { drawLineChart } from '../chart.js';
 import { drawHeatmap, legendGradient, unitsByActivity } from '../heatmap.js';
@@ -115,28 +115,50 @@ export function renderCompare(table, text, mentions, results, available) {
   }
 }
 
-/** P(company) and P(fruit) after each character, with the mentions shaded. */
-export function renderChart(canvas, text, mentions, result) {
+/**
+ * The belief trace: at the end of each word (positions `at`), what each network would answer if
+ * "apple" / "苹果" came next, as P(company) / (P(fruit) + P(company)); beliefs = {name: Float32Array
+ * | {error}} or null while they are computed. Drawn as one line per network, and as a table.
+ */
+export function renderBelief(canvas, table, text, mentions, at, beliefs) {
   const chars = Array.from(text);
-  if (!result || result.error || !chars.length) {
-    drawLineChart(canvas, { series: [], empty: result?.error || 'No model output yet.' });
+  const nets = APPLE_MODELS.filter((m) => beliefs?.[m.name] && !beliefs[m.name].error);
+  table.textContent = '';
+  if (!nets.length || !at.length) {
+    drawLineChart(canvas, { series: [], empty: beliefs ? 'No word to read yet.' : 'Reading…' });
     return;
-  }
-  const company = [], fruit = [];
-  for (let i = 0; i < chars.length; i++) {
-    const d = decisionAt(result, i);
-    company.push([i, d.company]);
-    fruit.push([i, d.fruit]);
   }
   drawLineChart(canvas, {
     series: [
-      { label: 'P(company)', color: '#1c64d1', points: company, dots: chars.length < 60 },
-      { label: 'P(fruit)', color: '#b93c0c', points: fruit, dash: [5, 4] },
+      ...nets.map((m) => ({ label: `${m.short} ${m.both ? '↔' : '→'}`, color: m.color ?? '#3d4451', dash: m.both ? [6, 3] : undefined,
+        points: at.map((p, i) => [p, beliefs[m.name][i]]), dots: at.length < 40, width: 1.5 })),
+      { label: '', color: '#9aa3b2', dash: [3, 4], width: 1, points: [[-0.5, 0.5], [chars.length - 0.5, 0.5]] },
     ],
-    legend: true, yMin: 0, yMax: 1, xMin: -0.5, xMax: chars.length - 0.5, yFormat: (v) => v.toFixed(1),
-    xTicks: chars.map((c, i) => ({ x: i, label: c === ' ' ? '␣' : c })),
+    legend: true, yMin: 0, yMax: 1, xMin: -0.5, xMax: chars.length - 0.5, yLabel: '← fruit · company →',
+    yFormat: (v) => v.toFixed(1), xTicks: chars.map((c, i) => ({ x: i, label: c === ' ' ? '␣' : c })),
     bands: mentions.map((m) => ({ from: m.start - 0.5, to: m.end + 0.5, color: 'rgba(120,120,140,0.12)' })),
   });
+  // The same numbers: one column per word end, the word as its heading.
+  const words = at.map((p) => {
+    let s = p;
+    while (s > 0 && /[\p{L}\p{N}]/u.test(chars[s - 1]) && !/\p{Script=Han}/u.test(chars[s])) s--;
+    return chars.slice(s, p + 1).join('');
+  });
+  table.createTHead().insertRow().append(el('th', { textContent: 'Network' }),
+    ...words.map((w, i) => el('th', { className: 'num', textContent: w, title: `after character ${at[i] + 1}` })));
+  const body = table.createTBody();
+  for (const m of nets) {
+    const row = body.insertRow();
+    row.dataset.model = m.name;
+    row.append(el('th', { scope: 'row', textContent: m.short }));
+    beliefs[m.name].forEach((share, i) => {
+      const td = row.insertCell();
+      td.className = 'num';
+      td.textContent = share >= 0.5 ? `C ${pct(share)}` : `F ${pct(1 - share)}`;
+      td.dataset.at = at[i];
+      td.dataset.share = share;
+    });
+  }
 }
 
 /** What each value of a trace is, for captions and the State menu. */

@@ -5,7 +5,7 @@ import { findMentions } from '../apple-text.js';
 import { $, el, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS, catalogReady, loadBundled } from '../shared/models.js';
-import { renderChart, renderCompare, renderHeat, renderSentence, STATE_NAMES } from './apple-view.js';
+import { renderBelief, renderCompare, renderHeat, renderSentence, STATE_NAMES } from './apple-view.js';
 
 const PRESETS = [
   'I like eating apple!',
@@ -32,7 +32,8 @@ function shorten(s, width) {
 
 const ap = {
   text: $('apple-text'), view: $('apple-view'), msg: $('apple-msg'), missing: $('apple-missing'),
-  compare: $('apple-compare'), chart: $('apple-chart'), heat: $('apple-heat'), heatInfo: $('apple-heat-info'),
+  compare: $('apple-compare'), chart: $('apple-chart'), beliefTable: $('apple-belief-table'),
+  heat: $('apple-heat'), heatInfo: $('apple-heat-info'), beliefTimer: 0, beliefJob: null,
   layer: $('apple-layer'), state: $('apple-state'), direction: $('apple-direction'),
   directionField: $('apple-direction-field'), heatLegend: $('apple-heat-legend'),
   available: [], infos: new Map(), busy: false, dirty: false, last: null, heatLookup: null, ready: null,
@@ -41,12 +42,41 @@ const ap = {
 const modelInputs = () => document.querySelectorAll('input[name="apple-model"]');
 const selectedApple = () => document.querySelector('input[name="apple-model"]:checked')?.value;
 
-// mine: the selected network's tag result; chart: what the chart shows (mine, or why not).
-function render(text, mentions, results, mine, chart, hidden) {
+// mine: the selected network's tag result.
+function render(text, mentions, results, mine, hidden) {
   renderSentence(ap.view, text, mentions, mine, !APPLE_MODELS.find((m) => m.name === selectedApple())?.both);
   renderCompare(ap.compare, text, mentions, results, ap.available.map((e) => e.name));
-  renderChart(ap.chart, text, mentions, chart);
   ap.heatLookup = renderHeat(ap.heat, ap.heatLegend, ap.heatInfo, text, hidden);
+}
+
+// The ends of words, where the belief trace asks "what if apple came next": a letter or digit
+// before a non-letter (or the end), and every Chinese character; never inside a mention.
+function wordEnds(chars, mentions) {
+  const wordy = (c) => c !== undefined && /[\p{L}\p{N}]/u.test(c) && !/\p{Script=Han}/u.test(c);
+  return [...chars.keys()].filter((i) => (/\p{Script=Han}/u.test(chars[i]) || (wordy(chars[i]) && !wordy(chars[i + 1])))
+    && !mentions.some((m) => i >= m.start && i <= m.end));
+}
+
+/** The belief trace of the sentence as it is now (after the tagging, so typing stays quick). */
+async function updateBelief(text, mentions, slots) {
+  const chars = Array.from(text);
+  const at = wordEnds(chars, mentions);
+  const word = /\p{Script=Han}/u.test(text) ? '苹果' : ' apple';
+  let beliefs = {};
+  if (at.length) {
+    ap.beliefJob = engine.request('whatif', { slots, text, word, at });
+    try {
+      beliefs = await ap.beliefJob.promise;
+    } catch (e) {
+      if (/cancelled/.test(e.message)) return;  // typed over: the next run draws
+      throw e;
+    } finally {
+      ap.beliefJob = null;
+    }
+  }
+  if (ap.text.value !== text) return;
+  renderBelief(ap.chart, ap.beliefTable, text, mentions, at, beliefs);
+  ap.chart.dataset.text = text;
 }
 
 function showHeatCell(hit) {
@@ -104,7 +134,8 @@ async function update() {
   const slots = ap.available.filter((e) => ap.infos.has(e.name)).map((e) => e.name);
   if (!text || !slots.length) {
     ap.last = { text, mentions, results: null };
-    render(text, mentions, null, null, null, null);
+    render(text, mentions, null, null, null);
+    renderBelief(ap.chart, ap.beliefTable, text, mentions, [], {});
     return;
   }
   const detail = ap.infos.has(sel)
@@ -113,11 +144,14 @@ async function update() {
     const { results, hidden } = await engine.request('tag', { slots, text, detail }).promise;
     ap.last = { text, mentions, results };
     const mine = results[sel] ?? null;
-    render(text, mentions, results, mine, mine ?? { error: 'This network is not available in this build.' },
-      hidden ?? { error: 'this network is not available in this build' });
+    render(text, mentions, results, mine, hidden ?? { error: 'this network is not available in this build' });
     showMsg(ap.msg, mine?.error ? `${sel}: ${mine.error}` : '', 'error');
     ap.view.dataset.text = text;
     ap.view.dataset.shown = sel;  // which network the view shows: what tests wait for
+    if (ap.chart.dataset.text !== text) {
+      clearTimeout(ap.beliefTimer);
+      ap.beliefTimer = setTimeout(() => updateBelief(text, mentions, slots).catch((e) => showMsg(ap.msg, e.message, 'error')), 150);
+    }
   } catch (e) {
     showMsg(ap.msg, e.message, 'error');
   }
@@ -125,6 +159,8 @@ async function update() {
 
 /** Tags the current sentence; input that arrives meanwhile triggers one more run, not a queue. */
 async function schedule() {
+  clearTimeout(ap.beliefTimer);
+  if (ap.beliefJob) engine.control('cancel', ap.beliefJob.id);  // the tagging goes first
   if (ap.busy) { ap.dirty = true; return; }
   ap.busy = true;
   ap.view.dataset.busy = 'true';
@@ -196,5 +232,6 @@ export async function show(first) {
 
 /** After a resize: redraws what has been drawn (the chart and heat map follow the width). */
 export function resize() {
+  delete ap.chart.dataset.text;
   if (ap.last) schedule();
 }
