@@ -15,7 +15,7 @@ function mix(a, b, k) {
 }
 
 /** v already scaled to [-1, 1] (diverging) or [0, 1] (sequential). */
-function colour(palette, v) {
+export function colourFor(palette, v) {
   const p = PALETTES[palette];
   if (palette === 'sequential') return mix(WHITE, p.high, Math.max(0, Math.min(1, v)));
   const t = Math.max(-1, Math.min(1, v));
@@ -25,7 +25,7 @@ function colour(palette, v) {
 /** A CSS linear-gradient of the palette, low to high, for a legend. */
 export function legendGradient(palette) {
   const stops = palette === 'sequential' ? [0, 0.5, 1] : [-1, -0.5, 0, 0.5, 1];
-  return `linear-gradient(90deg, ${stops.map((v) => colour(palette, v)).join(', ')})`;
+  return `linear-gradient(90deg, ${stops.map((v) => colourFor(palette, v)).join(', ')})`;
 }
 
 /**
@@ -40,7 +40,7 @@ export function drawHeatmap(canvas, { rows, cols, data, labels, order, palette =
   let scale = 1;  // tanh states and gates live within [-1, 1]; unbounded ones (ReLU, LSTM c) are rescaled
   for (let i = 0; i < rows * cols; i++) scale = Math.max(scale, Math.abs(data[i]));
   const value = (t, r) => data[t * cols + shown[r]];
-  const paint = (t, r) => colour(palette, value(t, r) / scale);
+  const paint = (t, r) => colourFor(palette, value(t, r) / scale);
   const left = 46, top = 4, bottom = 22;
   const available = Math.max(160, canvas.parentElement.clientWidth) - left - 4;
   const cw = Math.max(4, Math.min(22, Math.floor(available / Math.max(1, rows))));

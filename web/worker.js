@@ -9,8 +9,10 @@
 //                                          → piece {text, chars, seconds}*, done {chars, seconds, aborted}
 //   tag {slots, text, detail: {slot, layer, direction, state}}
 //                                          → done {results: {slot: {labels, rows, cols, probs} | {error}},
-//                                                  hidden: {rows, cols, data, layer, direction, state} | {error} | null}
-//                                            (state: h, c or a gate's name; from model.trace())
+//                                                  hidden: {rows, cols, data, values, layer, direction, state, cell}
+//                                                          | {error} | null}
+//                                            (values: h, c and the gates of that layer from model.trace();
+//                                             data: values[state])
 //   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
 //   whatif {slots, text, word, at: [p]}    → done {slot: Float32Array | {error}}: for each p, P(company) /
 //                                            (P(fruit) + P(company)) at the end of text[0..p] + word
@@ -138,9 +140,9 @@ const handlers = {
         const layer = Math.min(Math.max(0, detail.layer | 0), m.config.numLayers - 1);
         const direction = m.config.bidirectional && detail.direction === 'backward' ? 'backward' : 'forward';
         const l = trace.layers.find((x) => x.layer === layer && x.direction === direction);
-        const state = detail.state === 'c' && l.c ? 'c' : l.gates[detail.state] ? detail.state : 'h';
-        const data = state === 'h' ? l.h : state === 'c' ? l.c : l.gates[state];
-        hidden = { rows: trace.steps, cols: trace.hiddenSize, data, layer, direction, state };
+        const values = { h: l.h, ...(l.c ? { c: l.c } : {}), ...l.gates };
+        const state = values[detail.state] ? detail.state : 'h';
+        hidden = { rows: trace.steps, cols: trace.hiddenSize, data: values[state], values, layer, direction, state, cell: m.config.cell };
       } catch (e) {
         hidden = { error: e.message };
       }

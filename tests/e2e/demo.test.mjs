@@ -483,6 +483,19 @@ test('keyboard: focus moves between Start and Stop, Escape stops, arrow keys rea
   const f = tr.layers.find((l) => l.layer === layer).gates.f[1 * tr.hiddenSize + Number(unit)];
   m.dispose();
   assert.equal(shown, f.toFixed(3), `unit ${unit}: page ${shown}, trace() ${f}`);
+
+  // The cell explorer: step back one character with the keyboard; its values are trace()'s, and
+  // they satisfy the LSTM's equations.
+  await page.focus('#cell-view');
+  await page.keyboard.press('ArrowLeft');
+  const v = JSON.parse(await page.getAttribute('#cell-view .equations', 'data-values'));
+  assert.equal(v.t, Array.from('I like eating apple!').length - 2);
+  const top = tr.layers.find((l) => l.layer === layer), H = tr.hiddenSize, k = v.t * H + v.unit;
+  for (const g of ['f', 'i', 'g', 'o']) assert.ok(Math.abs(v[g] - top.gates[g][k]) < 1e-6, `gate ${g}`);
+  assert.ok(Math.abs(v.c - top.c[k]) < 1e-6 && Math.abs(v.prevC - top.c[k - H]) < 1e-6);
+  assert.ok(Math.abs(v.c - (v.f * v.prevC + v.i * v.g)) < 1e-5, 'c = f c_prev + i g');
+  assert.ok(Math.abs(v.h - v.o * Math.tanh(v.c)) < 1e-5, 'h = o tanh(c)');
+  await (await page.$('#cell-view')).screenshot({ path: path.join(outDir, 'apple-cell.png') });
 });
 
 test('under a Content-Security-Policy header that also covers the worker, the page still works', { skip }, async (t) => {

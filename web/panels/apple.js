@@ -6,6 +6,8 @@ import { $, el, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS, catalogReady, loadBundled } from '../shared/models.js';
 import { renderBelief, renderCompare, renderHeat, renderSentence, STATE_NAMES } from './apple-view.js';
+import { renderCell } from './cell-view.js';
+import { unitsByActivity } from '../heatmap.js';
 
 const PRESETS = [
   'I like eating apple!',
@@ -34,6 +36,7 @@ const ap = {
   text: $('apple-text'), view: $('apple-view'), msg: $('apple-msg'), missing: $('apple-missing'),
   compare: $('apple-compare'), chart: $('apple-chart'), beliefTable: $('apple-belief-table'),
   heat: $('apple-heat'), heatInfo: $('apple-heat-info'), beliefTimer: 0, beliefJob: null,
+  cell: $('cell-view'), cellUnit: $('cell-unit'), cellAt: null, cellUnitChosen: false, hidden: null,
   layer: $('apple-layer'), state: $('apple-state'), direction: $('apple-direction'),
   directionField: $('apple-direction-field'), heatLegend: $('apple-heat-legend'),
   available: [], infos: new Map(), busy: false, dirty: false, last: null, heatLookup: null, ready: null,
@@ -47,7 +50,33 @@ function render(text, mentions, results, mine, hidden) {
   renderSentence(ap.view, text, mentions, mine, !APPLE_MODELS.find((m) => m.name === selectedApple())?.both);
   renderCompare(ap.compare, text, mentions, results, ap.available.map((e) => e.name));
   ap.heatLookup = renderHeat(ap.heat, ap.heatLegend, ap.heatInfo, text, hidden);
+  ap.hidden = hidden;
+  drawCell();
 }
+
+// The explorer follows the sentence: a new text starts it at the last character, and until the
+// visitor picks a unit it shows the one whose h changes most.
+function drawCell() {
+  const h = ap.hidden, rows = h?.rows ?? 0;
+  if (ap.cellAt === null || ap.cellAt >= rows) ap.cellAt = Math.max(0, rows - 1);
+  if (!ap.cellUnitChosen && h?.values) ap.cellUnit.value = String(unitsByActivity(rows, h.cols, h.values.h)[0]);
+  const unit = Math.max(0, Math.min((h?.cols ?? 1) - 1, Number(ap.cellUnit.value) | 0));
+  ap.cellUnit.max = String((h?.cols ?? 1) - 1);
+  renderCell(ap.cell, ap.last?.text ?? ap.text.value, h, ap.cellAt, unit);
+}
+
+function stepCell(delta) {
+  if (!ap.hidden?.rows) return;
+  ap.cellAt = Math.max(0, Math.min(ap.hidden.rows - 1, ap.cellAt + delta));
+  drawCell();
+}
+$('cell-prev').addEventListener('click', () => stepCell(-1));
+$('cell-next').addEventListener('click', () => stepCell(1));
+ap.cellUnit.addEventListener('input', () => { ap.cellUnitChosen = true; drawCell(); });
+ap.cell.addEventListener('keydown', (e) => {
+  const d = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+  if (d) { e.preventDefault(); stepCell(d); }
+});
 
 // The ends of words, where the belief trace asks "what if apple came next": a letter or digit
 // before a non-letter (or the end), and every Chinese character; never inside a mention.
@@ -83,6 +112,18 @@ function showHeatCell(hit) {
   const ch = Array.from(ap.last.text)[hit.t];
   ap.heatInfo.textContent = `After “${ch === ' ' ? '␣' : ch}” (character ${hit.t + 1}), unit ${hit.unit}: ${hit.value.toFixed(3)}`;
 }
+
+// A click on the heat map shows that character and unit in the explorer.
+ap.heat.addEventListener('click', (e) => {
+  if (!ap.heatLookup) return;
+  const r = ap.heat.getBoundingClientRect();
+  const hit = ap.heatLookup.at(e.clientX - r.left, e.clientY - r.top);
+  if (!hit) return;
+  ap.cellAt = hit.t;
+  ap.cellUnit.value = String(hit.unit);
+  ap.cellUnitChosen = true;
+  drawCell();
+});
 
 ap.heat.addEventListener('mousemove', (e) => {
   if (!ap.heatLookup || !ap.last) return;
@@ -133,6 +174,7 @@ async function update() {
   const sel = selectedApple();
   const slots = ap.available.filter((e) => ap.infos.has(e.name)).map((e) => e.name);
   if (!text || !slots.length) {
+    if (ap.last?.text !== text) ap.cellAt = null;
     ap.last = { text, mentions, results: null };
     render(text, mentions, null, null, null);
     renderBelief(ap.chart, ap.beliefTable, text, mentions, [], {});
@@ -142,6 +184,7 @@ async function update() {
     ? { slot: sel, layer: Number(ap.layer.value || 0), direction: ap.direction.value, state: ap.state.value } : null;
   try {
     const { results, hidden } = await engine.request('tag', { slots, text, detail }).promise;
+    if (ap.last?.text !== text) ap.cellAt = null;
     ap.last = { text, mentions, results };
     const mine = results[sel] ?? null;
     render(text, mentions, results, mine, hidden ?? { error: 'this network is not available in this build' });
