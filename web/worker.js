@@ -18,10 +18,11 @@
 //                                            (P(fruit) + P(company)) at the end of text[0..p] + word
 //   saliency {slot, text}                  → done {target, logProb, gradNorm}: the gradient of the answer
 //                                            at the last character with respect to each character
-//   train {text, cell, layers, hidden, embed, seqLen, batch, lr, steps, sampleEvery, seed}
+//   train {text, cell, layers, hidden, embed, seqLen, batch, lr, steps, sampleEvery, seed, keepBest}
 //                                          → started {info, trainChars, valChars}, progress {…}*,
 //                                            val {step, bitsPerChar}*, sample {step, text}*,
-//                                            done {steps, stopped}
+//                                            done {steps, stopped, stoppedEarly, best: {step, bitsPerChar} | null}
+//                                            (keepBest: early stopping after 5 checks, the best weights kept)
 //   recall {cells, seeds, steps, rounds, hidden, perLag}
 //                                          → progress {cell, seed, step, curve: [{lag, correct, total}]}*, done
 //   save {slot}                            → done {bytes}     (slot 'train' = the model being trained)
@@ -263,9 +264,11 @@ const handlers = {
     // handler reports, samples, and holds the run while it is paused.
     const evalEvery = Math.max(1, Math.round(p.steps / 30));
     let step = 0, lastEval = 0, nextSample = p.sampleEvery;
+    const validation = valChars.length >= 2 ? valText : undefined;
+    const keepBest = !!p.keepBest && validation !== undefined;
     const result = await trainer.fit(trainText, {
-      steps: p.steps, signal: ctrl.signal,
-      validation: valChars.length >= 2 ? valText : undefined, validationEvery: evalEvery,
+      steps: p.steps, signal: ctrl.signal, validation, validationEvery: evalEvery,
+      ...(keepBest ? { keepBest: true, earlyStopping: { patience: 5 } } : {}),
       onEpochEnd: (e) => {
         if (e.validation) { post(id, 'val', { step: e.step, bitsPerChar: e.validation.bitsPerChar }); lastEval = e.step; }
       },
@@ -284,8 +287,9 @@ const handlers = {
       },
     });
     step = result.steps;
-    if (result.aborted && step > 0 && step !== lastEval) post(id, 'val', { step, bitsPerChar: validate() });
-    return { steps: step, stopped: result.aborted };
+    if (result.aborted && step > 0 && step !== lastEval && !keepBest) post(id, 'val', { step, bitsPerChar: validate() });
+    const best = keepBest && result.best ? { step: result.best.step, bitsPerChar: result.best.validation.bitsPerChar } : null;
+    return { steps: step, stopped: result.aborted, stoppedEarly: result.stoppedEarly, best };
   },
 };
 

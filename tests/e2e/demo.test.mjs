@@ -210,6 +210,7 @@ test('Train your own: a few steps lower the loss, the chart updates, the downloa
   await page.fill('#train-lr', '0.02');
   await page.fill('#train-steps', String(STEPS));
   await page.fill('#train-sample-every', '40');
+  await page.uncheck('#train-best');  // every step, for the step count below; keep-best is tested after
   const t0 = Date.now();
   await page.click('#train-start');
   // Pause part-way: the step count must hold still, then resume. The pause is clicked inside the page, in the
@@ -249,6 +250,28 @@ test('Train your own: a few steps lower the loss, the chart updates, the downloa
   const g = await generate({ seed: 1, length: 80, prompt: 'Jack ' });
   assert.equal(g.state, 'done', g.msg);
   assert.equal(Array.from(g.text).length, 80);
+
+  // Keep the best model: the file that Download gives scores on the held-out text exactly what the page
+  // reported as the best validation (recur.js's evaluate() in Node, on the same last 10%).
+  await page.click('a[data-panel="train"]');
+  await page.check('#train-best');
+  await page.fill('#train-lr', '0.05');  // a fast learner on a small text: it overfits, and stops early
+  await page.click('#train-start');
+  await page.waitForFunction(() => /Finished|Stopped early/.test(document.getElementById('train-msg').textContent), null, { timeout: 60000 });
+  const msg = await page.textContent('#train-msg');
+  t.diagnostic(msg);
+  const bestBits = Number(await page.getAttribute('#train-msg', 'data-best-bits'));
+  assert.match(msg, /keeps its best weights, from step \d+/);
+  const [best] = await Promise.all([page.waitForEvent('download'), page.click('#train-download')]);
+  const bestFile = path.join(outDir, 'trained-best.safetensors');
+  await best.saveAs(bestFile);
+  const chars = Array.from(await page.inputValue('#train-text'));
+  const cut = Math.floor(chars.length * 0.9);
+  const recur = await loadRecur();
+  const m = recur.loadModel(readFileSync(bestFile));
+  const heldOut = m.evaluate(chars.slice(cut, cut + 4001).join('')).bitsPerChar;
+  m.dispose();
+  assert.ok(Math.abs(heldOut - bestBits) < 1e-4, `the downloaded model: ${heldOut} bits/char; reported best ${bestBits}`);
 });
 
 const APPLE = ['apple-rnn', 'apple-lstm', 'apple-gru', 'apple-bilstm'];

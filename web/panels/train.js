@@ -12,17 +12,27 @@ const tr = {
   text: $('train-text'), file: $('train-file'), textInfo: $('train-text-info'), start: $('train-start'),
   pause: $('train-pause'), stop: $('train-stop'), download: $('train-download'), use: $('train-use'),
   progress: $('train-progress'), eta: $('train-eta'), msg: $('train-msg'), chart: $('train-chart'),
-  stats: $('train-stats'), samples: $('train-samples'),
+  stats: $('train-stats'), samples: $('train-samples'), overfit: $('train-overfit'), best: $('train-best'),
+  baselines: { uniform: NaN, unigram: NaN },
   job: null, paused: false, train: [], val: [], info: null, settings: null, drawQueued: false, trainedOnce: false,
 };
 tr.text.value = DEFAULT_TRAIN_TEXT;
 
+// The baselines of the loss chart, from the training part of the text: log2 of the number of
+// distinct characters (uniform guessing) and the entropy of their frequencies (unigram).
 function updateTextInfo() {
   const chars = Array.from(tr.text.value);
   const distinct = new Set(chars).size;
   const cut = Math.floor(chars.length * 0.9);
   tr.textInfo.textContent = `${fmtInt(chars.length)} characters, ${fmtInt(distinct)} distinct · training ${fmtInt(cut)}, validation ${fmtInt(chars.length - cut)}`;
-  $('train-uniform').textContent = distinct > 1 ? `${Math.log2(distinct).toFixed(2)} bits/char` : '–';
+  const counts = new Map();
+  for (const c of chars.slice(0, cut)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let unigram = 0;
+  for (const n of counts.values()) unigram -= (n / cut) * Math.log2(n / cut);
+  tr.baselines = { uniform: distinct > 1 ? Math.log2(distinct) : NaN, unigram: cut > 0 ? unigram : NaN };
+  $('train-uniform').textContent = distinct > 1 ? `${tr.baselines.uniform.toFixed(2)} bits/char` : '–';
+  $('train-unigram').textContent = cut > 0 ? `${unigram.toFixed(2)} bits/char` : '–';
+  queueChart();
 }
 tr.text.addEventListener('input', updateTextInfo);
 updateTextInfo();
@@ -52,10 +62,14 @@ function drawChart() {
     const part = tr.train.slice(i, i + bucket);
     points.push([part[part.length - 1][0], part.reduce((s, p) => s + p[1], 0) / part.length]);
   }
+  const xMax = tr.settings?.steps ?? 1;
+  const level = (label, y, color) => (Number.isFinite(y) ? [{ label, color, dash: [4, 4], width: 1, points: [[0, y], [xMax, y]] }] : []);
   drawLineChart(tr.chart, {
     series: [
       { label: 'training', color: '#1c64d1', points, width: 1.5 },
       { label: 'validation (held-out 10%)', color: '#d9480f', points: tr.val.filter((p) => Number.isFinite(p[1])), dots: true },
+      ...level('uniform', tr.baselines.uniform, '#9aa3b2'),
+      ...level('unigram', tr.baselines.unigram, '#5b6575'),
     ],
     legend: true, xLabel: 'step', yLabel: 'bits/char', yMin: 0, xMin: 0, xMax: tr.settings?.steps,
     empty: 'Press Start to train; the loss appears here.',
@@ -82,10 +96,22 @@ function readSettings() {
     text, cell: $('train-cell').value, layers: int('train-layers', 1, 4, 'Layers'),
     hidden: int('train-hidden', 4, 1024, 'Hidden size'), seqLen: int('train-seq', 4, 512, 'Sequence length'), lr,
     steps: int('train-steps', 1, 100000, 'Steps'), batch: int('train-batch', 1, 256, 'Batch size'),
-    sampleEvery: int('train-sample-every', 0, 100000, 'Sample every'), seed: 1,
+    sampleEvery: int('train-sample-every', 0, 100000, 'Sample every'), seed: 1, keepBest: tr.best.checked,
   };
   s.embed = Math.max(8, Math.min(64, Math.round(s.hidden / 2)));
   return s;
+}
+
+// Validation clearly above its best while training goes on falling: say what that means, once.
+function noticeOverfitting() {
+  const vals = tr.val.filter((p) => Number.isFinite(p[1]));
+  if (vals.length < 3 || !tr.overfit.hidden) return;
+  const best = vals.reduce((a, b) => (b[1] < a[1] ? b : a));
+  const last = vals[vals.length - 1];
+  if (last[1] < best[1] + 0.1) return;
+  showMsg(tr.overfit, `Overfitting: validation has risen from ${best[1].toFixed(2)} bits/char at step ${fmtInt(best[0])} to `
+    + `${last[1].toFixed(2)} while the training loss keeps falling. The network is memorising its training text rather than `
+    + `learning what generalises. More text, a smaller network or fewer steps help; “Keep the best model” keeps step ${fmtInt(best[0])}'s weights.`);
 }
 
 function setButtons(state) {
@@ -98,6 +124,7 @@ function setButtons(state) {
   tr.download.disabled = !(running || tr.trainedOnce);
   tr.use.disabled = !(running || tr.trainedOnce);
   for (const input of document.querySelectorAll('#panel-train .grid-fields input, #panel-train .grid-fields select')) input.disabled = running;
+  tr.best.disabled = running;
   tr.text.readOnly = running;
   tr.file.disabled = running;
 }
@@ -134,6 +161,7 @@ async function start() {
   delete tr.stats.dataset.firstBits;
   tr.paused = false;
   showMsg(tr.msg, '');
+  showMsg(tr.overfit, '');
   drawChart();
   const job = te.request('train', s, (type, p) => {
     if (type === 'started') {
@@ -145,6 +173,7 @@ async function start() {
       onProgress(p);
     } else if (type === 'val') {
       tr.val.push([p.step, p.bitsPerChar]);
+      noticeOverfitting();
       queueChart();
     } else if (type === 'sample') {
       const pre = el('pre', {}, el('b', { textContent: p.prompt }), p.text);
@@ -155,8 +184,13 @@ async function start() {
   setButtons('running');
   try {
     const r = await job.promise;
-    showMsg(tr.msg, r.stopped ? `Stopped after ${fmtInt(r.steps)} steps. Download the model or use it in Generate.` : `Finished ${fmtInt(r.steps)} steps. Download the model or use it in Generate.`, 'ok');
-    tr.eta.textContent = r.stopped ? `stopped at step ${fmtInt(r.steps)}` : 'done';
+    const how = r.stoppedEarly ? `Stopped early after ${fmtInt(r.steps)} steps: validation had not improved for 5 checks.`
+      : r.stopped ? `Stopped after ${fmtInt(r.steps)} steps.` : `Finished ${fmtInt(r.steps)} steps.`;
+    const kept = r.best ? ` The model keeps its best weights, from step ${fmtInt(r.best.step)} (validation ${r.best.bitsPerChar.toFixed(3)} bits/char).` : '';
+    showMsg(tr.msg, `${how}${kept} Download the model or use it in Generate.`, 'ok');
+    tr.msg.dataset.bestStep = r.best ? String(r.best.step) : '';
+    tr.msg.dataset.bestBits = r.best ? String(r.best.bitsPerChar) : '';
+    tr.eta.textContent = r.stopped || r.stoppedEarly ? `stopped at step ${fmtInt(r.steps)}` : 'done';
   } catch (e) {
     showMsg(tr.msg, `Training failed: ${e.message}`, 'error');
     tr.eta.textContent = '';
