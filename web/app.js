@@ -7,6 +7,7 @@ import * as generate from './panels/generate.js';
 import * as train from './panels/train.js';
 import * as apple from './panels/apple.js';
 import * as memory from './panels/memory.js';
+import './panels/step.js';
 
 // Hash navigation: #generate, #train, #apple, #memory. show(first) runs each time a panel is
 // shown, with first = true the first time.

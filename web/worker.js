@@ -16,6 +16,7 @@
 //   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
 //   whatif {slots, text, word, at: [p]}    → done {slot: Float32Array | {error}}: for each p, P(company) /
 //                                            (P(fruit) + P(company)) at the end of text[0..p] + word
+//   next {slot, text}                      → done {symbols, probs}: the next-character distribution after text
 //   saliency {slot, text}                  → done {target, logProb, gradNorm}: the gradient of the answer
 //                                            at the last character with respect to each character
 //   train {text, cell, layers, hidden, embed, seqLen, batch, lr, steps, sampleEvery, seed, keepBest}
@@ -198,6 +199,14 @@ const handlers = {
       out[slot] = shares;
     }
     return out;
+  },
+
+  async next(id, { slot, text }) {
+    const m = modelIn(slot);
+    m.reset();
+    const probs = m.feed(text);
+    m.reset();
+    return { symbols: m.vocab, probs };
   },
 
   async saliency(id, { slot, text }) {

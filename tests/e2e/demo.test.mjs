@@ -161,6 +161,43 @@ test('Generate: text streams in, Stop stops it, the same seed gives the same tex
   }
 });
 
+test('Generate, one character at a time: the bars are the model\'s distribution at the temperature; a click chooses', { skip }, async (t) => {
+  const entry = catalog.find((m) => m.name === 'en-fortunes-lstm');
+  if (!entry) { t.skip('en-fortunes-lstm is not bundled in this build'); return; }
+  await page.click('a[data-panel="generate"]');
+  await page.selectOption('#gen-model', 'en-fortunes-lstm');
+  await page.fill('#gen-prompt', 'The quick brown ');
+  await page.waitForSelector('#step-reset:not([disabled])', { timeout: TIMEOUT });
+  await page.click('#step-reset');
+  await page.waitForFunction(() => document.getElementById('step-bars').dataset.text === 'The quick brown ', null, { timeout: TIMEOUT });
+  const recur = await loadRecur();
+  const m = recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
+  try {
+    const bars = async () => page.$$eval('#step-bars button', (bs) => bs.map((b) => [b.dataset.symbol, Number(b.dataset.p)]));
+    for (const temp of ['0.5', '1', '1.5']) {
+      await page.fill('#step-temp', temp);
+      await page.dispatchEvent('#step-temp', 'input');
+      const shown = await bars();
+      // p^(1/T) renormalised over the model's distribution, without U+FFFD and <unk> (Skip is on).
+      const probs = m.predict('The quick brown ').row(15);
+      const w = Array.from(probs, (p, i) => (['<unk>', '\ufffd'].includes(m.vocab[i]) ? 0 : p ** (1 / Number(temp))));
+      const sum = w.reduce((a, b) => a + b, 0);
+      for (const [sym, p] of shown) assert.ok(Math.abs(p - w[m.vocab.indexOf(sym)] / sum) < 1e-5, `T ${temp}, ${JSON.stringify(sym)}`);
+      assert.deepEqual(shown.map(([, p]) => p), [...shown.map(([, p]) => p)].sort((a, b) => b - a), 'most likely first');
+    }
+    await page.fill('#step-temp', '0');
+    await page.dispatchEvent('#step-temp', 'input');
+    assert.equal((await bars()).length, 1, 'temperature 0: only the most likely character');
+    const [[first]] = await bars();
+    await page.click('#step-bars button');
+    await page.waitForFunction((s) => document.getElementById('step-bars').dataset.text === s, `The quick brown ${first}`, { timeout: TIMEOUT });
+  } finally {
+    m.dispose();
+  }
+  await page.$eval('#step-card', (e) => e.scrollIntoView());
+  await shot('generate-step', { fullPage: false });
+});
+
 test('Generate: "Skip the rare-character symbol" is on by default and keeps U+FFFD out', { skip }, async (t) => {
   if (!catalog.some((m) => m.name === 'zh-poetry-lstm')) { t.skip('zh-poetry-lstm is not bundled in this build'); return; }
   await page.click('a[data-panel="generate"]');

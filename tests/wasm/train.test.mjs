@@ -225,7 +225,8 @@ test('fit({earlyStopping: {patience: 1}}) stops after the first epoch that is no
     assert.equal(r.steps, r.best.step + Math.ceil((sentence.length - 1) / (16 * 8)));
     await assert.rejects(m.trainer().fit(sentence, { steps: 2, keepBest: true }), /keeping the best weights needs validation data/);
     await assert.rejects(m.trainer().fit(sentence, { steps: 2, earlyStopping: { patience: 2 } }), /early stopping needs validation data/);
-    await assert.rejects(m.trainer().fit(sentence, { steps: 2, validation: tttt, earlyStopping: { patience: 1.5 } }), /whole numbers/);
+    await assert.rejects(m.trainer().fit(sentence, { steps: 2, validation: tttt, earlyStopping: { patience: 1.5 } }),
+      (e) => e instanceof RangeError && /^earlyStopping\.patience must be a whole number, got 1\.5$/.test(e.message));
     await assert.rejects(m.trainer().fit(sentence, { steps: 2, validation: tttt, earlyStopping: { patience: 0 } }), RangeError);
     await assert.rejects(m.trainer().fit(sentence, { steps: 2, validation: 't' }), /at least 2 characters/);
   } finally {

@@ -18,6 +18,10 @@ const gen = {
   job: null, fileCount: 0, firstCharMarked: false,
 };
 
+/** The model Generate uses ({slot, info, prompt, value}) or null, and the prompt box. */
+export const currentModel = () => gen.current;
+export const promptBox = gen.prompt;
+
 /** Adds (or relabels) a choice of the model list; data = {slot, entry?, info?, prompt}. */
 export function addModel(value, label, data, disabled = false) {
   let opt = [...gen.select.options].find((o) => o.value === value);
@@ -69,6 +73,7 @@ export async function selectModel(value) {
   gen.select.querySelector('option[value=""]')?.remove();
   gen.info.textContent = describe(data.info);
   gen.start.disabled = !!gen.job;
+  gen.select.dispatchEvent(new Event('modelready'));  // the step view starts over with this model
 }
 
 gen.select.addEventListener('change', () => selectModel(gen.select.value));
