@@ -17,8 +17,10 @@
 //   whatif {slots, text, word, at: [p]}    → done {slot: Float32Array | {error}}: for each p, P(company) /
 //                                            (P(fruit) + P(company)) at the end of text[0..p] + word
 //   next {slot, text}                      → done {symbols, probs}: the next-character distribution after text
-//   saliency {slot, text}                  → done {target, logProb, gradNorm}: the gradient of the answer
-//                                            at the last character with respect to each character
+//   saliency {slot, text, position?, target?}
+//                                          → done {target, logProb, gradNorm, gradTimesInput}: the gradient of
+//                                            the answer at position (default: the last character) with respect
+//                                            to each character
 //   train {text, cell, layers, hidden, embed, seqLen, batch, lr, steps, sampleEvery, seed, keepBest}
 //                                          → started {info, trainChars, valChars}, progress {…}*,
 //                                            val {step, bitsPerChar}*, sample {step, text}*,
@@ -209,9 +211,9 @@ const handlers = {
     return { symbols: m.vocab, probs };
   },
 
-  async saliency(id, { slot, text }) {
-    const s = modelIn(slot).saliency(text);
-    return { target: s.target, logProb: s.logProb, gradNorm: s.gradNorm };
+  async saliency(id, { slot, text, position, target }) {
+    const s = modelIn(slot).saliency(text, { ...(position === undefined ? {} : { position }), ...(target ? { target } : {}) });
+    return { target: s.target, logProb: s.logProb, gradNorm: s.gradNorm, gradTimesInput: s.gradTimesInput };
   },
 
   // The key-recall experiment (recall-task.js).

@@ -357,6 +357,20 @@ test('Apple panel: the four example sentences are labelled correctly', { skip },
   }
   assert.ok(Number(await page.getAttribute('#apple-heat', 'data-rows')) > 0, 'the heat map is drawn');
 
+  // What the decision rests on: the LSTM's gradient x input for its answer at 苹果, as recur.js gives it in Node.
+  const rests = await page.evaluate(() => ({ target: document.getElementById('apple-why').dataset.target,
+    g: [...document.querySelectorAll('#apple-why span')].map((e) => Number(e.dataset.g)) }));
+  {
+    const recur = await loadRecur();
+    const entry = catalog.find((m) => m.name === 'apple-lstm');
+    const m = recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
+    const s = m.saliency('手机坏了,好想要一个苹果', { position: 11, target: rests.target });
+    m.dispose();
+    assert.equal(rests.target, 'company');
+    assert.equal(rests.g.length, 12);
+    rests.g.forEach((g, i) => assert.ok(Math.abs(g - s.gradTimesInput[i]) <= 1e-6 + 1e-5 * Math.abs(g), `character ${i}`));
+  }
+
   // The belief trace shows, after each character, each network's answer to the sentence so far
   // with 苹果 added: the numbers recur.js gives in Node for the same text.
   const zh = '快过圣诞节了,好想要一个苹果';

@@ -76,6 +76,36 @@ export function renderSentence(view, text, mentions, result, leftOnly = true) {
   if (!mentions.length) view.append(none('  (no mention of apple or 苹果 yet)'));
 }
 
+/**
+ * The sentence with each character tinted by how much it pushed the decision at `mention` towards
+ * its answer (s: the saliency request's answer, or {error}, or null): gradient x input, scaled by
+ * the largest magnitude outside the mention; in the answer's colour for support, grey against.
+ */
+export function renderWhy(box, text, mention, s) {
+  box.textContent = '';
+  if (!mention || !s || s.error) {
+    box.append(none(s?.error ?? (mention ? 'No decision to explain.' : 'No mention of apple or 苹果 yet.')));
+    return;
+  }
+  const chars = Array.from(text);
+  const g = s.gradTimesInput;
+  // Scaled by the strongest push from outside the mention, which would otherwise wash out the context.
+  const outside = Array.from(g, Math.abs).filter((_, i) => i < mention.start || i > mention.end);
+  const scale = Math.max(1e-12, ...(outside.length ? outside : Array.from(g, Math.abs)));
+  const rgb = s.target === 'company' ? COMPANY_RGB : FRUIT_RGB;
+  chars.forEach((c, i) => {
+    const k = Math.max(-1, Math.min(1, g[i] / scale));
+    const span = el('span', { textContent: c, dataset: { g: String(g[i]) } });
+    const [r, gg, b] = k >= 0 ? rgb : [91, 101, 117];
+    span.style.backgroundColor = `rgba(${r}, ${gg}, ${b}, ${(0.45 * Math.abs(k)).toFixed(3)})`;
+    if (i >= mention.start && i <= mention.end) span.className = 'mention';
+    span.title = `${(100 * k).toFixed(0)}% of the strongest push (${k >= 0 ? 'for' : 'against'} ${s.target})`;
+    box.append(span);
+  });
+  box.dataset.target = s.target;
+  box.dataset.position = String(mention.end);
+}
+
 /** One row per network, one column per mention; `available` = names of the bundled networks. */
 export function renderCompare(table, text, mentions, results, available) {
   table.textContent = '';

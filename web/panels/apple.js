@@ -5,7 +5,7 @@ import { findMentions } from '../apple-text.js';
 import { $, el, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS, catalogReady, loadBundled } from '../shared/models.js';
-import { renderBelief, renderCompare, renderHeat, renderSentence, STATE_NAMES } from './apple-view.js';
+import { renderBelief, renderCompare, renderHeat, renderSentence, renderWhy, STATE_NAMES } from './apple-view.js';
 import { renderCell } from './cell-view.js';
 import { unitsByActivity } from '../heatmap.js';
 
@@ -188,6 +188,8 @@ async function update() {
     ap.last = { text, mentions, results };
     const mine = results[sel] ?? null;
     render(text, mentions, results, mine, hidden ?? { error: 'this network is not available in this build' });
+    announce(sel);
+    await explain(text, mentions, sel);
     showMsg(ap.msg, mine?.error ? `${sel}: ${mine.error}` : '', 'error');
     ap.view.dataset.text = text;
     ap.view.dataset.shown = sel;  // which network the view shows: what tests wait for
@@ -198,6 +200,26 @@ async function update() {
   } catch (e) {
     showMsg(ap.msg, e.message, 'error');
   }
+}
+
+// What the selected network's decision at the first mention rests on (its saliency), when it decided.
+async function explain(text, mentions, sel) {
+  const m = mentions[0];
+  const label = ap.view.querySelector('mark[data-label]')?.dataset.label;
+  let s = null;
+  if (m && (label === 'fruit' || label === 'company')) {
+    s = await engine.request('saliency', { slot: sel, text, position: m.end, target: label }).promise.catch((e) => ({ error: e.message }));
+  }
+  renderWhy($('apple-why'), text, m, s);
+}
+
+// Screen readers hear the decisions, and only when they change: not the sentence view, which is
+// rebuilt at every keystroke.
+function announce(sel) {
+  const marks = [...ap.view.querySelectorAll('mark[data-label]')];
+  const name = APPLE_MODELS.find((m) => m.name === sel)?.short ?? sel;
+  const say = marks.length ? `${name}: ${marks.map((m) => `${m.textContent} ${m.dataset.label}`).join(', ')}` : '';
+  if ($('apple-say').textContent !== say) $('apple-say').textContent = say;
 }
 
 /** Tags the current sentence; input that arrives meanwhile triggers one more run, not a queue. */
