@@ -56,7 +56,7 @@ val error_object(const Status& s) {
   val o = val::object();
   o.set("error", s.message());
   o.set("code", std::string(code_name(s.code())));
-  if (!s.option().empty()) o.set("option", s.option());
+  if (!s.option().empty()) o.set("option", std::string(s.option()));
   return o;
 }
 val error_object(const std::string& message) { return error_object(invalid_argument(message)); }

@@ -2,6 +2,7 @@
 // Emscripten disables C++ exception catching by default, so errors travel as values.
 #pragma once
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -13,8 +14,8 @@ enum class ErrorCode { kOk = 0, kInvalidArgument, kBadFormat, kOutOfRange, kIo, 
 class Status {
  public:
   Status() = default;
-  Status(ErrorCode code, std::string message, std::string option = {})
-      : code_(code), message_(std::move(message)), option_(std::move(option)) {}
+  Status(ErrorCode code, std::string message, const char* option = "")
+      : code_(code), message_(std::move(message)), option_(option) {}
   static Status ok() { return {}; }
   bool is_ok() const { return code_ == ErrorCode::kOk; }
   explicit operator bool() const { return is_ok(); }
@@ -22,12 +23,12 @@ class Status {
   const std::string& message() const { return message_; }
   /// For a value a setting does not accept (bad_option): the setting's key, which message()
   /// starts with. Empty otherwise.
-  const std::string& option() const { return option_; }
+  std::string_view option() const { return option_; }
 
  private:
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
-  std::string option_;
+  const char* option_ = "";  // a string literal: keeps every Status one pointer larger, not a string
 };
 
 inline Status invalid_argument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
@@ -38,9 +39,8 @@ inline Status io_error(std::string m) { return {ErrorCode::kIo, std::move(m)}; }
 /// "<key> <detail>", e.g. "top_p must be in (0, 1], got 2". The key is the snake_case name of
 /// the model file and the C++ structs; the JS API and the CLI name the setting in their own
 /// spelling (topP, --top-p) from option().
-inline Status bad_option(std::string key, const std::string& detail) {
-  std::string message = key + " " + detail;
-  return {ErrorCode::kOutOfRange, std::move(message), std::move(key)};
+inline Status bad_option(const char* key, const std::string& detail) {
+  return {ErrorCode::kOutOfRange, std::string(key) + " " + detail, key};
 }
 
 /// Either a value or a failed Status.

@@ -23,7 +23,7 @@ Status wrong_type(const std::string& key, const char* expected) {
   return invalid_argument("config key \"" + key + "\" has the wrong type: expected " + expected);
 }
 
-Status read_int(const json::Value& v, const std::string& key, int& out) {
+Status read_int(const json::Value& v, const char* key, int& out) {
   if (!v.is_number()) return wrong_type(key, "an integer");
   if (!v.is_integer()) return bad_option(key, "must be a whole number, got " + json::dump(v));
   if (v.as_number() < double(INT_MIN) || v.as_number() > double(INT_MAX))
@@ -94,7 +94,7 @@ Result<Config> config_from_json(const std::string& text) {
                    : key == "hidden_size"   ? &c.hidden_size
                    : key == "num_layers"    ? &c.num_layers
                                             : &c.num_labels;
-      RECUR_RETURN_IF_ERROR(read_int(*v, key, *field));
+      RECUR_RETURN_IF_ERROR(read_int(*v, k, *field));
     }
   }
   RECUR_RETURN_IF_ERROR(validate(c));

@@ -90,7 +90,7 @@ std::string option_error(float t, int k, float p) {
   const Status s = validate(o);
   if (s.is_ok()) return "";
   EXPECT_EQ(s.code(), ErrorCode::kOutOfRange);
-  EXPECT_EQ(s.message().rfind(s.option() + " ", 0), 0u) << "bad_option: the message starts with the key";
+  EXPECT_EQ(s.message().rfind(std::string(s.option()) + " ", 0), 0u) << "bad_option: the message starts with the key";
   return s.message();
 }
 

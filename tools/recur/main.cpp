@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "commands.h"
 
@@ -10,7 +11,7 @@ namespace recur::cli {
 namespace {
 
 // The flag that sets an engine setting (Status::option()), so that an error names what was typed.
-const char* flag_of(const std::string& key) {
+const char* flag_of(std::string_view key) {
   static const char* const kFlags[][2] = {
       {"seq_len", "--seq"},         {"batch", "--batch"},           {"total_steps", "--steps"},
       {"step_size", "--step-size"}, {"weight_decay", "--weight-decay"}, {"top_k", "--top-k"},
