@@ -59,9 +59,9 @@ export function drawHeatmap(canvas, { rows, cols, data, labels, order, palette =
   ctx.fillStyle = cssVar('--muted', '#5b6575');
   ctx.textAlign = 'right';
   ctx.textBaseline = 'top';
-  ctx.fillText(`unit ${shown[0]}`, left - 3, top);
+  ctx.fillText(order ? 'most' : 'unit 0', left - 3, top);
   ctx.textBaseline = 'bottom';
-  ctx.fillText(String(shown[units - 1]), left - 3, top + ch * units);
+  ctx.fillText(order ? 'least' : String(units - 1), left - 3, top + ch * units);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   ctx.fillStyle = cssVar('--ink', '#1d2430');

@@ -187,11 +187,13 @@ const handlers = {
         continue;
       }
       const fruit = m.labels.indexOf('fruit'), company = m.labels.indexOf('company');
+      if (fruit < 0 || company < 0) { out[slot] = { error: 'the model has no fruit and company labels' }; continue; }
       const shares = new Float32Array(at.length);
       for (const [i, p] of at.entries()) {
         const r = m.predict(chars.slice(0, p + 1).join('') + word);
         const row = r.row(r.rows - 1);
-        shares[i] = row[company] / (row[fruit] + row[company]);
+        const both = row[fruit] + row[company];
+        shares[i] = both > 0 ? row[company] / both : 0.5;  // neither sense at all: no leaning either way
         if (performance.now() - last > 20) {
           await tick();
           if (cancelled) throw new Error('cancelled');

@@ -59,7 +59,7 @@ export function renderSentence(view, text, mentions, result, leftOnly = true) {
       const d = decisionAt(result, m.end, leftOnly && nothingBefore(chars, m.start));
       const decided = d.label === 'fruit' || d.label === 'company';
       mark.style.backgroundColor = decided ? senseColour(d.share) : NO_DECISION;
-      const why = d.label === 'no context yet' ? ' (nothing before it to go on: this is the network\'s fixed first guess)' : '';
+      const why = d.label === 'no context yet' ? ' (no word before it: only the mention\'s own spelling to go on)' : '';
       const tip = `${d.label}${why}: ${probsText(d)}`;
       mark.dataset.tip = tip;
       mark.dataset.label = d.label;
@@ -81,8 +81,9 @@ export function renderSentence(view, text, mentions, result, leftOnly = true) {
  * its answer (s: the saliency request's answer, or {error}, or null): gradient x input, scaled by
  * the largest magnitude outside the mention; in the answer's colour for support, grey against.
  */
-export function renderWhy(box, text, mention, s) {
+export function renderWhy(box, words, text, mention, s) {
   box.textContent = '';
+  words.textContent = '';
   if (!mention || !s || s.error) {
     box.append(none(s?.error ?? (mention ? 'No decision to explain.' : 'No mention of apple or 苹果 yet.')));
     return;
@@ -104,6 +105,13 @@ export function renderWhy(box, text, mention, s) {
   });
   box.dataset.target = s.target;
   box.dataset.position = String(mention.end);
+  // The same in words, for those who do not see the tints: the strongest pushes outside the mention.
+  const others = chars.map((c, i) => ({ c, g: g[i], i })).filter((x) => (x.i < mention.start || x.i > mention.end) && x.c.trim());
+  const strongest = (sign) => others.filter((x) => sign * x.g > 0).sort((a, b) => sign * (b.g - a.g)).slice(0, 3)
+    .map((x) => `“${x.c}” (character ${x.i + 1})`);
+  const pro = strongest(1), con = strongest(-1);
+  words.textContent = `Pushed hardest towards ${s.target}: ${pro.join(', ') || 'nothing outside the mention'}`
+    + `${con.length ? `; against: ${con.join(', ')}` : ''}.`;
 }
 
 /** One row per network, one column per mention; `available` = names of the bundled networks. */
@@ -184,7 +192,7 @@ export function renderBelief(canvas, table, text, mentions, at, beliefs) {
     beliefs[m.name].forEach((share, i) => {
       const td = row.insertCell();
       td.className = 'num';
-      td.textContent = share >= 0.5 ? `C ${pct(share)}` : `F ${pct(1 - share)}`;
+      td.textContent = !Number.isFinite(share) ? '–' : share >= 0.5 ? `C ${pct(share)}` : `F ${pct(1 - share)}`;
       td.dataset.at = at[i];
       td.dataset.share = share;
     });

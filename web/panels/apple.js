@@ -35,8 +35,8 @@ function shorten(s, width) {
 const ap = {
   text: $('apple-text'), view: $('apple-view'), msg: $('apple-msg'), missing: $('apple-missing'),
   compare: $('apple-compare'), chart: $('apple-chart'), beliefTable: $('apple-belief-table'),
-  heat: $('apple-heat'), heatInfo: $('apple-heat-info'), beliefTimer: 0, beliefJob: null,
-  cell: $('cell-view'), cellUnit: $('cell-unit'), cellAt: null, cellUnitChosen: false, hidden: null,
+  heat: $('apple-heat'), heatInfo: $('apple-heat-info'), beliefTimer: 0, beliefJob: null, belief: null,
+  cell: $('cell-view'), cellUnit: $('cell-unit'), cellAt: null, cellUnitChosen: false, cellSpoken: false, hidden: null,
   layer: $('apple-layer'), state: $('apple-state'), direction: $('apple-direction'),
   directionField: $('apple-direction-field'), heatLegend: $('apple-heat-legend'),
   available: [], infos: new Map(), busy: false, dirty: false, last: null, heatLookup: null, ready: null,
@@ -62,11 +62,14 @@ function drawCell() {
   if (!ap.cellUnitChosen && h?.values) ap.cellUnit.value = String(unitsByActivity(rows, h.cols, h.values.h)[0]);
   const unit = Math.max(0, Math.min((h?.cols ?? 1) - 1, Number(ap.cellUnit.value) | 0));
   ap.cellUnit.max = String((h?.cols ?? 1) - 1);
-  renderCell(ap.cell, ap.last?.text ?? ap.text.value, h, ap.cellAt, unit);
+  if (String(unit) !== ap.cellUnit.value) ap.cellUnit.value = String(unit);
+  const say = renderCell(ap.cell, ap.last?.text ?? ap.text.value, h, ap.cellAt, unit);
+  if (ap.cellSpoken && $('cell-say').textContent !== say) $('cell-say').textContent = say;
 }
 
 function stepCell(delta) {
   if (!ap.hidden?.rows) return;
+  ap.cellSpoken = true;  // announce values the visitor asked for, not each redraw while typing
   ap.cellAt = Math.max(0, Math.min(ap.hidden.rows - 1, ap.cellAt + delta));
   drawCell();
 }
@@ -86,26 +89,45 @@ function wordEnds(chars, mentions) {
     && !mentions.some((m) => i >= m.start && i <= m.end));
 }
 
-/** The belief trace of the sentence as it is now (after the tagging, so typing stays quick). */
+/**
+ * The belief trace of the sentence as it is now, asked of the worker after the tagging (so typing
+ * stays quick) and kept in ap.belief, from which the chart is redrawn (after a resize) without
+ * asking again.
+ */
 async function updateBelief(text, mentions, slots) {
+  if (ap.busy || ap.dirty || ap.text.value !== text) return;  // more typing is on its way
   const chars = Array.from(text);
   const at = wordEnds(chars, mentions);
   const word = /\p{Script=Han}/u.test(text) ? '苹果' : ' apple';
   let beliefs = {};
   if (at.length) {
-    ap.beliefJob = engine.request('whatif', { slots, text, word, at });
+    if (ap.beliefJob) engine.control('cancel', ap.beliefJob.id);
+    const job = engine.request('whatif', { slots, text, word, at });
+    ap.beliefJob = job;
     try {
-      beliefs = await ap.beliefJob.promise;
+      beliefs = await job.promise;
     } catch (e) {
       if (/cancelled/.test(e.message)) return;  // typed over: the next run draws
       throw e;
     } finally {
-      ap.beliefJob = null;
+      if (ap.beliefJob === job) ap.beliefJob = null;
     }
   }
   if (ap.text.value !== text) return;
-  renderBelief(ap.chart, ap.beliefTable, text, mentions, at, beliefs);
-  ap.chart.dataset.text = text;
+  ap.belief = { text, mentions, at, beliefs };
+  drawBelief();
+}
+
+/** Redraws the belief chart from ap.belief, or says it is being read. */
+function drawBelief() {
+  const b = ap.belief;
+  if (b?.text === ap.last?.text) {
+    renderBelief(ap.chart, ap.beliefTable, b.text, b.mentions, b.at, b.beliefs);
+    ap.chart.dataset.text = b.text;
+  } else {
+    renderBelief(ap.chart, ap.beliefTable, ap.last?.text ?? '', ap.last?.mentions ?? [], [], null);
+    delete ap.chart.dataset.text;
+  }
 }
 
 function showHeatCell(hit) {
@@ -146,7 +168,12 @@ ap.heat.addEventListener('keydown', (e) => {
   const at = lookup.cursor;
   lookup.cursor = at ? { t: clamp(at.t + move[0], lookup.rows), row: clamp(at.row + move[1], lookup.units) }
     : { t: move[0] === Infinity ? lookup.rows - 1 : 0, row: 0 };  // the first key starts at a corner
-  showHeatCell(lookup.select(lookup.cursor.t, lookup.cursor.row));
+  const hit = lookup.select(lookup.cursor.t, lookup.cursor.row);
+  showHeatCell(hit);
+  ap.cellAt = hit.t;  // the explorer follows the keyboard cursor too
+  ap.cellUnit.value = String(hit.unit);
+  ap.cellUnitChosen = true;
+  drawCell();
 });
 
 function refreshLayerChoices() {
@@ -177,7 +204,8 @@ async function update() {
     if (ap.last?.text !== text) ap.cellAt = null;
     ap.last = { text, mentions, results: null };
     render(text, mentions, null, null, null);
-    renderBelief(ap.chart, ap.beliefTable, text, mentions, [], {});
+    ap.belief = { text, mentions, at: [], beliefs: {} };
+    drawBelief();
     return;
   }
   const detail = ap.infos.has(sel)
@@ -193,7 +221,8 @@ async function update() {
     showMsg(ap.msg, mine?.error ? `${sel}: ${mine.error}` : '', 'error');
     ap.view.dataset.text = text;
     ap.view.dataset.shown = sel;  // which network the view shows: what tests wait for
-    if (ap.chart.dataset.text !== text) {
+    drawBelief();  // the cached trace if it is this text's, else "Reading…"
+    if (ap.belief?.text !== text) {
       clearTimeout(ap.beliefTimer);
       ap.beliefTimer = setTimeout(() => updateBelief(text, mentions, slots).catch((e) => showMsg(ap.msg, e.message, 'error')), 150);
     }
@@ -210,7 +239,7 @@ async function explain(text, mentions, sel) {
   if (m && (label === 'fruit' || label === 'company')) {
     s = await engine.request('saliency', { slot: sel, text, position: m.end, target: label }).promise.catch((e) => ({ error: e.message }));
   }
-  renderWhy($('apple-why'), text, m, s);
+  renderWhy($('apple-why'), $('apple-why-text'), text, m, s);
 }
 
 // Screen readers hear the decisions, and only when they change: not the sentence view, which is
@@ -295,8 +324,8 @@ export async function show(first) {
   schedule();
 }
 
-/** After a resize: redraws what has been drawn (the chart and heat map follow the width). */
+/** After a resize: redraws what has been drawn (the charts and heat map follow the width). */
 export function resize() {
-  delete ap.chart.dataset.text;
-  if (ap.last) schedule();
+  if ($('panel-apple').hidden || !ap.last) return;  // drawn when the panel shows again
+  schedule();
 }

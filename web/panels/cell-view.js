@@ -40,13 +40,16 @@ const LAYOUTS = {
   },
 };
 
-/** Draws the explorer into `box` for hidden (the 'tag' detail with `values`) at step t, unit u. */
+/**
+ * Draws the explorer into `box` for hidden (the 'tag' detail with `values`) at step t, unit u;
+ * returns a one-line summary of the values for screen readers ('' when there is nothing to show).
+ */
 export function renderCell(box, text, hidden, t, u) {
   box.textContent = '';
   const layout = LAYOUTS[hidden?.cell];
   if (!hidden || hidden.error || !hidden.values || !layout) {
     box.append(el('p', { className: 'meta', textContent: hidden?.error ? `No explorer: ${hidden.error}.` : 'The explorer appears when a network reads a sentence.' }));
-    return;
+    return '';
   }
   const H = hidden.cols, chars = Array.from(text);
   const back = hidden.direction === 'backward';
@@ -93,7 +96,10 @@ export function renderCell(box, text, hidden, t, u) {
     ],
     rnn_tanh: () => [`hₜ = tanh(W_ih xₜ + b_ih + W_hh h${p} + b_hh) = ${fmt(v.h)}`],
   }[hidden.cell]();
+  // The diagram's labels for the step read from: t+1 in the right-to-left half.
+  if (back) for (const t2 of drawing.querySelectorAll('text.node')) t2.textContent = t2.textContent.replace('ₜ₋₁', 'ₜ₊₁');
   const eq = el('div', { className: 'equations' }, ...lines.map((s) => el('p', { textContent: s })));
   eq.dataset.values = JSON.stringify({ t, unit: u, ...v, prevH: prev.h, prevC: prev.c });
   box.append(drawing, eq);
+  return `After “${chars[t] === ' ' ? 'space' : chars[t]}”, unit ${u}: ${Object.entries(v).map(([k, x]) => `${k} ${fmt(x)}`).join(', ')}`;
 }

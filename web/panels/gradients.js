@@ -3,14 +3,15 @@
 // (the engine's saliency()), plotted on a log scale against the distance back. The plain RNN's
 // falls by orders of magnitude within a few dozen characters; the LSTM's and the GRU's do not.
 import { drawLineChart } from '../chart.js';
-import { $, el, naCell, rowHeader, setDisabled, showMsg } from '../shared/dom.js';
+import { $, el, naCell, rowHeader, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS } from '../shared/models.js';
 import { loadAppleModels } from './apple.js';
 
 const MODELS = APPLE_MODELS.slice(0, 3);
 const DISTANCES = [0, 5, 10, 25, 50, 100, 200];
-// A cue word, about 250 characters that say nothing about it, then the mention.
+// A cue word, then text that says nothing about it (about 300 characters in English, 110 in
+// Chinese), then the mention.
 const EXAMPLES = {
   en: 'We talked about the orchard all afternoon. Then the conversation wandered: the weather had turned, the ' +
     'trains were late again, someone had painted the fence by the river, nobody could remember who had borrowed ' +
@@ -21,7 +22,7 @@ const EXAMPLES = {
 
 const g = {
   text: $('grad-text'), run: $('grad-run'), msg: $('grad-msg'), chart: $('grad-chart'), table: $('grad-table'),
-  summary: $('grad-summary'), results: null, busy: false,
+  summary: $('grad-summary'), results: null, measured: '', busy: false,
 };
 
 const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
@@ -52,7 +53,7 @@ function renderTable() {
   const t = g.table;
   t.textContent = '';
   if (!g.results) return;
-  const n = Array.from(g.text.value).length;
+  const n = Array.from(g.measured).length;
   const ds = DISTANCES.filter((d) => d < n);
   t.createTHead().insertRow().append(el('th', { textContent: 'Network' }), el('th', { textContent: 'Answer' }),
     ...ds.map((d) => el('th', { className: 'num', textContent: `${d} back` })));
@@ -81,15 +82,15 @@ function renderTable() {
 // One sentence from the numbers: how far each gradient fell from the last character to the
 // farthest tabulated distance.
 function summarize() {
-  const n = Array.from(g.text.value).length;
+  const n = Array.from(g.measured).length;
   const d = DISTANCES.filter((x) => x < n && x <= 200).at(-1);
-  const parts = MODELS.filter((m) => g.results[m.name]?.gradNorm).map((m) => {
+  const parts = MODELS.filter((m) => g.results[m.name]?.gradNorm?.at(-1) > 0).map((m) => {
     const v = g.results[m.name].gradNorm, last = v.length - 1;
     const ratio = v[last - d] / v[last];
-    return `the ${m.short}'s to ${ratio > 0 ? sci(ratio) : '0 (below the smallest float)'}`;
+    return `the ${m.short}'s is ${ratio > 0 ? sci(ratio) : '0 (below the smallest float)'}`;
   });
   g.summary.textContent = d > 0 && parts.length
-    ? `${d} characters back, the gradient has fallen, relative to its value at the last character: ${parts.join(', ')}.`
+    ? `${d} characters back, as a fraction of its value at the last character, ${parts.join(', ')}.`
     : '';
 }
 
@@ -97,12 +98,12 @@ async function measure() {
   if (g.busy) return;
   const text = g.text.value;
   if (!text.trim()) { showMsg(g.msg, 'Type a text first.', 'error'); return; }
-  g.busy = true;
-  setDisabled(g.run, true);
+  g.busy = true;  // clicks meanwhile are ignored (the button keeps its focus)
   showMsg(g.msg, 'Measuring…');
   try {
     const loaded = await loadAppleModels();
     g.results = {};
+    g.measured = text;  // what the table and summary describe, whatever the box holds later
     for (const m of MODELS) {
       if (!loaded.some((e) => e.name === m.name)) continue;
       try {
@@ -115,7 +116,6 @@ async function measure() {
     summarize();
   } finally {
     g.busy = false;
-    g.run.disabled = false;
     drawChart();
     renderTable();
     g.chart.dataset.done = 'true';
@@ -124,7 +124,11 @@ async function measure() {
 
 g.run.addEventListener('click', measure);
 for (const b of document.querySelectorAll('[data-grad-example]')) {
-  b.addEventListener('click', () => { g.text.value = EXAMPLES[b.dataset.gradExample]; measure(); });
+  b.addEventListener('click', () => {
+    if (g.busy) return;
+    g.text.value = EXAMPLES[b.dataset.gradExample];
+    measure();
+  });
 }
 
 /** The first time the panel shows: the English example in the box. */

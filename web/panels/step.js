@@ -12,7 +12,7 @@ const RARE = new Set(['<unk>', '\uFFFD']);
 const st = {
   temp: $('step-temp'), tempOut: $('step-temp-out'), next: $('step-next'), run: $('step-run'), reset: $('step-reset'),
   text: $('step-text'), bars: $('step-bars'), avoid: $('gen-avoid-unk'), seed: $('gen-seed'), model: $('gen-model'),
-  prompt: '', added: '', dist: null, draw: null, busy: false, last: null,
+  say: $('step-say'), prompt: '', added: '', dist: null, draw: null, busy: false, running: false,
 };
 
 const show = (s) => (s === ' ' ? '␣' : s === '\n' ? '↵' : s);
@@ -37,9 +37,9 @@ function render() {
     const sym = st.dist.symbols[i];
     const bar = el('span', { className: 'bar' });
     bar.style.width = `${(100 * p[i]).toFixed(1)}%`;
-    const b = el('button', { type: 'button', className: 'bar-btn', dataset: { symbol: sym, p: String(p[i]) },
-      'aria-label': `${sym === ' ' ? 'space' : sym === '\n' ? 'new line' : sym}: ${(100 * p[i]).toFixed(1)}%` },
-    el('span', { className: 'sym', textContent: show(sym) }), bar, el('span', { className: 'pct', textContent: `${(100 * p[i]).toFixed(1)}%` }));
+    const b = el('button', { type: 'button', className: 'bar-btn', dataset: { symbol: sym, p: String(p[i]) } },
+      el('span', { className: 'sym', textContent: show(sym) }), bar, el('span', { className: 'pct', textContent: `${(100 * p[i]).toFixed(1)}%` }));
+    b.setAttribute('aria-label', `${sym === ' ' ? 'space' : sym === '\n' ? 'new line' : sym}: ${(100 * p[i]).toFixed(1)}%`);
     b.addEventListener('click', () => choose(sym));
     st.bars.append(el('li', {}, b));
   }
@@ -55,10 +55,14 @@ async function fetchDist() {
 async function choose(sym) {
   if (st.busy || !st.dist) return;
   st.busy = true;
+  // The bars are rebuilt: a keyboard user who chose one keeps the focus on the new first bar.
+  const hadFocus = st.bars.contains(document.activeElement);
   try {
     st.added += sym === '<unk>' ? '\uFFFD' : sym;
     await fetchDist();
     render();
+    st.say.textContent = `Added ${sym === ' ' ? 'a space' : sym === '\n' ? 'a new line' : sym}.`;
+    if (hadFocus) st.bars.querySelector('button')?.focus();
   } finally {
     st.busy = false;
   }
@@ -74,6 +78,7 @@ function drawOne() {
 }
 
 async function reset() {
+  st.running = false;
   st.prompt = promptBox.value;
   st.added = '';
   st.draw = rng(Number(st.seed.value) >>> 0);
@@ -87,15 +92,19 @@ async function reset() {
 st.temp.addEventListener('input', render);
 st.avoid.addEventListener('change', render);
 st.next.addEventListener('click', () => st.dist && choose(drawOne()));
+// 20 steps, slowly enough to watch the bars change; pressing it again stops them.
 st.run.addEventListener('click', async () => {
-  st.run.disabled = true;
+  if (st.running) { st.running = false; return; }
+  st.running = true;
+  st.run.textContent = 'Stop';
   try {
-    for (let k = 0; k < 20 && st.dist; k++) {
+    for (let k = 0; k < 20 && st.dist && st.running; k++) {
       await choose(drawOne());
-      await new Promise((resolve) => setTimeout(resolve, 120));  // slowly enough to watch the bars change
+      await new Promise((resolve) => setTimeout(resolve, 120));
     }
   } finally {
-    st.run.disabled = false;
+    st.running = false;
+    st.run.textContent = '20 steps, slowly';
   }
 });
 st.reset.addEventListener('click', reset);

@@ -63,12 +63,13 @@ function drawChart() {
     points.push([part[part.length - 1][0], part.reduce((s, p) => s + p[1], 0) / part.length]);
   }
   const xMax = tr.settings?.steps ?? 1;
-  const level = (label, y, color) => (Number.isFinite(y) ? [{ label, color, dash: [4, 4], width: 1, points: [[0, y], [xMax, y]] }] : []);
+  // The baselines only with a run to compare: before one, the chart says how to start.
+  const level = (label, y, color) => (Number.isFinite(y) && tr.train.length ? [{ label, color, dash: [4, 4], width: 1, points: [[0, y], [xMax, y]] }] : []);
   drawLineChart(tr.chart, {
     series: [
       { label: 'training', color: '#1c64d1', points, width: 1.5 },
       { label: 'validation (held-out 10%)', color: '#d9480f', points: tr.val.filter((p) => Number.isFinite(p[1])), dots: true },
-      ...level('uniform', tr.baselines.uniform, '#9aa3b2'),
+      ...level('uniform', tr.baselines.uniform, '#7a828e'),
       ...level('unigram', tr.baselines.unigram, '#5b6575'),
     ],
     legend: true, xLabel: 'step', yLabel: 'bits/char', yMin: 0, xMin: 0, xMax: tr.settings?.steps,
@@ -109,6 +110,10 @@ function noticeOverfitting() {
   const best = vals.reduce((a, b) => (b[1] < a[1] ? b : a));
   const last = vals[vals.length - 1];
   if (last[1] < best[1] + 0.1) return;
+  // Only while training still improves: a run that diverges makes both rise, and that is not this.
+  const near = (step) => tr.train.filter(([s]) => Math.abs(s - step) < 10).map(([, b]) => b);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  if (!(mean(near(last[0])) < mean(near(best[0])))) return;
   showMsg(tr.overfit, `Overfitting: validation has risen from ${best[1].toFixed(2)} bits/char at step ${fmtInt(best[0])} to `
     + `${last[1].toFixed(2)} while the training loss keeps falling. The network is memorising its training text rather than `
     + `learning what generalises. More text, a smaller network or fewer steps help; “Keep the best model” keeps step ${fmtInt(best[0])}'s weights.`);
