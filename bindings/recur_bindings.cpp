@@ -64,7 +64,9 @@ val error_object(const std::string& message) { return error_object(invalid_argum
 // A number as JSON writes it (2.5, 1e+300), for messages.
 std::string number_text(double v) { return json::dump(json::Value::number(v)); }
 
-Status bad_seed(double seed) { return bad_option("seed", "must be an integer between 0 and 2^53 - 1, got " + number_text(seed)); }
+Status bad_seed(double seed) {
+  return bad_option("seed", "must be an integer between 0 and 2^53 - 1, got " + number_text(seed));
+}
 
 // "": a fallible call that succeeded.
 val ok() { return val(std::string()); }
@@ -102,7 +104,6 @@ std::string strings_json(const std::vector<std::string>& v) {
 
 }  // namespace
 
-/// A model plus its batch-1 stepping state.
 /// {rows, cols, probs: Float32Array (rows * cols)}.
 val prediction_object(const Prediction& p) {
   val o = val::object();
@@ -112,6 +113,7 @@ val prediction_object(const Prediction& p) {
   return o;
 }
 
+/// A model plus its batch-1 stepping state.
 class WasmModel {
  public:
   val load(const std::string& bytes) {

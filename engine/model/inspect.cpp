@@ -21,7 +21,8 @@ Result<std::vector<int32_t>> encode_for_inspection(const Model<T>& m, std::strin
                         std::to_string(kMaxInspectChars));
   auto ids = m.vocab.encode(text);
   if (ids && activation_bytes(m.config, int64_t(ids->size()), 1) > kMaxActivationBytes)
-    return out_of_range("text of " + std::to_string(ids->size()) + " characters is too long to inspect with this model: at most " +
+    return out_of_range("text of " + std::to_string(ids->size()) +
+                        " characters is too long to inspect with this model: at most " +
                         std::to_string(kMaxActivationBytes / activation_bytes(m.config, 1, 1)) + " fit in memory");
   return ids;
 }
