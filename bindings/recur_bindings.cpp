@@ -267,8 +267,8 @@ class WasmModel {
   /// {position, target, logProb, gradNorm, gradTimesInput} (model/inspect.h), or {error}.
   val saliency_of(const std::string& text, double position, double target) const {
     if (!model_) return error_object("no model");
-    if (!whole(position) || !whole(target))
-      return error_object("position and target must be whole numbers");
+    for (auto [key, v] : {std::pair{"position", position}, {"target", target}})
+      if (!whole(v)) return error_object(bad_option(key, "must be a whole number, got " + number_text(v)));
     auto s = saliency(*model_, text, saturate_int(position), saturate_int(target));
     if (!s) return error_object(s.status());
     val o = val::object();

@@ -126,6 +126,7 @@ test('trace() and saliency() refuse what they cannot read, and say why', () => {
   assert.throws(() => lstm.saliency(text, { position: 99 }), (e) => e instanceof RangeError && /^position must be an output row in 0\.\.10, got 99$/.test(e.message));
   assert.throws(() => lstm.saliency(text, { target: 'Q' }), (e) => e instanceof RangeError && /target "Q" is not one of the model's symbols/.test(e.message));
   assert.throws(() => lstm.saliency(text, { postion: 1 }), (e) => e instanceof TypeError && /did you mean "position"/.test(e.message));
+  assert.throws(() => lstm.saliency(text, { position: 2.5 }), (e) => e instanceof RangeError && /^position must be a whole number, got 2\.5$/.test(e.message));
   assert.throws(() => lstm.trace(''), (e) => e instanceof RecurError && /empty/.test(e.message));
   assert.throws(() => lstm.trace('a'.repeat(10001)), (e) => e instanceof RecurError && e.code === 'out_of_range' && /at most 10000/.test(e.message));
   assert.throws(() => lstm.trace(42), TypeError);

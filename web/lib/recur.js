@@ -175,8 +175,8 @@ class Owned {
     this._core = null;
   }
 }
-// `using model = recur.loadModel(bytes)` disposes at the end of the block, where the runtime
-// knows Symbol.dispose (Node 20, recent browsers); elsewhere dispose() is the way.
+// `using model = recur.loadModel(bytes)` disposes at the end of the block where Symbol.dispose
+// exists (Node 20, recent browsers) and `using` is compiled (TypeScript >= 5.2) or native.
 if (typeof Symbol.dispose === 'symbol') Owned.prototype[Symbol.dispose] = function dispose() { this.dispose(); };
 
 const GATE_NAMES = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] };
