@@ -576,6 +576,62 @@ test('keyboard: focus moves between Start and Stop, Escape stops, arrow keys rea
   await (await page.$('#cell-view')).screenshot({ path: path.join(outDir, 'apple-cell.png') });
 });
 
+test('Apple panel: "no context yet", the spoken decisions, and the cell explorer of a GRU and of the BiLSTM\'s right-to-left half', { skip }, async (t) => {
+  const why = appleSkip();
+  if (why) { t.skip(why); return; }
+  await page.click('a[data-panel="apple"]');
+  const settle = (text, model) => page.waitForFunction(([s, m]) => {
+    const v = document.getElementById('apple-view');
+    return v.dataset.text === s && v.dataset.shown === m && !v.dataset.busy;
+  }, [text, model], { timeout: TIMEOUT });
+
+  // A mention with nothing before it: the left-to-right networks have no context; the BiLSTM reads on.
+  await page.check('input[name="apple-model"][value="apple-lstm"]');
+  const first = 'Apple released a new phone today.';
+  await page.fill('#apple-text', first);
+  await settle(first, 'apple-lstm');
+  const labels = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#apple-compare tbody tr')]
+    .map((tr) => [tr.dataset.model, tr.querySelector('.chip')?.dataset.label ?? null])));
+  assert.deepEqual([labels['apple-rnn'], labels['apple-lstm'], labels['apple-gru']], Array(3).fill('no context yet'));
+  assert.ok(['fruit', 'company', 'undecided'].includes(labels['apple-bilstm']), labels['apple-bilstm']);
+  assert.equal(await page.textContent('#apple-say'), 'LSTM: Apple no context yet');
+
+  const recur = await loadRecur();
+  const load = async (name) => recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${catalog.find((m) => m.name === name).file}`)).arrayBuffer()));
+  const explorer = async () => JSON.parse(await page.getAttribute('#cell-view .equations', 'data-values'));
+  const text = 'I like eating apple!';
+
+  // GRU: h = (1 - z) n + z h_prev, with the values trace() gives.
+  await page.check('input[name="apple-model"][value="apple-gru"]');
+  await page.fill('#apple-text', text);
+  await settle(text, 'apple-gru');
+  await page.focus('#cell-view');
+  await page.keyboard.press('ArrowLeft');
+  const g = await explorer();
+  const gru = await load('apple-gru');
+  const gt = gru.trace(text).layers.at(-1), H = gt.h.length / text.length, k = g.t * H + g.unit;
+  gru.dispose();
+  for (const name of ['r', 'z', 'n']) assert.ok(Math.abs(g[name] - gt.gates[name][k]) < 1e-6, `GRU gate ${name}`);
+  assert.ok(Math.abs(g.prevH - gt.h[k - H]) < 1e-6, 'GRU h_prev is the state one character back');
+  assert.ok(Math.abs(g.h - ((1 - g.z) * g.n + g.z * g.prevH)) < 1e-5, 'GRU equation');
+
+  // BiLSTM, right-to-left half: the previous state is the one a character later.
+  await page.check('input[name="apple-model"][value="apple-bilstm"]');
+  await settle(text, 'apple-bilstm');
+  await page.selectOption('#apple-direction', 'backward');
+  await page.waitForFunction(() => /right-to-left half/.test(document.getElementById('apple-heat-info').textContent), null, { timeout: TIMEOUT });
+  await page.focus('#cell-view');
+  await page.keyboard.press('ArrowLeft');
+  const b = await explorer();
+  const bi = await load('apple-bilstm');
+  const bt = bi.trace(text).layers.filter((l) => l.direction === 'backward').at(-1), HB = bt.h.length / text.length;
+  bi.dispose();
+  const kb = b.t * HB + b.unit;
+  assert.ok(b.t < text.length - 1, 'not the last character, so there is a later state');
+  assert.ok(Math.abs(b.prevC - bt.c[kb + HB]) < 1e-6 && Math.abs(b.c - (b.f * b.prevC + b.i * b.g)) < 1e-5, 'c = f c_(t+1) + i g');
+  assert.match(await page.textContent('#cell-view svg'), /ₜ₊₁/);
+});
+
 test('under a Content-Security-Policy header that also covers the worker, the page still works', { skip }, async (t) => {
   const core = readFileSync(path.join(webRoot, 'lib', 'recur-core.mjs'), 'utf8');
   if (core.includes('new Function')) {
