@@ -16,6 +16,9 @@
 //   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
 //   whatif {slots, text, word, at: [p]}    → done {slot: Float32Array | {error}}: for each p, P(company) /
 //                                            (P(fruit) + P(company)) at the end of text[0..p] + word
+//   clipdemo {text, steps, lr, clips, seed} → progress {done, total}*, done {runs: [{clip, bits (per step)} |
+//                                            {clip, error, bits}]}: one plain tanh RNN trained by SGD per
+//                                            gradient-clipping norm (0 = none), same seed
 //   next {slot, text}                      → done {symbols, probs}: the next-character distribution after text
 //   saliency {slot, text, position?, target?}
 //                                          → done {target, logProb, gradNorm, gradTimesInput}: the gradient of
@@ -203,6 +206,36 @@ const handlers = {
       out[slot] = shares;
     }
     return out;
+  },
+
+  async clipdemo(id, { text, steps, lr, clips, seed }) {
+    const recur = await ready;
+    let cancelled = false, last = performance.now();
+    jobs.set(id, { abort: () => { cancelled = true; } });
+    const runs = [];
+    for (const [r, clip] of clips.entries()) {
+      const model = recur.createModel({ cell: 'rnn_tanh', vocab: text, hiddenSize: 64, embeddingDim: 16, seed });
+      const bits = [];
+      try {
+        const trainer = model.trainer({ optimizer: 'sgd', lr, clip, seqLen: 64, batchSize: 8, seed });
+        for (let s = 0; s < steps; s++) {
+          bits.push(trainer.step(text) / Math.LN2);
+          if (performance.now() - last > 30) {
+            post(id, 'progress', { done: r * steps + s + 1, total: clips.length * steps });
+            await tick();
+            if (cancelled) throw new Error('cancelled');
+            last = performance.now();
+          }
+        }
+        runs.push({ clip, bits });
+      } catch (e) {
+        if (cancelled) throw e;
+        runs.push({ clip, bits, error: e.message });  // a diverged run ends where its loss stopped being finite
+      } finally {
+        model.dispose();
+      }
+    }
+    return { runs };
   },
 
   async next(id, { slot, text }) {

@@ -516,6 +516,24 @@ test('Gradients through time: the page shows the engine\'s saliency, and only th
       for (const name of ['apple-lstm', 'apple-gru']) assert.ok(fall(name) > 1e-3, `${name}: ${fall(name)}`);
       assert.match(await page.textContent('#grad-summary'), /characters back, as a fraction of its value at the last character/);
     }
+    // Exploding: the page's two runs, with and without clipping, are the runs recur.js makes in Node
+    // (same wasm, same seed), and only the unclipped one ends worse than guessing uniformly.
+    await page.click('#clip-run');
+    await page.waitForSelector('#clip-chart[data-done]', { state: 'attached', timeout: 120000 });
+    const runs = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#clip-table tbody tr')]
+      .map((tr) => [tr.dataset.clip, [...tr.querySelectorAll('td[data-step]')].map((td) => [Number(td.dataset.step), Number(td.dataset.bits)])])));
+    t.diagnostic(`clipping: ${JSON.stringify(runs)}`);
+    const { DEFAULT_TRAIN_TEXT } = await import('../../web/panels/train-text.js');
+    for (const clip of [0, 1]) {
+      const m = recur.createModel({ cell: 'rnn_tanh', vocab: DEFAULT_TRAIN_TEXT, hiddenSize: 64, embeddingDim: 16, seed: 1 });
+      const tr = m.trainer({ optimizer: 'sgd', lr: 2, clip, seqLen: 64, batchSize: 8, seed: 1 });
+      const bits = Array.from({ length: 150 }, () => tr.step(DEFAULT_TRAIN_TEXT) / Math.LN2);
+      m.dispose();
+      for (const [step, b] of runs[clip]) assert.ok(Math.abs(b - bits[step - 1]) < 1e-4, `clip ${clip}, step ${step}: page ${b}, Node ${bits[step - 1]}`);
+    }
+    const uniform = Math.log2(new Set(DEFAULT_TRAIN_TEXT).size);
+    assert.ok(runs[0].at(-1)[1] > uniform, 'without clipping the loss ends above uniform guessing');
+    assert.ok(runs[1].at(-1)[1] < uniform - 1, 'with clipping it learns');
     await page.$eval('#grad-card', (e) => e.scrollIntoView());
     await shot('memory-gradients');
   } finally {

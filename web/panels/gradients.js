@@ -2,11 +2,13 @@
 // answer at the last character depends on every earlier character, |d log p(answer) / d x_t|
 // (the engine's saliency()), plotted on a log scale against the distance back. The plain RNN's
 // falls by orders of magnitude within a few dozen characters; the LSTM's and the GRU's do not.
+// Then the exploding side: two plain RNNs trained alike, with and without gradient clipping.
 import { drawLineChart } from '../chart.js';
 import { $, el, naCell, rowHeader, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS } from '../shared/models.js';
 import { loadAppleModels } from './apple.js';
+import { DEFAULT_TRAIN_TEXT } from './train-text.js';
 
 const MODELS = APPLE_MODELS.slice(0, 3);
 const DISTANCES = [0, 5, 10, 25, 50, 100, 200];
@@ -35,7 +37,7 @@ const sci = (v) => {
 };
 
 /** Draws log10 |gradient| against the distance back; a gradient that underflowed to 0 is left out. */
-export function drawChart() {
+function drawChart() {
   const series = MODELS.filter((m) => g.results?.[m.name]).map((m) => {
     const norms = g.results[m.name].gradNorm, last = norms.length - 1;
     const points = [];
@@ -131,8 +133,79 @@ for (const b of document.querySelectorAll('[data-grad-example]')) {
   });
 }
 
+// ------------------------------------------------ exploding: with and without clipping
+
+const CLIP = { steps: 150, lr: 2, clips: [0, 1], seed: 1 };
+const CLIP_STEPS_SHOWN = [1, 25, 50, 75, 100, 125, 150];
+const clip = { run: $('clip-run'), chart: $('clip-chart'), summary: $('clip-summary'), table: $('clip-table'), runs: null, busy: false };
+const clipLabel = (c) => (c > 0 ? `clipped at norm ${c}` : 'not clipped');
+const uniformBits = () => Math.log2(new Set(DEFAULT_TRAIN_TEXT).size);
+
+function drawClip() {
+  const colours = ['#b93c0c', '#1c64d1'];
+  const series = (clip.runs ?? []).map((r, i) => ({ label: clipLabel(r.clip), color: colours[i], width: 1.5,
+    points: r.bits.map((b, s) => [s + 1, b]).filter(([, b]) => Number.isFinite(b)) }));
+  if (series.length) series.push({ label: 'uniform guessing', color: '#7a828e', dash: [4, 4], width: 1, points: [[1, uniformBits()], [CLIP.steps, uniformBits()]] });
+  drawLineChart(clip.chart, {
+    series, legend: true, xLabel: 'training step', yLabel: 'bits/char', yMin: 0, xMin: 1, xMax: CLIP.steps,
+    empty: 'Press “Train both” to see the two loss curves.',
+  });
+}
+
+function renderClip() {
+  clip.table.textContent = '';
+  clip.summary.textContent = '';
+  if (!clip.runs) return;
+  clip.table.createTHead().insertRow().append(el('th', { textContent: 'Run' }),
+    ...CLIP_STEPS_SHOWN.map((s) => el('th', { className: 'num', textContent: `step ${s}` })), el('th', { className: 'num', textContent: 'worst' }));
+  const body = clip.table.createTBody();
+  for (const r of clip.runs) {
+    const row = body.insertRow();
+    row.dataset.clip = String(r.clip);
+    rowHeader(row, clipLabel(r.clip));
+    for (const s of CLIP_STEPS_SHOWN) {
+      const td = row.insertCell();
+      td.className = 'num';
+      const b = r.bits[s - 1];
+      td.textContent = Number.isFinite(b) ? b.toFixed(2) : r.error ? 'diverged' : '–';
+      td.dataset.step = String(s);
+      td.dataset.bits = String(b);
+    }
+    const worst = row.insertCell();
+    worst.className = 'num';
+    worst.textContent = Math.max(...r.bits.filter(Number.isFinite)).toFixed(1);
+  }
+  const [plain, clipped] = clip.runs;
+  const end = (r) => (r.error ? `diverged at step ${r.bits.length}` : `ends at ${r.bits.at(-1).toFixed(2)} bits/char`);
+  clip.summary.textContent = `Not clipped, the loss peaks at ${Math.max(...plain.bits.filter(Number.isFinite)).toFixed(1)} bits/char and ${end(plain)}; `
+    + `clipped, it ${end(clipped)}. Guessing uniformly costs ${uniformBits().toFixed(2)}.`;
+}
+
+clip.run.addEventListener('click', async () => {
+  if (clip.busy) return;  // the button keeps its focus; a second click waits for the first run
+  clip.busy = true;
+  clip.summary.textContent = 'Training…';
+  try {
+    const { runs } = await engine.request('clipdemo', { text: DEFAULT_TRAIN_TEXT, ...CLIP }).promise;
+    clip.runs = runs;
+    renderClip();
+  } catch (e) {
+    clip.summary.textContent = `The runs failed: ${e.message}`;
+  } finally {
+    clip.busy = false;
+    drawClip();
+    clip.chart.dataset.done = 'true';
+  }
+});
+
+/** Both charts of this card (on show and after a resize). */
+export function drawCharts() {
+  drawChart();
+  drawClip();
+}
+
 /** The first time the panel shows: the English example in the box. */
 export function show(first) {
   if (first && !g.text.value) g.text.value = EXAMPLES.en;
-  drawChart();
+  drawCharts();
 }

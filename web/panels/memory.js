@@ -39,7 +39,7 @@ function wilson(c, n, z = 1.96) {
 /** Draws both experiments' charts (on show and after a resize). */
 export function drawCharts() {
   drawChart();
-  gradients.drawChart();
+  gradients.drawCharts();
   drawRecall();
 }
 
