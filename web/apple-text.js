@@ -1,5 +1,6 @@
-// Text helpers for the apple demo, shared by the page and Node scripts (no DOM, no engine):
-// finding the mentions of apple / 苹果 in a text, and a small seeded random generator.
+// Text helpers for the apple demo, shared by the page, its worker and Node scripts (no DOM, no
+// engine): finding the mentions of apple / 苹果 and the ends of words in a text, the company
+// share of a decision, and a small seeded random generator.
 //
 // Positions are code-point indices: model.predict(text) returns one row per code point.
 
@@ -32,6 +33,28 @@ export function findMentions(text) {
   }
   return out;
 }
+
+const wordy = (c) => c !== undefined && /[\p{L}\p{N}]/u.test(c) && !/\p{Script=Han}/u.test(c);
+
+/**
+ * The words of chars (code points) outside the mentions, as [{at, word}]: `at` is the word's last
+ * character. A run of letters or digits is a word; so is every Chinese character.
+ */
+export function wordEnds(chars, mentions) {
+  const out = [];
+  chars.forEach((c, i) => {
+    const han = /\p{Script=Han}/u.test(c);
+    if (!(han || (wordy(c) && !wordy(chars[i + 1])))) return;
+    if (mentions.some((m) => i >= m.start && i <= m.end)) return;
+    let s = i;
+    while (!han && wordy(chars[s - 1])) s--;
+    out.push({ at: i, word: chars.slice(s, i + 1).join('') });
+  });
+  return out;
+}
+
+/** P(company) / (P(fruit) + P(company)): 0.5 when neither sense has any probability. */
+export const companyShare = (fruit, company) => (fruit + company > 0 ? company / (fruit + company) : 0.5);
 
 /** A small seeded generator (mulberry32): the same seed gives the same numbers everywhere. */
 export function rng(seed) {

@@ -3,6 +3,7 @@
 // sigmoid gates (0 to 1) a white - teal one. Neither uses the fruit / company colours. Drawn on a
 // canvas; returns a lookup for hover and a cursor for the keyboard.
 import { cssVar, prepareCanvas } from './chart.js';
+import { showChar } from './shared/dom.js';
 
 const WHITE = [247, 248, 250];
 const PALETTES = {
@@ -22,6 +23,9 @@ export function colourFor(palette, v) {
   return mix(WHITE, t < 0 ? p.low : p.high, Math.abs(t) ** 0.8);
 }
 
+/** The scale for a value of trace(): the sigmoid gates lie in (0, 1), the rest around 0. */
+export const paletteFor = (name) => (['f', 'i', 'o', 'r', 'z'].includes(name) ? 'sequential' : 'diverging');
+
 /** A CSS linear-gradient of the palette, low to high, for a legend. */
 export function legendGradient(palette) {
   const stops = palette === 'sequential' ? [0, 0.5, 1] : [-1, -0.5, 0, 0.5, 1];
@@ -30,12 +34,12 @@ export function legendGradient(palette) {
 
 /**
  * Draws data (rows = time steps × cols = units, row-major) with labels = the characters, the units
- * in `order` (indices, at most maxUnits of them drawn; default 0, 1, …). Returns {scale, rows,
+ * in `order` (indices, most active first, at most maxUnits of them drawn). Returns {scale, rows,
  * units, at(x, y) → {t, unit, value} | null, select(t, row) → {t, unit, value}}, x and y in CSS
  * pixels of the canvas, unit being the unit's own index.
  */
 export function drawHeatmap(canvas, { rows, cols, data, labels, order, palette = 'diverging', maxUnits = 64 }) {
-  const shown = (order ?? [...Array(cols).keys()]).slice(0, maxUnits);
+  const shown = order.slice(0, maxUnits);
   const units = shown.length;
   let scale = 1;  // tanh states and gates live within [-1, 1]; unbounded ones (ReLU, LSTM c) are rescaled
   for (let i = 0; i < rows * cols; i++) scale = Math.max(scale, Math.abs(data[i]));
@@ -59,13 +63,13 @@ export function drawHeatmap(canvas, { rows, cols, data, labels, order, palette =
   ctx.fillStyle = cssVar('--muted', '#5b6575');
   ctx.textAlign = 'right';
   ctx.textBaseline = 'top';
-  ctx.fillText(order ? 'most' : 'unit 0', left - 3, top);
+  ctx.fillText('most', left - 3, top);
   ctx.textBaseline = 'bottom';
-  ctx.fillText(order ? 'least' : String(units - 1), left - 3, top + ch * units);
+  ctx.fillText('least', left - 3, top + ch * units);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   ctx.fillStyle = cssVar('--ink', '#1d2430');
-  if (cw >= 8) labels.forEach((c, t) => ctx.fillText(c === ' ' ? '␣' : c === '\n' ? '↵' : c, left + t * cw + cw / 2, top + ch * units + 5));
+  if (cw >= 8) labels.forEach((c, t) => ctx.fillText(showChar(c), left + t * cw + cw / 2, top + ch * units + 5));
   const cell = (t, r) => ({ t, row: r, unit: shown[r], value: value(t, r) });
   let selected = null;
   return {

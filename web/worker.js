@@ -9,10 +9,10 @@
 //                                          → piece {text, chars, seconds}*, done {chars, seconds, aborted}
 //   tag {slots, text, detail: {slot, layer, direction, state}}
 //                                          → done {results: {slot: {labels, rows, cols, probs} | {error}},
-//                                                  hidden: {rows, cols, data, values, layer, direction, state, cell}
+//                                                  hidden: {rows, cols, values, layer, direction, state, cell}
 //                                                          | {error} | null}
 //                                            (values: h, c and the gates of that layer from model.trace();
-//                                             data: values[state])
+//                                             state: the one the heat map shows)
 //   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
 //   whatif {slots, text, word, at: [p]}    → done {slot: Float32Array | {error}}: for each p, P(company) /
 //                                            (P(fruit) + P(company)) at the end of text[0..p] + word
@@ -36,6 +36,7 @@
 //   pause | resume | stop {target}         controls a train request (no reply)
 // Any failure answers {type: 'error', payload: {name, message}}; the worker keeps working.
 import { loadRecur, vocabFromText } from './lib/recur.js';
+import { companyShare } from './apple-text.js';
 import { runRecall } from './recall-task.js';
 
 const ready = loadRecur();
@@ -149,7 +150,7 @@ const handlers = {
         const l = trace.layers.find((x) => x.layer === layer && x.direction === direction);
         const values = { h: l.h, ...(l.c ? { c: l.c } : {}), ...l.gates };
         const state = values[detail.state] ? detail.state : 'h';
-        hidden = { rows: trace.steps, cols: trace.hiddenSize, data: values[state], values, layer, direction, state, cell: m.config.cell };
+        hidden = { rows: trace.steps, cols: trace.hiddenSize, values, layer, direction, state, cell: m.config.cell };
       } catch (e) {
         hidden = { error: e.message };
       }
@@ -195,8 +196,7 @@ const handlers = {
       for (const [i, p] of at.entries()) {
         const r = m.predict(chars.slice(0, p + 1).join('') + word);
         const row = r.row(r.rows - 1);
-        const both = row[fruit] + row[company];
-        shares[i] = both > 0 ? row[company] / both : 0.5;  // neither sense at all: no leaning either way
+        shares[i] = companyShare(row[fruit], row[company]);
         if (performance.now() - last > 20) {
           await tick();
           if (cancelled) throw new Error('cancelled');

@@ -54,6 +54,15 @@ async function axeViolations() {
   });
 }
 
+// recur.js here in Node, to check the numbers a page shows against the engine.
+let nodeRecur = null;
+/** A bundled model, by its catalogue name, loaded in Node from the server the page uses. */
+async function bundledModel(name) {
+  nodeRecur ??= await loadRecur();
+  const entry = catalog.find((m) => m.name === name);
+  return nodeRecur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
+}
+
 async function loadModelFile(name, buffer) {
   await page.setInputFiles('#gen-file', { name, mimeType: 'application/octet-stream', buffer });
   await page.waitForFunction(() => /Loaded|Could not/.test(document.getElementById('gen-msg').textContent), null, { timeout: TIMEOUT });
@@ -170,8 +179,7 @@ test('Generate, one character at a time: the bars are the model\'s distribution 
   await page.waitForSelector('#step-reset:not([disabled])', { timeout: TIMEOUT });
   await page.click('#step-reset');
   await page.waitForFunction(() => document.getElementById('step-bars').dataset.text === 'The quick brown ', null, { timeout: TIMEOUT });
-  const recur = await loadRecur();
-  const m = recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
+  const m = await bundledModel('en-fortunes-lstm');
   try {
     const bars = async () => page.$$eval('#step-bars button', (bs) => bs.map((b) => [b.dataset.symbol, Number(b.dataset.p)]));
     for (const temp of ['0.5', '1', '1.5']) {
@@ -364,9 +372,7 @@ test('Apple panel: the four example sentences are labelled correctly', { skip },
   const rests = await page.evaluate(() => ({ target: document.getElementById('apple-why').dataset.target,
     g: [...document.querySelectorAll('#apple-why span')].map((e) => Number(e.dataset.g)) }));
   {
-    const recur = await loadRecur();
-    const entry = catalog.find((m) => m.name === 'apple-lstm');
-    const m = recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
+    const m = await bundledModel('apple-lstm');
     const s = m.saliency('手机坏了,好想要一个苹果', { position: 11, target: rests.target });
     m.dispose();
     assert.equal(rests.target, 'company');
@@ -381,10 +387,8 @@ test('Apple panel: the four example sentences are labelled correctly', { skip },
   await page.waitForFunction((s) => document.getElementById('apple-chart').dataset.text === s, zh, { timeout: TIMEOUT });
   const beliefs = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#apple-belief-table tbody tr')]
     .map((tr) => [tr.dataset.model, [...tr.querySelectorAll('td')].map((td) => [Number(td.dataset.at), Number(td.dataset.share)])])));
-  const recur = await loadRecur();
   for (const name of APPLE) {
-    const entry = catalog.find((m) => m.name === name);
-    const m = recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
+    const m = await bundledModel(name);
     assert.deepEqual(beliefs[name].map(([at]) => at), [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11], 'every Chinese character, not the comma');
     for (const [at, share] of beliefs[name]) {
       const r = m.predict(`${Array.from(zh).slice(0, at + 1).join('')}苹果`);
@@ -486,10 +490,7 @@ test('Gradients through time: the page shows the engine\'s saliency, and only th
   await page.click('a[data-panel="memory"]');
   const recur = await loadRecur();
   const models = {};
-  for (const name of ['apple-rnn', 'apple-lstm', 'apple-gru']) {
-    const entry = catalog.find((m) => m.name === name);
-    models[name] = recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
-  }
+  for (const name of ['apple-rnn', 'apple-lstm', 'apple-gru']) models[name] = await bundledModel(name);
   try {
     for (const example of ['en', 'zh']) {
       await page.evaluate(() => { document.getElementById('grad-chart').removeAttribute('data-done'); });
@@ -571,9 +572,7 @@ test('keyboard: focus moves between Start and Stop, Escape stops, arrow keys rea
   for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowDown']) await page.keyboard.press(key);
   const [, unit, shown] = (await page.textContent('#apple-heat-info')).match(/^After “␣” \(character 2\), unit (\d+): (-?\d\.\d{3})$/);
   const layer = Number(await page.inputValue('#apple-layer'));
-  const recur = await loadRecur();
-  const entry = catalog.find((m) => m.name === 'apple-lstm');
-  const m = recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${entry.file}`)).arrayBuffer()));
+  const m = await bundledModel('apple-lstm');
   const tr = m.trace('I like eating apple!');
   const f = tr.layers.find((l) => l.layer === layer).gates.f[1 * tr.hiddenSize + Number(unit)];
   m.dispose();
@@ -614,8 +613,6 @@ test('Apple panel: "no context yet", the spoken decisions, and the cell explorer
   assert.ok(['fruit', 'company', 'undecided'].includes(labels['apple-bilstm']), labels['apple-bilstm']);
   assert.equal(await page.textContent('#apple-say'), 'LSTM: Apple no context yet');
 
-  const recur = await loadRecur();
-  const load = async (name) => recur.loadModel(new Uint8Array(await (await fetch(`${server.url}models/${catalog.find((m) => m.name === name).file}`)).arrayBuffer()));
   const explorer = async () => JSON.parse(await page.getAttribute('#cell-view .equations', 'data-values'));
   const text = 'I like eating apple!';
 
@@ -626,7 +623,7 @@ test('Apple panel: "no context yet", the spoken decisions, and the cell explorer
   await page.focus('#cell-view');
   await page.keyboard.press('ArrowLeft');
   const g = await explorer();
-  const gru = await load('apple-gru');
+  const gru = await bundledModel('apple-gru');
   const gt = gru.trace(text).layers.at(-1), H = gt.h.length / text.length, k = g.t * H + g.unit;
   gru.dispose();
   for (const name of ['r', 'z', 'n']) assert.ok(Math.abs(g[name] - gt.gates[name][k]) < 1e-6, `GRU gate ${name}`);
@@ -641,7 +638,7 @@ test('Apple panel: "no context yet", the spoken decisions, and the cell explorer
   await page.focus('#cell-view');
   await page.keyboard.press('ArrowLeft');
   const b = await explorer();
-  const bi = await load('apple-bilstm');
+  const bi = await bundledModel('apple-bilstm');
   const bt = bi.trace(text).layers.filter((l) => l.direction === 'backward').at(-1), HB = bt.h.length / text.length;
   bi.dispose();
   const kb = b.t * HB + b.unit;

@@ -102,57 +102,50 @@ test('examples/page: recur-rnn/worker from a plain page (import map), in Chromiu
   });
 });
 
-test('examples/vite: built with no Vite configuration, the page trains and generates in Chromium', async (t) => {
-  const why = missingPrerequisite();
-  if (why) { t.skip(why); return; }
-  const dir = project('vite');
+/**
+ * Builds examples/<name> with `npm run build`, checks that one .wasm was emitted into dist/<wasmDir>,
+ * and opens dist/ in Chromium: the page must train and generate with no console error. Then
+ * `more(load, browser, dist)` runs in the open page. Returns the build's output.
+ */
+async function bundledPage(name, wasmDir, more = async () => {}) {
+  const dir = project(name);
   const built = spawnSync('npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
   assert.equal(built.status, 0, built.stdout + built.stderr);
-  // Vite found the .wasm through new URL(..., import.meta.url) and emitted it once.
-  const assets = readdirSync(path.join(dir, 'dist', 'assets'));
-  assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 1, assets.join(' '));
+  // The bundler found the .wasm through new URL(..., import.meta.url) (or the build copied it).
+  const files = readdirSync(path.join(dir, 'dist', wasmDir));
+  assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, files.join(' '));
   await openPage(path.join(dir, 'dist'), async (load, browser) => {
     const r = await load();
     assert.equal(r.state, 'done', r.text);
     assert.match(r.text, learned);
     assert.deepEqual(browser.consoleErrors, []);
+    await more(load, browser, path.join(dir, 'dist'));
   });
+  return built.stdout + built.stderr;
+}
+
+test('examples/vite: built with no Vite configuration, the page trains and generates in Chromium', async (t) => {
+  const why = missingPrerequisite();
+  if (why) { t.skip(why); return; }
+  await bundledPage('vite', 'assets');
 });
 
 test('examples/webpack: bundled with a config that names entry, output and no size hints, the page trains and generates in Chromium', async (t) => {
   const why = missingPrerequisite();
   if (why) { t.skip(why); return; }
-  const dir = project('webpack');
-  const built = spawnSync('npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
-  assert.equal(built.status, 0, built.stdout + built.stderr);
-  assert.doesNotMatch(built.stdout + built.stderr, /WARNING/, 'webpack builds without warnings');
-  // webpack found the .wasm through new URL(..., import.meta.url) and emitted it once.
-  const dist = readdirSync(path.join(dir, 'dist'));
-  assert.equal(dist.filter((f) => f.endsWith('.wasm')).length, 1, dist.join(' '));
-  await openPage(path.join(dir, 'dist'), async (load, browser) => {
-    const r = await load();
-    assert.equal(r.state, 'done', r.text);
-    assert.match(r.text, learned);
-    assert.deepEqual(browser.consoleErrors, []);
-  });
+  const output = await bundledPage('webpack', '.');
+  assert.doesNotMatch(output, /WARNING/, 'webpack builds without warnings');
 });
 
 test('examples/esbuild: bundled with no extra flags, the page trains and generates in Chromium', async (t) => {
   const why = missingPrerequisite();
   if (why) { t.skip(why); return; }
-  const dir = project('esbuild');
-  const built = spawnSync('npm', ['run', 'build'], { cwd: dir, encoding: 'utf8' });
-  assert.equal(built.status, 0, built.stderr);
-  await openPage(path.join(dir, 'dist'), async (load, browser) => {
-    const r = await load();
-    assert.equal(r.state, 'done', r.text);
-    assert.match(r.text, learned);
-    assert.deepEqual(browser.consoleErrors, []);
-
+  await bundledPage('esbuild', '.', async (load, browser, dist) => {
     // Without the .wasm beside the bundle: a RecurError that says which URL failed.
-    rmSync(path.join(dir, 'dist', 'recur-core.wasm'));
+    rmSync(path.join(dist, 'recur-core.wasm'));
     const failed = await load();
     assert.equal(failed.state, 'error');
     assert.match(failed.text, /^RecurError \(wasm_load\): cannot load the WebAssembly engine from http:\/\/127\.0\.0\.1:\d+\/recur-core\.wasm/);
   });
 });
+

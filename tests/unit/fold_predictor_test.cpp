@@ -14,6 +14,7 @@
 #include "model/predict.h"
 #include "support/compare.h"
 #include "support/network_probs.h"
+#include "support/small_model.h"
 #include "text/vocab.h"
 
 namespace recur {
@@ -21,29 +22,7 @@ namespace {
 
 Model<float> make(CellKind cell, Task task, int layers, int V = 7, int E = 5, int H = 9, uint64_t seed = 11,
                   bool bidirectional = false) {
-  Config c;
-  c.bidirectional = bidirectional;
-  c.task = task;
-  c.cell = cell;
-  c.vocab_size = V;
-  c.embedding_dim = E;
-  c.hidden_size = H;
-  c.num_layers = layers;
-  c.num_labels = task == Task::kLm ? 0 : 3;
-  std::vector<std::string> vocab{"<unk>"};
-  if (V <= 27) {
-    for (int i = 1; i < V; ++i) vocab.push_back(std::string(1, char('a' + i - 1)));
-  } else {  // symbols must be single code points: CJK ones
-    for (int i = 1; i < V; ++i) {
-      const uint32_t cp = 0x4E00 + uint32_t(i);
-      vocab.push_back({char(0xE0 | (cp >> 12)), char(0x80 | ((cp >> 6) & 0x3F)), char(0x80 | (cp & 0x3F))});
-    }
-  }
-  std::vector<std::string> labels;
-  if (task != Task::kLm) labels = {"x", "y", "z"};
-  auto m = create_model(c, vocab, labels, seed);
-  EXPECT_TRUE(m.is_ok()) << m.status().message();
-  return m.value();
+  return testing::small_model(cell, task, {layers, V, E, H, seed, bidirectional});
 }
 
 std::vector<int32_t> ids_of(int n, int V) {

@@ -8,27 +8,13 @@
 
 #include "model/inspect.h"
 #include "model/network.h"
+#include "support/small_model.h"
 
 namespace recur {
 namespace {
 
-Model<double> make(CellKind cell, Task task, int layers, bool bidirectional, uint64_t seed = 5) {
-  Config c;
-  c.task = task;
-  c.cell = cell;
-  c.vocab_size = 9;
-  c.embedding_dim = 4;
-  c.hidden_size = 5;
-  c.num_layers = layers;
-  c.bidirectional = bidirectional;
-  c.num_labels = task == Task::kLm ? 0 : 3;
-  std::vector<std::string> vocab{"<unk>"};
-  for (int i = 1; i < c.vocab_size; ++i) vocab.push_back(std::string(1, char('a' + i - 1)));
-  std::vector<std::string> labels;
-  if (task != Task::kLm) labels = {"x", "y", "z"};
-  auto m = create_model(c, vocab, labels, seed);
-  EXPECT_TRUE(m.is_ok()) << m.status().message();
-  return cast_model<double>(m.value());
+Model<double> make(CellKind cell, Task task, int layers, bool bidirectional) {
+  return cast_model<double>(testing::small_model(cell, task, {layers, 9, 4, 5, 5, bidirectional}));
 }
 
 double sigmoid(double v) { return 1 / (1 + std::exp(-v)); }

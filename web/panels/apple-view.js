@@ -3,8 +3,9 @@
 // (what each would answer if "apple" came after each word), and the heat map of states and gates.
 // A tag result is {labels, rows, cols, probs}: one row of label probabilities per code point.
 import { drawLineChart } from '../chart.js';
-import { drawHeatmap, legendGradient, unitsByActivity } from '../heatmap.js';
-import { el, naCell, pct } from '../shared/dom.js';
+import { companyShare } from '../apple-text.js';
+import { drawHeatmap, legendGradient, paletteFor, unitsByActivity } from '../heatmap.js';
+import { el, naCell, pct, showChar } from '../shared/dom.js';
 import { APPLE_MODELS, readsHow } from '../shared/models.js';
 
 const FRUIT_RGB = [185, 60, 12], COMPANY_RGB = [28, 100, 209];  // white text on either end or any blend: >= 5.5:1
@@ -29,7 +30,7 @@ function decisionAt(result, at, blind = false) {
     return j < 0 ? 0 : result.probs[at * L + j];
   };
   const fruit = p('fruit'), company = p('company'), other = p('O');
-  const share = company / Math.max(fruit + company, 1e-12);
+  const share = companyShare(fruit, company);
   const label = blind ? 'no context yet' : Math.abs(share - 0.5) < UNDECIDED ? 'undecided' : company > fruit ? 'company' : 'fruit';
   return { fruit, company, O: other, share, label };
 }
@@ -154,12 +155,14 @@ export function renderCompare(table, text, mentions, results, available) {
 }
 
 /**
- * The belief trace: at the end of each word (positions `at`), what each network would answer if
- * "apple" / "苹果" came next, as P(company) / (P(fruit) + P(company)); beliefs = {name: Float32Array
- * | {error}} or null while they are computed. Drawn as one line per network, and as a table.
+ * The belief trace: at the end of each word (words = [{at, word}] from wordEnds), what each
+ * network would answer if "apple" / "苹果" came next, as P(company) / (P(fruit) + P(company));
+ * beliefs = {name: Float32Array | {error}} or null while they are computed. Drawn as one line
+ * per network, and as a table.
  */
-export function renderBelief(canvas, table, text, mentions, at, beliefs) {
+export function renderBelief(canvas, table, text, mentions, words, beliefs) {
   const chars = Array.from(text);
+  const at = words.map((w) => w.at);
   const nets = APPLE_MODELS.filter((m) => beliefs?.[m.name] && !beliefs[m.name].error);
   table.textContent = '';
   if (!nets.length || !at.length) {
@@ -173,17 +176,12 @@ export function renderBelief(canvas, table, text, mentions, at, beliefs) {
       { label: '', color: '#9aa3b2', dash: [3, 4], width: 1, points: [[-0.5, 0.5], [chars.length - 0.5, 0.5]] },
     ],
     legend: true, yMin: 0, yMax: 1, xMin: -0.5, xMax: chars.length - 0.5, yLabel: '← fruit · company →',
-    yFormat: (v) => v.toFixed(1), xTicks: chars.map((c, i) => ({ x: i, label: c === ' ' ? '␣' : c })),
+    yFormat: (v) => v.toFixed(1), xTicks: chars.map((c, i) => ({ x: i, label: showChar(c) })),
     bands: mentions.map((m) => ({ from: m.start - 0.5, to: m.end + 0.5, color: 'rgba(120,120,140,0.12)' })),
   });
   // The same numbers: one column per word end, the word as its heading.
-  const words = at.map((p) => {
-    let s = p;
-    while (s > 0 && /[\p{L}\p{N}]/u.test(chars[s - 1]) && !/\p{Script=Han}/u.test(chars[s])) s--;
-    return chars.slice(s, p + 1).join('');
-  });
   table.createTHead().insertRow().append(el('th', { textContent: 'Network' }),
-    ...words.map((w, i) => el('th', { className: 'num', textContent: w, title: `after character ${at[i] + 1}` })));
+    ...words.map((w) => el('th', { className: 'num', textContent: w.word, title: `after character ${w.at + 1}` })));
   const body = table.createTBody();
   for (const m of nets) {
     const row = body.insertRow();
@@ -204,7 +202,6 @@ export const STATE_NAMES = {
   h: 'hidden state h', c: 'cell state c', f: 'forget gate f', i: 'input gate i', o: 'output gate o',
   g: 'candidate g', z: 'update gate z', r: 'reset gate r', n: 'candidate n',
 };
-const SIGMOID = new Set(['f', 'i', 'o', 'z', 'r']);  // gates in (0, 1); the rest lie around 0
 
 /**
  * The heat map of hidden ({rows, cols, data, layer, direction, state} | {error} | null), units
@@ -220,9 +217,10 @@ export function renderHeat(canvas, legend, info, text, hidden) {
     info.textContent = hidden?.error ? `No heat map: ${hidden.error}.` : 'The heat map appears when a network reads a sentence.';
     return null;
   }
-  const palette = SIGMOID.has(hidden.state) ? 'sequential' : 'diverging';
-  const order = unitsByActivity(hidden.rows, hidden.cols, hidden.data);
-  const lookup = drawHeatmap(canvas, { ...hidden, order, palette, labels: Array.from(text) });
+  const palette = paletteFor(hidden.state);
+  const data = hidden.values[hidden.state];
+  const order = unitsByActivity(hidden.rows, hidden.cols, data);
+  const lookup = drawHeatmap(canvas, { rows: hidden.rows, cols: hidden.cols, data, order, palette, labels: Array.from(text) });
   canvas.dataset.rows = String(hidden.rows);
   canvas.tabIndex = 0;
   const [low, high] = palette === 'sequential' ? ['0', lookup.scale.toFixed(2)] : [`−${lookup.scale.toFixed(2)}`, `+${lookup.scale.toFixed(2)}`];

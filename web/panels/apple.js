@@ -1,8 +1,8 @@
 // The Apple panel: as the visitor types, every bundled tagger reads the sentence in the engine
 // worker; the selected network's view is drawn by apple-view.js. Also loads the apple models
 // for the memory experiment.
-import { findMentions } from '../apple-text.js';
-import { $, el, showMsg } from '../shared/dom.js';
+import { findMentions, wordEnds } from '../apple-text.js';
+import { $, el, showChar, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS, catalogReady, loadBundled } from '../shared/models.js';
 import { renderBelief, renderCompare, renderHeat, renderSentence, renderWhy, STATE_NAMES } from './apple-view.js';
@@ -81,14 +81,6 @@ ap.cell.addEventListener('keydown', (e) => {
   if (d) { e.preventDefault(); stepCell(d); }
 });
 
-// The ends of words, where the belief trace asks "what if apple came next": a letter or digit
-// before a non-letter (or the end), and every Chinese character; never inside a mention.
-function wordEnds(chars, mentions) {
-  const wordy = (c) => c !== undefined && /[\p{L}\p{N}]/u.test(c) && !/\p{Script=Han}/u.test(c);
-  return [...chars.keys()].filter((i) => (/\p{Script=Han}/u.test(chars[i]) || (wordy(chars[i]) && !wordy(chars[i + 1])))
-    && !mentions.some((m) => i >= m.start && i <= m.end));
-}
-
 /**
  * The belief trace of the sentence as it is now, asked of the worker after the tagging (so typing
  * stays quick) and kept in ap.belief, from which the chart is redrawn (after a resize) without
@@ -96,8 +88,9 @@ function wordEnds(chars, mentions) {
  */
 async function updateBelief(text, mentions, slots) {
   if (ap.busy || ap.dirty || ap.text.value !== text) return;  // more typing is on its way
-  const chars = Array.from(text);
-  const at = wordEnds(chars, mentions);
+  // Where the belief trace asks "what if apple came next": the end of each word.
+  const words = wordEnds(Array.from(text), mentions);
+  const at = words.map((w) => w.at);
   const word = /\p{Script=Han}/u.test(text) ? '苹果' : ' apple';
   let beliefs = {};
   if (at.length) {
@@ -114,7 +107,7 @@ async function updateBelief(text, mentions, slots) {
     }
   }
   if (ap.text.value !== text) return;
-  ap.belief = { text, mentions, at, beliefs };
+  ap.belief = { text, mentions, words, beliefs };
   drawBelief();
 }
 
@@ -122,7 +115,7 @@ async function updateBelief(text, mentions, slots) {
 function drawBelief() {
   const b = ap.belief;
   if (b?.text === ap.last?.text) {
-    renderBelief(ap.chart, ap.beliefTable, b.text, b.mentions, b.at, b.beliefs);
+    renderBelief(ap.chart, ap.beliefTable, b.text, b.mentions, b.words, b.beliefs);
     ap.chart.dataset.text = b.text;
   } else {
     renderBelief(ap.chart, ap.beliefTable, ap.last?.text ?? '', ap.last?.mentions ?? [], [], null);
@@ -132,7 +125,7 @@ function drawBelief() {
 
 function showHeatCell(hit) {
   const ch = Array.from(ap.last.text)[hit.t];
-  ap.heatInfo.textContent = `After “${ch === ' ' ? '␣' : ch}” (character ${hit.t + 1}), unit ${hit.unit}: ${hit.value.toFixed(3)}`;
+  ap.heatInfo.textContent = `After “${showChar(ch)}” (character ${hit.t + 1}), unit ${hit.unit}: ${hit.value.toFixed(3)}`;
 }
 
 // A click on the heat map shows that character and unit in the explorer.
@@ -204,7 +197,7 @@ async function update() {
     if (ap.last?.text !== text) ap.cellAt = null;
     ap.last = { text, mentions, results: null };
     render(text, mentions, null, null, null);
-    ap.belief = { text, mentions, at: [], beliefs: {} };
+    ap.belief = { text, mentions, words: [], beliefs: {} };
     drawBelief();
     return;
   }

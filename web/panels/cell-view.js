@@ -2,8 +2,8 @@
 // values of one unit at one character of the sentence (from model.trace(), through the 'tag'
 // request's `values`), and the cell's equations with those numbers put in. ◀ ▶ (or the arrow
 // keys on the diagram) step through the sentence; the unit field picks the unit.
-import { colourFor } from '../heatmap.js';
-import { el } from '../shared/dom.js';
+import { colourFor, paletteFor } from '../heatmap.js';
+import { el, showChar } from '../shared/dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const svg = (tag, attrs = {}, text) => {
@@ -13,7 +13,6 @@ const svg = (tag, attrs = {}, text) => {
   return n;
 };
 const fmt = (v) => (v < 0 ? `−${Math.abs(v).toFixed(2)}` : v.toFixed(2));
-const SIGMOID = new Set(['f', 'i', 'o', 'r', 'z']);
 
 // Boxes (x, y of the centre) and the lines between them, per cell, in a 560 × 230 drawing.
 // prev/out are the state coming in and going out; gates sit on the bottom row.
@@ -66,7 +65,7 @@ export function renderCell(box, text, hidden, t, u) {
   }
   for (const [name, [x, y, fn, title]] of Object.entries(layout.boxes)) {
     const value = name === 'h' && hidden.cell === 'rnn_tanh' ? v.h : v[name];
-    const fill = colourFor(SIGMOID.has(name) ? 'sequential' : 'diverging', value);
+    const fill = colourFor(paletteFor(name), value);
     drawing.append(svg('rect', { x: x - 36, y: y - 20, width: 72, height: 40, rx: 6, class: 'gate', fill, 'data-gate': name }),
       svg('text', { x, y: y - 4, class: 'gate-fn' }, `${fn} ${title.split(' ').pop()}`),
       svg('text', { x, y: y + 13, class: 'gate-value' }, fmt(value)),
@@ -77,7 +76,7 @@ export function renderCell(box, text, hidden, t, u) {
     drawing.append(svg('text', { x, y: y - 8, class: 'node' }, `${sym}${sub}`),
       svg('text', { x, y: y + 14, class: 'node-value' }, fmt(value)));
   }
-  drawing.append(svg('text', { x: 280, y: 232, class: 'node' }, `xₜ: “${chars[t] === ' ' ? '␣' : chars[t]}”`));
+  drawing.append(svg('text', { x: 280, y: 232, class: 'node' }, `xₜ: “${showChar(chars[t])}”`));
 
   // The equations with this unit's numbers.
   const p = back ? 'ₜ₊₁' : 'ₜ₋₁';

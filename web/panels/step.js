@@ -3,7 +3,7 @@
 // with a generator seeded from Seed, a click on a bar chooses it; the temperature slider
 // reshapes the bars at once, with no new call to the model.
 import { rng } from '../apple-text.js';
-import { $, el } from '../shared/dom.js';
+import { $, el, showChar } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { currentModel, promptBox } from './generate.js';
 
@@ -15,7 +15,6 @@ const st = {
   say: $('step-say'), prompt: '', added: '', dist: null, draw: null, busy: false, running: false,
 };
 
-const show = (s) => (s === ' ' ? '␣' : s === '\n' ? '↵' : s);
 
 /** probs at temperature t, renormalised: p^(1/t) (t = 0: all on the most likely); rare symbols out if asked. */
 export function atTemperature(probs, symbols, t, avoid) {
@@ -38,7 +37,7 @@ function render() {
     const bar = el('span', { className: 'bar' });
     bar.style.width = `${(100 * p[i]).toFixed(1)}%`;
     const b = el('button', { type: 'button', className: 'bar-btn', dataset: { symbol: sym, p: String(p[i]) } },
-      el('span', { className: 'sym', textContent: show(sym) }), bar, el('span', { className: 'pct', textContent: `${(100 * p[i]).toFixed(1)}%` }));
+      el('span', { className: 'sym', textContent: showChar(sym) }), bar, el('span', { className: 'pct', textContent: `${(100 * p[i]).toFixed(1)}%` }));
     b.setAttribute('aria-label', `${sym === ' ' ? 'space' : sym === '\n' ? 'new line' : sym}: ${(100 * p[i]).toFixed(1)}%`);
     b.addEventListener('click', () => choose(sym));
     st.bars.append(el('li', {}, b));

@@ -43,6 +43,9 @@ export function naCell(row, span, text) {
   td.textContent = text;
 }
 
+/** A character as the page shows it alone: a space as ␣, a line break as ↵. */
+export const showChar = (c) => (c === ' ' ? '␣' : c === '\n' ? '↵' : c);
+
 export const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 export const fmtBytes = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`);
 export const pct = (p) => `${Math.round(p * 100)}%`;
