@@ -113,5 +113,9 @@ include tools/models.mk
 include tools/apple/apple.mk
 models: models-apple
 
+# The verse-form classifiers: make models-forms (also part of make models).
+include tools/forms/forms.mk
+models: models-forms
+
 # Benchmarks against TensorFlow.js, ONNX Runtime Web and brain.js: make bench (not part of make test).
 include bench/bench.mk

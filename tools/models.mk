@@ -1,6 +1,7 @@
 # Recipes for the shipped character language models. Included from the top Makefile.
 #   make data                     corpora splits into $(BUILD)/data: fortunes (seconds), the English
-#                                 books (30 s) and Chinese verse (2 min; npm ci of chinese-poetry)
+#                                 books (30 s), Chinese verse (2 min; npm ci of chinese-poetry) and the
+#                                 verse-form passages of the classifiers (2 min)
 #   make baseline                 order-5 Kneser-Ney bits/char on the val and test splits (zh-verse:
 #                                 7 min and 12 GB of memory)
 #   make model-en-fortunes-lstm   pre-trains on the English books (42 min, 2-core VM), then fine-tunes
@@ -44,6 +45,7 @@ data: setup $(DATA_NPM_STAMP)
 	$(PYTHON) tools/data/prepare_corpora.py $(DATA)
 	$(PYTHON) tools/data/english_books.py $(DATA)
 	$(PYTHON) tools/data/verse_zh.py $(DATA)
+	$(PYTHON) tools/data/verse_forms.py $(DATA)
 
 baseline: data
 	$(PYTHON) tools/ngram/kneser_ney.py --self-check

@@ -30,7 +30,7 @@ apple-cli: $(BUILD)/CMakeCache.txt
 
 # File stamps, so that a model target rebuilds only what is missing or out of date: the last file
 # `make data` writes, and the last one of the apple data.
-DATA_DONE = $(DATA)/zh-verse.sizes.json
+DATA_DONE = $(DATA)/zh-forms.sizes.json
 APPLE_DATA_DONE = $(APPLE_DATA)/mined.sizes.json
 
 $(DATA_DONE):

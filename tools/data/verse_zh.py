@@ -276,15 +276,9 @@ def text_stats(entries, kept):
             "replaced_characters": sum(1 for e in entries for c in e if c not in kept)}
 
 
-def main():
-    out_dir = common.output_dir("verse_zh", "verse_zh.py [OUT_DIR]   (default build/data)")
-    try:
-        with open(os.path.join(PACKAGE_DIR, "package.json"), encoding="utf-8") as f:
-            version = json.load(f)["version"]
-    except OSError:
-        sys.exit(f"verse_zh: {PACKAGE_DIR} is missing: run `npm ci --no-audit --no-fund` in tools/data")
-    if version != PACKAGE_VERSION:
-        sys.exit(f"verse_zh: {PACKAGE} is {version}, expected {PACKAGE_VERSION}: run `npm ci` in tools/data")
+def read_poems():
+    """Every kept poem as (source, body), simplified, in the sources' order, exact duplicates
+    dropped (the first seen is kept); with the per-source counts and the duplicates per source."""
     with open(os.path.join(PACKAGE_DIR, "dist", "quantangshi", "表面结构字.json"), encoding="utf-8") as f:
         ids_map = {k: [x["font"] for x in v] for k, v in json.load(f).items()}
 
@@ -330,21 +324,43 @@ def main():
     if bad:
         sys.exit(f"verse_zh: opencc produced unexpected characters {''.join(sorted(bad))!r}")
 
-    # 3. exact duplicates, splits
-    seen, split = set(), {s: [] for s in SPLITS}
-    dup = Counter()
+    # 3. exact duplicates
+    seen, poems, dup = set(), [], Counter()
     for name, body in converted:
         if body in seen:
             dup[name] += 1
             continue
         seen.add(body)
+        poems.append((name, body))
+    return poems, per_source, dup
+
+
+def check_package():
+    try:
+        with open(os.path.join(PACKAGE_DIR, "package.json"), encoding="utf-8") as f:
+            version = json.load(f)["version"]
+    except OSError:
+        sys.exit(f"verse_zh: {PACKAGE_DIR} is missing: run `npm ci --no-audit --no-fund` in tools/data")
+    if version != PACKAGE_VERSION:
+        sys.exit(f"verse_zh: {PACKAGE} is {version}, expected {PACKAGE_VERSION}: run `npm ci` in tools/data")
+    return version
+
+
+def main():
+    out_dir = common.output_dir("verse_zh", "verse_zh.py [OUT_DIR]   (default build/data)")
+    version = check_package()
+    poems, per_source, dup = read_poems()
+
+    # 4. splits
+    split = {s: [] for s in SPLITS}
+    for name, body in poems:
         d = digest(body)
         split[common.split_of(d, 96, 98)].append((d, name, body))
-    del converted, seen
+    del poems
     for s in SPLITS:
         split[s].sort()
 
-    # 4. character policy and coverage (train only decides)
+    # 5. character policy and coverage (train only decides)
     counts = [Counter(), Counter(), Counter()]
     for i, s in enumerate(SPLITS):
         for _, _, body in split[s]:
@@ -364,7 +380,7 @@ def main():
         coverage[str(n)] = row
     kept = set(ranked[:VOCAB_SIZE]) | {"\n"}
 
-    # 5. write
+    # 6. write
     os.makedirs(out_dir, exist_ok=True)
     files = {}
     for s in SPLITS:
