@@ -1,17 +1,20 @@
 // The demo page: UI only, wiring the panels together. All compute happens in module Workers
 // (worker.js) that own the WebAssembly engine: shared/engine.js sends them requests and each
 // module under panels/ draws the answers for its panel.
+import './i18n.js';  // first: it puts the page into its language before the panels read it
+import { t } from './i18n.js';
 import { $ } from './shared/dom.js';
 import { showEngineError } from './shared/engine.js';
 import * as generate from './panels/generate.js';
 import * as train from './panels/train.js';
 import * as apple from './panels/apple.js';
 import * as memory from './panels/memory.js';
+import * as classify from './panels/classify.js';
 import './panels/step.js';
 
-// Hash navigation: #generate, #train, #apple, #memory. show(first) runs each time a panel is
+// Hash navigation: #generate, #train, #apple, #memory, #classify. show(first) runs each time a panel is
 // shown, with first = true the first time.
-const PANELS = { generate, train, apple, memory };
+const PANELS = { generate, train, apple, memory, classify };
 const shown = new Set();
 
 function route(focus) {
@@ -39,11 +42,12 @@ window.addEventListener('resize', () => {
     train.queueChart();
     memory.drawCharts();
     if (shown.has('apple')) apple.resize();
+    if (shown.has('classify')) classify.resize();
   }, 150);
 });
 
 window.addEventListener('unhandledrejection', (e) => {
-  showEngineError(`Unexpected error: ${e.reason?.message ?? e.reason}`);
+  showEngineError(t('Unexpected error: {error}', { error: e.reason?.message ?? e.reason }));
 });
 
 route(false);

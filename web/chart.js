@@ -10,6 +10,8 @@
 //     yFormat?: (v) => string, empty?: 'text shown when there is nothing to draw'
 //   })
 
+import { t } from './i18n.js';
+
 function niceStep(range, count) {
   const raw = range / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -64,7 +66,7 @@ export function drawLineChart(canvas, opts) {
   if (!allY.length) {
     ctx.fillStyle = muted;
     ctx.textAlign = 'center';
-    ctx.fillText(opts.empty || 'Nothing to show yet.', width / 2, height / 2);
+    ctx.fillText(opts.empty || t('Nothing to show yet.'), width / 2, height / 2);
     return;
   }
   let xMin = opts.xMin ?? Math.min(...allX), xMax = opts.xMax ?? Math.max(...allX);
@@ -77,7 +79,7 @@ export function drawLineChart(canvas, opts) {
   }
   const yTicks = ticks(yMin, yMax, Math.max(2, Math.floor(height / 45)));
   const yFormat = opts.yFormat || fmt;
-  const left = 12 + Math.max(...yTicks.map((t) => ctx.measureText(yFormat(t)).width)) + (opts.yLabel ? 16 : 0);
+  const left = 12 + Math.max(...yTicks.map((v) => ctx.measureText(yFormat(v)).width)) + (opts.yLabel ? 16 : 0);
   const legendH = series.length > 1 || opts.legend ? 20 : 0;
   const top = 10 + legendH, right = 12, bottom = 22 + (opts.xLabel ? 16 : 0) + (opts.xTicks ? 4 : 0);
   const W = width - left - right, H = height - top - bottom;

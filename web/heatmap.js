@@ -3,6 +3,7 @@
 // sigmoid gates (0 to 1) a white - teal one. Neither uses the fruit / company colours. Drawn on a
 // canvas; returns a lookup for hover and a cursor for the keyboard.
 import { cssVar, prepareCanvas } from './chart.js';
+import { t } from './i18n.js';
 import { showChar } from './shared/dom.js';
 
 const WHITE = [247, 248, 250];
@@ -19,8 +20,8 @@ function mix(a, b, k) {
 export function colourFor(palette, v) {
   const p = PALETTES[palette];
   if (palette === 'sequential') return mix(WHITE, p.high, Math.max(0, Math.min(1, v)));
-  const t = Math.max(-1, Math.min(1, v));
-  return mix(WHITE, t < 0 ? p.low : p.high, Math.abs(t) ** 0.8);
+  const k = Math.max(-1, Math.min(1, v));
+  return mix(WHITE, k < 0 ? p.low : p.high, Math.abs(k) ** 0.8);
 }
 
 /** The scale for a value of trace(): the sigmoid gates lie in (0, 1), the rest around 0. */
@@ -63,9 +64,9 @@ export function drawHeatmap(canvas, { rows, cols, data, labels, order, palette =
   ctx.fillStyle = cssVar('--muted', '#5b6575');
   ctx.textAlign = 'right';
   ctx.textBaseline = 'top';
-  ctx.fillText('most', left - 3, top);
+  ctx.fillText(t('most'), left - 3, top);
   ctx.textBaseline = 'bottom';
-  ctx.fillText('least', left - 3, top + ch * units);
+  ctx.fillText(t('least'), left - 3, top + ch * units);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   ctx.fillStyle = cssVar('--ink', '#1d2430');

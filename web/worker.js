@@ -13,6 +13,9 @@
 //                                                          | {error} | null}
 //                                            (values: h, c and the gates of that layer from model.trace();
 //                                             state: the one the heat map shows)
+//   classify {slots, text}                 → done {slot: {labels, probs, prefixes} | {error}}: the label
+//                                            distribution for text (probs) and for each of its prefixes
+//                                            (prefixes: characters × labels, row k after character k + 1)
 //   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
 //   whatif {slots, text, word, at: [p]}    → done {slot: Float32Array | {error}}: for each p, P(company) /
 //                                            (P(fruit) + P(company)) at the end of text[0..p] + word
@@ -156,6 +159,25 @@ const handlers = {
       }
     }
     return { results, hidden };
+  },
+
+  // A classifier's answer for the text, and what it would answer had the text ended after each
+  // character (the Classify panel's reading chart; the texts there are short).
+  async classify(id, { slots, text }) {
+    const chars = Array.from(text);
+    const out = {};
+    for (const slot of slots) {
+      try {
+        const m = modelIn(slot);
+        const L = m.labels.length;
+        const prefixes = new Float32Array(chars.length * L);
+        for (let k = 1; k <= chars.length; k++) prefixes.set(m.predict(chars.slice(0, k).join('')).probs, (k - 1) * L);
+        out[slot] = { labels: m.labels, probs: prefixes.slice((chars.length - 1) * L), prefixes };
+      } catch (e) {
+        out[slot] = { error: e.message };
+      }
+    }
+    return out;
   },
 
   // The label distribution at position `at` of each item's text (memory experiment).

@@ -647,6 +647,63 @@ test('Apple panel: "no context yet", the spoken decisions, and the cell explorer
   assert.match(await page.textContent('#cell-view svg'), /ₜ₊₁/);
 });
 
+test('Classify: every network\'s answer is model.classify() on the same text; the saliency and the reading chart are the engine\'s', { skip }, async (t) => {
+  const FORMS = ['zh-forms-rnn', 'zh-forms-lstm', 'zh-forms-gru', 'zh-forms-bilstm'];
+  const have = FORMS.filter((n) => catalog.some((m) => m.name === n));
+  if (!have.length) {
+    await showsUnavailable('classify', '#classify-missing');
+    t.skip('no verse-form classifier in this build: make models-forms, then make demo');
+    return;
+  }
+  await page.click('a[data-panel="classify"]');
+  const models = Object.fromEntries(await Promise.all(have.map(async (n) => [n, await bundledModel(n)])));
+  // One of each form (famous openings: the lesson is that the networks tell them apart) and a typed text.
+  const cases = [
+    ['关关雎鸠，在河之洲。窈窕淑女，君子好逑。', '诗经'],
+    ['床前明月光，疑是地上霜。举头望明月，低头思故乡。', '唐诗'],
+    ['明月几时有？把酒问青天。不知天上宫阙，今夕是何年。', '宋词'],
+    ['枯藤老树昏鸦，小桥流水人家，古道西风瘦马。夕阳西下，断肠人在天涯。', '元曲'],
+    ['春风又绿江南岸', null],
+  ];
+  const shown = async (text) => {
+    await page.fill('#classify-text', text);
+    await page.waitForFunction((s) => document.getElementById('classify-result').dataset.text === s, text, { timeout: TIMEOUT });
+    return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#classify-compare tbody tr')].map((tr) =>
+      [tr.dataset.model, { answer: tr.dataset.answer ?? null, cells: [...tr.querySelectorAll('td.num')].map((td) => td.textContent) }])));
+  };
+  for (const [text, form] of cases) {
+    const rows = await shown(text);
+    t.diagnostic(`${text} → ${JSON.stringify(Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, v.answer])))}`);
+    for (const n of have) {
+      const c = models[n].classify(text);
+      assert.equal(rows[n].answer, c.label, `${n} on ${text}`);
+      // The columns are 诗经 唐诗 宋词 元曲, each as a whole percentage.
+      assert.deepEqual(rows[n].cells, ['诗经', '唐诗', '宋词', '元曲'].map((l) => `${Math.round(100 * c.probs[l])}%`), `${n} on ${text}`);
+    }
+    if (form && have.includes('zh-forms-bilstm')) assert.equal(rows['zh-forms-bilstm'].answer, form, `the BiLSTM on ${text}`);
+  }
+  // The chosen network (the BiLSTM by default, else the first): its answer, saliency and reading chart.
+  const sel = await page.getAttribute('#classify-result', 'data-shown');
+  const text = cases.at(-1)[0], chars = Array.from(text), m = models[sel];
+  assert.equal(await page.getAttribute('#classify-result', 'data-answer'), m.classify(text).label);
+  const why = await page.evaluate(() => ({ target: document.getElementById('classify-why').dataset.target,
+    g: [...document.querySelectorAll('#classify-why span')].map((e) => Number(e.dataset.g)) }));
+  const s = m.saliency(text, { position: 0 });
+  assert.equal(why.target, s.target);
+  assert.equal(why.g.length, chars.length);
+  why.g.forEach((g, i) => assert.ok(Math.abs(g - s.gradTimesInput[i]) <= 1e-6 + 1e-5 * Math.abs(g), `saliency, character ${i}`));
+  const reading = await page.evaluate(() => [...document.querySelectorAll('#classify-reading tbody tr')]
+    .map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  const labels = await page.evaluate(() => [...document.querySelectorAll('#classify-reading thead th.num')].map((th) => th.textContent));
+  assert.equal(reading.length, chars.length);
+  reading.forEach((cells, k) => {
+    const c = m.classify(chars.slice(0, k + 1).join(''));
+    assert.deepEqual(cells, labels.map((l) => `${Math.round(100 * c.probs[l])}%`), `after character ${k + 1}`);
+  });
+  for (const x of Object.values(models)) x.dispose();
+  await shot('classify');
+});
+
 test('under a Content-Security-Policy header that also covers the worker, the page still works', { skip }, async (t) => {
   const core = readFileSync(path.join(webRoot, 'lib', 'recur-core.mjs'), 'utf8');
   if (core.includes('new Function')) {
@@ -673,19 +730,31 @@ test('under a Content-Security-Policy header that also covers the worker, the pa
   }
 });
 
-test('accessibility: axe-core finds no serious or critical WCAG 2.1 AA violation on any panel', { skip }, async () => {
-  // The panels hold what the tests above left in them: generated text, a training run, tagged sentences and
-  // both memory experiments' tables.
-  for (const p of ['generate', 'train', 'apple', 'memory']) {
+// Text in Chinese characters that is not inside an element marked lang="zh…" (on the English page).
+const unmarkedChinese = () => page.evaluate(() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const e = n.parentElement;
+    if (/\p{Script=Han}/u.test(n.data) && !e.closest('[lang^="zh"], textarea, script')) out.push(`${e.tagName.toLowerCase()}#${e.id}: ${n.data.trim().slice(0, 30)}`);
+  }
+  return out;
+});
+
+test('accessibility: axe-core finds no serious or critical WCAG 2.1 AA violation on any panel; Chinese text is marked lang="zh"', { skip }, async () => {
+  // The panels hold what the tests above left in them: generated text, a training run, tagged sentences (the
+  // last one Chinese), both memory experiments' tables and a classified passage.
+  for (const p of ['generate', 'train', 'apple', 'memory', 'classify']) {
     await page.click(`a[data-panel="${p}"]`);
     await page.waitForSelector(`#panel-${p}`, { state: 'visible', timeout: TIMEOUT });
     assert.deepEqual(await axeViolations(), [], `desktop, ${p}`);
   }
+  assert.deepEqual(await unmarkedChinese(), []);
 });
 
 test('phone-sized viewport: no horizontal overflow, no serious accessibility violation; no console errors, no foreign requests in the whole run', { skip }, async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const p of ['generate', 'train', 'apple', 'memory']) {
+  for (const p of ['generate', 'train', 'apple', 'memory', 'classify']) {
     await page.click(`a[data-panel="${p}"]`);
     await page.waitForSelector(`#panel-${p}`, { state: 'visible', timeout: TIMEOUT });
     assert.deepEqual(await axeViolations(), [], `phone, ${p}`);
@@ -695,4 +764,57 @@ test('phone-sized viewport: no horizontal overflow, no serious accessibility vio
   }
   assert.deepEqual(browser.consoleErrors, []);
   assert.deepEqual(foreignRequests(browser.requests), []);
+});
+
+test('中文: the Chinese interface translates every string it shows, marks the page zh-Hans and passes axe-core at desktop and phone sizes', { skip }, async () => {
+  const p = await browser.context.newPage();
+  const errors = [];
+  p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  const previous = page;
+  page = p;  // axeViolations() and shot() read the shared page
+  try {
+    await p.setViewportSize({ width: 1200, height: 900 });
+    await p.goto(`${server.url}?lang=zh#generate`);
+    await p.waitForSelector('#engine-msg.ok', { state: 'attached', timeout: TIMEOUT });
+    assert.equal(await p.getAttribute('html', 'lang'), 'zh-Hans');
+    assert.equal((await p.textContent('a[data-panel="generate"]')).trim(), '生成');
+    // Fill each panel as a visitor would, so that the strings the code writes are shown too.
+    const lms = catalog.filter((m) => m.task === 'lm');
+    if (lms.length) {
+      await p.waitForSelector('#gen-start:not([disabled])', { timeout: TIMEOUT });
+      await p.fill('#gen-length', '40');
+      await p.click('#gen-start');
+      await p.waitForFunction(() => ['done', 'stopped', 'error'].includes(document.getElementById('gen-out').dataset.state), null, { timeout: TIMEOUT });
+      await p.waitForSelector('#step-next:not([disabled])', { timeout: TIMEOUT });
+      await p.click('#step-next');
+      await p.waitForSelector('#step-bars button', { timeout: TIMEOUT });
+    }
+    await p.click('a[data-panel="train"]');
+    await p.fill('#train-steps', '20');
+    await p.click('#train-start');
+    await p.waitForSelector('#train-msg.ok', { timeout: TIMEOUT });
+    await p.click('a[data-panel="apple"]');
+    if (!appleSkip()) await p.waitForSelector('#apple-view[data-shown]', { timeout: TIMEOUT });
+    await p.click('a[data-panel="memory"]');
+    await p.click('a[data-panel="classify"]');
+    if (catalog.some((m) => m.name === 'zh-forms-bilstm')) await p.waitForSelector('#classify-result[data-shown]', { timeout: TIMEOUT });
+    for (const [w, h] of [[1200, 900], [390, 844]]) {
+      await p.setViewportSize({ width: w, height: h });
+      for (const name of ['generate', 'train', 'apple', 'memory', 'classify']) {
+        await p.click(`a[data-panel="${name}"]`);
+        await p.waitForSelector(`#panel-${name}`, { state: 'visible', timeout: TIMEOUT });
+        assert.deepEqual(await axeViolations(), [], `中文, ${w}px, ${name}`);
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 1, `中文, ${name}: the page is ${overflow}px wider than the window`);
+        if (name === 'apple' || name === 'classify') await shot(`zh-${name}-${w}`);
+      }
+    }
+    const missing = await p.evaluate(async () => [...(await import('./i18n.js')).missing]);
+    assert.deepEqual(missing, [], 'English strings with no Chinese in web/i18n/zh.js');
+    assert.deepEqual(errors, []);
+  } finally {
+    page = previous;
+    await p.evaluate(() => localStorage.removeItem('recur-lang')).catch(() => {});
+    await p.close();
+  }
 });

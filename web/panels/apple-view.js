@@ -3,15 +3,16 @@
 // (what each would answer if "apple" came after each word), and the heat map of states and gates.
 // A tag result is {labels, rows, cols, probs}: one row of label probabilities per code point.
 import { drawLineChart } from '../chart.js';
+import { t } from '../i18n.js';
 import { companyShare } from '../apple-text.js';
 import { drawHeatmap, legendGradient, paletteFor, unitsByActivity } from '../heatmap.js';
-import { el, naCell, pct, showChar } from '../shared/dom.js';
+import { el, markZh, naCell, pct, showChar } from '../shared/dom.js';
 import { APPLE_MODELS, readsHow } from '../shared/models.js';
 
 const FRUIT_RGB = [185, 60, 12], COMPANY_RGB = [28, 100, 209];  // white text on either end or any blend: >= 5.5:1
 function senseColour(pCompanyShare) {
-  const t = Math.max(0, Math.min(1, pCompanyShare));
-  return `rgb(${FRUIT_RGB.map((c, i) => Math.round(c + (COMPANY_RGB[i] - c) * t)).join(',')})`;
+  const k = Math.max(0, Math.min(1, pCompanyShare));
+  return `rgb(${FRUIT_RGB.map((c, i) => Math.round(c + (COMPANY_RGB[i] - c) * k)).join(',')})`;
 }
 
 const NO_DECISION = '#5b6575';  // grey: undecided, no context yet, no model
@@ -35,10 +36,17 @@ function decisionAt(result, at, blind = false) {
   return { fruit, company, O: other, share, label };
 }
 
+/** A label of decisionAt (or a sense) as the page shows it: the label itself stays the data. */
+export const labelText = (label) => ({
+  fruit: t('fruit'), company: t('company'), undecided: t('undecided'), 'no context yet': t('no context yet'),
+})[label] ?? label;
+
 /** True when a left-to-right reader has seen no word before the mention that starts at `start`. */
 const nothingBefore = (chars, start) => !chars.slice(0, start).some((c) => /[\p{L}\p{N}]/u.test(c));
 
-const probsText = (d) => `P(fruit) ${d.fruit.toFixed(3)} · P(company) ${d.company.toFixed(3)} · P(O) ${d.O.toFixed(3)}`;
+const probsText = (d) => t('P(fruit) {fruit} · P(company) {company} · P(O) {o}', {
+  fruit: d.fruit.toFixed(3), company: d.company.toFixed(3), o: d.O.toFixed(3),
+});
 const none = (text) => el('span', { className: 'none', textContent: text });
 
 /**
@@ -48,7 +56,7 @@ const none = (text) => el('span', { className: 'none', textContent: text });
 export function renderSentence(view, text, mentions, result, leftOnly = true) {
   view.textContent = '';
   if (!text) {
-    view.append(none('Type a sentence above, or pick an example.'));
+    view.append(none(t('Type a sentence above, or pick an example.')));
     return;
   }
   const chars = Array.from(text);
@@ -60,21 +68,22 @@ export function renderSentence(view, text, mentions, result, leftOnly = true) {
       const d = decisionAt(result, m.end, leftOnly && nothingBefore(chars, m.start));
       const decided = d.label === 'fruit' || d.label === 'company';
       mark.style.backgroundColor = decided ? senseColour(d.share) : NO_DECISION;
-      const why = d.label === 'no context yet' ? ' (no word before it: only the mention\'s own spelling to go on)' : '';
-      const tip = `${d.label}${why}: ${probsText(d)}`;
+      const vars = { label: labelText(d.label), probs: probsText(d) };
+      const tip = d.label === 'no context yet'
+        ? t("{label} (no word before it: only the mention's own spelling to go on): {probs}", vars) : t('{label}: {probs}', vars);
       mark.dataset.tip = tip;
       mark.dataset.label = d.label;
       mark.setAttribute('aria-label', `${mark.textContent}: ${tip}`);
       mark.tabIndex = 0;
     } else {
       mark.style.backgroundColor = NO_DECISION;
-      mark.dataset.tip = 'no model';
+      mark.dataset.tip = t('no model');
     }
     view.append(mark);
     at = m.end + 1;
   }
   view.append(chars.slice(at).join(''));
-  if (!mentions.length) view.append(none('  (no mention of apple or 苹果 yet)'));
+  if (!mentions.length) view.append(none(`  ${t('(no mention of apple or 苹果 yet)')}`));
 }
 
 /**
@@ -86,7 +95,7 @@ export function renderWhy(box, words, text, mention, s) {
   box.textContent = '';
   words.textContent = '';
   if (!mention || !s || s.error) {
-    box.append(none(s?.error ?? (mention ? 'No decision to explain.' : 'No mention of apple or 苹果 yet.')));
+    box.append(none(s?.error ?? (mention ? t('No decision to explain.') : t('No mention of apple or 苹果 yet.'))));
     return;
   }
   const chars = Array.from(text);
@@ -101,7 +110,8 @@ export function renderWhy(box, words, text, mention, s) {
     const [r, gg, b] = k >= 0 ? rgb : [91, 101, 117];
     span.style.backgroundColor = `rgba(${r}, ${gg}, ${b}, ${(0.45 * Math.abs(k)).toFixed(3)})`;
     if (i >= mention.start && i <= mention.end) span.className = 'mention';
-    span.title = `${(100 * k).toFixed(0)}% of the strongest push (${k >= 0 ? 'for' : 'against'} ${s.target})`;
+    const push = { pct: (100 * k).toFixed(0), label: labelText(s.target) };
+    span.title = k >= 0 ? t('{pct}% of the strongest push (for {label})', push) : t('{pct}% of the strongest push (against {label})', push);
     box.append(span);
   });
   box.dataset.target = s.target;
@@ -109,10 +119,10 @@ export function renderWhy(box, words, text, mention, s) {
   // The same in words, for those who do not see the tints: the strongest pushes outside the mention.
   const others = chars.map((c, i) => ({ c, g: g[i], i })).filter((x) => (x.i < mention.start || x.i > mention.end) && x.c.trim());
   const strongest = (sign) => others.filter((x) => sign * x.g > 0).sort((a, b) => sign * (b.g - a.g)).slice(0, 3)
-    .map((x) => `“${x.c}” (character ${x.i + 1})`);
+    .map((x) => t('“{char}” (character {pos})', { char: x.c, pos: x.i + 1 }));
   const pro = strongest(1), con = strongest(-1);
-  words.textContent = `Pushed hardest towards ${s.target}: ${pro.join(', ') || 'nothing outside the mention'}`
-    + `${con.length ? `; against: ${con.join(', ')}` : ''}.`;
+  const said = { label: labelText(s.target), pro: pro.join(', ') || t('nothing outside the mention'), con: con.join(', ') };
+  words.replaceChildren(...markZh(con.length ? t('Pushed hardest towards {label}: {pro}; against: {con}.', said) : t('Pushed hardest towards {label}: {pro}.', said)));
 }
 
 /** One row per network, one column per mention; `available` = names of the bundled networks. */
@@ -120,13 +130,13 @@ export function renderCompare(table, text, mentions, results, available) {
   table.textContent = '';
   const chars = Array.from(text);
   const head = table.createTHead().insertRow();
-  head.append(el('th', { textContent: 'Network' }));
-  if (!mentions.length) head.append(el('th', { textContent: 'No mention in the sentence' }));
+  head.append(el('th', { textContent: t('Network') }));
+  if (!mentions.length) head.append(el('th', { textContent: t('No mention in the sentence') }));
   // Each mention with what is on both sides of it: the BiLSTM also reads the right.
   for (const m of mentions) {
     const left = chars.slice(Math.max(0, m.start - 14), m.start).join('');
     const right = chars.slice(m.end + 1, m.end + 15).join('');
-    head.append(el('th', { title: `mention ending at character ${m.end + 1}`, className: 'context' },
+    head.append(el('th', { title: t('mention ending at character {pos}', { pos: m.end + 1 }), className: 'context' },
       `${m.start > 14 ? '…' : ''}${left}`, el('mark', { textContent: chars.slice(m.start, m.end + 1).join('') }),
       `${right}${m.end + 15 < chars.length ? '…' : ''}`));
   }
@@ -137,7 +147,7 @@ export function renderCompare(table, text, mentions, results, available) {
     row.dataset.model = name;
     row.append(el('th', { scope: 'row' }, short, el('span', { className: 'reads', textContent: ` ${readsHow(model)}` })));
     const r = results?.[name];
-    const why = !available.includes(name) ? 'not available in this build' : r?.error;
+    const why = !available.includes(name) ? t('not available in this build') : r?.error;
     if (why) { naCell(row, Math.max(1, mentions.length), why); continue; }
     for (const m of mentions) {
       const td = row.insertCell();
@@ -146,7 +156,7 @@ export function renderCompare(table, text, mentions, results, available) {
       const decided = d.label === 'fruit' || d.label === 'company';
       const chip = el('span', {
         className: 'chip', title: probsText(d), dataset: { label: d.label },
-        textContent: decided ? `${d.label} ${pct(Math.max(d.fruit, d.company) / Math.max(d.fruit + d.company, 1e-12))}` : d.label,
+        textContent: decided ? `${labelText(d.label)} ${pct(Math.max(d.fruit, d.company) / Math.max(d.fruit + d.company, 1e-12))}` : labelText(d.label),
       });
       chip.style.backgroundColor = decided ? senseColour(d.share) : NO_DECISION;
       td.append(chip);
@@ -166,7 +176,7 @@ export function renderBelief(canvas, table, text, mentions, words, beliefs) {
   const nets = APPLE_MODELS.filter((m) => beliefs?.[m.name] && !beliefs[m.name].error);
   table.textContent = '';
   if (!nets.length || !at.length) {
-    drawLineChart(canvas, { series: [], empty: beliefs ? 'No word to read yet.' : 'Reading…' });
+    drawLineChart(canvas, { series: [], empty: beliefs ? t('No word to read yet.') : t('Reading…') });
     return;
   }
   drawLineChart(canvas, {
@@ -175,13 +185,13 @@ export function renderBelief(canvas, table, text, mentions, words, beliefs) {
         points: at.map((p, i) => [p, beliefs[m.name][i]]), dots: at.length < 40, width: 1.5 })),
       { label: '', color: '#9aa3b2', dash: [3, 4], width: 1, points: [[-0.5, 0.5], [chars.length - 0.5, 0.5]] },
     ],
-    legend: true, yMin: 0, yMax: 1, xMin: -0.5, xMax: chars.length - 0.5, yLabel: '← fruit · company →',
+    legend: true, yMin: 0, yMax: 1, xMin: -0.5, xMax: chars.length - 0.5, yLabel: t('← fruit · company →'),
     yFormat: (v) => v.toFixed(1), xTicks: chars.map((c, i) => ({ x: i, label: showChar(c) })),
     bands: mentions.map((m) => ({ from: m.start - 0.5, to: m.end + 0.5, color: 'rgba(120,120,140,0.12)' })),
   });
   // The same numbers: one column per word end, the word as its heading.
-  table.createTHead().insertRow().append(el('th', { textContent: 'Network' }),
-    ...words.map((w) => el('th', { className: 'num', textContent: w.word, title: `after character ${w.at + 1}` })));
+  table.createTHead().insertRow().append(el('th', { textContent: t('Network') }),
+    ...words.map((w) => el('th', { className: 'num', textContent: w.word, title: t('after character {pos}', { pos: w.at + 1 }) })));
   const body = table.createTBody();
   for (const m of nets) {
     const row = body.insertRow();
@@ -190,7 +200,7 @@ export function renderBelief(canvas, table, text, mentions, words, beliefs) {
     beliefs[m.name].forEach((share, i) => {
       const td = row.insertCell();
       td.className = 'num';
-      td.textContent = !Number.isFinite(share) ? '–' : share >= 0.5 ? `C ${pct(share)}` : `F ${pct(1 - share)}`;
+      td.textContent = !Number.isFinite(share) ? '–' : share >= 0.5 ? t('C {pct}', { pct: pct(share) }) : t('F {pct}', { pct: pct(1 - share) });
       td.dataset.at = at[i];
       td.dataset.share = share;
     });
@@ -199,8 +209,8 @@ export function renderBelief(canvas, table, text, mentions, words, beliefs) {
 
 /** What each value of a trace is, for captions and the State menu. */
 export const STATE_NAMES = {
-  h: 'hidden state h', c: 'cell state c', f: 'forget gate f', i: 'input gate i', o: 'output gate o',
-  g: 'candidate g', z: 'update gate z', r: 'reset gate r', n: 'candidate n',
+  h: t('hidden state h'), c: t('cell state c'), f: t('forget gate f'), i: t('input gate i'), o: t('output gate o'),
+  g: t('candidate g'), z: t('update gate z'), r: t('reset gate r'), n: t('candidate n'),
 };
 
 /**
@@ -214,7 +224,7 @@ export function renderHeat(canvas, legend, info, text, hidden) {
     canvas.style.height = '0px';
     canvas.removeAttribute('tabindex');
     legend.hidden = true;
-    info.textContent = hidden?.error ? `No heat map: ${hidden.error}.` : 'The heat map appears when a network reads a sentence.';
+    info.textContent = hidden?.error ? t('No heat map: {error}.', { error: hidden.error }) : t('The heat map appears when a network reads a sentence.');
     return null;
   }
   const palette = paletteFor(hidden.state);
@@ -228,9 +238,12 @@ export function renderHeat(canvas, legend, info, text, hidden) {
   bar.style.background = legendGradient(palette);
   legend.hidden = false;
   legend.replaceChildren(el('span', { textContent: low }), bar, el('span', { textContent: high }));
-  const dir = hidden.direction === 'backward' ? ', right-to-left half' : '';
-  info.textContent = `${STATE_NAMES[hidden.state]} of layer ${hidden.layer + 1}${dir} after each character`
-    + `${hidden.cols > lookup.units ? ` (the ${lookup.units} of ${hidden.cols} units that change most)` : ` (${hidden.cols} units, those that change most at the top)`}`
-    + '. Point at a cell, or focus the map and use the arrow keys, for its value.';
+  const which = { state: STATE_NAMES[hidden.state], layer: hidden.layer + 1 };
+  const what = hidden.direction === 'backward'
+    ? t('{state} of layer {layer}, right-to-left half after each character', which) : t('{state} of layer {layer} after each character', which);
+  const units = hidden.cols > lookup.units
+    ? t('(the {shown} of {total} units that change most)', { shown: lookup.units, total: hidden.cols })
+    : t('({n} units, those that change most at the top)', { n: hidden.cols });
+  info.textContent = t('{what} {units}. Point at a cell, or focus the map and use the arrow keys, for its value.', { what, units });
   return lookup;
 }

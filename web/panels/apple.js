@@ -2,10 +2,11 @@
 // worker; the selected network's view is drawn by apple-view.js. Also loads the apple models
 // for the memory experiment.
 import { findMentions, wordEnds } from '../apple-text.js';
+import { plural, t } from '../i18n.js';
 import { $, el, showChar, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS, catalogReady, loadBundled } from '../shared/models.js';
-import { renderBelief, renderCompare, renderHeat, renderSentence, renderWhy, STATE_NAMES } from './apple-view.js';
+import { labelText, renderBelief, renderCompare, renderHeat, renderSentence, renderWhy, STATE_NAMES } from './apple-view.js';
 import { renderCell } from './cell-view.js';
 import { unitsByActivity } from '../heatmap.js';
 
@@ -125,7 +126,9 @@ function drawBelief() {
 
 function showHeatCell(hit) {
   const ch = Array.from(ap.last.text)[hit.t];
-  ap.heatInfo.textContent = `After “${showChar(ch)}” (character ${hit.t + 1}), unit ${hit.unit}: ${hit.value.toFixed(3)}`;
+  ap.heatInfo.textContent = t('After “{char}” (character {pos}), unit {unit}: {value}', {
+    char: showChar(ch), pos: hit.t + 1, unit: hit.unit, value: hit.value.toFixed(3),
+  });
 }
 
 // A click on the heat map shows that character and unit in the explorer.
@@ -175,7 +178,7 @@ function refreshLayerChoices() {
   const keep = Number(ap.layer.value || layers - 1);
   ap.layer.textContent = '';
   for (let l = 0; l < layers; l++) {
-    ap.layer.append(el('option', { value: String(l), textContent: `${l + 1}${l === layers - 1 ? ' (top)' : ''}` }));
+    ap.layer.append(el('option', { value: String(l), textContent: l === layers - 1 ? t('{n} (top)', { n: l + 1 }) : String(l + 1) }));
   }
   ap.layer.value = String(Math.min(keep, layers - 1));
   // What trace() gives for this cell: h, and the LSTM's c and gates or the GRU's gates.
@@ -208,7 +211,7 @@ async function update() {
     if (ap.last?.text !== text) ap.cellAt = null;
     ap.last = { text, mentions, results };
     const mine = results[sel] ?? null;
-    render(text, mentions, results, mine, hidden ?? { error: 'this network is not available in this build' });
+    render(text, mentions, results, mine, hidden ?? { error: t('this network is not available in this build') });
     announce(sel);
     await explain(text, mentions, sel);
     showMsg(ap.msg, mine?.error ? `${sel}: ${mine.error}` : '', 'error');
@@ -240,7 +243,7 @@ async function explain(text, mentions, sel) {
 function announce(sel) {
   const marks = [...ap.view.querySelectorAll('mark[data-label]')];
   const name = APPLE_MODELS.find((m) => m.name === sel)?.short ?? sel;
-  const say = marks.length ? `${name}: ${marks.map((m) => `${m.textContent} ${m.dataset.label}`).join(', ')}` : '';
+  const say = marks.length ? `${name}: ${marks.map((m) => `${m.textContent} ${labelText(m.dataset.label)}`).join(', ')}` : '';
   if ($('apple-say').textContent !== say) $('apple-say').textContent = say;
 }
 
@@ -267,7 +270,9 @@ ap.layer.addEventListener('change', schedule);
 ap.state.addEventListener('change', schedule);
 ap.direction.addEventListener('change', schedule);
 document.querySelector('#panel-apple .presets').append(...PRESETS.map((s) => {
-  const b = el('button', { type: 'button', textContent: shorten(s, 34), title: s, dataset: { text: s } });
+  // Each example says its language (for screen readers and fonts), whichever the page's is.
+  const lang = /\p{Script=Han}/u.test(s) ? 'zh' : 'en';
+  const b = el('button', { type: 'button', lang, textContent: shorten(s, 34), title: s, dataset: { text: s } });
   b.addEventListener('click', () => { ap.text.value = s; schedule(); });
   return b;
 }));
@@ -281,24 +286,24 @@ export function loadAppleModels() {
     for (const input of modelInputs()) {
       const absent = missing.some((m) => m.name === input.value);
       input.disabled = absent;
-      if (absent) input.parentElement.title = 'not available in this build';
+      if (absent) input.parentElement.title = t('not available in this build');
     }
     if (missing.length) {
       const names = missing.map((m) => m.name).join(', ');
       const text = missing.length === APPLE_MODELS.length
-        ? 'The apple models are not available in this build (models/apple-*/model.safetensors have not been trained yet), so this panel cannot tag sentences. Build them with “make models”, then run “make demo” again.'
-        : `Not available in this build: ${names}.`;
+        ? t('The apple models are not available in this build (models/apple-*/model.safetensors have not been trained yet), so this panel cannot tag sentences. Build them with “make models”, then run “make demo” again.')
+        : t('Not available in this build: {names}.', { names });
       showMsg(ap.missing, text, missing.length === APPLE_MODELS.length ? 'error' : 'info');
     }
     if (!ap.available.some((e) => e.name === selectedApple()) && ap.available.length) {
       document.querySelector(`input[name="apple-model"][value="${ap.available[0].name}"]`).checked = true;
     }
-    if (ap.available.length) showMsg(ap.msg, `Loading ${ap.available.length} apple model${ap.available.length > 1 ? 's' : ''}…`);
+    if (ap.available.length) showMsg(ap.msg, plural(ap.available.length, 'Loading {n} apple model…', 'Loading {n} apple models…'));
     await Promise.all(ap.available.map(async (entry) => {
       try {
         ap.infos.set(entry.name, await loadBundled(entry));
       } catch (e) {
-        showMsg(ap.missing, `Could not load ${entry.name}: ${e.message}`, 'error');
+        showMsg(ap.missing, t('Could not load {name}: {error}', { name: entry.name, error: e.message }), 'error');
       }
     }));
     showMsg(ap.msg, '');

@@ -1,13 +1,14 @@
 // The Generate panel: pick a bundled model or open a .safetensors file, set the sampling
 // options, and stream text from the engine worker with Stop and a live characters/second.
+import { t } from '../i18n.js';
 import { $, fmtBytes, fmtInt, setDisabled, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { CELL_NAMES, catalogReady, describe, loadBundled } from '../shared/models.js';
 
 const KNOWN_LMS = {
-  'en-fortunes-lstm': { title: 'English fortunes (LSTM)', prompt: 'The ' },
+  'en-fortunes-lstm': { title: t('English fortunes (LSTM)'), prompt: 'The ', lang: 'en' },
   // A poem's first line: the model was trained on whole poems, so it goes on with the second.
-  'zh-poetry-lstm': { title: 'Chinese classical verse 唐诗 宋诗 宋词 元曲 (LSTM)', prompt: '白日依山尽，' },
+  'zh-poetry-lstm': { title: t('Chinese classical verse: Tang and Song poems, Song lyrics, Yuan songs (LSTM)'), prompt: '白日依山尽，', lang: 'zh' },
 };
 
 const gen = {
@@ -21,6 +22,9 @@ const gen = {
 /** The model Generate uses ({slot, info, prompt, value}) or null, and the prompt box. */
 export const currentModel = () => gen.current;
 export const promptBox = gen.prompt;
+
+/** The language of text the current model writes after prompt: the model's if known, else zh for a Chinese prompt. */
+export const textLang = (prompt) => gen.current?.lang ?? (/\p{Script=Han}/u.test(prompt) ? 'zh' : '');
 
 /** Adds (or relabels) a choice of the model list; data = {slot, entry?, info?, prompt}. */
 export function addModel(value, label, data, disabled = false) {
@@ -51,15 +55,16 @@ export async function selectModel(value) {
     gen.start.disabled = true;
     gen.load.hidden = false;
     gen.load.removeAttribute('value');  // indeterminate until the first byte count
-    showMsg(gen.msg, `Loading ${data.entry.name}…`);
+    showMsg(gen.msg, t('Loading {name}…', { name: data.entry.name }));
     try {
       data.info = await loadBundled(data.entry, ({ loaded, total }) => {
         if (total) { gen.load.max = total; gen.load.value = loaded; }
-        showMsg(gen.msg, `Loading ${data.entry.name}… ${fmtBytes(loaded)}${total ? ` of ${fmtBytes(total)}` : ''}`);
+        showMsg(gen.msg, total ? t('Loading {name}… {loaded} of {total}', { name: data.entry.name, loaded: fmtBytes(loaded), total: fmtBytes(total) })
+          : t('Loading {name}… {loaded}', { name: data.entry.name, loaded: fmtBytes(loaded) }));
       });
       showMsg(gen.msg, '');
     } catch (e) {
-      showMsg(gen.msg, `Could not load ${data.entry.name}: ${e.message}`, 'error');
+      showMsg(gen.msg, t('Could not load {name}: {error}', { name: data.entry.name, error: e.message }), 'error');
       gen.load.hidden = true;
       if (before) gen.select.value = before.value;
       gen.start.disabled = !before || !!gen.job;
@@ -82,44 +87,46 @@ gen.file.addEventListener('change', async () => {
   const file = gen.file.files[0];
   gen.file.value = '';
   if (!file) return;
-  if (file.size > 512e6) { showMsg(gen.msg, `${file.name} is ${fmtBytes(file.size)}: too large for a model of this demo.`, 'error'); return; }
-  showMsg(gen.msg, `Reading ${file.name}…`);
+  if (file.size > 512e6) { showMsg(gen.msg, t('{name} is {size}: too large for a model of this demo.', { name: file.name, size: fmtBytes(file.size) }), 'error'); return; }
+  showMsg(gen.msg, t('Reading {name}…', { name: file.name }));
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const slot = `file:${++gen.fileCount}`;
     const info = await engine.request('load', { slot, bytes }, null, [bytes.buffer]).promise;
     if (info.config.task !== 'lm') {
       engine.request('unload', { slot });
-      throw new Error(`this is a ${info.config.task} model; Generate needs a language model (task "lm")`);
+      throw new Error(t('this is a {task} model; Generate needs a language model (task "lm")', { task: info.config.task }));
     }
-    addModel(slot, `File: ${file.name}`, { slot, info, prompt: '' });
+    addModel(slot, t('File: {name}', { name: file.name }), { slot, info, prompt: '' });
     await selectModel(slot);
-    showMsg(gen.msg, `Loaded ${file.name} (${fmtBytes(file.size)}).`, 'ok');
+    showMsg(gen.msg, t('Loaded {name} ({size}).', { name: file.name, size: fmtBytes(file.size) }), 'ok');
   } catch (e) {
-    showMsg(gen.msg, `Could not load ${file.name}: ${e.message}`, 'error');
+    showMsg(gen.msg, t('Could not load {name}: {error}', { name: file.name, error: e.message }), 'error');
   }
 });
 
 // The engine checks the ranges and says what is wrong; here only that each field is a number.
 function readOptions() {
-  const num = (id, name) => {
+  const num = (id, problem) => {
     const input = $(id);
     const v = Number(input.value);
-    if (input.value.trim() === '' || !Number.isFinite(v)) throw new Error(`${name} must be a number`);
+    if (input.value.trim() === '' || !Number.isFinite(v)) throw new Error(problem);
     return v;
   };
   const o = {
-    prompt: gen.prompt.value, length: num('gen-length', 'Length'), temperature: num('gen-temp', 'Temperature'),
-    topP: num('gen-topp', 'Top-p'), seed: num('gen-seed', 'Seed'),
+    prompt: gen.prompt.value, length: num('gen-length', t('Length must be a number')),
+    temperature: num('gen-temp', t('Temperature must be a number')),
+    topP: num('gen-topp', t('Top-p must be a number')), seed: num('gen-seed', t('Seed must be a number')),
     // The bundled corpora turn rare characters into U+FFFD, which reads as garbage in a sample.
     avoidUnknown: $('gen-avoid-unk').checked,
   };
-  const k = num('gen-topk', 'Top-k');
+  const k = num('gen-topk', t('Top-k must be a number'));
   if (k !== 0) o.topK = k;
   return o;
 }
 
-const chars = (n) => `${fmtInt(n)} character${n === 1 ? '' : 's'}`;
+const chars = (n) => (n === 1 ? t('{n} character', { n: fmtInt(n) }) : t('{n} characters', { n: fmtInt(n) }));
+const perSecond = (n) => t('{n} chars/s', { n: fmtInt(n) });
 
 async function start() {
   if (!gen.current || gen.job) return;
@@ -128,6 +135,7 @@ async function start() {
   const promptNode = gen.out.querySelector('.prompt');
   const genSpan = gen.out.querySelector('.gen');
   promptNode.textContent = options.prompt;
+  gen.out.lang = textLang(options.prompt);
   genSpan.textContent = '';
   const text = document.createTextNode('');
   genSpan.append(text);
@@ -142,14 +150,15 @@ async function start() {
     if (!gen.firstCharMarked) { gen.firstCharMarked = true; performance.mark('recur-first-char'); }
     text.appendData(p.text);
     if (gen.out.scrollHeight - gen.out.scrollTop - gen.out.clientHeight < 80) gen.out.scrollTop = gen.out.scrollHeight;
-    gen.rate.textContent = `${chars(p.chars)} · ${fmtInt(p.chars / Math.max(p.seconds, 1e-3))} chars/s`;
+    gen.rate.textContent = `${chars(p.chars)} · ${perSecond(p.chars / Math.max(p.seconds, 1e-3))}`;
   });
   gen.job = job;
   try {
     const r = await job.promise;
-    const rate = `${fmtInt(r.chars / Math.max(r.seconds, 1e-3))} chars/s`;
+    const rate = perSecond(r.chars / Math.max(r.seconds, 1e-3));
     const took = r.seconds < 1 ? `${Math.max(1, Math.round(r.seconds * 1000))} ms` : `${r.seconds.toFixed(2)} s`;
-    gen.rate.textContent = r.aborted ? `Stopped after ${chars(r.chars)} · ${rate}` : `${chars(r.chars)} in ${took} · ${rate}`;
+    gen.rate.textContent = r.aborted ? t('Stopped after {chars} · {rate}', { chars: chars(r.chars), rate })
+      : t('{chars} in {took} · {rate}', { chars: chars(r.chars), took, rate });
     gen.out.dataset.state = r.aborted ? 'stopped' : 'done';
   } catch (e) {
     showMsg(gen.msg, e.message, 'error');
@@ -182,8 +191,8 @@ export async function show(first) {
   const lms = catalog.filter((m) => m.task === 'lm');
   for (const [name, known] of Object.entries(KNOWN_LMS)) {
     const entry = lms.find((m) => m.name === name);
-    if (entry) addModel(name, known.title, { slot: name, entry, prompt: known.prompt });
-    else addModel(name, `${known.title}: not available in this build`, {}, true);
+    if (entry) addModel(name, known.title, { slot: name, entry, prompt: known.prompt, lang: known.lang });
+    else addModel(name, t('{title}: not available in this build', { title: known.title }), {}, true);
   }
   for (const entry of lms.filter((m) => !KNOWN_LMS[m.name])) {
     addModel(entry.name, `${entry.name} (${CELL_NAMES[entry.cell] ?? entry.cell})`, { slot: entry.name, entry, prompt: '' });
@@ -192,8 +201,8 @@ export async function show(first) {
   if (firstAvailable) {
     await selectModel(firstAvailable.value);
   } else {
-    gen.select.prepend(addModel('', 'No model loaded yet', {}, true));
+    gen.select.prepend(addModel('', t('No model loaded yet'), {}, true));
     gen.select.value = '';
-    showMsg(gen.msg, 'No language model is bundled with this build (models/en-fortunes-lstm and models/zh-poetry-lstm are not trained yet). Open a .safetensors file above, or train one under “Train your own” and press “Use in Generate”.');
+    showMsg(gen.msg, t('No language model is bundled with this build (models/en-fortunes-lstm and models/zh-poetry-lstm are not trained yet). Open a .safetensors file above, or train one under “Train your own” and press “Use in Generate”.'));
   }
 }

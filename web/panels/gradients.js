@@ -4,10 +4,12 @@
 // falls by orders of magnitude within a few dozen characters; the LSTM's and the GRU's do not.
 // Then the exploding side: two plain RNNs trained alike, with and without gradient clipping.
 import { drawLineChart } from '../chart.js';
+import { t } from '../i18n.js';
 import { $, el, naCell, rowHeader, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS } from '../shared/models.js';
 import { loadAppleModels } from './apple.js';
+import { labelText } from './apple-view.js';
 import { DEFAULT_TRAIN_TEXT } from './train-text.js';
 
 const MODELS = APPLE_MODELS.slice(0, 3);
@@ -45,31 +47,31 @@ function drawChart() {
     return { label: m.short, color: m.color, points, width: 1.5 };
   });
   drawLineChart(g.chart, {
-    series, legend: true, xLabel: 'characters back from the last one', yLabel: 'gradient (log scale)',
+    series, legend: true, xLabel: t('characters back from the last one'), yLabel: t('gradient (log scale)'),
     xMin: 0, yFormat: (v) => power(Math.round(v)),
-    empty: 'Press “Measure the gradients” to see the curves.',
+    empty: t('Press “Measure the gradients” to see the curves.'),
   });
 }
 
 function renderTable() {
-  const t = g.table;
-  t.textContent = '';
+  const table = g.table;
+  table.textContent = '';
   if (!g.results) return;
   const n = Array.from(g.measured).length;
   const ds = DISTANCES.filter((d) => d < n);
-  t.createTHead().insertRow().append(el('th', { textContent: 'Network' }), el('th', { textContent: 'Answer' }),
-    ...ds.map((d) => el('th', { className: 'num', textContent: `${d} back` })));
-  const body = t.createTBody();
+  table.createTHead().insertRow().append(el('th', { textContent: t('Network') }), el('th', { textContent: t('Answer') }),
+    ...ds.map((d) => el('th', { className: 'num', textContent: t('{n} back', { n: d }) })));
+  const body = table.createTBody();
   for (const m of MODELS) {
     const row = body.insertRow();
     row.dataset.model = m.name;
     rowHeader(row, m.short);
     const r = g.results[m.name];
     if (!r || r.error) {
-      naCell(row, ds.length + 1, r?.error ?? 'not available in this build');
+      naCell(row, ds.length + 1, r?.error ?? t('not available in this build'));
       continue;
     }
-    row.insertCell().textContent = r.target;
+    row.insertCell().textContent = labelText(r.target);
     const last = r.gradNorm.length - 1;
     for (const d of ds) {
       const td = row.insertCell();
@@ -89,19 +91,19 @@ function summarize() {
   const parts = MODELS.filter((m) => g.results[m.name]?.gradNorm?.at(-1) > 0).map((m) => {
     const v = g.results[m.name].gradNorm, last = v.length - 1;
     const ratio = v[last - d] / v[last];
-    return `the ${m.short}'s is ${ratio > 0 ? sci(ratio) : '0 (below the smallest float)'}`;
+    return t("the {name}'s is {ratio}", { name: m.short, ratio: ratio > 0 ? sci(ratio) : t('0 (below the smallest float)') });
   });
   g.summary.textContent = d > 0 && parts.length
-    ? `${d} characters back, as a fraction of its value at the last character, ${parts.join(', ')}.`
+    ? t('{d} characters back, as a fraction of its value at the last character, {parts}.', { d, parts: parts.join(', ') })
     : '';
 }
 
 async function measure() {
   if (g.busy) return;
   const text = g.text.value;
-  if (!text.trim()) { showMsg(g.msg, 'Type a text first.', 'error'); return; }
+  if (!text.trim()) { showMsg(g.msg, t('Type a text first.'), 'error'); return; }
   g.busy = true;  // clicks meanwhile are ignored (the button keeps its focus)
-  showMsg(g.msg, 'Measuring…');
+  showMsg(g.msg, t('Measuring…'));
   try {
     const loaded = await loadAppleModels();
     g.results = {};
@@ -138,17 +140,17 @@ for (const b of document.querySelectorAll('[data-grad-example]')) {
 const CLIP = { steps: 150, lr: 2, clips: [0, 1], seed: 1 };
 const CLIP_STEPS_SHOWN = [1, 25, 50, 75, 100, 125, 150];
 const clip = { run: $('clip-run'), chart: $('clip-chart'), summary: $('clip-summary'), table: $('clip-table'), runs: null, busy: false };
-const clipLabel = (c) => (c > 0 ? `clipped at norm ${c}` : 'not clipped');
+const clipLabel = (c) => (c > 0 ? t('clipped at norm {c}', { c }) : t('not clipped'));
 const uniformBits = () => Math.log2(new Set(DEFAULT_TRAIN_TEXT).size);
 
 function drawClip() {
   const colours = ['#b93c0c', '#1c64d1'];
   const series = (clip.runs ?? []).map((r, i) => ({ label: clipLabel(r.clip), color: colours[i], width: 1.5,
     points: r.bits.map((b, s) => [s + 1, b]).filter(([, b]) => Number.isFinite(b)) }));
-  if (series.length) series.push({ label: 'uniform guessing', color: '#7a828e', dash: [4, 4], width: 1, points: [[1, uniformBits()], [CLIP.steps, uniformBits()]] });
+  if (series.length) series.push({ label: t('uniform guessing'), color: '#7a828e', dash: [4, 4], width: 1, points: [[1, uniformBits()], [CLIP.steps, uniformBits()]] });
   drawLineChart(clip.chart, {
-    series, legend: true, xLabel: 'training step', yLabel: 'bits/char', yMin: 0, xMin: 1, xMax: CLIP.steps,
-    empty: 'Press “Train both” to see the two loss curves.',
+    series, legend: true, xLabel: t('training step'), yLabel: t('bits/char'), yMin: 0, xMin: 1, xMax: CLIP.steps,
+    empty: t('Press “Train both” to see the two loss curves.'),
   });
 }
 
@@ -156,8 +158,9 @@ function renderClip() {
   clip.table.textContent = '';
   clip.summary.textContent = '';
   if (!clip.runs) return;
-  clip.table.createTHead().insertRow().append(el('th', { textContent: 'Run' }),
-    ...CLIP_STEPS_SHOWN.map((s) => el('th', { className: 'num', textContent: `step ${s}` })), el('th', { className: 'num', textContent: 'worst' }));
+  clip.table.createTHead().insertRow().append(el('th', { textContent: t('Run') }),
+    ...CLIP_STEPS_SHOWN.map((s) => el('th', { className: 'num', textContent: t('step {step}', { step: s }) })),
+    el('th', { className: 'num', textContent: t('worst') }));
   const body = clip.table.createTBody();
   for (const r of clip.runs) {
     const row = body.insertRow();
@@ -167,7 +170,7 @@ function renderClip() {
       const td = row.insertCell();
       td.className = 'num';
       const b = r.bits[s - 1];
-      td.textContent = Number.isFinite(b) ? b.toFixed(2) : r.error ? 'diverged' : '–';
+      td.textContent = Number.isFinite(b) ? b.toFixed(2) : r.error ? t('diverged') : '–';
       td.dataset.step = String(s);
       td.dataset.bits = String(b);
     }
@@ -176,21 +179,22 @@ function renderClip() {
     worst.textContent = Math.max(...r.bits.filter(Number.isFinite)).toFixed(1);
   }
   const [plain, clipped] = clip.runs;
-  const end = (r) => (r.error ? `diverged at step ${r.bits.length}` : `ends at ${r.bits.at(-1).toFixed(2)} bits/char`);
-  clip.summary.textContent = `Not clipped, the loss peaks at ${Math.max(...plain.bits.filter(Number.isFinite)).toFixed(1)} bits/char and ${end(plain)}; `
-    + `clipped, it ${end(clipped)}. Guessing uniformly costs ${uniformBits().toFixed(2)}.`;
+  const end = (r) => (r.error ? t('diverged at step {step}', { step: r.bits.length }) : t('ends at {bits} bits/char', { bits: r.bits.at(-1).toFixed(2) }));
+  clip.summary.textContent = t('Not clipped, the loss peaks at {peak} bits/char and {plain}; clipped, it {clipped}. Guessing uniformly costs {uniform}.', {
+    peak: Math.max(...plain.bits.filter(Number.isFinite)).toFixed(1), plain: end(plain), clipped: end(clipped), uniform: uniformBits().toFixed(2),
+  });
 }
 
 clip.run.addEventListener('click', async () => {
   if (clip.busy) return;  // the button keeps its focus; a second click waits for the first run
   clip.busy = true;
-  clip.summary.textContent = 'Training…';
+  clip.summary.textContent = t('Training…');
   try {
     const { runs } = await engine.request('clipdemo', { text: DEFAULT_TRAIN_TEXT, ...CLIP }).promise;
     clip.runs = runs;
     renderClip();
   } catch (e) {
-    clip.summary.textContent = `The runs failed: ${e.message}`;
+    clip.summary.textContent = t('The runs failed: {error}', { error: e.message });
   } finally {
     clip.busy = false;
     drawClip();

@@ -2,11 +2,13 @@
 // probes (a cue word, d characters of neutral text, then apple / 苹果; tests/apple/memory-probes.jsonl,
 // made by tools/apple/probes.py) in the engine worker, and plots accuracy against d with 95 % intervals.
 import { drawLineChart } from '../chart.js';
+import { lang as pageLang, t } from '../i18n.js';
 import { $, el, fmtInt, naCell, pct, rowHeader, setDisabled, showMsg } from '../shared/dom.js';
 import { engine, getTrainEngine } from '../shared/engine.js';
 import { RECALL_LAGS } from '../recall-task.js';
 import { APPLE_MODELS } from '../shared/models.js';
 import { loadAppleModels } from './apple.js';
+import { labelText } from './apple-view.js';
 import * as gradients from './gradients.js';
 
 const DISTANCES = [0, 25, 50, 100, 200, 400];
@@ -23,7 +25,7 @@ let probesReady = null;
 function loadProbes() {
   probesReady ??= fetch('models/memory-probes.jsonl', { cache: 'no-cache' })
     .then((r) => { if (!r.ok) throw new Error(`memory-probes.jsonl: HTTP ${r.status}`); return r.text(); })
-    .then((t) => t.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)));
+    .then((text) => text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)));
   return probesReady;
 }
 
@@ -53,11 +55,11 @@ function drawChart() {
       errors: rows.map((r) => wilson(r.all.correct, r.all.total).map((v) => 100 * v)),
     };
   });
-  if (series.length) series.push({ label: 'chance', color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [DISTANCES[DISTANCES.length - 1], 50]] });
+  if (series.length) series.push({ label: t('chance'), color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [DISTANCES[DISTANCES.length - 1], 50]] });
   drawLineChart(mem.chart, {
-    series, legend: true, xLabel: 'characters between the cue word and the mention', yLabel: 'accuracy (%)',
+    series, legend: true, xLabel: t('characters between the cue word and the mention'), yLabel: t('accuracy (%)'),
     yMin: 0, yMax: 100, xMin: 0, xMax: DISTANCES[DISTANCES.length - 1],
-    empty: 'Run the experiment to see the curves.',
+    empty: t('Run the experiment to see the curves.'),
   });
 }
 
@@ -66,26 +68,26 @@ function cell(row, c, n) {
   td.className = 'num';
   const [lo, hi] = wilson(c, n);
   td.textContent = pct(c / n);
-  td.title = `${c} of ${n} right; 95 % interval ${pct(lo)}–${pct(hi)}`;
+  td.title = t('{c} of {n} right; 95 % interval {lo}–{hi}', { c, n, lo: pct(lo), hi: pct(hi) });
   Object.assign(td.dataset, { correct: c, total: n });
 }
 
 function renderTable() {
-  const t = mem.table;
-  t.textContent = '';
+  const table = mem.table;
+  table.textContent = '';
   if (!mem.results) return;
-  t.createTHead().insertRow().append(el('th', { textContent: 'Network' }), el('th', { textContent: 'Probes' }),
-    ...DISTANCES.map((d) => el('th', { className: 'num', textContent: `${d} chars` })));
-  const body = t.createTBody();
+  table.createTHead().insertRow().append(el('th', { textContent: t('Network') }), el('th', { textContent: t('Probes') }),
+    ...DISTANCES.map((d) => el('th', { className: 'num', textContent: t('{n} chars', { n: d }) })));
+  const body = table.createTBody();
   for (const m of MEMORY_MODELS) {
     const rows = mem.results[m.name];
     for (const part of ['all', ...SENSES]) {
       const row = body.insertRow();
       Object.assign(row.dataset, { model: m.name, part });
       rowHeader(row, part === 'all' ? m.short : '');
-      row.insertCell().textContent = part === 'all' ? 'all' : `${part} cue`;
+      row.insertCell().textContent = part === 'all' ? t('all') : part === 'fruit' ? t('fruit cue') : t('company cue');
       if (!rows) {
-        naCell(row, DISTANCES.length, mem.errors?.[m.name] ?? 'not available in this build');
+        naCell(row, DISTANCES.length, mem.errors?.[m.name] ?? t('not available in this build'));
         break;
       }
       for (const r of rows) cell(row, r[part].correct, r[part].total);
@@ -100,8 +102,12 @@ function renderExamples(probes) {
     if (!p) continue;
     const chars = Array.from(p.text);
     const cueEnd = p.start - p.gap, cueStart = cueEnd - Array.from(p.cue).length;
+    // The probe in its language, its caption in the page's.
     mem.examples.append(el('li', { lang: p.lang === 'zh' ? 'zh' : 'en' },
-      el('strong', { textContent: `[${sense}; ${p.gap} characters from the cue word to the mention] ` }),
+      el('strong', {
+        lang: pageLang === 'zh' ? 'zh-Hans' : 'en',
+        textContent: `${t('[{sense}; {gap} characters from the cue word to the mention]', { sense: labelText(sense), gap: p.gap })} `,
+      }),
       chars.slice(0, cueStart).join(''),
       el('mark', { className: 'cue', textContent: p.cue }),
       chars.slice(cueEnd, p.start).join(''),
@@ -147,7 +153,7 @@ async function run() {
     probes = choose(await loadProbes(), lang === 'both' ? ['en', 'zh'] : [lang], count);
   } catch (e) {
     probesReady = null;
-    showMsg(mem.msg, `Could not load the probes: ${e.message}`, 'error');
+    showMsg(mem.msg, t('Could not load the probes: {error}', { error: e.message }), 'error');
     return;
   }
   renderExamples(probes);
@@ -166,7 +172,7 @@ async function run() {
       const job = engine.request('probe', { slot: entry.name, items }, (type, p) => {
         if (type !== 'progress') return;
         mem.progress.value = (k + p.done / p.total) / models.length;
-        mem.status.textContent = `${entry.name}: ${p.done} / ${p.total} probes`;
+        mem.status.textContent = t('{name}: {done} / {total} probes', { name: entry.name, done: p.done, total: p.total });
       });
       mem.job = job;
       let out;
@@ -182,10 +188,10 @@ async function run() {
       renderTable();
     }
     const secs = (performance.now() - t0) / 1000;
-    if (mem.cancelled) showMsg(mem.msg, 'Cancelled.');
+    if (mem.cancelled) showMsg(mem.msg, t('Cancelled.'));
     else {
       mem.progress.value = 1;
-      mem.status.textContent = `${fmtInt(probes.length)} probes × ${models.length} networks in ${secs.toFixed(1)} s`;
+      mem.status.textContent = t('{probes} probes × {networks} networks in {secs} s', { probes: fmtInt(probes.length), networks: models.length, secs: secs.toFixed(1) });
     }
   } finally {
     mem.job = null;
@@ -220,21 +226,21 @@ function drawRecall() {
       points: curve.map((p, i) => [i, (100 * p.correct) / p.total]),
     };
   });
-  if (series.length) series.push({ label: 'chance', color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [RECALL_LAGS.length - 1, 50]] });
+  if (series.length) series.push({ label: t('chance'), color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [RECALL_LAGS.length - 1, 50]] });
   drawLineChart(rec.chart, {
-    series, legend: true, xLabel: 'gap between the key and the full stop (letters)', yLabel: 'accuracy (%)',
+    series, legend: true, xLabel: t('gap between the key and the full stop (letters)'), yLabel: t('accuracy (%)'),
     yMin: 0, yMax: 100, xMin: 0, xMax: RECALL_LAGS.length - 1,
     xTicks: RECALL_LAGS.map((lag, i) => ({ x: i, label: String(lag) })),
-    empty: 'Train the networks to see how far back each remembers the key.',
+    empty: t('Train the networks to see how far back each remembers the key.'),
   });
 }
 
 function renderRecallTable() {
-  const t = rec.table;
-  t.textContent = '';
-  t.createTHead().insertRow().append(el('th', { textContent: 'Network' }), el('th', { className: 'num', textContent: 'Step' }),
-    ...RECALL_LAGS.map((lag) => el('th', { className: 'num', textContent: `gap ${lag}` })));
-  const body = t.createTBody();
+  const table = rec.table;
+  table.textContent = '';
+  table.createTHead().insertRow().append(el('th', { textContent: t('Network') }), el('th', { className: 'num', textContent: t('Training step') }),
+    ...RECALL_LAGS.map((lag) => el('th', { className: 'num', textContent: t('gap {n}', { n: lag }) })));
+  const body = table.createTBody();
   for (const r of runs()) {
     const res = rec.results[r.key];
     if (!res) continue;
@@ -262,7 +268,7 @@ async function runRecall() {
     const k = all.findIndex((r) => r.cell === p.cell && r.seed === p.seed);
     rec.results[all[k].key] = p;
     rec.progress.value = (k + p.step / RECALL.steps) / all.length;
-    rec.status.textContent = `${all[k].short} #${p.seed}: step ${p.step} of ${RECALL.steps}`;
+    rec.status.textContent = t('{name} #{seed}: step {step} of {steps}', { name: all[k].short, seed: p.seed, step: p.step, steps: RECALL.steps });
     drawRecall();
     renderRecallTable();
   });
@@ -270,10 +276,10 @@ async function runRecall() {
   try {
     await job.promise;
     rec.progress.value = 1;
-    rec.status.textContent = `${all.length} networks trained and tested in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    rec.status.textContent = t('{n} networks trained and tested in {secs} s', { n: all.length, secs: ((performance.now() - t0) / 1000).toFixed(1) });
     rec.chart.dataset.done = 'true';
   } catch (e) {
-    showMsg(rec.msg, /cancel/i.test(e.message) ? 'Cancelled.' : `The experiment failed: ${e.message}`, /cancel/i.test(e.message) ? 'info' : 'error');
+    showMsg(rec.msg, /cancel/i.test(e.message) ? t('Cancelled.') : t('The experiment failed: {error}', { error: e.message }), /cancel/i.test(e.message) ? 'info' : 'error');
   } finally {
     rec.job = null;
     setDisabled(rec.cancel, true, rec.run);
@@ -300,8 +306,8 @@ export async function show(first) {
   const missing = MEMORY_MODELS.filter((m) => !have.includes(m));
   if (missing.length) {
     showMsg(mem.missing, have.length
-      ? `Not available in this build: ${missing.map((m) => m.name).join(', ')}; the experiment runs the others.`
-      : 'The apple models (apple-rnn, apple-lstm, apple-gru) are not available in this build, so the experiment cannot run. Build them with “make models”, then run “make demo” again.',
+      ? t('Not available in this build: {names}; the experiment runs the others.', { names: missing.map((m) => m.name).join(', ') })
+      : t('The apple models (apple-rnn, apple-lstm, apple-gru) are not available in this build, so the experiment cannot run. Build them with “make models”, then run “make demo” again.'),
     have.length ? 'info' : 'error');
   }
   mem.run.disabled = !have.length;

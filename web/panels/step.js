@@ -3,9 +3,10 @@
 // with a generator seeded from Seed, a click on a bar chooses it; the temperature slider
 // reshapes the bars at once, with no new call to the model.
 import { rng } from '../apple-text.js';
+import { t } from '../i18n.js';
 import { $, el, showChar } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
-import { currentModel, promptBox } from './generate.js';
+import { currentModel, promptBox, textLang } from './generate.js';
 
 const TOP = 12;
 const RARE = new Set(['<unk>', '\uFFFD']);
@@ -28,6 +29,7 @@ export function atTemperature(probs, symbols, t, avoid) {
 function render() {
   st.tempOut.textContent = Number(st.temp.value).toFixed(2);
   st.text.replaceChildren(el('span', { className: 'prompt', textContent: st.prompt }), el('span', { className: 'gen', textContent: st.added }));
+  st.text.lang = st.bars.lang = textLang(st.prompt);
   st.bars.textContent = '';
   if (!st.dist) return;
   const p = atTemperature(st.dist.probs, st.dist.symbols, Number(st.temp.value), st.avoid.checked);
@@ -36,9 +38,12 @@ function render() {
     const sym = st.dist.symbols[i];
     const bar = el('span', { className: 'bar' });
     bar.style.width = `${(100 * p[i]).toFixed(1)}%`;
+    // The name a screen reader gives the button is its visible text (WCAG's label in name), with
+    // the words for the two symbols that show as ␣ and ↵.
+    const spoken = { ' ': ` ${t('space')}`, '\n': ` ${t('new line')}` }[sym];
     const b = el('button', { type: 'button', className: 'bar-btn', dataset: { symbol: sym, p: String(p[i]) } },
-      el('span', { className: 'sym', textContent: showChar(sym) }), bar, el('span', { className: 'pct', textContent: `${(100 * p[i]).toFixed(1)}%` }));
-    b.setAttribute('aria-label', `${sym === ' ' ? 'space' : sym === '\n' ? 'new line' : sym}: ${(100 * p[i]).toFixed(1)}%`);
+      el('span', { className: 'sym', textContent: showChar(sym) }, ...(spoken ? [el('span', { className: 'visually-hidden', textContent: spoken })] : [])),
+      ' ', bar, el('span', { className: 'pct', textContent: `${(100 * p[i]).toFixed(1)}%` }));
     b.addEventListener('click', () => choose(sym));
     st.bars.append(el('li', {}, b));
   }
@@ -60,7 +65,7 @@ async function choose(sym) {
     st.added += sym === '<unk>' ? '\uFFFD' : sym;
     await fetchDist();
     render();
-    st.say.textContent = `Added ${sym === ' ' ? 'a space' : sym === '\n' ? 'a new line' : sym}.`;
+    st.say.textContent = sym === ' ' ? t('Added a space.') : sym === '\n' ? t('Added a new line.') : t('Added {char}.', { char: sym });
     if (hadFocus) st.bars.querySelector('button')?.focus();
   } finally {
     st.busy = false;
@@ -95,7 +100,7 @@ st.next.addEventListener('click', () => st.dist && choose(drawOne()));
 st.run.addEventListener('click', async () => {
   if (st.running) { st.running = false; return; }
   st.running = true;
-  st.run.textContent = 'Stop';
+  st.run.textContent = t('Stop');
   try {
     for (let k = 0; k < 20 && st.dist && st.running; k++) {
       await choose(drawOne());
@@ -103,7 +108,7 @@ st.run.addEventListener('click', async () => {
     }
   } finally {
     st.running = false;
-    st.run.textContent = '20 steps, slowly';
+    st.run.textContent = t('20 steps, slowly');
   }
 });
 st.reset.addEventListener('click', reset);

@@ -2,6 +2,7 @@
 // Start / Pause / Stop, a progress bar with ETA, the loss chart (training and validation
 // bits/char), samples every N steps, and the trained model out (download, or into Generate).
 import { drawLineChart } from '../chart.js';
+import { t } from '../i18n.js';
 import { $, el, fmtBytes, fmtInt, fmtSecs, setDisabled, showMsg } from '../shared/dom.js';
 import { engine, getTrainEngine } from '../shared/engine.js';
 import { CELL_NAMES, describe } from '../shared/models.js';
@@ -24,14 +25,16 @@ function updateTextInfo() {
   const chars = Array.from(tr.text.value);
   const distinct = new Set(chars).size;
   const cut = Math.floor(chars.length * 0.9);
-  tr.textInfo.textContent = `${fmtInt(chars.length)} characters, ${fmtInt(distinct)} distinct · training ${fmtInt(cut)}, validation ${fmtInt(chars.length - cut)}`;
+  tr.textInfo.textContent = t('{n} characters, {distinct} distinct · training {train}, validation {val}', {
+    n: fmtInt(chars.length), distinct: fmtInt(distinct), train: fmtInt(cut), val: fmtInt(chars.length - cut),
+  });
   const counts = new Map();
   for (const c of chars.slice(0, cut)) counts.set(c, (counts.get(c) ?? 0) + 1);
   let unigram = 0;
   for (const n of counts.values()) unigram -= (n / cut) * Math.log2(n / cut);
   tr.baselines = { uniform: distinct > 1 ? Math.log2(distinct) : NaN, unigram: cut > 0 ? unigram : NaN };
-  $('train-uniform').textContent = distinct > 1 ? `${tr.baselines.uniform.toFixed(2)} bits/char` : '–';
-  $('train-unigram').textContent = cut > 0 ? `${unigram.toFixed(2)} bits/char` : '–';
+  $('train-uniform').textContent = distinct > 1 ? t('{n} bits/char', { n: tr.baselines.uniform.toFixed(2) }) : '–';
+  $('train-unigram').textContent = cut > 0 ? t('{n} bits/char', { n: unigram.toFixed(2) }) : '–';
   queueChart();
 }
 tr.text.addEventListener('input', updateTextInfo);
@@ -41,15 +44,15 @@ tr.file.addEventListener('change', async () => {
   const file = tr.file.files[0];
   tr.file.value = '';
   if (!file) return;
-  if (file.size > 20e6) { showMsg(tr.msg, `${file.name} is ${fmtBytes(file.size)}; please use a text of at most 20 MB here.`, 'error'); return; }
+  if (file.size > 20e6) { showMsg(tr.msg, t('{name} is {size}; please use a text of at most 20 MB here.', { name: file.name, size: fmtBytes(file.size) }), 'error'); return; }
   try {
     const text = await file.text();
-    if (text.includes('\u0000')) throw new Error('it does not look like a text file');
+    if (text.includes('\u0000')) throw new Error(t('it does not look like a text file'));
     tr.text.value = text;
     updateTextInfo();
-    showMsg(tr.msg, `Loaded ${file.name}.`, 'ok');
+    showMsg(tr.msg, t('Loaded {name}.', { name: file.name }), 'ok');
   } catch (e) {
-    showMsg(tr.msg, `Could not read ${file.name}: ${e.message}`, 'error');
+    showMsg(tr.msg, t('Could not read {name}: {error}', { name: file.name, error: e.message }), 'error');
   }
 });
 
@@ -67,13 +70,13 @@ function drawChart() {
   const level = (label, y, color) => (Number.isFinite(y) && tr.train.length ? [{ label, color, dash: [4, 4], width: 1, points: [[0, y], [xMax, y]] }] : []);
   drawLineChart(tr.chart, {
     series: [
-      { label: 'training', color: '#1c64d1', points, width: 1.5 },
-      { label: 'validation (held-out 10%)', color: '#d9480f', points: tr.val.filter((p) => Number.isFinite(p[1])), dots: true },
-      ...level('uniform', tr.baselines.uniform, '#7a828e'),
-      ...level('unigram', tr.baselines.unigram, '#5b6575'),
+      { label: t('training'), color: '#1c64d1', points, width: 1.5 },
+      { label: t('validation (held-out 10%)'), color: '#d9480f', points: tr.val.filter((p) => Number.isFinite(p[1])), dots: true },
+      ...level(t('uniform'), tr.baselines.uniform, '#7a828e'),
+      ...level(t('unigram'), tr.baselines.unigram, '#5b6575'),
     ],
-    legend: true, xLabel: 'step', yLabel: 'bits/char', yMin: 0, xMin: 0, xMax: tr.settings?.steps,
-    empty: 'Press Start to train; the loss appears here.',
+    legend: true, xLabel: t('step'), yLabel: t('bits/char'), yMin: 0, xMin: 0, xMax: tr.settings?.steps,
+    empty: t('Press Start to train; the loss appears here.'),
   });
   tr.chart.dataset.points = String(tr.train.length);
   tr.chart.dataset.valPoints = String(tr.val.length);
@@ -85,19 +88,23 @@ export function queueChart() {
 }
 
 function readSettings() {
-  const int = (id, lo, hi, name) => {
+  // problem(range) says what is wrong, range = {lo, hi}.
+  const int = (id, lo, hi, problem) => {
     const v = Number($(id).value);
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${name} must be a whole number from ${lo} to ${hi}`);
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(problem({ lo, hi }));
     return v;
   };
   const lr = Number($('train-lr').value);
-  if (!(lr > 0 && lr <= 1)) throw new Error('the learning rate must be a number above 0 and at most 1');
+  if (!(lr > 0 && lr <= 1)) throw new Error(t('the learning rate must be a number above 0 and at most 1'));
   const text = tr.text.value;
   const s = {
-    text, cell: $('train-cell').value, layers: int('train-layers', 1, 4, 'Layers'),
-    hidden: int('train-hidden', 4, 1024, 'Hidden size'), seqLen: int('train-seq', 4, 512, 'Sequence length'), lr,
-    steps: int('train-steps', 1, 100000, 'Steps'), batch: int('train-batch', 1, 256, 'Batch size'),
-    sampleEvery: int('train-sample-every', 0, 100000, 'Sample every'), seed: 1, keepBest: tr.best.checked,
+    text, cell: $('train-cell').value, layers: int('train-layers', 1, 4, (r) => t('Layers must be a whole number from {lo} to {hi}', r)),
+    hidden: int('train-hidden', 4, 1024, (r) => t('Hidden size must be a whole number from {lo} to {hi}', r)),
+    seqLen: int('train-seq', 4, 512, (r) => t('Sequence length must be a whole number from {lo} to {hi}', r)), lr,
+    steps: int('train-steps', 1, 100000, (r) => t('Steps must be a whole number from {lo} to {hi}', r)),
+    batch: int('train-batch', 1, 256, (r) => t('Batch size must be a whole number from {lo} to {hi}', r)),
+    sampleEvery: int('train-sample-every', 0, 100000, (r) => t('Sample every must be a whole number from {lo} to {hi}', r)),
+    seed: 1, keepBest: tr.best.checked,
   };
   s.embed = Math.max(8, Math.min(64, Math.round(s.hidden / 2)));
   return s;
@@ -114,9 +121,8 @@ function noticeOverfitting() {
   const near = (step) => tr.train.filter(([s]) => Math.abs(s - step) < 10).map(([, b]) => b);
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   if (!(mean(near(last[0])) < mean(near(best[0])))) return;
-  showMsg(tr.overfit, `Overfitting: validation has risen from ${best[1].toFixed(2)} bits/char at step ${fmtInt(best[0])} to `
-    + `${last[1].toFixed(2)} while the training loss keeps falling. The network is memorising its training text rather than `
-    + `learning what generalises. More text, a smaller network or fewer steps help; “Keep the best model” keeps step ${fmtInt(best[0])}'s weights.`);
+  showMsg(tr.overfit, t("Overfitting: validation has risen from {best} bits/char at step {step} to {last} while the training loss keeps falling. The network is memorising its training text rather than learning what generalises. More text, a smaller network or fewer steps help; “Keep the best model” keeps step {step}'s weights.",
+    { best: best[1].toFixed(2), step: fmtInt(best[0]), last: last[1].toFixed(2) }));
 }
 
 function setButtons(state) {
@@ -125,7 +131,7 @@ function setButtons(state) {
   const [on, off] = running ? [[tr.pause, tr.stop], [tr.start]] : [[tr.start], [tr.pause, tr.stop]];
   for (const b of on) b.disabled = false;
   for (const b of off) setDisabled(b, true, on[0]);
-  tr.pause.textContent = state === 'paused' ? 'Resume' : 'Pause';
+  tr.pause.textContent = state === 'paused' ? t('Resume') : t('Pause');
   tr.download.disabled = !(running || tr.trainedOnce);
   tr.use.disabled = !(running || tr.trainedOnce);
   for (const input of document.querySelectorAll('#panel-train .grid-fields input, #panel-train .grid-fields select')) input.disabled = running;
@@ -144,10 +150,14 @@ function onProgress(p) {
   tr.stats.dataset.step = String(p.step);
   tr.progress.max = p.steps;
   tr.progress.value = p.step;
-  tr.eta.textContent = p.paused ? `paused at step ${fmtInt(p.step)}` : `step ${fmtInt(p.step)} / ${fmtInt(p.steps)} · ETA ${fmtSecs(p.eta)}`;
+  tr.eta.textContent = p.paused ? t('paused at step {step}', { step: fmtInt(p.step) })
+    : t('step {step} / {steps} · ETA {eta}', { step: fmtInt(p.step), steps: fmtInt(p.steps), eta: fmtSecs(p.eta) });
   const val = tr.val.length ? tr.val[tr.val.length - 1][1] : NaN;
-  tr.stats.textContent = `training ${recentBits.toFixed(3)} bits/char (mean of the last ${recent.length} steps)`
-    + `${Number.isFinite(val) ? ` · validation ${val.toFixed(3)} bits/char` : ''} · ${fmtInt(p.charsPerSec)} chars/s · ${fmtSecs(p.seconds)} of training`;
+  tr.stats.textContent = [
+    t('training {bits} bits/char (mean of the last {n} steps)', { bits: recentBits.toFixed(3), n: recent.length }),
+    ...(Number.isFinite(val) ? [t('validation {bits} bits/char', { bits: val.toFixed(3) })] : []),
+    t('{n} chars/s', { n: fmtInt(p.charsPerSec) }), t('{time} of training', { time: fmtSecs(p.seconds) }),
+  ].join(' · ');
   queueChart();
 }
 
@@ -161,7 +171,7 @@ async function start() {
   tr.val = [];
   tr.samples.textContent = '';
   tr.progress.value = 0;
-  tr.eta.textContent = 'starting…';
+  tr.eta.textContent = t('starting…');
   tr.stats.textContent = '';
   delete tr.stats.dataset.firstBits;
   tr.paused = false;
@@ -173,7 +183,9 @@ async function start() {
       tr.info = p.info;
       tr.trainedOnce = true;
       setButtons('running');
-      showMsg(tr.msg, `Training a ${describe(p.info)} on ${fmtInt(p.trainChars)} characters; validating on ${fmtInt(p.valChars)}.`);
+      showMsg(tr.msg, t('Training a {model} on {train} characters; validating on {val}.', {
+        model: describe(p.info), train: fmtInt(p.trainChars), val: fmtInt(p.valChars),
+      }));
     } else if (type === 'progress') {
       onProgress(p);
     } else if (type === 'val') {
@@ -182,22 +194,25 @@ async function start() {
       queueChart();
     } else if (type === 'sample') {
       const pre = el('pre', {}, el('b', { textContent: p.prompt }), p.text);
-      tr.samples.prepend(el('li', {}, el('div', { className: 'step', textContent: `step ${fmtInt(p.step)}` }), pre));
+      tr.samples.prepend(el('li', {}, el('div', { className: 'step', textContent: t('step {step}', { step: fmtInt(p.step) }) }), pre));
     }
   });
   tr.job = job;
   setButtons('running');
   try {
     const r = await job.promise;
-    const how = r.stoppedEarly ? `Stopped early after ${fmtInt(r.steps)} steps: validation had not improved for 5 checks.`
-      : r.stopped ? `Stopped after ${fmtInt(r.steps)} steps.` : `Finished ${fmtInt(r.steps)} steps.`;
-    const kept = r.best ? ` The model keeps its best weights, from step ${fmtInt(r.best.step)} (validation ${r.best.bitsPerChar.toFixed(3)} bits/char).` : '';
-    showMsg(tr.msg, `${how}${kept} Download the model or use it in Generate.`, 'ok');
+    const steps = fmtInt(r.steps);
+    const how = r.stoppedEarly ? t('Stopped early after {steps} steps: validation had not improved for 5 checks.', { steps })
+      : r.stopped ? t('Stopped after {steps} steps.', { steps }) : t('Finished {steps} steps.', { steps });
+    const kept = r.best ? t('{how} The model keeps its best weights, from step {step} (validation {bits} bits/char).', {
+      how, step: fmtInt(r.best.step), bits: r.best.bitsPerChar.toFixed(3),
+    }) : how;
+    showMsg(tr.msg, t('{text} Download the model or use it in Generate.', { text: kept }), 'ok');
     tr.msg.dataset.bestStep = r.best ? String(r.best.step) : '';
     tr.msg.dataset.bestBits = r.best ? String(r.best.bitsPerChar) : '';
-    tr.eta.textContent = r.stopped || r.stoppedEarly ? `stopped at step ${fmtInt(r.steps)}` : 'done';
+    tr.eta.textContent = r.stopped || r.stoppedEarly ? t('stopped at step {step}', { step: steps }) : t('done');
   } catch (e) {
-    showMsg(tr.msg, `Training failed: ${e.message}`, 'error');
+    showMsg(tr.msg, t('Training failed: {error}', { error: e.message }), 'error');
     tr.eta.textContent = '';
   } finally {
     tr.job = null;
@@ -234,9 +249,9 @@ tr.download.addEventListener('click', async () => {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
-    showMsg(tr.msg, `Saved ${a.download} (${fmtBytes(bytes.length)}). It loads in Generate and in the recur command-line tool.`, 'ok');
+    showMsg(tr.msg, t('Saved {name} ({size}). It loads in Generate and in the recur command-line tool.', { name: a.download, size: fmtBytes(bytes.length) }), 'ok');
   } catch (e) {
-    showMsg(tr.msg, `Could not save the model: ${e.message}`, 'error');
+    showMsg(tr.msg, t('Could not save the model: {error}', { error: e.message }), 'error');
   }
 });
 
@@ -245,13 +260,13 @@ tr.use.addEventListener('click', async () => {
     const bytes = await trainedBytes();
     const info = await engine.request('load', { slot: 'trained', bytes }, null, [bytes.buffer]).promise;
     const s = tr.settings;
-    addModel('trained', `Your trained model (${CELL_NAMES[s.cell]}, ${s.layers} × ${s.hidden})`, {
+    addModel('trained', t('Your trained model ({cell}, {layers} × {hidden})', { cell: CELL_NAMES[s.cell], layers: s.layers, hidden: s.hidden }), {
       slot: 'trained', info, prompt: Array.from(s.text.trimStart()).slice(0, 4).join(''),
     });
     location.hash = '#generate';
     await selectModel('trained');
   } catch (e) {
-    showMsg(tr.msg, `Could not pass the model to Generate: ${e.message}`, 'error');
+    showMsg(tr.msg, t('Could not pass the model to Generate: {error}', { error: e.message }), 'error');
   }
 });
 

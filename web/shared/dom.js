@@ -43,6 +43,16 @@ export function naCell(row, span, text) {
   td.textContent = text;
 }
 
+/**
+ * text as nodes for an English page, each run of Chinese in a <span lang="zh"> so that it is
+ * read and drawn as Chinese; on a Chinese page, the text alone.
+ */
+export function markZh(text) {
+  if (document.documentElement.lang.startsWith('zh')) return [text];
+  return text.split(/(\p{Script=Han}[\p{Script=Han}，。？！、；：]*)/u).filter(Boolean)
+    .map((s) => (/\p{Script=Han}/u.test(s) ? el('span', { lang: 'zh', textContent: s }) : s));
+}
+
 /** A character as the page shows it alone: a space as ␣, a line break as ↵. */
 export const showChar = (c) => (c === ' ' ? '␣' : c === '\n' ? '↵' : c);
 

@@ -2,6 +2,7 @@
 // {id, type, payload} messages; each gets progress events and ends in 'done' or 'error'.
 // Two workers: one for generation and the apple demo, one (started on demand) for training, so a
 // long training run does not slow down the other panels on a multi-core machine.
+import { t } from '../i18n.js';
 import { $, showMsg } from './dom.js';
 
 const engineMsg = $('engine-msg');
@@ -18,7 +19,10 @@ class Engine {
     this.worker.onmessage = (e) => this.onMessage(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();
-      this.fail(`The ${name} worker could not start${e.message ? `: ${e.message}` : ''}. This page needs a browser with WebAssembly and module workers.`);
+      const what = name === 'training' ? t('The training worker could not start') : t('The engine worker could not start');
+      this.fail(e.message
+        ? t('{what}: {error}. This page needs a browser with WebAssembly and module workers.', { what, error: e.message })
+        : t('{what}. This page needs a browser with WebAssembly and module workers.', { what }));
     };
     this.ready = this.request('hello').promise;
   }
@@ -68,6 +72,6 @@ export const getTrainEngine = () => (trainEngine ??= new Engine('training'));
 
 engine.ready.then(({ simdArch }) => {
   engineMsg.className = 'msg ok';
-  engineMsg.textContent = `Engine ready (WebAssembly, SIMD: ${simdArch}).`;
-  $('footer-info').append(` Engine: WebAssembly SIMD128 (${simdArch}).`);
+  engineMsg.textContent = t('Engine ready (WebAssembly, SIMD: {arch}).', { arch: simdArch });
+  $('footer-info').append(` ${t('Engine: WebAssembly SIMD128 ({arch}).', { arch: simdArch })}`);
 }, () => {});

@@ -1,5 +1,6 @@
 // The bundled models (web/models/index.json, written by web/prepare-models.mjs): the catalogue,
 // loading one into the engine worker, and a one-line description of a loaded model.
+import { plural, t } from '../i18n.js';
 import { engine } from './engine.js';
 import { fmtInt } from './dom.js';
 
@@ -14,7 +15,7 @@ export const APPLE_MODELS = [
 ];
 
 /** "→ reads left only" or "↔ reads both ways", for a network of APPLE_MODELS. */
-export const readsHow = (m) => (m.both ? '↔ reads both ways' : '→ reads left only');
+export const readsHow = (m) => (m.both ? t('↔ reads both ways') : t('→ reads left only'));
 
 /** Resolves to the catalogue's entries [{name, file, task, cell, …}]; [] when there is none. */
 export const catalogReady = fetch('models/index.json', { cache: 'no-cache' })
@@ -42,7 +43,10 @@ export function loadBundled(entry, onProgress) {
 /** "LSTM · 2 layers × 256 · 912,345 parameters · 3,210 symbols" for a model's info. */
 export function describe(info) {
   const c = info.config;
-  const cell = `${c.bidirectional ? 'bidirectional ' : ''}${CELL_NAMES[c.cell] ?? c.cell}`;
-  const what = c.task === 'lm' ? `${fmtInt(info.vocabSize)} symbols` : `labels ${info.labels.join(' / ')}`;
-  return `${cell} · ${c.numLayers} layer${c.numLayers > 1 ? 's' : ''} × ${c.hiddenSize} · ${fmtInt(info.parameterCount)} parameters · ${what}`;
+  const name = CELL_NAMES[c.cell] ?? c.cell;
+  const cell = c.bidirectional ? t('bidirectional {cell}', { cell: name }) : name;
+  const what = c.task === 'lm' ? t('{n} symbols', { n: fmtInt(info.vocabSize) }) : t('labels {list}', { list: info.labels.join(' / ') });
+  return t('{cell} · {layers} × {hidden} · {params} parameters · {what}', {
+    cell, layers: plural(c.numLayers, '{n} layer', '{n} layers'), hidden: c.hiddenSize, params: fmtInt(info.parameterCount), what,
+  });
 }
