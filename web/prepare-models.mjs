@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Copies the shipped models into the demo site and lists them for the page.
 //
-//   node web/prepare-models.mjs [--src models] [--out web/models]
+//   node web/prepare-models.mjs [--src models] [--out web/models] [--f32]
 //
-// For every <src>/<name>/model.safetensors that exists: copies it to <out>/<name>.safetensors
-// (only when changed) and lists it in <out>/index.json with its task, cell and size (read from the
+// For every <src>/<name>/model.safetensors that exists: writes it to <out>/<name>.safetensors with
+// its weights stored as F16 (half-weights.mjs: half the bytes to download; --f32 copies it as it is)
+// and lists it in <out>/index.json with its task, cell and size (read from the
 // file's header) and a one-line description from the model card (<src>/<name>/README.md or
 // MODEL_CARD.md / CARD.md), if there is one. Models that are not there are simply not listed:
 // the page says "not available in this build". Files in <out> that are no longer shipped are removed.
@@ -12,6 +13,7 @@
 import { copyFile, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { halveWeights } from './half-weights.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -21,6 +23,7 @@ const opt = (name, fallback) => {
 };
 const src = path.resolve(opt('--src', path.join(here, '..', 'models')));
 const out = path.resolve(opt('--out', path.join(here, 'models')));
+const keepF32 = args.includes('--f32');
 
 /** The safetensors header's __metadata__ (config, vocab, labels), without reading the tensors. */
 async function readMeta(file) {
@@ -60,13 +63,6 @@ async function describe(dir) {
   return '';
 }
 
-async function sameFile(a, b) {
-  try {
-    const [sa, sb] = await Promise.all([stat(a), stat(b)]);
-    return sa.size === sb.size && sa.mtimeMs <= sb.mtimeMs;
-  } catch { return false; }
-}
-
 await mkdir(out, { recursive: true });
 let names = [];
 try {
@@ -87,12 +83,13 @@ for (const name of names) {
     continue;
   }
   const target = path.join(out, `${name}.safetensors`);
-  if (!(await sameFile(file, target))) await copyFile(file, target);
+  if (keepF32) await copyFile(file, target);
+  else await writeFile(target, halveWeights(new Uint8Array(await readFile(file))));
   const c = meta.config;
   models.push({
     name, file: `${name}.safetensors`, task: c.task, cell: c.cell, bidirectional: !!c.bidirectional,
     layers: c.num_layers, hidden: c.hidden_size, vocabSize: meta.vocabSize, labels: meta.labels,
-    size: st.size, description: await describe(path.join(src, name)),
+    size: (await stat(target)).size, description: await describe(path.join(src, name)),
   });
 }
 
@@ -100,7 +97,7 @@ for (const name of names) {
 const probes = path.join(here, '..', 'tests', 'apple', 'memory-probes.jsonl');
 const probesOut = path.join(out, 'memory-probes.jsonl');
 try {
-  if (!(await sameFile(probes, probesOut))) await copyFile(probes, probesOut);
+  await copyFile(probes, probesOut);
 } catch {
   await rm(probesOut, { force: true });
 }
