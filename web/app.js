@@ -11,6 +11,7 @@ import * as apple from './panels/apple.js';
 import * as memory from './panels/memory.js';
 import * as classify from './panels/classify.js';
 import './panels/step.js';
+import './panels/temps.js';
 
 // Hash navigation: #generate, #train, #apple, #memory, #classify. show(first) runs each time a panel is
 // shown, with first = true the first time.

@@ -9,7 +9,7 @@ DEMO_PORT ?= 8080
 E2E_DIR   := tests/e2e
 E2E_STAMP := $(E2E_DIR)/node_modules/.installed
 
-.PHONY: demo e2e web-wasm web-models
+.PHONY: demo e2e web-wasm web-models web-texts
 
 # The WebAssembly engine alone, built in $(WASM_BUILD) and copied next to web/lib/recur.js (where
 # the page and the npm package load it), with the licence the package ships; no native build
@@ -19,11 +19,16 @@ web-wasm: setup $(WASM_BUILD)/CMakeCache.txt
 	cp $(WASM_BUILD)/recur-core.mjs $(WASM_BUILD)/recur-core.wasm web/lib/
 	cp LICENSE web/lib/LICENSE
 
-# Models that exist under models/<name>/model.safetensors; the page says which are missing.
+# Models that exist under models/<name>/model.safetensors, their weights as F16 (half the bytes to download);
+# the page says which are missing.
 web-models:
 	node web/prepare-models.mjs
 
-demo: web-wasm web-models
+# The Train panel's built-in texts, from the Debian packages fortunes-min and fortunes-zh (make setup).
+web-texts:
+	node web/prepare-texts.mjs
+
+demo: web-wasm web-models web-texts
 	node web/server.mjs web $(DEMO_PORT)
 
 # playwright-core, pinned in tests/e2e/package-lock.json (drives /usr/bin/chromium; no browser download).
@@ -31,6 +36,6 @@ $(E2E_STAMP): $(E2E_DIR)/package.json $(E2E_DIR)/package-lock.json
 	cd $(E2E_DIR) && npm ci --no-audit --no-fund
 	@touch $@
 
-e2e: web-wasm web-models $(E2E_STAMP)
+e2e: web-wasm web-models web-texts $(E2E_STAMP)
 	@test -x /usr/bin/chromium || { echo "e2e: /usr/bin/chromium is missing (apt-get install chromium)"; exit 1; }
 	node --test $(E2E_DIR)/

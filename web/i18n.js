@@ -73,8 +73,9 @@ function walk(root, visit) {
     if (n.nodeType === 3) {
       const key = norm(n.data);
       if (key && hasLatin(key)) visit(key, (zh) => { n.data = n.data.replace(/\S[\s\S]*\S|\S/, () => zh); });
-    } else if (n.nodeType === 1 && !SKIP.has(n.tagName) && n.getAttribute('translate') !== 'no' && !isZh(n)) {
+    } else if (n.nodeType === 1 && n.getAttribute('translate') !== 'no' && !isZh(n)) {
       visitAttrs(n, visit);
+      if (SKIP.has(n.tagName)) continue;
       if (isUnit(n)) visit(norm(n.innerHTML), (zh) => { n.innerHTML = zh; });  // the key holds the marks' attributes too
       else walk(n, visit);
     }

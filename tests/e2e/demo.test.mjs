@@ -206,6 +206,34 @@ test('Generate, one character at a time: the bars are the model\'s distribution 
   await shot('generate-step', { fullPage: false });
 });
 
+test('Generate, three temperatures side by side: each sample is model.generate() at its temperature with the same seed', { skip }, async (t) => {
+  const lms = catalog.filter((m) => m.task === 'lm');
+  if (!lms.length) { t.skip('no language model is bundled'); return; }
+  await page.click('a[data-panel="generate"]');
+  const name = await page.inputValue('#gen-model');
+  await page.fill('#gen-seed', '5');
+  await page.waitForSelector('#temps-start:not([disabled])', { timeout: TIMEOUT });
+  await page.click('#temps-start');
+  await page.waitForSelector('#temps-out[data-done]', { timeout: TIMEOUT });
+  const shown = await page.$$eval('#temps-out .textout', (bs) => bs.map((b) => [Number(b.dataset.temperature), b.querySelector('.gen').textContent]));
+  const form = await page.evaluate(() => ({
+    prompt: document.getElementById('gen-prompt').value, topP: Number(document.getElementById('gen-topp').value),
+    topK: Number(document.getElementById('gen-topk').value), avoidUnknown: document.getElementById('gen-avoid-unk').checked,
+  }));
+  const m = await bundledModel(name);
+  try {
+    assert.deepEqual(shown.map(([temp]) => temp), [0.3, 0.8, 1.3]);
+    for (const [temperature, text] of shown) {
+      const expected = m.generate({ prompt: form.prompt, length: 300, temperature, topP: form.topP, ...(form.topK ? { topK: form.topK } : {}), seed: 5, avoidUnknown: form.avoidUnknown });
+      assert.equal(text, expected, `temperature ${temperature}`);
+    }
+    assert.notEqual(shown[0][1], shown[2][1], 'the temperature changes the text');
+  } finally {
+    m.dispose();
+  }
+  t.diagnostic(shown.map(([temp, text]) => `T ${temp}: ${JSON.stringify(Array.from(text).slice(0, 50).join(''))}`).join(' | '));
+});
+
 test('Generate: "Skip the rare-character symbol" is on by default and keeps U+FFFD out', { skip }, async (t) => {
   if (!catalog.some((m) => m.name === 'zh-poetry-lstm')) { t.skip('zh-poetry-lstm is not bundled in this build'); return; }
   await page.click('a[data-panel="generate"]');
@@ -242,6 +270,25 @@ test('a corrupt model file shows an error and the page keeps working', { skip },
   const g = await generate({ seed: 3, length: 40 });
   assert.equal(g.state, 'done', g.msg);
   assert.equal(Array.from(g.text).length, 40);
+});
+
+test('Train your own: the built-in texts load into the text box, with their language', { skip }, async (t) => {
+  await page.click('a[data-panel="train"]');
+  const texts = (await (await fetch(`${server.url}texts/index.json`)).json()).texts;
+  t.diagnostic(`built-in texts: ${texts.map((x) => `${x.name} (${x.characters} characters)`).join(', ') || 'none'}`);
+  for (const x of texts) {
+    await page.selectOption('#train-source', x.name);
+    const expected = await (await fetch(`${server.url}texts/${x.file}`)).text();
+    await page.waitForFunction((v) => document.getElementById('train-text').value === v, expected, { timeout: TIMEOUT });
+    assert.equal(Array.from(expected).length, x.characters);
+    assert.doesNotMatch(expected, /\x1b|^%$/m, 'no colour codes, no fortune separators');
+    assert.equal(await page.getAttribute('#train-text', 'lang'), x.lang === 'zh' ? 'zh' : null);
+    assert.match(await page.textContent('#train-text-info'), new RegExp(`^${x.characters.toLocaleString('en-US')} characters`));
+  }
+  const missing = ['fortunes', 'tang300'].filter((n) => !texts.some((x) => x.name === n));
+  for (const n of missing) assert.ok(await page.$eval(`#train-source option[value="${n}"]`, (o) => o.disabled), `${n} is offered only if it exists`);
+  await page.selectOption('#train-source', 'nursery');
+  await page.waitForFunction(() => document.getElementById('train-text').value.startsWith('Twinkle'), null, { timeout: TIMEOUT });
 });
 
 test('Train your own: a few steps lower the loss, the chart updates, the download loads back', { skip }, async (t) => {
@@ -748,6 +795,7 @@ test('accessibility: axe-core finds no serious or critical WCAG 2.1 AA violation
     await page.click(`a[data-panel="${p}"]`);
     await page.waitForSelector(`#panel-${p}`, { state: 'visible', timeout: TIMEOUT });
     assert.deepEqual(await axeViolations(), [], `desktop, ${p}`);
+    await shot(`desktop-${p}`);
   }
   assert.deepEqual(await unmarkedChinese(), []);
 });
@@ -760,7 +808,7 @@ test('phone-sized viewport: no horizontal overflow, no serious accessibility vio
     assert.deepEqual(await axeViolations(), [], `phone, ${p}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${p}: the page is ${overflow}px wider than a phone screen`);
-    if (p === 'generate' || p === 'apple') await shot(`phone-${p}`);
+    await shot(`phone-${p}`);
   }
   assert.deepEqual(browser.consoleErrors, []);
   assert.deepEqual(foreignRequests(browser.requests), []);
@@ -806,7 +854,7 @@ test('中文: the Chinese interface translates every string it shows, marks the 
         assert.deepEqual(await axeViolations(), [], `中文, ${w}px, ${name}`);
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 1, `中文, ${name}: the page is ${overflow}px wider than the window`);
-        if (name === 'apple' || name === 'classify') await shot(`zh-${name}-${w}`);
+        await shot(`zh-${w}px-${name}`);
       }
     }
     const missing = await p.evaluate(async () => [...(await import('./i18n.js')).missing]);

@@ -1,7 +1,7 @@
 // The Generate panel: pick a bundled model or open a .safetensors file, set the sampling
 // options, and stream text from the engine worker with Stop and a live characters/second.
 import { t } from '../i18n.js';
-import { $, fmtBytes, fmtInt, setDisabled, showMsg } from '../shared/dom.js';
+import { $, fmtBytes, fmtInt, setDisabled, setLang, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { CELL_NAMES, catalogReady, describe, loadBundled } from '../shared/models.js';
 
@@ -105,8 +105,8 @@ gen.file.addEventListener('change', async () => {
   }
 });
 
-// The engine checks the ranges and says what is wrong; here only that each field is a number.
-function readOptions() {
+/** The sampling options of the form; the engine checks the ranges and says what is wrong, here only that each field is a number. */
+export function readOptions() {
   const num = (id, problem) => {
     const input = $(id);
     const v = Number(input.value);
@@ -135,7 +135,7 @@ async function start() {
   const promptNode = gen.out.querySelector('.prompt');
   const genSpan = gen.out.querySelector('.gen');
   promptNode.textContent = options.prompt;
-  gen.out.lang = textLang(options.prompt);
+  setLang(gen.out, textLang(options.prompt));
   genSpan.textContent = '';
   const text = document.createTextNode('');
   genSpan.append(text);

@@ -4,7 +4,7 @@
 // reshapes the bars at once, with no new call to the model.
 import { rng } from '../apple-text.js';
 import { t } from '../i18n.js';
-import { $, el, showChar } from '../shared/dom.js';
+import { $, el, setLang, showChar } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { currentModel, promptBox, textLang } from './generate.js';
 
@@ -29,7 +29,8 @@ export function atTemperature(probs, symbols, t, avoid) {
 function render() {
   st.tempOut.textContent = Number(st.temp.value).toFixed(2);
   st.text.replaceChildren(el('span', { className: 'prompt', textContent: st.prompt }), el('span', { className: 'gen', textContent: st.added }));
-  st.text.lang = st.bars.lang = textLang(st.prompt);
+  setLang(st.text, textLang(st.prompt));
+  setLang(st.bars, textLang(st.prompt));
   st.bars.textContent = '';
   if (!st.dist) return;
   const p = atTemperature(st.dist.probs, st.dist.symbols, Number(st.temp.value), st.avoid.checked);

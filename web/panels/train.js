@@ -3,7 +3,7 @@
 // bits/char), samples every N steps, and the trained model out (download, or into Generate).
 import { drawLineChart } from '../chart.js';
 import { t } from '../i18n.js';
-import { $, el, fmtBytes, fmtInt, fmtSecs, setDisabled, showMsg } from '../shared/dom.js';
+import { $, el, fmtBytes, fmtInt, fmtSecs, setDisabled, setLang, showMsg } from '../shared/dom.js';
 import { engine, getTrainEngine } from '../shared/engine.js';
 import { CELL_NAMES, describe } from '../shared/models.js';
 import { addModel, selectModel } from './generate.js';
@@ -12,12 +12,43 @@ import { DEFAULT_TRAIN_TEXT } from './train-text.js';
 const tr = {
   text: $('train-text'), file: $('train-file'), textInfo: $('train-text-info'), start: $('train-start'),
   pause: $('train-pause'), stop: $('train-stop'), download: $('train-download'), use: $('train-use'),
-  progress: $('train-progress'), eta: $('train-eta'), msg: $('train-msg'), chart: $('train-chart'),
+  progress: $('train-progress'), eta: $('train-eta'), msg: $('train-msg'), chart: $('train-chart'), table: $('train-table'),
   stats: $('train-stats'), samples: $('train-samples'), overfit: $('train-overfit'), best: $('train-best'),
   baselines: { uniform: NaN, unigram: NaN },
   job: null, paused: false, train: [], val: [], info: null, settings: null, drawQueued: false, trainedOnce: false,
 };
 tr.text.value = DEFAULT_TRAIN_TEXT;
+
+// The built-in texts: the nursery rhymes here, the others from texts/ (web/prepare-texts.mjs writes
+// what this machine's packages have); a choice that is not there is disabled.
+const source = $('train-source');
+const textsReady = fetch('texts/index.json', { cache: 'no-cache' }).then((r) => (r.ok ? r.json() : { texts: [] }))
+  .then((j) => (Array.isArray(j.texts) ? j.texts : [])).catch(() => []);
+textsReady.then((texts) => {
+  for (const o of source.options) {
+    if (['nursery', 'own'].includes(o.value) || texts.some((x) => x.name === o.value)) continue;
+    o.disabled = true;
+    o.textContent = t('{name}: not available in this build', { name: o.textContent });
+  }
+});
+
+source.addEventListener('change', async () => {
+  const choice = source.value;
+  setLang(tr.text, choice === 'tang300' ? 'zh' : '');
+  if (choice === 'own') { tr.text.value = ''; tr.text.focus(); updateTextInfo(); return; }
+  if (choice === 'nursery') { tr.text.value = DEFAULT_TRAIN_TEXT; updateTextInfo(); return; }
+  const entry = (await textsReady).find((x) => x.name === choice);
+  try {
+    const r = await fetch(`texts/${entry.file}`);
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    const text = await r.text();
+    if (source.value !== choice) return;  // another choice meanwhile
+    tr.text.value = text;
+    updateTextInfo();
+  } catch (e) {
+    showMsg(tr.msg, t('Could not read {name}: {error}', { name: entry.file, error: e.message }), 'error');
+  }
+});
 
 // The baselines of the loss chart, from the training part of the text: log2 of the number of
 // distinct characters (uniform guessing) and the entropy of their frequencies (unigram).
@@ -37,7 +68,7 @@ function updateTextInfo() {
   $('train-unigram').textContent = cut > 0 ? t('{n} bits/char', { n: unigram.toFixed(2) }) : '–';
   queueChart();
 }
-tr.text.addEventListener('input', updateTextInfo);
+tr.text.addEventListener('input', () => { source.value = 'own'; updateTextInfo(); });
 updateTextInfo();
 
 tr.file.addEventListener('change', async () => {
@@ -49,6 +80,8 @@ tr.file.addEventListener('change', async () => {
     const text = await file.text();
     if (text.includes('\u0000')) throw new Error(t('it does not look like a text file'));
     tr.text.value = text;
+    source.value = 'own';
+    setLang(tr.text, '');
     updateTextInfo();
     showMsg(tr.msg, t('Loaded {name}.', { name: file.name }), 'ok');
   } catch (e) {
@@ -80,6 +113,26 @@ function drawChart() {
   });
   tr.chart.dataset.points = String(tr.train.length);
   tr.chart.dataset.valPoints = String(tr.val.length);
+  if (tr.table.rows.length !== tr.val.length + 1) fillTable();
+}
+
+// The chart's numbers: at each validation, the mean training loss since the one before, and the validation loss.
+function fillTable() {
+  const table = tr.table;
+  table.textContent = '';
+  if (!tr.val.length) return;
+  table.createTHead().insertRow().append(...[t('Training step'), t('training, mean since the last check'), t('validation')]
+    .map((h, i) => el('th', { className: i ? 'num' : '', textContent: h })));
+  const body = table.createTBody();
+  let from = 0;
+  for (const [step, bits] of tr.val) {
+    const part = tr.train.filter((p) => p[0] > from && p[0] <= step);
+    from = step;
+    const mean = part.length ? part.reduce((s, p) => s + p[1], 0) / part.length : NaN;
+    const row = body.insertRow();
+    row.append(el('th', { scope: 'row', textContent: fmtInt(step) }),
+      ...[mean, bits].map((v) => el('td', { className: 'num', textContent: Number.isFinite(v) ? v.toFixed(3) : '–' })));
+  }
 }
 
 /** Redraws the loss chart at the next frame (once, however often it is asked). */

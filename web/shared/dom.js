@@ -53,6 +53,11 @@ export function markZh(text) {
     .map((s) => (/\p{Script=Han}/u.test(s) ? el('span', { lang: 'zh', textContent: s }) : s));
 }
 
+/** Sets an element's content language, or lets it inherit the page's (lang = ''). */
+export function setLang(node, lang) {
+  if (lang) node.lang = lang; else node.removeAttribute('lang');
+}
+
 /** A character as the page shows it alone: a space as ␣, a line break as ↵. */
 export const showChar = (c) => (c === ' ' ? '␣' : c === '\n' ? '↵' : c);
 
