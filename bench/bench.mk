@@ -6,6 +6,7 @@
 #   make bench                      the full run (a few minutes; take it on an idle machine)
 #   make bench BENCH_FLAGS=--quick  fewer repetitions, for a smoke test
 #   make bench BENCH_FLAGS=--only=native,wasm
+# The demo page's first character on a throttled link: node bench/first_char.mjs (after make build).
 BENCH_BUILD := bench/build
 BENCH_FLAGS ?=
 

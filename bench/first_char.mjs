@@ -1,10 +1,11 @@
 // The demo page's time to its first generated character on a slow link, in headless Chromium:
 // a fresh browser profile (nothing cached), the network throttled through the DevTools protocol,
 // Generate pressed as soon as it can be; the time is the page's own 'recur-first-char' mark,
-// from navigation. Once with the page's F16 model files (what make demo serves) and once with the
-// F32 files as shipped, side by side in one run.
+// from navigation; the server gzips what the browser accepts, as static hosts do. Once with the
+// page's F16 model files (what make demo serves) and once with the F32 files as shipped, side by
+// side in one run.
 //   node bench/first_char.mjs [--mbps 1.6] [--latency 40]   (needs make build and tests/e2e's playwright-core)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,10 +36,7 @@ async function firstChar(models) {
     await page.waitForSelector('#gen-start:not([disabled])', { timeout: 300000 });
     await page.click('#gen-start');
     await page.waitForFunction(() => performance.getEntriesByName('recur-first-char').length > 0, null, { timeout: 300000 });
-    const ms = await page.evaluate(() => performance.getEntriesByName('recur-first-char')[0].startTime);
-    const bytes = await page.evaluate(() => performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize, 0)
-      + performance.getEntriesByType('navigation')[0].transferSize);
-    return { ms, bytes };
+    return await page.evaluate(() => performance.getEntriesByName('recur-first-char')[0].startTime);
   } finally {
     await browser.close();
     await server.stop();
@@ -50,11 +48,12 @@ try {
   execFileSync(process.execPath, [path.join(repo, 'web', 'prepare-models.mjs'), '--out', path.join(f32, 'models'), '--f32'], { stdio: 'ignore' });
   const rows = [];
   for (const [name, dir] of [['F16 (make demo)', path.join(repo, 'web', 'models')], ['F32 (as shipped)', path.join(f32, 'models')]]) {
-    const r = await firstChar(dir);
-    rows.push(`| ${name} | ${(r.bytes / 1e6).toFixed(2)} MB | ${(r.ms / 1000).toFixed(1)} s |`);
+    const ms = await firstChar(dir);
+    const size = statSync(path.join(dir, 'en-fortunes-lstm.safetensors')).size;
+    rows.push(`| ${name} | ${(size / 1e6).toFixed(2)} MB | ${(ms / 1000).toFixed(1)} s |`);
   }
   console.log(`First generated character, ${mbps} Mbps, ${latency} ms latency, cold cache (en-fortunes-lstm, Generate's default):\n`);
-  console.log('| model files | bytes transferred | first character after |\n|---|---|---|');
+  console.log('| model files | en-fortunes-lstm file | first character after |\n|---|---|---|');
   console.log(rows.join('\n'));
 } finally {
   rmSync(f32, { recursive: true, force: true });

@@ -2,8 +2,6 @@
 // catalogue i18n/zh.js maps each English string to its Chinese. t() translates a string of the
 // code, translatePage() the HTML. The language comes from ?lang=, then the visitor's last choice,
 // then the browser's language.
-import ZH from './i18n/zh.js';
-
 const STORE = 'recur-lang';
 const LANGS = ['en', 'zh'];
 
@@ -20,6 +18,9 @@ function chosen() {
 
 /** 'en' or 'zh'. */
 export const lang = chosen();
+
+// The catalogue is fetched only for a Chinese page.
+const ZH = lang === 'zh' ? (await import('./i18n/zh.js')).default : {};
 
 /** English strings that had no Chinese when asked for (the e2e suite checks this stays empty). */
 export const missing = new Set();

@@ -12,11 +12,14 @@
 //          covers the Web Worker too (a <meta> policy governs only the page). Needs a wasm build
 //          linked with -sDYNAMIC_EXECUTION=0: embind's default glue calls new Function().
 //
-// It sends correct MIME types (.mjs/.js as text/javascript, .wasm as application/wasm), refuses
-// paths outside the root (404), answers GET and HEAD only, and never lists directories.
+// It sends correct MIME types (.mjs/.js as text/javascript, .wasm as application/wasm), gzip to a
+// browser that accepts it (as static hosts do: the page, the wasm and the models download faster),
+// refuses paths outside the root (404), answers GET and HEAD only, and never lists directories.
 import http from 'node:http';
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +42,17 @@ const TYPES = {
   '.md': 'text/plain; charset=utf-8',
   '.ts': 'text/plain; charset=utf-8',
 };
+
+// Compressed bodies by file, kept while the file's size and time are the same.
+const gzipped = new Map();
+async function gzipOf(file, st) {
+  const key = `${st.size}:${st.mtimeMs}`;
+  const hit = gzipped.get(file);
+  if (hit?.key === key) return hit.body;
+  const body = await promisify(gzip)(await readFile(file));
+  gzipped.set(file, { key, body });
+  return body;
+}
 
 function parseArgs(argv) {
   const opts = { root: path.dirname(fileURLToPath(import.meta.url)), port: 8080, coi: false, csp: false, models: null, quiet: false };
@@ -127,6 +141,15 @@ const server = http.createServer(async (req, res) => {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';
     headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
     headers['Cross-Origin-Resource-Policy'] = 'same-origin';
+  }
+  headers.Vary = 'Accept-Encoding';
+  if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '') && !/^image\/(png|x-icon)/.test(headers['Content-Type'])) {
+    const body = await gzipOf(file, st).catch(() => null);
+    if (body) {
+      res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+      if (!opts.quiet) res.on('finish', () => console.log(`${res.statusCode} ${req.method} ${url.pathname} (gzip)`));
+      return res.end(req.method === 'HEAD' ? undefined : body);
+    }
   }
   res.writeHead(200, headers);
   if (req.method === 'HEAD') return res.end();
