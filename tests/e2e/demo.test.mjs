@@ -800,7 +800,15 @@ test('accessibility: axe-core finds no serious or critical WCAG 2.1 AA violation
   assert.deepEqual(await unmarkedChinese(), []);
 });
 
-test('phone-sized viewport: no horizontal overflow, no serious accessibility violation; no console errors, no foreign requests in the whole run', { skip }, async () => {
+// Each panel's main control or result, which a phone must show on its first screen.
+const FIRST_SCREEN = { generate: '#gen-start', train: '#train-start', apple: '#apple-view', memory: '#mem-run', classify: '#classify-result' };
+/** How far below the first screen (px) the top 40 px of a panel's FIRST_SCREEN element end; <= 0 when on it. */
+const belowFirstScreen = (p) => page.evaluate((sel) => {
+  const r = document.querySelector(sel).getBoundingClientRect();
+  return r.top + window.scrollY + Math.min(r.height, 40) - window.innerHeight;
+}, FIRST_SCREEN[p]);
+
+test('phone-sized viewport: no horizontal overflow, no serious accessibility violation, the main control on the first screen; no console errors, no foreign requests in the whole run', { skip }, async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   for (const p of ['generate', 'train', 'apple', 'memory', 'classify']) {
     await page.click(`a[data-panel="${p}"]`);
@@ -808,6 +816,8 @@ test('phone-sized viewport: no horizontal overflow, no serious accessibility vio
     assert.deepEqual(await axeViolations(), [], `phone, ${p}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${p}: the page is ${overflow}px wider than a phone screen`);
+    const below = await belowFirstScreen(p);
+    assert.ok(below <= 0, `${p}: ${FIRST_SCREEN[p]} is ${below}px below the first screen`);
     await shot(`phone-${p}`);
   }
   assert.deepEqual(browser.consoleErrors, []);
@@ -854,6 +864,7 @@ test('中文: the Chinese interface translates every string it shows, marks the 
         assert.deepEqual(await axeViolations(), [], `中文, ${w}px, ${name}`);
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 1, `中文, ${name}: the page is ${overflow}px wider than the window`);
+        if (w < 500) assert.ok(await belowFirstScreen(name) <= 0, `中文, ${name}: ${FIRST_SCREEN[name]} is below the first screen`);
         await shot(`zh-${w}px-${name}`);
       }
     }

@@ -180,6 +180,8 @@ export default {
   "Nursery rhymes (built in, 2,500 characters)": "英文童谣（内置，2,500 个字符）",
   "Fortune cookies (Debian's fortunes-min)": "英文 fortune 格言（Debian 的 fortunes-min）",
   "Your own text: type or paste it below": "你自己的文本：在下面输入或粘贴",
+  "Sampling": "采样设置",
+  "Network and training": "网络与训练设置",
   // the page's code
   "(no mention of apple or 苹果 yet)": "（尚未提及 apple 或“苹果”）",
   "(the {shown} of {total} units that change most)": "（{total} 个单元中变化最大的 {shown} 个）",
