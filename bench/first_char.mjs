@@ -2,8 +2,8 @@
 // a fresh browser profile (nothing cached), the network throttled through the DevTools protocol,
 // Generate pressed as soon as it can be; the time is the page's own 'recur-first-char' mark,
 // from navigation; the server gzips what the browser accepts, as static hosts do. Once with the
-// page's F16 model files (what make demo serves) and once with the F32 files as shipped, side by
-// side in one run.
+// page's model files (I8 matrices and F16 vectors, what make demo serves) and once with the F32
+// files as shipped, side by side in one run.
 //   node bench/first_char.mjs [--mbps 1.6] [--latency 40]   (needs make build and tests/e2e's playwright-core)
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -47,7 +47,7 @@ const f32 = mkdtempSync(path.join(tmpdir(), 'recur-f32-'));
 try {
   execFileSync(process.execPath, [path.join(repo, 'web', 'prepare-models.mjs'), '--out', path.join(f32, 'models'), '--f32'], { stdio: 'ignore' });
   const rows = [];
-  for (const [name, dir] of [['F16 (make demo)', path.join(repo, 'web', 'models')], ['F32 (as shipped)', path.join(f32, 'models')]]) {
+  for (const [name, dir] of [['I8 matrices, F16 vectors (make demo)', path.join(repo, 'web', 'models')], ['F32 (as shipped)', path.join(f32, 'models')]]) {
     const ms = await firstChar(dir);
     const size = statSync(path.join(dir, 'en-fortunes-lstm.safetensors')).size;
     rows.push(`| ${name} | ${(size / 1e6).toFixed(2)} MB | ${(ms / 1000).toFixed(1)} s |`);

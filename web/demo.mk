@@ -19,7 +19,7 @@ web-wasm: setup $(WASM_BUILD)/CMakeCache.txt
 	cp $(WASM_BUILD)/recur-core.mjs $(WASM_BUILD)/recur-core.wasm web/lib/
 	cp LICENSE web/lib/LICENSE
 
-# Models that exist under models/<name>/model.safetensors, their weights as F16 (half the bytes to download);
+# Models that exist under models/<name>/model.safetensors, made small to download (I8 matrices, F16 vectors);
 # the page says which are missing.
 web-models:
 	node web/prepare-models.mjs

@@ -3,9 +3,9 @@
 //
 //   node web/prepare-models.mjs [--src models] [--out web/models] [--f32]
 //
-// For every <src>/<name>/model.safetensors that exists: writes it to <out>/<name>.safetensors with
-// its weights stored as F16 (half-weights.mjs: half the bytes to download; --f32 copies it as it is)
-// and lists it in <out>/index.json with its task, cell and size (read from the
+// For every <src>/<name>/model.safetensors that exists: writes it to <out>/<name>.safetensors made
+// small to download (compact-weights.mjs: matrices as I8 with row scales, vectors as F16; --f32
+// copies it as it is) and lists it in <out>/index.json with its task, cell and size (read from the
 // file's header) and a one-line description from the model card (<src>/<name>/README.md or
 // MODEL_CARD.md / CARD.md), if there is one. Models that are not there are simply not listed:
 // the page says "not available in this build". Files in <out> that are no longer shipped are removed.
@@ -13,7 +13,7 @@
 import { copyFile, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { halveWeights } from './half-weights.mjs';
+import { compactWeights } from './compact-weights.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -84,7 +84,7 @@ for (const name of names) {
   }
   const target = path.join(out, `${name}.safetensors`);
   if (keepF32) await copyFile(file, target);
-  else await writeFile(target, halveWeights(new Uint8Array(await readFile(file))));
+  else await writeFile(target, compactWeights(new Uint8Array(await readFile(file))));
   const c = meta.config;
   models.push({
     name, file: `${name}.safetensors`, task: c.task, cell: c.cell, bidirectional: !!c.bidirectional,

@@ -19,9 +19,12 @@ namespace recur {
 
 namespace {
 
-enum class DType { kF32, kF16, kBF16 };
+enum class DType { kF32, kF16, kBF16, kI8 };
 
-size_t dtype_bytes(DType d) { return d == DType::kF32 ? 4 : 2; }
+size_t dtype_bytes(DType d) { return d == DType::kF32 ? 4 : d == DType::kI8 ? 1 : 2; }
+
+// An I8 matrix X [rows, cols] comes with X.scale [rows]: the value is scale[row] * q.
+constexpr const char* kScaleSuffix = ".scale";
 
 void put_u64_le(std::vector<uint8_t>& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(uint8_t(v >> (8 * i)));
@@ -69,9 +72,22 @@ Status parse_symbols(const std::string& key, const std::string& text, std::vecto
 
 struct Entry {
   size_t index = 0;  // into param_layout
+  bool scale = false;  // the row scales of an I8 tensor, not the tensor
   DType dtype = DType::kF32;
   uint64_t begin = 0, end = 0;
 };
+
+// Element i of a tensor stored as dtype (I8: the integer, before its row scale).
+float element(DType dtype, const uint8_t* src, size_t i) {
+  switch (dtype) {
+    case DType::kF32:
+      return bits_to_float(uint32_t(src[4 * i]) | uint32_t(src[4 * i + 1]) << 8 | uint32_t(src[4 * i + 2]) << 16 |
+                           uint32_t(src[4 * i + 3]) << 24);
+    case DType::kF16: return half_to_float(uint16_t(src[2 * i] | src[2 * i + 1] << 8));
+    case DType::kBF16: return bf16_to_float(uint16_t(src[2 * i] | src[2 * i + 1] << 8));
+    default: return float(int8_t(src[i]));
+  }
+}
 
 Status read_entry(const std::string& name, const json::Value& v, const TensorInfo& want, Entry& e) {
   const std::string t = "tensor " + name;
@@ -81,12 +97,17 @@ Status read_entry(const std::string& name, const json::Value& v, const TensorInf
       return fmt_error(t + " has unknown key \"" + m.first + "\": expected dtype, shape and data_offsets");
 
   const json::Value* dtype = v.find("dtype");
-  if (!dtype || !dtype->is_string()) return fmt_error(t + ": dtype missing or not a string: expected F32, F16 or BF16");
+  if (!dtype || !dtype->is_string()) return fmt_error(t + ": dtype missing or not a string: expected F32, F16, BF16 or I8");
   const std::string& d = dtype->as_string();
   if (d == "F32") e.dtype = DType::kF32;
   else if (d == "F16") e.dtype = DType::kF16;
   else if (d == "BF16") e.dtype = DType::kBF16;
-  else return fmt_error(t + " has dtype \"" + d + "\": expected F32, F16 or BF16");
+  else if (d == "I8") e.dtype = DType::kI8;
+  else return fmt_error(t + " has dtype \"" + d + "\": expected F32, F16, BF16 or I8");
+  if (e.dtype == DType::kI8 && (e.scale || want.shape.size() != 2))
+    return fmt_error(t + " has dtype I8: only a matrix may be I8 (with its row scales in " +
+                     (e.scale ? name.substr(0, name.size() - std::strlen(kScaleSuffix)) : name) + kScaleSuffix +
+                     ", F32, F16 or BF16)");
 
   const json::Value* shape = v.find("shape");
   if (!shape || !shape->is_array()) return fmt_error(t + ": shape missing or not an array: expected " + shape_str(want.shape));
@@ -218,28 +239,43 @@ Result<Model<float>> load_safetensors(const uint8_t* data, size_t size) {
   auto symbols = validate_symbols(c, std::move(vocab), labels);
   if (!symbols) return fmt_error("model file symbols: " + symbols.status().message());
 
-  // Tensor table: every header entry must be one the config expects, and vice versa.
+  // Tensor table: every header entry must be one the config expects (or the row scales of an I8
+  // one), and vice versa.
   const std::vector<TensorInfo> layout = param_layout(c);
   std::map<std::string, size_t> by_name;
   for (size_t i = 0; i < layout.size(); ++i) by_name[layout[i].name] = i;
   std::vector<Entry> entries;
-  std::vector<bool> seen(layout.size(), false);
+  std::vector<const Entry*> tensor_of(layout.size(), nullptr), scale_of(layout.size(), nullptr);
+  entries.reserve(header.members().size());
+  const size_t suffix = std::strlen(kScaleSuffix);
   for (const auto& m : header.members()) {
     if (m.first == "__metadata__") continue;
-    auto it = by_name.find(m.first);
+    Entry e;
+    e.scale = m.first.size() > suffix && m.first.compare(m.first.size() - suffix, suffix, kScaleSuffix) == 0;
+    auto it = by_name.find(e.scale ? m.first.substr(0, m.first.size() - suffix) : m.first);
     if (it == by_name.end())
       return fmt_error("unexpected tensor " + m.first + ": the config (" + describe(c) +
                        ") has no tensor of that name");
-    Entry e;
     e.index = it->second;
-    RECUR_RETURN_IF_ERROR(read_entry(m.first, m.second, layout[e.index], e));
-    seen[e.index] = true;
+    TensorInfo want = layout[e.index];
+    if (e.scale && want.shape.size() != 2)
+      return fmt_error("unexpected tensor " + m.first + ": only a matrix has row scales, and " + want.name +
+                       " has shape " + shape_str(want.shape));
+    if (e.scale) want = TensorInfo{m.first, {want.shape[0]}, 0, size_t(want.shape[0])};
+    RECUR_RETURN_IF_ERROR(read_entry(m.first, m.second, want, e));
     entries.push_back(e);
+    (e.scale ? scale_of : tensor_of)[e.index] = &entries.back();
   }
-  for (size_t i = 0; i < layout.size(); ++i)
-    if (!seen[i])
+  for (size_t i = 0; i < layout.size(); ++i) {
+    if (!tensor_of[i])
       return fmt_error("missing tensor " + layout[i].name + " (shape " + shape_str(layout[i].shape) +
                        "): the config (" + describe(c) + ") needs it");
+    const bool i8 = tensor_of[i]->dtype == DType::kI8;
+    if (i8 != (scale_of[i] != nullptr))
+      return fmt_error(i8 ? "tensor " + layout[i].name + " is I8 but the file has no " + layout[i].name + kScaleSuffix +
+                                ": expected one scale per row"
+                          : "tensor " + layout[i].name + kScaleSuffix + " scales a tensor that is not I8");
+  }
 
   // Offsets against the file, then against each other. Sorting by begin makes overlap a
   // neighbour check; safetensors also forbids holes, so the tensors must tile the data exactly.
@@ -271,18 +307,19 @@ Result<Model<float>> load_safetensors(const uint8_t* data, size_t size) {
   model.vocab = std::move(symbols.value());
   model.labels = std::move(labels);
   for (const Entry& e : entries) {
+    if (e.scale) continue;  // read with its tensor
     const TensorInfo& t = model.params.tensors[e.index];
     float* dst = model.params.ptr(t);
-    const uint8_t* src = blob + e.begin;
+    const Entry* scale = scale_of[e.index];
+    const size_t cols = t.shape.size() == 2 ? size_t(t.shape[1]) : 1;
     for (size_t i = 0; i < t.size; ++i) {
-      float x;
-      switch (e.dtype) {
-        case DType::kF32:
-          x = bits_to_float(uint32_t(src[4 * i]) | uint32_t(src[4 * i + 1]) << 8 | uint32_t(src[4 * i + 2]) << 16 |
-                            uint32_t(src[4 * i + 3]) << 24);
-          break;
-        case DType::kF16: x = half_to_float(uint16_t(src[2 * i] | src[2 * i + 1] << 8)); break;
-        default: x = bf16_to_float(uint16_t(src[2 * i] | src[2 * i + 1] << 8)); break;
+      float x = element(e.dtype, blob + e.begin, i);
+      if (scale) {
+        const float s = element(scale->dtype, blob + scale->begin, i / cols);
+        if (!(std::isfinite(s) && s >= 0))
+          return fmt_error("tensor " + t.name + kScaleSuffix + " element " + std::to_string(i / cols) + " is " +
+                           std::to_string(s) + ": expected a finite scale >= 0");
+        x *= s;
       }
       if (!std::isfinite(x))
         return fmt_error("tensor " + t.name + " element " + std::to_string(i) + " is " +

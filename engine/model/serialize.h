@@ -24,7 +24,8 @@ constexpr uint64_t kMaxModelFileBytes = uint64_t(2) << 30;
 std::vector<uint8_t> save_safetensors(const Model<float>& m);
 
 /// Parses and validates a model file held in memory. Accepts F32, F16 and BF16 tensors in any
-/// order, as safetensors.torch.save_file writes them; every size and offset is checked against
+/// order, as safetensors.torch.save_file writes them, and matrices stored as I8 with one scale per
+/// row (X.scale: a quarter of the bytes, for downloads); every size and offset is checked against
 /// `size` before anything is allocated, and non-finite weights are refused.
 Result<Model<float>> load_safetensors(const uint8_t* data, size_t size);
 

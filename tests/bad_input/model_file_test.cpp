@@ -173,7 +173,7 @@ TEST(ModelFile, RejectsBadTensorEntries) {
   auto bias_as = [&](const std::string& to) { return edit_header(bias, to); };
   expect_rejected(bias_as(R"("head.bias":[1])"), "tensor head.bias: entry must be an object");
   expect_rejected(bias_as(R"("head.bias":{"dtype":"I64","shape":[3],"data_offsets":[192,204]})"),
-                  "tensor head.bias has dtype \"I64\": expected F32, F16 or BF16");
+                  "tensor head.bias has dtype \"I64\": expected F32, F16, BF16 or I8");
   expect_rejected(bias_as(R"("head.bias":{"shape":[3],"data_offsets":[192,204]})"), "dtype missing");
   expect_rejected(bias_as(R"("head.bias":{"dtype":"F32","shape":[3],"data_offsets":[192,204],"x":1})"),
                   "unknown key \"x\"");

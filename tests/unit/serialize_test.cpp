@@ -266,6 +266,81 @@ TEST(Serialize, HalfInfinityAndNanAreRefusedAfterConversion) {
   }
 }
 
+// The tiny GRU lm of the tests above, with embedding.weight [3, 2] given by `embedding` (and, if
+// not empty, `scale`: embedding.weight.scale) and every other tensor F32 zeros.
+std::vector<uint8_t> gru_file(const RawTensor& embedding, const RawTensor* scale) {
+  std::vector<RawTensor> t = {embedding};
+  t.push_back({"rnn.weight_ih_l0", "F32", "[3, 2]", {}});
+  for (int i = 0; i < 6; ++i) put_f32(t.back().bytes, 0.0f);
+  for (const char* name : {"rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0", "head.weight", "head.bias"}) {
+    t.push_back({name, "F32", std::string(name).find("weight") != std::string::npos ? "[3, 1]" : "[3]", {}});
+    for (int i = 0; i < 3; ++i) put_f32(t.back().bytes, 0.0f);
+  }
+  if (scale) t.push_back(*scale);
+  std::vector<size_t> order(t.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const std::string metadata =
+      "{\"format\": \"recur\", \"version\": \"1\", \"vocab\": \"[\\\"x\\\", \\\"y\\\", \\\"z\\\"]\", "
+      "\"config\": \"{\\\"task\\\": \\\"lm\\\", \\\"cell\\\": \\\"gru\\\", \\\"vocab_size\\\": 3, "
+      "\\\"embedding_dim\\\": 2, \\\"hidden_size\\\": 1, \\\"num_layers\\\": 1, \\\"bidirectional\\\": false, "
+      "\\\"dropout\\\": 0}\"}";
+  return build_file(t, order, order, metadata, 0);
+}
+
+TEST(Serialize, I8MatricesAreScaledByRow) {
+  // Rows: q = (127, -128), (0, 1), (-1, 64); scales 0.5 (F32), 0 (an all-zero row may have it), 2^-7 (F16).
+  RawTensor emb{"embedding.weight", "I8", "[3, 2]", {0x7F, 0x80, 0x00, 0x01, 0xFF, 0x40}};
+  RawTensor scale{"embedding.weight.scale", "F32", "[3]", {}};
+  for (float x : {0.5f, 0.0f, 0.0078125f}) put_f32(scale.bytes, x);
+  std::vector<uint8_t> file = gru_file(emb, &scale);
+  auto m = load_safetensors(file.data(), file.size());
+  ASSERT_TRUE(m.is_ok()) << m.status().message();
+  const TensorInfo* ti = m->params.find("embedding.weight");
+  ASSERT_NE(ti, nullptr);
+  EXPECT_EQ(std::vector<float>(m->params.ptr(*ti), m->params.ptr(*ti) + 6),
+            (std::vector<float>{63.5f, -64.0f, 0.0f, 0.0f, -0.0078125f, 0.5f}));
+
+  RawTensor half_scale{"embedding.weight.scale", "F16", "[3]", {}};
+  for (uint16_t h : {0x3800, 0x0000, 0x2000}) put_u16(half_scale.bytes, h);  // 0.5, 0, 2^-7
+  file = gru_file(emb, &half_scale);
+  auto h = load_safetensors(file.data(), file.size());
+  ASSERT_TRUE(h.is_ok()) << h.status().message();
+  expect_same_model(h.value(), m.value());
+}
+
+TEST(Serialize, I8WithoutItsScalesOrOnAVectorIsRefused) {
+  const RawTensor emb{"embedding.weight", "I8", "[3, 2]", {1, 2, 3, 4, 5, 6}};
+  RawTensor scale{"embedding.weight.scale", "F32", "[3]", {}};
+  for (int i = 0; i < 3; ++i) put_f32(scale.bytes, 1.0f);
+  RawTensor f32_emb{"embedding.weight", "F32", "[3, 2]", {}};
+  for (int i = 0; i < 6; ++i) put_f32(f32_emb.bytes, 0.0f);
+  RawTensor short_scale{"embedding.weight.scale", "F32", "[2]", {}};
+  for (int i = 0; i < 2; ++i) put_f32(short_scale.bytes, 1.0f);
+  RawTensor negative{"embedding.weight.scale", "F32", "[3]", {}};
+  for (float x : {1.0f, -1.0f, 1.0f}) put_f32(negative.bytes, x);
+  RawTensor i8_scale{"embedding.weight.scale", "I8", "[3]", {1, 1, 1}};
+  const std::vector<std::pair<std::vector<uint8_t>, std::string>> cases = {
+      {gru_file(emb, nullptr), "tensor embedding.weight is I8 but the file has no embedding.weight.scale"},
+      {gru_file(f32_emb, &scale), "tensor embedding.weight.scale scales a tensor that is not I8"},
+      {gru_file(emb, &short_scale), "tensor embedding.weight.scale has shape [2], expected [3]"},
+      {gru_file(emb, &negative), "tensor embedding.weight.scale element 1 is -1"},
+      {gru_file(emb, &i8_scale), "tensor embedding.weight.scale has dtype I8: only a matrix may be I8"},
+  };
+  for (const auto& [file, want] : cases) {
+    auto m = load_safetensors(file.data(), file.size());
+    ASSERT_FALSE(m.is_ok()) << want;
+    EXPECT_NE(m.status().message().find(want), std::string::npos) << m.status().message();
+  }
+  // A bias is a vector: it has no row scales.
+  RawTensor bias_scale{"head.bias.scale", "F32", "[3]", {}};
+  for (int i = 0; i < 3; ++i) put_f32(bias_scale.bytes, 1.0f);
+  std::vector<uint8_t> file = gru_file(f32_emb, &bias_scale);
+  auto m = load_safetensors(file.data(), file.size());
+  ASSERT_FALSE(m.is_ok());
+  EXPECT_NE(m.status().message().find("unexpected tensor head.bias.scale: only a matrix has row scales"), std::string::npos)
+      << m.status().message();
+}
+
 TEST(Serialize, ModelFileRoundTripViaTempPath) {
   const std::string path = testing::unique_temp_path("recur_serialize_test.safetensors");
   std::remove(path.c_str());
