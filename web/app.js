@@ -1,8 +1,7 @@
 // The demo page: UI only, wiring the panels together. All compute happens in module Workers
 // (worker.js) that own the WebAssembly engine: shared/engine.js sends them requests and each
 // module under panels/ draws the answers for its panel.
-import './i18n.js';  // first: it puts the page into its language before the panels read it
-import { t } from './i18n.js';
+import { t } from './i18n.js';  // first: it puts the page into its language before the panels read it
 import { $ } from './shared/dom.js';
 import { showEngineError } from './shared/engine.js';
 import * as generate from './panels/generate.js';

@@ -42,7 +42,8 @@ export function quantizeRow(row) {
   for (const x of row) max = Math.max(max, Math.abs(x));
   const scale = Math.fround(max / 127);
   const q = new Int8Array(row.length);
-  if (scale > 0) for (let i = 0; i < row.length; i++) q[i] = Math.sign(row[i]) * Math.round(Math.abs(row[i]) / scale);
+  // The clamp matters only when max / 127 rounds to a subnormal float and |x| / scale exceeds 127.
+  if (scale > 0) for (let i = 0; i < row.length; i++) q[i] = Math.sign(row[i]) * Math.min(127, Math.round(Math.abs(row[i]) / scale));
   return { scale, q };
 }
 

@@ -13,9 +13,10 @@
 //                                                          | {error} | null}
 //                                            (values: h, c and the gates of that layer from model.trace();
 //                                             state: the one the heat map shows)
-//   classify {slots, text}                 → done {slot: {labels, probs, prefixes} | {error}}: the label
-//                                            distribution for text (probs) and for each of its prefixes
-//                                            (prefixes: characters × labels, row k after character k + 1)
+//   classify {slots, text, reading}        → done {slot: {labels, probs, prefixes?} | {error}}: the label
+//                                            distribution for text (probs); for the slot `reading` also
+//                                            for each prefix (prefixes: characters × labels, row k after
+//                                            character k + 1)
 //   probe {slot, items: [{text, at}]}      → progress {done, total}*, done {labels, probs (items × labels)}
 //   whatif {slots, text, word, at: [p]}    → done {slot: Float32Array | {error}}: for each p, P(company) /
 //                                            (P(fruit) + P(company)) at the end of text[0..p] + word
@@ -163,16 +164,17 @@ const handlers = {
 
   // A classifier's answer for the text, and what it would answer had the text ended after each
   // character (the Classify panel's reading chart; the texts there are short).
-  async classify(id, { slots, text }) {
+  async classify(id, { slots, text, reading }) {
     const chars = Array.from(text);
     const out = {};
     for (const slot of slots) {
       try {
         const m = modelIn(slot);
+        out[slot] = { labels: m.labels, probs: m.predict(text).probs };
+        if (slot !== reading) continue;
         const L = m.labels.length;
-        const prefixes = new Float32Array(chars.length * L);
-        for (let k = 1; k <= chars.length; k++) prefixes.set(m.predict(chars.slice(0, k).join('')).probs, (k - 1) * L);
-        out[slot] = { labels: m.labels, probs: prefixes.slice((chars.length - 1) * L), prefixes };
+        out[slot].prefixes = new Float32Array(chars.length * L);
+        for (let k = 1; k <= chars.length; k++) out[slot].prefixes.set(m.predict(chars.slice(0, k).join('')).probs, (k - 1) * L);
       } catch (e) {
         out[slot] = { error: e.message };
       }

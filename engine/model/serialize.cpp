@@ -279,11 +279,12 @@ Result<Model<float>> load_safetensors(const uint8_t* data, size_t size) {
 
   // Offsets against the file, then against each other. Sorting by begin makes overlap a
   // neighbour check; safetensors also forbids holes, so the tensors must tile the data exactly.
+  auto name_of = [&](const Entry& e) { return layout[e.index].name + (e.scale ? kScaleSuffix : ""); };
   const Entry* last = &*std::max_element(entries.begin(), entries.end(),
                                          [](const Entry& a, const Entry& b) { return a.end < b.end; });
   if (last->end > blob_size)
     return fmt_error("model file truncated: header says " + std::to_string(last->end) + " data bytes, file has " +
-                     std::to_string(blob_size) + " (tensor " + layout[last->index].name + " data_offsets [" +
+                     std::to_string(blob_size) + " (tensor " + name_of(*last) + " data_offsets [" +
                      std::to_string(last->begin) + ", " + std::to_string(last->end) + "] run past the data)");
   std::vector<Entry> sorted = entries;
   std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) { return a.begin < b.begin; });
@@ -291,8 +292,8 @@ Result<Model<float>> load_safetensors(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < sorted.size(); ++i) {
     covered += sorted[i].end - sorted[i].begin;
     if (i > 0 && sorted[i].begin < sorted[i - 1].end)
-      return fmt_error("tensors " + layout[sorted[i - 1].index].name + " [" + std::to_string(sorted[i - 1].begin) +
-                       ", " + std::to_string(sorted[i - 1].end) + "] and " + layout[sorted[i].index].name + " [" +
+      return fmt_error("tensors " + name_of(sorted[i - 1]) + " [" + std::to_string(sorted[i - 1].begin) +
+                       ", " + std::to_string(sorted[i - 1].end) + "] and " + name_of(sorted[i]) + " [" +
                        std::to_string(sorted[i].begin) + ", " + std::to_string(sorted[i].end) +
                        "] overlap: expected disjoint data_offsets");
   }

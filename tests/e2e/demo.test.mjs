@@ -6,7 +6,7 @@
 // RECUR_E2E_MODELS=<dir> serves another models directory (e.g. the stand-ins of standins.mjs).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -282,7 +282,7 @@ test('Train your own: the built-in texts load into the text box, with their lang
     await page.waitForFunction((v) => document.getElementById('train-text').value === v, expected, { timeout: TIMEOUT });
     assert.equal(Array.from(expected).length, x.characters);
     assert.doesNotMatch(expected, /\x1b|^%$/m, 'no colour codes, no fortune separators');
-    assert.equal(await page.getAttribute('#train-text', 'lang'), x.lang === 'zh' ? 'zh' : null);
+    assert.equal(await page.getAttribute('#train-text', 'lang'), x.lang);
     assert.match(await page.textContent('#train-text-info'), new RegExp(`^${x.characters.toLocaleString('en-US')} characters`));
   }
   const missing = ['fortunes', 'tang300'].filter((n) => !texts.some((x) => x.name === n));
@@ -869,7 +869,22 @@ test('中文: the Chinese interface translates every string it shows, marks the 
       }
     }
     const missing = await p.evaluate(async () => [...(await import('./i18n.js')).missing]);
-    assert.deepEqual(missing, [], 'English strings with no Chinese in web/i18n/zh.js');
+    assert.deepEqual(missing, [], 'English strings asked for with no Chinese in web/i18n/zh.js');
+    // Every string, shown in this run or not: index.html's (as i18n.js reads them) and each literal the code passes to t().
+    const ZH = (await import('../../web/i18n/zh.js')).default;
+    const htmlKeys = await p.evaluate(async () => (await import('./i18n.js'))
+      .pageStrings(new DOMParser().parseFromString(await (await fetch('index.html')).text(), 'text/html')));
+    const codeKeys = [];
+    for (const file of ['app.js', 'chart.js', 'heatmap.js', ...readdirSync(path.join(webRoot, 'panels')).map((f) => `panels/${f}`),
+      ...readdirSync(path.join(webRoot, 'shared')).map((f) => `shared/${f}`)]) {
+      const src = readFileSync(path.join(webRoot, file), 'utf8');
+      const literal = String.raw`(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")`;  // '…' or "…"
+      for (const re of [new RegExp(String.raw`\bt\(\s*${literal}`, 'g'), new RegExp(String.raw`\bplural\([^,()]+,\s*${literal},\s*${literal}`, 'g')]) {
+        for (const m of src.matchAll(re)) codeKeys.push(...m.slice(1).filter((x) => x !== undefined).map((x) => x.replace(/\\(.)/g, '$1')));
+      }
+    }
+    assert.ok(htmlKeys.length > 150 && codeKeys.length > 200, `${htmlKeys.length} + ${codeKeys.length} strings found`);
+    assert.deepEqual([...htmlKeys, ...codeKeys].filter((k) => !(k in ZH)), [], 'strings with no Chinese in web/i18n/zh.js');
     assert.deepEqual(errors, []);
   } finally {
     page = previous;

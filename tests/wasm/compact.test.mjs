@@ -3,7 +3,7 @@
 // model against the original in the engine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { compactWeights, quantizeRow, toHalfBits } from '../../web/compact-weights.mjs';
@@ -29,20 +29,23 @@ test('toHalfBits rounds to the nearest binary16, ties to even, and refuses what 
   assert.throws(() => toHalfBits(-1e6), /65504/);
 });
 
-test('quantizeRow: scale = max |x| / 127, q rounded to nearest with halves away from zero', () => {
-  const r = quantizeRow(new Float32Array([1.27, -0.635, 0.005, -0.015, 0]));
-  assert.equal(r.scale, Math.fround(1.27 / 127));
-  assert.deepEqual(Array.from(r.q), [127, -64, 1, -2, 0]);  // -63.5 → -64, 0.5 → 1, -1.5 → -2
+test('quantizeRow: scale = max |x| / 127, q rounded to nearest with halves away from zero, never past ±127', () => {
+  const r = quantizeRow(new Float32Array([127, -63.5, 0.5, -1.5, 0]));  // scale 1: exact ties
+  assert.equal(r.scale, 1);
+  assert.deepEqual(Array.from(r.q), [127, -64, 1, -2, 0]);
   const zero = quantizeRow(new Float32Array(4));
   assert.equal(zero.scale, 0);
   assert.deepEqual(Array.from(zero.q), [0, 0, 0, 0]);
-  const r2 = quantizeRow(new Float32Array([-2, 1]));
-  assert.deepEqual(Array.from(r2.q), [-127, 64]);  // 63.5 → 64
+  // max / 127 rounds to the smallest subnormal float, so max / scale is 128: clamped, not wrapped to -128.
+  const tiny = quantizeRow(new Float32Array([1.8e-43, -1.8e-43]));
+  assert.deepEqual(Array.from(tiny.q), [127, -127]);
 });
 
-test('a compacted model has I8 matrices with their scales, loads, and answers as the original does to within rounding', async () => {
+test('a compacted model has I8 matrices with their scales, loads, and answers as the original does to within rounding', async (t) => {
+  const shipped = path.join(testData, '..', 'models', 'apple-lstm', 'model.safetensors');
+  if (!existsSync(shipped)) { t.skip('models/apple-lstm is not shipped'); return; }
   const recur = await loadRecur();
-  const file = readFileSync(path.join(testData, '..', 'models', 'apple-lstm', 'model.safetensors'));
+  const file = readFileSync(shipped);
   const small = compactWeights(new Uint8Array(file));
   assert.deepEqual(compactWeights(small), small, 'compacting twice changes nothing');
   const n = Number(new DataView(small.buffer).getBigUint64(0, true));
@@ -71,5 +74,29 @@ test('a compacted model has I8 matrices with their scales, loads, and answers as
   } finally {
     a.dispose();
     b.dispose();
+  }
+});
+
+// The models as the page downloads them meet their cards' checks (models/*/check.json) too: the
+// language models' bits/char on their slices, and the classifiers' accuracy (the taggers' mention
+// accuracy is checked natively, on the F32 files only).
+test('every compacted shipped language model and classifier passes its check.json', async (t) => {
+  const recur = await loadRecur();
+  const root = path.join(testData, '..', 'models');
+  const dirs = readdirSync(root).filter((d) => existsSync(path.join(root, d, 'check.json')));
+  if (!dirs.length) { t.skip('no model is shipped'); return; }
+  for (const d of dirs) {
+    const check = JSON.parse(readFileSync(path.join(root, d, 'check.json'), 'utf8'));
+    if (check.metric === 'mention_accuracy') continue;
+    const m = recur.loadModel(compactWeights(new Uint8Array(readFileSync(path.join(root, d, 'model.safetensors')))));
+    try {
+      const slice = readFileSync(path.join(root, d, check.slice), 'utf8');
+      const got = check.metric === 'bits_per_char' ? m.evaluate(slice).bitsPerChar
+        : m.evaluate(slice.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))).accuracy;
+      t.diagnostic(`${d}: ${check.metric} ${got.toFixed(4)} compacted, ${check.expected} on the card`);
+      assert.ok(Math.abs(got - check.expected) <= Math.max(check.tolerance, 0.005), `${d}: ${got} vs ${check.expected}`);
+    } finally {
+      m.dispose();
+    }
   }
 });

@@ -1,7 +1,7 @@
 # Recipes for the verse-form classifiers (models/zh-forms-*). Included from the top Makefile.
 #   make model-zh-forms-NAME   trains models/zh-forms-NAME (bilstm, lstm, gru, rnn) on the passages of
 #                              tools/data/verse_forms.py (`make data`): 6000 steps of 32 passages,
-#                              the weights of the best validation accuracy kept
+#                              the weights of the lowest validation loss kept
 #   make forms-score           scores the four and the Naive Bayes baseline on the validation and test
 #                              splits and the composed set (tools/forms/score.py); JSON and a markdown
 #                              table in $(BUILD)/logs/zh-forms.score.*

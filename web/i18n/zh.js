@@ -400,4 +400,6 @@ export default {
   "Sample at temperature {t}": "温度 {t} 的样本",
   "Temperature {t}": "温度 {t}",
   "{name}: not available in this build": "{name}：本版本中不可用",
+  "could not be loaded": "加载失败",
+  "{name}: {label}, {pct}": "{name}：{label}，{pct}",
 };

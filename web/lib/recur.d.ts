@@ -446,7 +446,7 @@ export interface CreateModelConfig<T extends Task = Task> {
 }
 
 export interface FetchModelOptions {
-  /** Called as bytes arrive; `total` is 0 when the server sends no Content-Length. */
+  /** Called as bytes arrive; `total` is 0 when the server sends no Content-Length or compresses the response. */
   onProgress?: (progress: { loaded: number; total: number }) => void;
   signal?: AbortSignal;
 }

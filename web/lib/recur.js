@@ -653,7 +653,9 @@ export class Recur {
     }
     const res = await fetch(url, { signal });
     if (!res.ok) throw new RecurError(`cannot fetch ${url}: HTTP ${res.status}`, 'io');
-    const total = Number(res.headers.get('content-length')) || 0;
+    // A compressed response's length is not the model's: then the total is unknown (0).
+    const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
+    const total = encoded ? 0 : Number(res.headers.get('content-length')) || 0;
     if (!res.body || !onProgress) return this.loadModel(new Uint8Array(await res.arrayBuffer()));
     const parts = [];
     let loaded = 0;

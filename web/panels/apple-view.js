@@ -110,7 +110,7 @@ export function renderWhy(box, words, text, mention, s) {
     const [r, gg, b] = k >= 0 ? rgb : [91, 101, 117];
     span.style.backgroundColor = `rgba(${r}, ${gg}, ${b}, ${(0.45 * Math.abs(k)).toFixed(3)})`;
     if (i >= mention.start && i <= mention.end) span.className = 'mention';
-    const push = { pct: (100 * k).toFixed(0), label: labelText(s.target) };
+    const push = { pct: Math.abs(100 * k).toFixed(0), label: labelText(s.target) };
     span.title = k >= 0 ? t('{pct}% of the strongest push (for {label})', push) : t('{pct}% of the strongest push (against {label})', push);
     box.append(span);
   });

@@ -5,7 +5,7 @@ import { drawLineChart } from '../chart.js';
 import { plural, t } from '../i18n.js';
 import { $, el, markZh, naCell, pct, showChar, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
-import { catalogReady, loadBundled } from '../shared/models.js';
+import { catalogReady, loadBundled, readsHow } from '../shared/models.js';
 
 /** The classifiers, in the order the page shows them; only the BiLSTM reads both ways. */
 export const FORM_MODELS = [
@@ -27,7 +27,7 @@ const gloss = (l) => (FORMS[l] && FORMS[l].gloss !== l ? ` ${FORMS[l].gloss}` : 
 const formName = (l) => `${l}${gloss(l)}`;
 const rgb = (l, a = 1) => `rgba(${(FORMS[l]?.rgb ?? [61, 68, 81]).join(', ')}, ${a})`;
 
-// Famous openings (most of them are in the training poems: the card counts which) and two hard cases.
+// Famous openings (three of them are in training passages: 蒹葭, 浣溪沙, 天净沙) and two hard cases.
 const PRESETS = [
   ['关关雎鸠，在河之洲。窈窕淑女，君子好逑。', '诗经 · 关雎'],
   ['蒹葭苍苍，白露为霜。所谓伊人，在水一方。', '诗经 · 蒹葭'],
@@ -82,9 +82,10 @@ function renderCompare(results) {
   for (const m of FORM_MODELS) {
     const row = body.insertRow();
     row.dataset.model = m.name;
-    row.append(el('th', { scope: 'row' }, m.short, el('span', { className: 'reads', textContent: ` ${m.both ? t('↔ reads both ways') : t('→ reads left to right')}` })));
+    row.append(el('th', { scope: 'row' }, m.short, el('span', { className: 'reads', textContent: ` ${readsHow(m)}` })));
     const r = results?.[m.name];
-    const why = !cl.available.some((e) => e.name === m.name) ? t('not available in this build') : r?.error;
+    const why = !cl.available.some((e) => e.name === m.name) ? t('not available in this build')
+      : !cl.loaded.has(m.name) ? t('could not be loaded') : r?.error;
     if (why) { naCell(row, 1 + labels.length, why); continue; }
     if (!r) { naCell(row, 1 + labels.length, '…'); continue; }
     const best = r.labels[argmax(Array.from(r.probs))];
@@ -112,7 +113,7 @@ function renderWhy(text, s) {
     const k = Math.max(-1, Math.min(1, g[i] / scale));
     const span = el('span', { textContent: c, dataset: { g: String(g[i]) } });
     span.style.backgroundColor = k >= 0 ? rgb(s.target, (0.45 * k).toFixed(3)) : `rgba(91, 101, 117, ${(0.45 * -k).toFixed(3)})`;
-    const push = { pct: (100 * k).toFixed(0), label: formName(s.target) };
+    const push = { pct: Math.abs(100 * k).toFixed(0), label: formName(s.target) };
     span.title = k >= 0 ? t('{pct}% of the strongest push (for {label})', push) : t('{pct}% of the strongest push (against {label})', push);
     cl.why.append(span);
   });
@@ -161,8 +162,8 @@ async function update() {
     return;
   }
   try {
-    const results = await engine.request('classify', { slots, text }).promise;
-    const mine = results[sel] ?? { error: t('this network is not available in this build') };
+    const results = await engine.request('classify', { slots, text, reading: sel }).promise;
+    const mine = results[sel] ?? { error: cl.available.some((e) => e.name === sel) ? t('could not be loaded') : t('this network is not available in this build') };
     let why = null;
     if (!mine.error) {
       why = await engine.request('saliency', { slot: sel, text, position: 0 }).promise.catch((e) => ({ error: e.message }));
@@ -172,7 +173,9 @@ async function update() {
     renderCompare(results);
     renderWhy(text, why);
     renderReading(text, mine);
-    const say = mine.error ? '' : `${FORM_MODELS.find((m) => m.name === sel)?.short}: ${formName(cl.result.dataset.answer)}, ${pct(Math.max(...mine.probs))}`;
+    const say = mine.error ? '' : t('{name}: {label}, {pct}', {
+      name: FORM_MODELS.find((m) => m.name === sel)?.short, label: formName(cl.result.dataset.answer), pct: pct(Math.max(...mine.probs)),
+    });
     if ($('classify-say').textContent !== say) $('classify-say').replaceChildren(...markZh(say));
     showMsg(cl.msg, '');
     cl.result.dataset.text = text;

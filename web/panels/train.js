@@ -34,15 +34,16 @@ textsReady.then((texts) => {
 
 source.addEventListener('change', async () => {
   const choice = source.value;
-  setLang(tr.text, choice === 'tang300' ? 'zh' : '');
-  if (choice === 'own') { tr.text.value = ''; tr.text.focus(); updateTextInfo(); return; }
-  if (choice === 'nursery') { tr.text.value = DEFAULT_TRAIN_TEXT; updateTextInfo(); return; }
+  if (choice === 'own') { setLang(tr.text, ''); tr.text.value = ''; tr.text.focus(); updateTextInfo(); return; }
+  if (choice === 'nursery') { setLang(tr.text, 'en'); tr.text.value = DEFAULT_TRAIN_TEXT; updateTextInfo(); return; }
   const entry = (await textsReady).find((x) => x.name === choice);
+  if (!entry || source.value !== choice) return;  // not in this build, or another choice meanwhile
   try {
     const r = await fetch(`texts/${entry.file}`);
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     const text = await r.text();
     if (source.value !== choice) return;  // another choice meanwhile
+    setLang(tr.text, entry.lang);
     tr.text.value = text;
     updateTextInfo();
   } catch (e) {
@@ -113,7 +114,9 @@ function drawChart() {
   });
   tr.chart.dataset.points = String(tr.train.length);
   tr.chart.dataset.valPoints = String(tr.val.length);
-  if (tr.table.rows.length !== tr.val.length + 1) fillTable();
+  // Validation and the training losses up to it arrive in separate messages: redraw on either.
+  const counts = `${tr.val.length}:${tr.train.length}`;
+  if (tr.table.dataset.counts !== counts) { tr.table.dataset.counts = counts; fillTable(); }
 }
 
 // The chart's numbers: at each validation, the mean training loss since the one before, and the validation loss.
