@@ -6,7 +6,8 @@ import { drawLineChart } from '../chart.js';
 import { t } from '../i18n.js';
 import { companyShare } from '../apple-text.js';
 import { drawHeatmap, legendGradient, paletteFor, unitsByActivity } from '../heatmap.js';
-import { el, markZh, naCell, pct, showChar } from '../shared/dom.js';
+import { el, naCell, pct, showChar } from '../shared/dom.js';
+import { renderPushes } from './saliency-view.js';
 import { APPLE_MODELS, readsHow } from '../shared/models.js';
 
 const FRUIT_RGB = [185, 60, 12], COMPANY_RGB = [28, 100, 209];  // white text on either end or any blend: >= 5.5:1
@@ -98,31 +99,12 @@ export function renderWhy(box, words, text, mention, s) {
     box.append(none(s?.error ?? (mention ? t('No decision to explain.') : t('No mention of apple or 苹果 yet.'))));
     return;
   }
-  const chars = Array.from(text);
-  const g = s.gradTimesInput;
-  // Scaled by the strongest push from outside the mention, which would otherwise wash out the context.
-  const outside = Array.from(g, Math.abs).filter((_, i) => i < mention.start || i > mention.end);
-  const scale = Math.max(1e-12, ...(outside.length ? outside : Array.from(g, Math.abs)));
-  const rgb = s.target === 'company' ? COMPANY_RGB : FRUIT_RGB;
-  chars.forEach((c, i) => {
-    const k = Math.max(-1, Math.min(1, g[i] / scale));
-    const span = el('span', { textContent: c, dataset: { g: String(g[i]) } });
-    const [r, gg, b] = k >= 0 ? rgb : [91, 101, 117];
-    span.style.backgroundColor = `rgba(${r}, ${gg}, ${b}, ${(0.45 * Math.abs(k)).toFixed(3)})`;
-    if (i >= mention.start && i <= mention.end) span.className = 'mention';
-    const push = { pct: Math.abs(100 * k).toFixed(0), label: labelText(s.target) };
-    span.title = k >= 0 ? t('{pct}% of the strongest push (for {label})', push) : t('{pct}% of the strongest push (against {label})', push);
-    box.append(span);
+  renderPushes(box, words, text, s.gradTimesInput, {
+    rgb: s.target === 'company' ? COMPANY_RGB : FRUIT_RGB, label: labelText(s.target),
+    skip: (i) => i >= mention.start && i <= mention.end, nothing: t('nothing outside the mention'),
   });
   box.dataset.target = s.target;
   box.dataset.position = String(mention.end);
-  // The same in words, for those who do not see the tints: the strongest pushes outside the mention.
-  const others = chars.map((c, i) => ({ c, g: g[i], i })).filter((x) => (x.i < mention.start || x.i > mention.end) && x.c.trim());
-  const strongest = (sign) => others.filter((x) => sign * x.g > 0).sort((a, b) => sign * (b.g - a.g)).slice(0, 3)
-    .map((x) => t('“{char}” (character {pos})', { char: x.c, pos: x.i + 1 }));
-  const pro = strongest(1), con = strongest(-1);
-  const said = { label: labelText(s.target), pro: pro.join(', ') || t('nothing outside the mention'), con: con.join(', ') };
-  words.replaceChildren(...markZh(con.length ? t('Pushed hardest towards {label}: {pro}; against: {con}.', said) : t('Pushed hardest towards {label}: {pro}.', said)));
 }
 
 /** One row per network, one column per mention; `available` = names of the bundled networks. */

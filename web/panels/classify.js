@@ -6,6 +6,7 @@ import { plural, t } from '../i18n.js';
 import { $, el, markZh, naCell, pct, showChar, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { catalogReady, loadBundled, readsHow } from '../shared/models.js';
+import { renderPushes } from './saliency-view.js';
 
 /** The classifiers, in the order the page shows them; only the BiLSTM reads both ways. */
 export const FORM_MODELS = [
@@ -106,24 +107,10 @@ function renderWhy(text, s) {
     cl.why.append(el('span', { className: 'none', textContent: s?.error ?? t('Type a passage.') }));
     return;
   }
-  const chars = Array.from(text);
-  const g = s.gradTimesInput;
-  const scale = Math.max(1e-12, ...Array.from(g, Math.abs));
-  chars.forEach((c, i) => {
-    const k = Math.max(-1, Math.min(1, g[i] / scale));
-    const span = el('span', { textContent: c, dataset: { g: String(g[i]) } });
-    span.style.backgroundColor = k >= 0 ? rgb(s.target, (0.45 * k).toFixed(3)) : `rgba(91, 101, 117, ${(0.45 * -k).toFixed(3)})`;
-    const push = { pct: Math.abs(100 * k).toFixed(0), label: formName(s.target) };
-    span.title = k >= 0 ? t('{pct}% of the strongest push (for {label})', push) : t('{pct}% of the strongest push (against {label})', push);
-    cl.why.append(span);
+  renderPushes(cl.why, cl.whyText, text, s.gradTimesInput, {
+    rgb: FORMS[s.target]?.rgb ?? [61, 68, 81], label: formName(s.target), nothing: t('nothing'),
   });
   cl.why.dataset.target = s.target;
-  const ranked = chars.map((c, i) => ({ c, g: g[i], i })).filter((x) => x.c.trim());
-  const strongest = (sign) => ranked.filter((x) => sign * x.g > 0).sort((a, b) => sign * (b.g - a.g)).slice(0, 3)
-    .map((x) => t('“{char}” (character {pos})', { char: showChar(x.c), pos: x.i + 1 }));
-  const pro = strongest(1), con = strongest(-1);
-  const said = { label: formName(s.target), pro: pro.join(', ') || t('nothing'), con: con.join(', ') };
-  cl.whyText.replaceChildren(...markZh(con.length ? t('Pushed hardest towards {label}: {pro}; against: {con}.', said) : t('Pushed hardest towards {label}: {pro}.', said)));
 }
 
 /** P(form) after each character for the chosen network, as a chart and a table. */
