@@ -40,8 +40,8 @@ export function t(en, vars) {
   return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
 }
 
-/** n with its noun: plural(n, 'model', 'models') → "1 model" or "3 models" (Chinese has one form). */
-export const plural = (n, one, many) => t(n === 1 ? one : many, { n });
+/** n with its noun: plural(n, '{n} model', '{n} models') → "1 model" or "3,000 models" (Chinese has one form). */
+export const plural = (n, one, many) => t(n === 1 ? one : many, { n: n.toLocaleString('en-US') });
 
 // What is translated as one unit: an element holding text mixed with inline marks only (a
 // sentence with <em> or <code> in it), because word order differs between the languages.

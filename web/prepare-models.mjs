@@ -74,8 +74,7 @@ try {
 const models = [];
 for (const name of names) {
   const file = path.join(src, name, 'model.safetensors');
-  let st;
-  try { st = await stat(file); } catch { continue; }
+  try { await stat(file); } catch { continue; }  // not shipped
   if (!/^[A-Za-z0-9._-]+$/.test(name)) { console.warn(`prepare-models: skipping ${name}: unusual directory name`); continue; }
   let meta;
   try { meta = await readMeta(file); } catch (e) {

@@ -9,12 +9,8 @@
 # Each target trains into $(BUILD)/models/zh-forms-NAME.safetensors (log in $(BUILD)/logs/) and copies
 # the weights to models/zh-forms-NAME/model.safetensors.
 
-BUILD       ?= build
-PYTHON      ?= /usr/bin/python3
-RECUR       ?= $(BUILD)/recur
-DATA        ?= $(BUILD)/data
-MODEL_BUILD ?= $(BUILD)/models
-MODEL_LOGS  ?= $(BUILD)/logs
+# It uses tools/models.mk's variables (BUILD, PYTHON, RECUR, DATA, MODEL_BUILD, MODEL_LOGS) and recur-cli,
+# and tools/apple/apple.mk's DATA_DONE, so the top Makefile includes it after both.
 
 .PHONY: models-forms forms-score model-zh-forms-bilstm model-zh-forms-lstm model-zh-forms-gru model-zh-forms-rnn
 

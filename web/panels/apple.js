@@ -5,7 +5,7 @@ import { findMentions, wordEnds } from '../apple-text.js';
 import { plural, t } from '../i18n.js';
 import { $, el, showChar, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
-import { APPLE_MODELS, catalogReady, loadBundled } from '../shared/models.js';
+import { APPLE_MODELS, loadNetworks } from '../shared/models.js';
 import { labelText, renderBelief, renderCompare, renderHeat, renderSentence, renderWhy, STATE_NAMES } from './apple-view.js';
 import { renderCell } from './cell-view.js';
 import { unitsByActivity } from '../heatmap.js';
@@ -280,33 +280,13 @@ document.querySelector('#panel-apple .presets').append(...PRESETS.map((s) => {
 /** Loads the apple models that exist; resolves to the list loaded. Shared by Apple and Memory. */
 export function loadAppleModels() {
   ap.ready ??= (async () => {
-    const catalog = await catalogReady;
-    ap.available = APPLE_MODELS.map((m) => catalog.find((e) => e.name === m.name)).filter(Boolean);
-    const missing = APPLE_MODELS.filter((m) => !ap.available.some((e) => e.name === m.name));
-    for (const input of modelInputs()) {
-      const absent = missing.some((m) => m.name === input.value);
-      input.disabled = absent;
-      if (absent) input.parentElement.title = t('not available in this build');
-    }
-    if (missing.length) {
-      const names = missing.map((m) => m.name).join(', ');
-      const text = missing.length === APPLE_MODELS.length
-        ? t('The apple models are not available in this build (models/apple-*/model.safetensors have not been trained yet), so this panel cannot tag sentences. Build them with “make models”, then run “make demo” again.')
-        : t('Not available in this build: {names}.', { names });
-      showMsg(ap.missing, text, missing.length === APPLE_MODELS.length ? 'error' : 'info');
-    }
-    if (!ap.available.some((e) => e.name === selectedApple()) && ap.available.length) {
-      document.querySelector(`input[name="apple-model"][value="${ap.available[0].name}"]`).checked = true;
-    }
-    if (ap.available.length) showMsg(ap.msg, plural(ap.available.length, 'Loading {n} apple model…', 'Loading {n} apple models…'));
-    await Promise.all(ap.available.map(async (entry) => {
-      try {
-        ap.infos.set(entry.name, await loadBundled(entry));
-      } catch (e) {
-        showMsg(ap.missing, t('Could not load {name}: {error}', { name: entry.name, error: e.message }), 'error');
-      }
+    ({ available: ap.available, infos: ap.infos } = await loadNetworks(APPLE_MODELS, 'apple-model', {
+      msg: ap.msg, missing: ap.missing,
+      absentText: (missing) => (!missing.length ? null : missing.length === APPLE_MODELS.length
+        ? [t('The apple models are not available in this build (models/apple-*/model.safetensors have not been trained yet), so this panel cannot tag sentences. Build them with “make models”, then run “make demo” again.'), 'error']
+        : [t('Not available in this build: {names}.', { names: missing.map((m) => m.name).join(', ') }), 'info']),
+      loadingText: (n) => plural(n, 'Loading {n} apple model…', 'Loading {n} apple models…'),
     }));
-    showMsg(ap.msg, '');
     refreshLayerChoices();
     return ap.available.filter((e) => ap.infos.has(e.name));
   })();

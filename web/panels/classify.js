@@ -5,7 +5,7 @@ import { drawLineChart } from '../chart.js';
 import { plural, t } from '../i18n.js';
 import { $, el, markZh, naCell, pct, showChar, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
-import { catalogReady, loadBundled, readsHow } from '../shared/models.js';
+import { loadNetworks, readsHow } from '../shared/models.js';
 import { renderPushes } from './saliency-view.js';
 
 /** The classifiers, in the order the page shows them; only the BiLSTM reads both ways. */
@@ -195,30 +195,14 @@ document.querySelector('#panel-classify .presets').append(...PRESETS.map(([text,
 
 function loadModels() {
   cl.ready ??= (async () => {
-    const catalog = await catalogReady;
-    cl.available = FORM_MODELS.map((m) => catalog.find((e) => e.name === m.name)).filter(Boolean);
-    for (const input of modelInputs()) {
-      const absent = !cl.available.some((e) => e.name === input.value);
-      input.disabled = absent;
-      if (absent) input.parentElement.title = t('not available in this build');
-    }
-    if (!cl.available.length) {
-      showMsg(cl.missing, t('The verse-form classifiers are not available in this build (models/zh-forms-*/model.safetensors are missing), so this panel cannot classify. Build them with “make models”, then run “make demo” again.'), 'error');
-      return;
-    }
-    if (!cl.available.some((e) => e.name === selected())) {
-      document.querySelector(`input[name="classify-model"][value="${cl.available[0].name}"]`).checked = true;
-    }
-    showMsg(cl.msg, plural(cl.available.length, 'Loading {n} classifier…', 'Loading {n} classifiers…'));
-    await Promise.all(cl.available.map(async (entry) => {
-      try {
-        await loadBundled(entry);
-        cl.loaded.add(entry.name);
-      } catch (e) {
-        showMsg(cl.missing, t('Could not load {name}: {error}', { name: entry.name, error: e.message }), 'error');
-      }
-    }));
-    showMsg(cl.msg, '');
+    const { available, infos } = await loadNetworks(FORM_MODELS, 'classify-model', {
+      msg: cl.msg, missing: cl.missing,
+      absentText: (missing) => (missing.length < FORM_MODELS.length ? null
+        : [t('The verse-form classifiers are not available in this build (models/zh-forms-*/model.safetensors are missing), so this panel cannot classify. Build them with “make models”, then run “make demo” again.'), 'error']),
+      loadingText: (n) => plural(n, 'Loading {n} classifier…', 'Loading {n} classifiers…'),
+    });
+    cl.available = available;
+    cl.loaded = new Set(infos.keys());
   })();
   return cl.ready;
 }

@@ -1,6 +1,6 @@
 // The Generate panel: pick a bundled model or open a .safetensors file, set the sampling
 // options, and stream text from the engine worker with Stop and a live characters/second.
-import { t } from '../i18n.js';
+import { plural, t } from '../i18n.js';
 import { $, fmtBytes, fmtInt, setDisabled, setLang, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { CELL_NAMES, catalogReady, describe, loadBundled } from '../shared/models.js';
@@ -125,7 +125,7 @@ export function readOptions() {
   return o;
 }
 
-const chars = (n) => (n === 1 ? t('{n} character', { n: fmtInt(n) }) : t('{n} characters', { n: fmtInt(n) }));
+const chars = (n) => plural(n, '{n} character', '{n} characters');
 const perSecond = (n) => t('{n} chars/s', { n: fmtInt(n) });
 
 async function start() {

@@ -127,11 +127,11 @@ function fillTable() {
   table.createTHead().insertRow().append(...[t('Training step'), t('training, mean since the last check'), t('validation')]
     .map((h, i) => el('th', { className: i ? 'num' : '', textContent: h })));
   const body = table.createTBody();
-  let from = 0;
+  let i = 0;  // tr.train is in step order: one pass over it for all the rows
   for (const [step, bits] of tr.val) {
-    const part = tr.train.filter((p) => p[0] > from && p[0] <= step);
-    from = step;
-    const mean = part.length ? part.reduce((s, p) => s + p[1], 0) / part.length : NaN;
+    let sum = 0, n = 0;
+    for (; i < tr.train.length && tr.train[i][0] <= step; i++, n++) sum += tr.train[i][1];
+    const mean = n ? sum / n : NaN;
     const row = body.insertRow();
     row.append(el('th', { scope: 'row', textContent: fmtInt(step) }),
       ...[mean, bits].map((v) => el('td', { className: 'num', textContent: Number.isFinite(v) ? v.toFixed(3) : '–' })));

@@ -2,7 +2,7 @@
 // loading one into the engine worker, and a one-line description of a loaded model.
 import { plural, t } from '../i18n.js';
 import { engine } from './engine.js';
-import { fmtInt } from './dom.js';
+import { fmtInt, showMsg } from './dom.js';
 
 export const CELL_NAMES = { rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm: 'LSTM', gru: 'GRU' };
 
@@ -49,4 +49,36 @@ export function describe(info) {
   return t('{cell} · {layers} × {hidden} · {params} parameters · {what}', {
     cell, layers: plural(c.numLayers, '{n} layer', '{n} layers'), hidden: c.hiddenSize, params: fmtInt(info.parameterCount), what,
   });
+}
+
+/**
+ * Loads a panel's bundled networks (members: [{name}], in the panel's order) behind its radio
+ * buttons named inputName: disables the choices this build lacks (absentText(missing members)
+ * gives [text, kind] for the box `missing`, or null), checks the first available one if the
+ * checked one is absent, says in `msg` what is loading (loadingText(count)) and in `missing` any
+ * file that fails. Resolves to {available: catalogue entries, infos: Map name → info of those loaded}.
+ */
+export async function loadNetworks(members, inputName, { msg, missing, absentText, loadingText }) {
+  const catalog = await catalogReady;
+  const available = members.map((m) => catalog.find((e) => e.name === m.name)).filter(Boolean);
+  const inputs = [...document.querySelectorAll(`input[name="${inputName}"]`)];
+  for (const input of inputs) {
+    input.disabled = !available.some((e) => e.name === input.value);
+    if (input.disabled) input.parentElement.title = t('not available in this build');
+  }
+  const absent = absentText(members.filter((m) => !available.some((e) => e.name === m.name)));
+  if (absent) showMsg(missing, ...absent);
+  const infos = new Map();
+  if (!available.length) return { available, infos };
+  if (!inputs.some((i) => i.checked && !i.disabled)) inputs.find((i) => i.value === available[0].name).checked = true;
+  showMsg(msg, loadingText(available.length));
+  await Promise.all(available.map(async (entry) => {
+    try {
+      infos.set(entry.name, await loadBundled(entry));
+    } catch (e) {
+      showMsg(missing, t('Could not load {name}: {error}', { name: entry.name, error: e.message }), 'error');
+    }
+  }));
+  showMsg(msg, '');
+  return { available, infos };
 }
