@@ -84,9 +84,11 @@ struct Sampling {
 };
 
 // Generation: 50 warm-up steps (timed as the cold figure), then reps x 1000 timed steps (best).
-void bench_generation(const char* name, CellKind cell) {
+// name "lstm_int8" etc.: the same at Precision::kInt8.
+void bench_generation(const std::string& name, CellKind cell, Precision precision = Precision::kFloat32) {
   Model<float> m = make_model(cell, Task::kLm, 64, 256, 2, 0, 1);
-  Stepper<float> st(m.config);
+  Stepper<float> st(m.config, true, precision);
+  st.reset(m.params);
   Sampling s;
   int id = 1;
   const double c0 = now_s();
@@ -101,10 +103,10 @@ void bench_generation(const char* name, CellKind cell) {
   }
   std::sort(rates.begin(), rates.end());
   const double best = rates.back(), med = rates[rates.size() / 2];
-  std::fprintf(stderr, "gen   %-5s %9.0f steps/s best  %9.0f median  %9.0f cold (first 50)\n", name, best, med, cold);
-  field(std::string("gen_") + name, best);
-  field(std::string("gen_") + name + "_median", med);
-  field(std::string("gen_") + name + "_cold", cold);
+  std::fprintf(stderr, "gen   %-9s %9.0f steps/s best  %9.0f median  %9.0f cold (first 50)\n", name.c_str(), best, med, cold);
+  field("gen_" + name, best);
+  field("gen_" + name + "_median", med);
+  field("gen_" + name + "_cold", cold);
 }
 
 // Training: seq 64, batch 32, Adam, clip 1; 2 warm-up steps (the first is the cold figure).
@@ -338,6 +340,7 @@ int main(int argc, char** argv) {
   check_probs();
   bench_roofline();
   bench_generation("lstm", CellKind::kLstm);
+  bench_generation("lstm_int8", CellKind::kLstm, Precision::kInt8);
   bench_generation("gru", CellKind::kGru);
   bench_generation("rnn", CellKind::kRnnTanh);
   bench_tagger();

@@ -109,6 +109,7 @@ out.push(`| | ${cols.map((b) => b.label).join(' | ')} |`);
 out.push(`|---|${cols.map(() => '---:').join('|')}|`);
 out.push(row('generation LSTM, steps/s', 'gen_lstm'));
 out.push(row('  cold (first 50 steps)', 'gen_lstm_cold'));
+out.push(row('generation LSTM int8, steps/s', 'gen_lstm_int8'));
 out.push(row('generation GRU, steps/s', 'gen_gru'));
 out.push(row('generation RNN, steps/s', 'gen_rnn'));
 out.push(row('training LSTM, chars/s', 'train_lstm'));
@@ -136,6 +137,7 @@ out.push('');
 out.push('† brain.js recurrent.LSTM is not a standard LSTM (its forget gate multiplies the previous hidden output; no cell state), has an END token among its 96 outputs, ' +
   'samples inside net.run() and trains one sequence at a time with RMSProp: same sizes, not the same network.');
 out.push('Notes: recur wasm generation is model.feed(one character) → 96 probabilities → sampled in JS (the public API per step)' +
+  '; "int8" is the same model loaded with { precision: \'int8\' } (int8 weights with a scale per row, integer dot products)' +
   (W.gen_lstm_engine ? `; inside the engine (model.generate()) it runs ${fmt(W.gen_lstm_engine)} steps/s` : '') + '. ' +
   'TensorFlow.js: layers API, stateful model.predict() per step; training with tf.variableGrads + Adam + global-norm clipping, one-hot input into a bias-free Dense(64) instead of an Embedding ' +
   '(tfjs-wasm has no UnsortedSegmentSum kernel, so its Embedding cannot train; the cpu backend uses the same graph), zero start state per batch; tfjs has no GRU with reset_after (PyTorch\'s GRU), so no GRU column. ' +
@@ -180,6 +182,7 @@ const target = (name, ok, detail) => T.push(`- ${ok === undefined ? '?' : ok ? '
 const tw = results['tfjs-wasm'], tc = results['tfjs-cpu'], ort = results.ort;
 if (W.gen_lstm && tw) target('wasm generation ≥ 4× tfjs wasm', W.gen_lstm >= 4 * tw.gen_lstm, `${(W.gen_lstm / tw.gen_lstm).toFixed(2)}×`);
 if (W.gen_lstm && ort) target('wasm generation ≥ 1.7× ORT Web', W.gen_lstm >= 1.7 * ort.gen_lstm, `${(W.gen_lstm / ort.gen_lstm).toFixed(2)}×`);
+if (W.gen_lstm_int8 && ort) target('wasm int8 generation ≥ 2× ORT Web (1 thread)', W.gen_lstm_int8 >= 2 * ort.gen_lstm, `${(W.gen_lstm_int8 / ort.gen_lstm).toFixed(2)}×`);
 if (W.gen_lstm && W.roof_steps) target('wasm generation ≥ 75% of the wasm roofline', W.gen_lstm >= 0.75 * W.roof_steps, `${(100 * W.gen_lstm / W.roof_steps).toFixed(0)}%`);
 if (N.gen_lstm && N.roof_steps) target('native generation ≥ 75% of the native roofline', N.gen_lstm >= 0.75 * N.roof_steps, `${(100 * N.gen_lstm / N.roof_steps).toFixed(0)}%`);
 if (W.train_lstm && (tw || tc)) {

@@ -1,5 +1,5 @@
-// Generation side by side in one Node process: recur wasm, TensorFlow.js wasm and ONNX Runtime
-// Web on recur's weights (char-lstm-256x2, seed 1), interleaved blocks of steps (feed / predict /
+// Generation side by side in one Node process: recur wasm (float32 and int8), TensorFlow.js wasm
+// and ONNX Runtime Web on recur's weights (char-lstm-256x2, seed 1), interleaved blocks of steps (feed / predict /
 // run, then sampling in JS), best block per library. Interleaving keeps the ratios meaningful when
 // the machine is shared: every library sees the same load in the same minute.
 //   node bench/side_by_side.mjs [path/to/another/web/lib/recur.js ...]
@@ -17,8 +17,9 @@ await tf.ready();
 ort.env.wasm.numThreads = 1;
 
 // A generation loop per library: step(n) runs n steps from where the last call stopped.
-function recurLoop(recur) {
-  const m = recurModel(recur, 'lstm');
+function recurLoop(recur, precision) {
+  const random = recurModel(recur, 'lstm');
+  const m = precision ? recur.loadModel(random.save(), { precision }) : random;
   m.reset();
   const draw = sampler();
   let id = 1;
@@ -27,6 +28,7 @@ function recurLoop(recur) {
 
 const recur = await loadRecurApi();
 const loops = { 'recur wasm': recurLoop(recur) };
+if (recur.precisions?.includes('int8')) loops['recur wasm int8'] = recurLoop(recur, 'int8');
 for (const path of process.argv.slice(2)) loops[`recur wasm (${path})`] = recurLoop(await (await import(path)).loadRecur());
 const w = parseSafetensors(loops['recur wasm'].m.save());
 {

@@ -91,6 +91,11 @@ for (const cell of ['lstm', 'gru', 'rnn']) {
     const e = genEngine(m);
     log(`gen   lstm  ${e.best.toFixed(0).padStart(8)} steps/s best [model.generate(), sampling in the engine]`);
     result.gen_lstm_engine = e.best;
+    const q = recur.loadModel(m.save(), { precision: 'int8' });
+    const gq = genFeed(q);
+    log(`gen   lstm int8 ${gq.best.toFixed(0).padStart(8)} steps/s best ${gq.median.toFixed(0).padStart(8)} median  [feed + sample in JS]`);
+    Object.assign(result, { gen_lstm_int8: gq.best, gen_lstm_int8_median: gq.median, gen_lstm_int8_cold: gq.cold });
+    q.dispose();
   }
   m.dispose();
 }

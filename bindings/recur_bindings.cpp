@@ -136,6 +136,23 @@ class WasmModel {
     return adopt(std::move(m.value()));
   }
 
+  /// The arithmetic of feed(), predict() and generation (model/precision.h), or {error}. Starts a
+  /// fresh stepping state.
+  val set_precision(const std::string& name) {
+    auto p = parse_precision(name);
+    if (!p) return error_object(p.status());
+    precision_ = p.value();
+    if (model_) {
+      stepper_ = model_->config.bidirectional ? nullptr
+                                              : std::make_unique<Stepper<float>>(model_->config, true, precision_);
+      if (stepper_) stepper_->reset(model_->params);
+      predictor_.reset();
+    }
+    return ok();
+  }
+  std::string precision_text() const { return precision_name(precision_); }
+  Precision precision() const { return precision_; }
+
   bool ready() const { return model_ != nullptr; }
   std::string config_json() const { return model_ ? config_to_json(model_->config) : ""; }
   std::string vocab_json() const { return model_ ? strings_json(model_->vocab.symbols()) : "[]"; }
@@ -151,7 +168,7 @@ class WasmModel {
   /// {rows, cols, probs: Float32Array (rows * cols)} or {error}.
   val predict_text(const std::string& text) {
     if (!model_) return error_object("no model");
-    if (!predictor_) predictor_ = std::make_unique<Predictor>(*model_);  // kept: a page predicts per keystroke
+    if (!predictor_) predictor_ = std::make_unique<Predictor>(*model_, precision_);  // kept: a page predicts per keystroke
     auto p = predictor_->run(*model_, text);
     if (!p) return error_object(p.status());
     return prediction_object(p.value());
@@ -307,7 +324,8 @@ class WasmModel {
  private:
   val adopt(Model<float> m) {
     model_ = std::make_unique<Model<float>>(std::move(m));
-    stepper_ = model_->config.bidirectional ? nullptr : std::make_unique<Stepper<float>>(model_->config);
+    stepper_ = model_->config.bidirectional ? nullptr
+                                            : std::make_unique<Stepper<float>>(model_->config, true, precision_);
     if (stepper_) stepper_->reset(model_->params);
     predictor_.reset();
     ++params_version_;
@@ -320,6 +338,7 @@ class WasmModel {
   std::unique_ptr<Predictor> predictor_;
   std::vector<float> probs_;  // feed()'s output before the copy to JS
   uint64_t params_version_ = 0;
+  Precision precision_ = Precision::kFloat32;
 };
 
 struct GenerateOptionsJs {
@@ -350,6 +369,7 @@ class WasmGenerator {
     g.sample.top_k = saturate_int(o.top_k);
     g.sample.top_p = float(o.top_p);
     g.sample.seed = uint64_t(o.seed);
+    g.precision = m.precision();
     auto gen = Generator::create(*m.model(), g);
     if (!gen) return error_object(gen.status());
     gen_.emplace(std::move(gen.value()));
@@ -389,7 +409,7 @@ class WasmPrediction {
  public:
   val start(const WasmModel& m, const std::string& text) {
     if (!m.model()) return error_object("no model");
-    predictor_ = std::make_unique<Predictor>(*m.model());
+    predictor_ = std::make_unique<Predictor>(*m.model(), m.precision());
     if (Status st = predictor_->start(*m.model(), text); !st.is_ok()) return error_object(st);
     model_ = &m;
     params_version_ = m.params_version();
@@ -590,6 +610,7 @@ EMSCRIPTEN_BINDINGS(recur) {
   using namespace emscripten;
   using namespace recur::wasm;
   function("simdArch", optional_override([]() { return std::string(recur::simd_arch_name()); }));
+  function("precisionsJson", optional_override([]() { return strings_json(recur::precision_names()); }));
   value_object<GenerateOptionsJs>("GenerateOptions")
       .field("prompt", &GenerateOptionsJs::prompt)
       .field("length", &GenerateOptionsJs::length)
@@ -614,6 +635,8 @@ EMSCRIPTEN_BINDINGS(recur) {
       .function("load", &WasmModel::load)
       .function("create", &WasmModel::create)
       .function("ready", &WasmModel::ready)
+      .function("setPrecision", &WasmModel::set_precision)
+      .function("precision", &WasmModel::precision_text)
       .function("configJson", &WasmModel::config_json)
       .function("vocabJson", &WasmModel::vocab_json)
       .function("labelsJson", &WasmModel::labels_json)

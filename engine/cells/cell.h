@@ -27,6 +27,7 @@
 
 #include "cells/cell_kind.h"
 #include "core/tensor.h"
+#include "kernels/int8.h"
 
 namespace recur {
 
@@ -38,6 +39,10 @@ struct CellWeights {
   const T* w_hh = nullptr;  // (G*H, H)
   const T* b_ih = nullptr;  // (G*H)
   const T* b_hh = nullptr;  // (G*H)
+  // Inference at int8 precision (model/precision.h; float only): where set, a product of one
+  // vector by W_ih (a one-step run) or W_hh (batch 1) uses these instead.
+  const I8Matrix* q_ih = nullptr;
+  const I8Matrix* q_hh = nullptr;
 };
 
 template <typename T>
@@ -64,6 +69,7 @@ struct SeqCache {
   Buffer<T> h_prev;             // (T*B, H) state before each step (zero after a reset)
   Buffer<T> c_prev;             // LSTM with resets: (B, H) the cell state a step reads
   Buffer<T> dh, dc, dh_direct;  // (B, H)
+  std::vector<int16_t> xq;      // int8 precision: the vector being multiplied, rounded
 };
 
 /// Runs one direction of one layer over a whole sequence, keeping what backward needs. x row r is

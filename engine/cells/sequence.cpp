@@ -2,6 +2,7 @@
 // step, padding masks, and the weight gradients as GEMMs after the backward time loop.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "cells/cell.h"
 #include "kernels/gemm.h"
@@ -93,6 +94,8 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
     if (transposed) {
       for (int b = 0; b < B; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + size_t(b) * GH);
       gemm_nn(B, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
+    } else if (w.q_hh) {
+      if constexpr (std::is_same_v<T, float>) i8_linear(*w.q_hh, hp, w.b_hh, pre_h, cache.xq);
     } else {
       linear(1, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);
     }
@@ -148,6 +151,12 @@ template <typename T>
 void cell_infer_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, T* h, T* c, SeqCache<T>& cache) {
   const int GH = gate_count(w.kind) * w.H;
   grow(cache.pre_x, size_t(steps) * GH);
+  if constexpr (std::is_same_v<T, float>) {
+    if (w.q_ih && steps == 1) {
+      i8_linear(*w.q_ih, x, w.b_ih, cache.pre_x.data(), cache.xq);
+      return infer(w, PreX<T>{cache.pre_x.data(), size_t(GH), nullptr}, steps, h, c, cache);
+    }
+  }
   linear(steps, w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
   infer(w, PreX<T>{cache.pre_x.data(), size_t(GH), nullptr}, steps, h, c, cache);
 }

@@ -2,6 +2,7 @@
 #include "model/network.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "layers/dense.h"
 #include "layers/embedding.h"
@@ -175,17 +176,20 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
 }
 
 template <typename T>
-Stepper<T>::Stepper(const Config& c, bool fold) : cfg_(c) {
+Stepper<T>::Stepper(const Config& c, bool fold, Precision precision)
+    : cfg_(c), precision_(std::is_same_v<T, float> ? precision : Precision::kFloat32) {
   state_.resize(c, 1);
   caches_.resize(size_t(c.num_layers));
   logits_.assign(output_size(c), T(0));
   if (fold) fold_.configure(c.vocab_size, c.embedding_dim, gate_count(c.cell) * c.hidden_size);
+  if (precision_ == Precision::kInt8) int8_.configure(c, fold_.enabled() ? 1 : 0, true);
 }
 
 template <typename T>
 void Stepper<T>::reset(const Params<T>& p) {
   state_.zero();
   fold_.invalidate();
+  int8_.invalidate();
   const T* bias = p.ptr(p.tensors[head_bias_index(cfg_)]);
   std::copy(bias, bias + logits_.size(), logits_.begin());
 }
@@ -195,8 +199,15 @@ const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
   const int E = cfg_.embedding_dim, H = cfg_.hidden_size;
   const T* emb = p.ptr(p.tensors[embedding_index()]);
   const T* x = emb + size_t(id) * E;
+  const bool int8 = precision_ == Precision::kInt8;
+  if constexpr (std::is_same_v<T, float>)
+    if (int8 && !int8_.ready()) int8_.build(p);
   for (int k = 0; k < cfg_.num_layers; ++k) {
-    const CellWeights<T> w = cell_weights(cfg_, p, k, 0);
+    CellWeights<T> w = cell_weights(cfg_, p, k, 0);
+    if (int8) {
+      w.q_ih = int8_.w_ih(k);
+      w.q_hh = int8_.w_hh(k);
+    }
     if (k == 0 && fold_.enabled()) {
       const T* row = fold_.row(id, emb, w.w_ih, w.b_ih);
       cell_infer_projected(w, &row, 1, state_.h_at(k), state_.c_at(k), caches_[size_t(k)]);
@@ -205,8 +216,14 @@ const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
     }
     x = state_.h_at(k);
   }
-  linear(1, H, int(logits_.size()), x, H, p.ptr(p.tensors[head_weight_index(cfg_)]),
-         p.ptr(p.tensors[head_bias_index(cfg_)]), logits_.data(), int(logits_.size()));
+  const T* hb = p.ptr(p.tensors[head_bias_index(cfg_)]);
+  if constexpr (std::is_same_v<T, float>)
+    if (int8) {
+      i8_linear(*int8_.head(), x, hb, logits_.data(), int8_.scratch());
+      return logits_.data();
+    }
+  linear(1, H, int(logits_.size()), x, H, p.ptr(p.tensors[head_weight_index(cfg_)]), hb, logits_.data(),
+         int(logits_.size()));
   return logits_.data();
 }
 

@@ -13,6 +13,7 @@
 #include "layers/embedding_fold.h"
 #include "model/config.h"
 #include "model/params.h"
+#include "model/precision.h"
 
 namespace recur {
 
@@ -85,16 +86,23 @@ CellWeights<T> cell_weights(const Config& c, const Params<T>& p, int layer, int 
 /// models only. Layer 0 reads its input projection from a folded embedding
 /// (layers/embedding_fold.h) when the table fits; fold = false keeps the lookup plus product (the
 /// reference the folded path is tested against).
+/// At Precision::kInt8 (T = float) every product of a step except layer 0's folded rows uses
+/// int8 copies of the weights (model/precision.h), made on the first feed after reset() or
+/// params_changed().
 template <typename T>
 class Stepper {
  public:
   Stepper() = default;
-  explicit Stepper(const Config& c, bool fold = true);
+  explicit Stepper(const Config& c, bool fold = true, Precision precision = Precision::kFloat32);
   /// Zero state; logits() becomes the head at h = 0 (its bias): the distribution before any symbol.
   /// Also forgets the folded rows, so p may have changed since the last call.
   void reset(const Params<T>& p);
   /// p changed (a training step) but the state should carry on: forget the folded rows.
-  void params_changed() { fold_.invalidate(); }
+  void params_changed() {
+    fold_.invalidate();
+    int8_.invalidate();
+  }
+  Precision precision() const { return precision_; }
   /// Feeds symbol id (0 <= id < V) and returns the head's logits (out).
   const T* feed(const Params<T>& p, int32_t id);
   /// Logits after the last feed(), or after reset().
@@ -108,6 +116,8 @@ class Stepper {
   std::vector<SeqCache<T>> caches_;  // per layer: one step's gates and outputs
   Buffer<T> logits_;
   FoldedEmbedding<T> fold_;
+  Precision precision_ = Precision::kFloat32;
+  Int8Weights int8_;
 };
 
 }  // namespace recur

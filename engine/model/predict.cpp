@@ -27,11 +27,16 @@ Result<Prediction> predict(const Model<float>& m, std::string_view text) {
   return p.run(m, text);
 }
 
-Predictor::Predictor(const Model<float>& m) : cfg_(m.config) {
+Predictor::Predictor(const Model<float>& m, Precision precision)
+    : cfg_(m.config), precision_(m.config.bidirectional ? Precision::kFloat32 : precision) {
   if (!cfg_.bidirectional) fold_.configure(cfg_.vocab_size, cfg_.embedding_dim, gate_count(cfg_.cell) * cfg_.hidden_size);
+  if (precision_ == Precision::kInt8) int8_.configure(cfg_, cfg_.num_layers, false);
 }
 
-void Predictor::params_changed() { fold_.invalidate(); }
+void Predictor::params_changed() {
+  fold_.invalidate();
+  int8_.invalidate();
+}
 
 Result<Prediction> Predictor::run(const Model<float>& m, std::string_view text) {
   if (Status st = start(m, text); !st.is_ok()) return st;
@@ -120,13 +125,16 @@ void Predictor::forward_unidirectional(const Model<float>& m, int t0, int t1) {
   const float* emb = m.params.ptr(m.params.tensors[embedding_index()]);
   const float* hw = m.params.ptr(m.params.tensors[head_weight_index(cfg_)]);
   const float* hb = m.params.ptr(m.params.tensors[head_bias_index(cfg_)]);
+  const bool int8 = precision_ == Precision::kInt8;
+  if (int8 && !int8_.ready()) int8_.build(m.params);
   for (int c0 = t0; c0 < t1; c0 += kChunk) {
     const int n = std::min(kChunk, t1 - c0);
     // Layer 0 reads the folded rows b_ih + W_ih E[id] where they are stored, or the embedding rows;
     // each layer above reads the outputs of the one below (x).
     const float* x = nullptr;
     for (int k = 0; k < L; ++k) {
-      const CellWeights<float> w = cell_weights(cfg_, m.params, k, 0);
+      CellWeights<float> w = cell_weights(cfg_, m.params, k, 0);
+      if (int8) w.q_hh = int8_.w_hh(k);
       SeqCache<float>& cache = caches_[size_t(k)];
       // The state in state_ carries into the next chunk.
       if (k == 0 && fold_.enabled()) {

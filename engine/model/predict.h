@@ -13,6 +13,7 @@
 #include "layers/embedding_fold.h"
 #include "model/model.h"
 #include "model/network.h"
+#include "model/precision.h"
 #include "text/vocab.h"
 
 namespace recur {
@@ -38,9 +39,11 @@ Result<Prediction> predict(const Model<float>& m, std::string_view text);
 /// rows), then one GEMV on W_hh per step. Bidirectional models take Network's batched path.
 /// Holds no pointer to the model: pass the same model to every call, and call params_changed()
 /// after its parameters change (training).
+/// At Precision::kInt8 the recurrent product of each step uses int8 weights (model/precision.h);
+/// bidirectional models ignore it.
 class Predictor {
  public:
-  explicit Predictor(const Model<float>& m);
+  explicit Predictor(const Model<float>& m, Precision precision = Precision::kFloat32);
   Result<Prediction> run(const Model<float>& m, std::string_view text);
   /// The same on ids (each in 0..V-1, validated here).
   Result<Prediction> run_ids(const Model<float>& m, std::vector<int32_t> ids);
@@ -68,6 +71,8 @@ class Predictor {
   std::vector<const float*> rows_;       // layer 0's folded rows, one per step of a chunk
   Buffer<float> logits_;                 // (chunk, out)
   State<float> state_;
+  Precision precision_;
+  Int8Weights int8_;                     // int8 precision: the W_hh of each layer
   std::unique_ptr<Network<float>> net_;  // bidirectional models
   std::vector<int32_t> ids_;             // the text being read
   int64_t pos_ = 0;                      // characters of ids_ read so far

@@ -31,6 +31,8 @@ struct GenerateOptions {
   /// character", and "<unk>" prints as U+FFFD too: in a sample either reads as garbage. The
   /// prompt may still contain them; it is fed as usual.
   bool avoid_unknown = false;
+  /// The stepper's arithmetic (model/precision.h).
+  Precision precision = Precision::kFloat32;
 };
 
 Status validate(const GenerateOptions& o);
@@ -54,7 +56,7 @@ class Generator {
 
  private:
   Generator(const Model<float>& m, GenerateOptions o)
-      : model_(&m), opt_(std::move(o)), stepper_(m.config), sampler_(opt_.sample) {}
+      : model_(&m), opt_(std::move(o)), stepper_(m.config, true, opt_.precision), sampler_(opt_.sample) {}
 
   const Model<float>* model_;
   GenerateOptions opt_;

@@ -18,12 +18,14 @@ static const char* kHelp =
     "  --top-p P           nucleus sampling, 0 < P <= 1 (default 1: off)\n"
     "  --seed S            random seed (default 0): the same seed gives the same text\n"
     "  --stop TEXT         stop once the output ends with TEXT\n"
-    "  --avoid-unknown     never emit <unk> or U+FFFD (the rare-character symbol of our corpora)\n";
+    "  --avoid-unknown     never emit <unk> or U+FFFD (the rare-character symbol of our corpora)\n"
+    "  --precision P       float32 (default, exact) or int8 (int8 weights, faster)\n";
 
 int cmd_generate(int argc, char** argv) {
   const char* me = "generate";
   if (argc > 2 && (!std::strcmp(argv[2], "--help") || !std::strcmp(argv[2], "-h"))) return std::fputs(kHelp, stdout), 0;
-  auto args = Args::parse(argc, argv, 2, {"model", "prompt", "length", "temperature", "top-k", "top-p", "seed", "stop"},
+  auto args = Args::parse(argc, argv, 2, {"model", "prompt", "length", "temperature", "top-k", "top-p", "seed", "stop",
+                                                   "precision"},
                           {"avoid-unknown"});
   if (!args) return fail(me, args.status());
   auto path = args->required("model");
@@ -44,6 +46,9 @@ int cmd_generate(int argc, char** argv) {
   o.sample.top_k = int(top_k.value());
   o.sample.top_p = float(top_p.value());
   o.sample.seed = uint64_t(seed.value());
+  auto precision = parse_precision(args->str("precision", "float32"));
+  if (!precision) return fail(me, precision.status());
+  o.precision = precision.value();
   if (Status s = validate(o); !s) return fail(me, s);  // before the model: option errors come first
   auto model = load_model_file(path.value());
   if (!model) return fail(me, model.status());

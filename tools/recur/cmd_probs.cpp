@@ -14,16 +14,18 @@
 namespace recur::cli {
 
 static const char* kHelp =
-    "usage: recur probs --model M.safetensors --text TEXT [--json] [--top K]\n"
+    "usage: recur probs --model M.safetensors --text TEXT [--json] [--top K] [--precision P]\n"
     "  lm: the next-symbol distribution after each position; tagger: the label distribution at\n"
     "  each position; classifier: one distribution for the text.\n"
     "  --json    print {\"symbols\": [...], \"probs\": [[...], ...]} with every probability\n"
-    "  --top K   without --json, show the K most probable symbols per position (default 5)\n";
+    "  --top K   without --json, show the K most probable symbols per position (default 5)\n"
+    "  --precision P  float32 (default, exact) or int8 (a unidirectional model's recurrent\n"
+    "                 product with int8 weights)\n";
 
 int cmd_probs(int argc, char** argv) {
   const char* me = "probs";
   if (argc > 2 && (!std::strcmp(argv[2], "--help") || !std::strcmp(argv[2], "-h"))) return std::fputs(kHelp, stdout), 0;
-  auto args = Args::parse(argc, argv, 2, {"model", "text", "top"}, {"json"});
+  auto args = Args::parse(argc, argv, 2, {"model", "text", "top", "precision"}, {"json"});
   if (!args) return fail(me, args.status());
   auto path = args->required("model");
   if (!path) return fail(me, path.status());
@@ -31,9 +33,11 @@ int cmd_probs(int argc, char** argv) {
   if (!text) return fail(me, text.status());
   auto top = args->integer("top", 5, 1, 1 << 20);
   if (!top) return fail(me, top.status());
+  auto precision = parse_precision(args->str("precision", "float32"));
+  if (!precision) return fail(me, precision.status());
   auto model = load_model_file(path.value());
   if (!model) return fail(me, model.status());
-  auto pred = predict(model.value(), text.value());
+  auto pred = Predictor(model.value(), precision.value()).run(model.value(), text.value());
   if (!pred) return fail(me, pred.status());
   const Prediction& p = pred.value();
   if (args->has("json")) {

@@ -241,6 +241,9 @@ export class Model extends Owned {
     this.parameterCount = core.parameterCount();
   }
 
+  /** The arithmetic of feed(), predict() and generate(): 'float32' (exact) or 'int8' (see loadModel). */
+  get precision() { return this._live.precision(); }
+
   /** True when the model's task is task ('lm', 'tagger' or 'classifier'). */
   is(task) { return this.config.task === task; }
 
@@ -621,13 +624,25 @@ export class Recur {
     this._core = core;
     /** The SIMD instruction set the engine was compiled for (e.g. "sse4.1" on wasm SIMD128). */
     this.simdArch = core.simdArch();
+    /** What loadModel()'s precision option accepts in this build, default first. */
+    this.precisions = JSON.parse(core.precisionsJson());
   }
 
-  /** A model from .safetensors bytes. Throws RecurError with the reason for a bad file. */
-  loadModel(bytes) {
+  /**
+   * A model from .safetensors bytes. Throws RecurError with the reason for a bad file.
+   * options.precision (one of recur.precisions): 'float32', the default, is exact; 'int8' rounds
+   * the weights a step multiplies by one vector to int8 with one scale per row and the vector to
+   * int16, for faster generation and streaming (the English lm: +0.002 bits/char). Training still
+   * updates float32 weights; the int8 copies are remade after it.
+   */
+  loadModel(bytes, options = {}) {
     if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
     need(bytes instanceof Uint8Array, 'loadModel() takes a Uint8Array or an ArrayBuffer');
+    need(options && typeof options === 'object', 'loadModel() takes an options object');
+    knownOptions(options, ['precision'], 'loadModel()');
+    const precision = optStr(options, 'precision', 'float32');
     const core = new this._core.CoreModel();
+    checkOrDelete(core, core.setPrecision(precision));
     checkOrDelete(core, core.load(bytes));
     return new Model(this, core);
   }
@@ -639,8 +654,9 @@ export class Recur {
   async fetchModel(url, options = {}) {
     need(typeof url === 'string' || url instanceof URL, 'fetchModel() takes a URL or, in Node, a file path');
     need(options && typeof options === 'object', 'fetchModel() takes an options object');
-    knownOptions(options, ['onProgress', 'signal'], 'fetchModel()');
+    knownOptions(options, ['onProgress', 'signal', 'precision'], 'fetchModel()');
     const { onProgress, signal } = options;
+    const load = (bytes) => this.loadModel(bytes, options.precision === undefined ? {} : { precision: options.precision });
     if (isNode && isLocalFile(url)) {
       let bytes;
       try {
@@ -649,14 +665,14 @@ export class Recur {
         throw new RecurError(`cannot read ${url}: ${e.message}`, 'io');
       }
       onProgress?.({ loaded: bytes.length, total: bytes.length });
-      return this.loadModel(bytes);
+      return load(bytes);
     }
     const res = await fetch(url, { signal });
     if (!res.ok) throw new RecurError(`cannot fetch ${url}: HTTP ${res.status}`, 'io');
     // A compressed response's length is not the model's: then the total is unknown (0).
     const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
     const total = encoded ? 0 : Number(res.headers.get('content-length')) || 0;
-    if (!res.body || !onProgress) return this.loadModel(new Uint8Array(await res.arrayBuffer()));
+    if (!res.body || !onProgress) return load(new Uint8Array(await res.arrayBuffer()));
     const parts = [];
     let loaded = 0;
     for (const reader = res.body.getReader(); ;) {
@@ -669,7 +685,7 @@ export class Recur {
     const bytes = new Uint8Array(loaded);
     let at = 0;
     for (const p of parts) { bytes.set(p, at); at += p.length; }
-    return this.loadModel(bytes);
+    return load(bytes);
   }
 
   /**

@@ -1,0 +1,49 @@
+// Reduced-precision matrix-vector products for inference: int8 weights with one float scale per
+// row, the vector rounded to int16 with one scale per call. The sums are exact integer arithmetic
+// (wasm i32x4.dot_i16x8_s, x86 pmaddwd), so the SIMD paths and the scalar twin agree; the only
+// error is the rounding of the weights and of the vector.
+//
+//   W[r][k] ~= q[r][k] * scale[r]   |q| <= 127      x[k] ~= xq[k] * sx   |xq| <= kXqMax
+//   y[r] = b[r] + sum over chunks of float(sum_k q[r][k] xq[k]) * (scale[r] * sx)
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace recur {
+
+/// Largest |xq|. With |q| <= 127 a chunk's exact sum stays below 2^31 (kI8Chunk * 127 * kXqMax
+/// = 2,130,576,384), and the rounding of x (relative 1/(2 kXqMax) of max|x|) is far below that
+/// of the weights (1/254 of each row's max).
+constexpr int kXqMax = 16383;
+/// Columns summed as integers before the partial sum joins the float result.
+constexpr int kI8Chunk = 1024;
+/// Rows are stored padded with zeros to a multiple of this many columns (one SIMD step).
+constexpr int kI8Block = 16;
+
+/// W (rows, cols) as int8 with one scale per row.
+struct I8Matrix {
+  int rows = 0, cols = 0, ld = 0;  // ld: cols rounded up to kI8Block
+  std::vector<int8_t> q;           // (rows, ld), zero padded
+  std::vector<float> scale;        // (rows): max |W[r][k]| / 127, 0 for a zero row
+};
+
+/// Rounds W (rows, cols, row stride ldw; finite) to the nearest multiples of each row's scale.
+I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw);
+
+/// Rounds x (n; finite) to int16: xq (n) = round(x / sx) with sx = max|x| / kXqMax (0 if x is 0).
+/// Returns sx.
+float quantize_vector(int n, const float* x, int16_t* xq) noexcept;
+
+/// y (rows) = b + W x for x given as xq (W.ld; zero past W.cols) and sx from quantize_vector.
+/// b may be null (0).
+void i8_gemv(const I8Matrix& W, const int16_t* xq, float sx, const float* b, float* y) noexcept;
+
+/// y (rows) = b + W x (x: W.cols floats, finite): quantize_vector into scratch, then i8_gemv.
+void i8_linear(const I8Matrix& W, const float* x, const float* b, float* y, std::vector<int16_t>& scratch);
+
+namespace ref {
+/// i8_gemv's scalar twin: the obvious loops.
+void i8_gemv(const I8Matrix& W, const int16_t* xq, float sx, const float* b, float* y) noexcept;
+}  // namespace ref
+
+}  // namespace recur

@@ -1,0 +1,231 @@
+// int8 inference (kernels/int8.h, model/precision.h) against independent computations: a case
+// worked by hand, exact integer sums in int64, the error bound that rounding allows, and whole
+// models run at float32 on the rounded weights.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "core/rng.h"
+#include "kernels/int8.h"
+#include "model/network.h"
+#include "model/precision.h"
+#include "model/predict.h"
+#include "support/compare.h"
+#include "support/small_model.h"
+
+namespace recur {
+namespace {
+
+// Row (1, -0.5, 0.25): scale 1/127, q = (127, -64, 32) (-63.5 rounds away from zero).
+// x (1, 2, -4): sx = 4/16383, xq = (4096, 8192, -16383) (4095.75 and 8191.5 round up).
+// sum q xq = 520192 - 524288 - 524256 = -528352, times (1/127)(4/16383): -2113408/2080641.
+TEST(Int8, HandWorkedRow) {
+  const float W[3] = {1.f, -0.5f, 0.25f}, x[3] = {1.f, 2.f, -4.f}, b[1] = {0.5f};
+  const I8Matrix m = quantize_rows(1, 3, W, 3);
+  ASSERT_EQ(m.ld, 16);
+  EXPECT_EQ(m.q[0], 127);
+  EXPECT_EQ(m.q[1], -64);
+  EXPECT_EQ(m.q[2], 32);
+  for (int k = 3; k < 16; ++k) EXPECT_EQ(m.q[k], 0) << k;
+  EXPECT_FLOAT_EQ(m.scale[0], 1.f / 127);
+  std::vector<int16_t> xq(16, 0);
+  const float sx = quantize_vector(3, x, xq.data());
+  EXPECT_FLOAT_EQ(sx, 4.f / 16383);
+  EXPECT_EQ(xq[0], 4096);
+  EXPECT_EQ(xq[1], 8192);
+  EXPECT_EQ(xq[2], -16383);
+  float y = 0, y_ref = 0;
+  i8_gemv(m, xq.data(), sx, b, &y);
+  ref::i8_gemv(m, xq.data(), sx, b, &y_ref);
+  const double expected = 0.5 - 2113408.0 / 2080641.0;
+  EXPECT_NEAR(y, expected, 1e-6);
+  EXPECT_NEAR(y_ref, expected, 1e-6);
+  std::vector<int16_t> scratch;
+  float y_linear = 0;
+  i8_linear(m, x, b, &y_linear, scratch);
+  EXPECT_EQ(y_linear, y);
+}
+
+TEST(Int8, ZeroRowsAndVector) {
+  const float W[4] = {0, 0, 0.5f, -1}, x[2] = {0, 0}, b[2] = {1, 2};
+  const I8Matrix m = quantize_rows(2, 2, W, 2);
+  EXPECT_EQ(m.scale[0], 0.f);
+  std::vector<int16_t> scratch;
+  float y[2];
+  i8_linear(m, x, b, y, scratch);
+  EXPECT_EQ(y[0], 1.f);
+  EXPECT_EQ(y[1], 2.f);
+}
+
+// The SIMD kernel and the scalar twin against exact int64 sums, at sizes around the 4-row
+// groups, the 16-column blocks and the 1024-column chunks, with random and extreme values
+// (every product at its largest: a chunk's sum is 2,130,576,384, just below 2^31).
+TEST(Int8, SumsAreExact) {
+  Rng rng(5);
+  for (int rows : {1, 3, 4, 5, 9})
+    for (int cols : {1, 15, 16, 17, 100, 1023, 1024, 1025, 2049, 4100})
+      for (bool extreme : {false, true}) {
+        I8Matrix m;
+        m.rows = rows;
+        m.cols = cols;
+        m.ld = (cols + kI8Block - 1) / kI8Block * kI8Block;
+        m.q.assign(size_t(rows) * m.ld, 0);
+        m.scale.assign(size_t(rows), 0.f);
+        std::vector<int16_t> xq(size_t(m.ld), 0);
+        for (int k = 0; k < cols; ++k)
+          xq[size_t(k)] = int16_t(extreme ? kXqMax : int(rng.next_u64() % (2 * kXqMax + 1)) - kXqMax);
+        for (int r = 0; r < rows; ++r) {
+          m.scale[size_t(r)] = 1.f / float(1 + r);
+          for (int k = 0; k < cols; ++k)
+            m.q[size_t(r) * m.ld + k] = int8_t(extreme ? (r % 2 ? -127 : 127) : int(rng.next_u64() % 255) - 127);
+        }
+        const size_t R = size_t(rows);
+        std::vector<float> b(R), y(R), y_ref(R), want(R);
+        for (int r = 0; r < rows; ++r) {
+          b[size_t(r)] = float(r) - 1.5f;
+          // Each chunk's sum exactly, then the float arithmetic the kernels are documented to do.
+          float acc = b[size_t(r)];
+          for (int k0 = 0; k0 < m.ld; k0 += kI8Chunk) {
+            int64_t s = 0;
+            for (int k = k0; k < std::min(m.ld, k0 + kI8Chunk); ++k)
+              s += int64_t(m.q[size_t(r) * m.ld + k]) * xq[size_t(k)];
+            ASSERT_LT(std::abs(s), int64_t(1) << 31);
+            acc += float(s) * (m.scale[size_t(r)] * 0.001f);
+          }
+          want[size_t(r)] = acc;
+        }
+        i8_gemv(m, xq.data(), 0.001f, b.data(), y.data());
+        ref::i8_gemv(m, xq.data(), 0.001f, b.data(), y_ref.data());
+        // 4 eps: the sums are exact; only a fused multiply-add in one path may round differently.
+        EXPECT_EQ(testing::within<float>(y.data(), want.data(), y.size(), 4), "") << rows << "x" << cols;
+        EXPECT_EQ(testing::within<float>(y_ref.data(), want.data(), y.size(), 4), "") << rows << "x" << cols;
+      }
+}
+
+// Against the float product: the rounding of W (at most scale/2 per weight) and of x (sx/2)
+// bounds the error of each row by sum_k (|w_k| + scale/2) sx/2 + (scale/2) |x_k|, plus float
+// rounding of the sums. The bound must hold and must not be vacuous (the error is seen).
+TEST(Int8, ErrorWithinTheRoundingBound) {
+  Rng rng(9);
+  for (int cols : {7, 64, 300, 1500}) {
+    const int rows = 33;
+    const size_t R = size_t(rows), K = size_t(cols);
+    std::vector<float> W(R * K), x(K), b(R), y(R);
+    for (float& v : W) v = float(rng.uniform() * 2 - 1) * 0.3f;
+    for (float& v : x) v = std::tanh(float(rng.uniform() * 6 - 3));
+    for (float& v : b) v = float(rng.uniform() - 0.5);
+    const I8Matrix m = quantize_rows(rows, cols, W.data(), cols);
+    std::vector<int16_t> scratch;
+    i8_linear(m, x.data(), b.data(), y.data(), scratch);
+    float amax = 0;
+    for (float v : x) amax = std::max(amax, std::fabs(v));
+    const double sx = amax / kXqMax;
+    double seen = 0;
+    for (int r = 0; r < rows; ++r) {
+      double exact = b[size_t(r)], bound = 0, mass = std::fabs(b[size_t(r)]);
+      const double s = m.scale[size_t(r)];
+      for (int k = 0; k < cols; ++k) {
+        const double w = W[size_t(r) * cols + k];
+        exact += w * x[size_t(k)];
+        bound += (std::fabs(w) + s / 2) * sx / 2 + s / 2 * std::fabs(x[size_t(k)]);
+        mass += std::fabs(w * x[size_t(k)]);
+      }
+      bound += 4 * cols * 1.2e-7 * mass;
+      const double err = std::fabs(y[size_t(r)] - exact);
+      EXPECT_LE(err, bound) << "row " << r << " of " << rows << "x" << cols;
+      seen = std::max(seen, err);
+    }
+    EXPECT_GT(seen, 1e-5) << cols;  // rounding really happened: this is not the float32 product
+  }
+}
+
+// A model whose rounded matrices are replaced by their int8 values (q * scale), run at float32:
+// the int8 stepper must match it up to the rounding of the vectors, and differ from the
+// original model by the rounding of the weights.
+Model<float> rounded(const Model<float>& m, bool head, int ih_from, int hh_layers) {
+  Model<float> r = m;
+  auto round_in_place = [](float* W, int rows, int cols) {
+    const I8Matrix q = quantize_rows(rows, cols, W, cols);
+    for (int i = 0; i < rows; ++i)
+      for (int k = 0; k < cols; ++k) W[size_t(i) * cols + k] = float(q.q[size_t(i) * q.ld + k]) * q.scale[size_t(i)];
+  };
+  const Config& c = m.config;
+  const int GH = gate_count(c.cell) * c.hidden_size;
+  for (int k = 0; k < c.num_layers; ++k) {
+    const CellIndex ix = cell_index(c, k, 0);
+    if (k >= ih_from) round_in_place(r.params.ptr(r.params.tensors[ix.w_ih]), GH, k == 0 ? c.embedding_dim : c.hidden_size);
+    if (k < hh_layers) round_in_place(r.params.ptr(r.params.tensors[ix.w_hh]), GH, c.hidden_size);
+  }
+  if (head) round_in_place(r.params.ptr(r.params.tensors[head_weight_index(c)]), output_size(c), c.hidden_size);
+  return r;
+}
+
+std::vector<float> feed_all(Stepper<float>& s, const Params<float>& p, int V, int n) {
+  std::vector<float> out;
+  s.reset(p);
+  for (int i = 0; i < n; ++i) {
+    const float* l = s.feed(p, int32_t((i * 5 + i / 4) % V));
+    out.insert(out.end(), l, l + V);
+  }
+  return out;
+}
+
+TEST(Int8Stepper, IsFloat32OnTheRoundedWeights) {
+  for (CellKind cell : {CellKind::kRnnTanh, CellKind::kLstm, CellKind::kGru})
+    for (int layers : {1, 2})
+      for (bool fold : {true, false}) {
+        const Model<float> m = testing::small_model(cell, Task::kLm, {layers, 11, 6, 37, 3});
+        const int V = m.config.vocab_size;
+        Stepper<float> q(m.config, fold, Precision::kInt8), f(m.config, fold);
+        const std::vector<float> got = feed_all(q, m.params, V, 30);
+        const Model<float> r = rounded(m, true, fold ? 1 : 0, layers);
+        const std::vector<float> want = feed_all(f, r.params, V, 30), orig = feed_all(f, m.params, V, 30);
+        const double to_rounded = testing::max_scaled_error(got.data(), want.data(), want.size());
+        const double to_float = testing::max_scaled_error(got.data(), orig.data(), orig.size());
+        EXPECT_LT(to_rounded, 2e-4) << cell_name(cell) << " " << layers << " fold " << fold;
+        EXPECT_GT(to_float, 10 * to_rounded) << cell_name(cell) << " " << layers << " fold " << fold;
+      }
+}
+
+TEST(Int8Stepper, FollowsChangedParameters) {
+  Model<float> m = testing::small_model(CellKind::kLstm, Task::kLm, {2, 11, 6, 37, 3});
+  Stepper<float> q(m.config, true, Precision::kInt8), f(m.config);
+  feed_all(q, m.params, 11, 3);
+  for (float& v : m.params.data) v *= 0.5f;
+  q.params_changed();
+  f.reset(m.params);
+  const std::vector<float> got = feed_all(q, m.params, 11, 10);
+  const std::vector<float> want = feed_all(f, rounded(m, true, 1, 2).params, 11, 10);
+  EXPECT_LT(testing::max_scaled_error(got.data(), want.data(), want.size()), 2e-4);
+}
+
+TEST(Int8Predictor, RoundsTheRecurrentProductOnly) {
+  for (Task task : {Task::kLm, Task::kTagger}) {
+    const Model<float> m = testing::small_model(CellKind::kGru, task, {2, 11, 6, 37, 3});
+    std::vector<int32_t> ids;
+    for (int i = 0; i < 50; ++i) ids.push_back(int32_t(1 + (i * 3) % 10));
+    Predictor q(m, Precision::kInt8), f(m);
+    const Model<float> r = rounded(m, false, m.config.num_layers, m.config.num_layers);
+    auto got = q.run_ids(m, ids), want = f.run_ids(r, ids), orig = f.run_ids(m, ids);
+    ASSERT_TRUE(got.is_ok() && want.is_ok() && orig.is_ok());
+    const size_t n = got->probs.size();
+    const double to_rounded = testing::max_scaled_error(got->probs.data(), want->probs.data(), n);
+    EXPECT_LT(to_rounded, 1e-4);
+    EXPECT_GT(testing::max_scaled_error(got->probs.data(), orig->probs.data(), n), 10 * to_rounded);
+  }
+}
+
+TEST(Int8, PrecisionNames) {
+  EXPECT_EQ(precision_names(), (std::vector<std::string>{"float32", "int8"}));
+  EXPECT_EQ(parse_precision("int8").value(), Precision::kInt8);
+  auto bad = parse_precision("fp16");
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_EQ(bad.status().option(), "precision");
+  EXPECT_NE(bad.status().message().find("\"float32\" or \"int8\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace recur

@@ -1,0 +1,100 @@
+// loadModel(bytes, { precision }): the option's surface, and int8 against float32 in the JS API:
+// the same numbers as float32 on the rounded weights, and int8 copies that follow training.
+// (Accuracy on the shipped models: tests/models/shipped_models_test.cpp, natively and in wasm.)
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+
+import { englishText, recurInstance } from './helpers.mjs';
+
+let recur, bytes;
+
+before(async () => {
+  recur = await recurInstance();
+  const m = recur.createModel({ vocab: englishText, hiddenSize: 24, embeddingDim: 8, numLayers: 2, seed: 3 });
+  bytes = m.save();
+  m.dispose();
+});
+
+// Row by row, as the engine rounds (scale = max |w| / 127, halves away from zero), written here
+// in JS: the second implementation the int8 model is checked against.
+function roundRows(w, rows, cols) {
+  const out = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) {
+    let max = 0;
+    for (let k = 0; k < cols; k++) max = Math.max(max, Math.abs(w[r * cols + k]));
+    const scale = Math.fround(max / 127);
+    for (let k = 0; k < cols && max > 0; k++) {
+      const v = Math.fround(w[r * cols + k] * Math.fround(127 / max));
+      out[r * cols + k] = Math.max(-127, Math.min(127, Math.trunc(v + (v < 0 ? -0.5 : 0.5)))) * scale;
+    }
+  }
+  return out;
+}
+
+test('recur.precisions lists float32 first; models say which they use', () => {
+  assert.deepEqual(recur.precisions, ['float32', 'int8']);
+  const f = recur.loadModel(bytes), q = recur.loadModel(bytes, { precision: 'int8' });
+  assert.equal(f.precision, 'float32');
+  assert.equal(q.precision, 'int8');
+  assert.equal(recur.createModel({ vocab: 'ab', hiddenSize: 2, embeddingDim: 2 }).precision, 'float32');
+  f.dispose();
+  q.dispose();
+});
+
+test('a bad precision is a RangeError naming the choices; an unknown option a TypeError', () => {
+  assert.throws(() => recur.loadModel(bytes, { precision: 'int4' }),
+    (e) => e instanceof RangeError && /^precision must be "float32" or "int8", got "int4"$/.test(e.message));
+  assert.throws(() => recur.loadModel(bytes, { precison: 'int8' }), (e) => e instanceof TypeError && /did you mean "precision"/.test(e.message));
+  assert.throws(() => recur.loadModel(bytes, { precision: 8 }), TypeError);
+});
+
+// The model file with every matrix int8 inference rounds replaced by its rounded values: each
+// layer's W_hh, W_ih above layer 0 (layer 0's is folded into the embedding and stays float32),
+// and the head.
+function roundedFile(file) {
+  const out = file.slice();
+  const n = Number(new DataView(out.buffer, out.byteOffset).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(out.subarray(8, 8 + n)));
+  const data = 8 + n;
+  for (const [name, t] of Object.entries(header)) {
+    if (!/^rnn\.weight_hh_l|^rnn\.weight_ih_l[1-9]|^head\.weight$/.test(name)) continue;
+    assert.equal(t.dtype, 'F32');
+    const [rows, cols] = t.shape;
+    const at = data + t.data_offsets[0];
+    const w = new Float32Array(out.slice(at, at + rows * cols * 4).buffer);
+    out.set(new Uint8Array(roundRows(w, rows, cols).buffer), at);
+  }
+  return out;
+}
+
+test('int8 feed() is float32 on the rounded matrices, up to the rounding of the vectors', () => {
+  const q = recur.loadModel(bytes, { precision: 'int8' });
+  const f = recur.loadModel(roundedFile(bytes));
+  const plain = recur.loadModel(bytes);
+  let worst = 0, fromFloat = 0;
+  for (const ch of 'the quick brown fox jumps over the lazy dog') {
+    const a = q.feed(ch), b = f.feed(ch), c = plain.feed(ch);
+    for (let i = 0; i < a.length; i++) {
+      worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      fromFloat = Math.max(fromFloat, Math.abs(a[i] - c[i]));
+    }
+  }
+  assert.ok(worst < 2e-4, `int8 vs float32 on rounded weights: ${worst}`);
+  assert.ok(fromFloat > 10 * worst, `int8 must differ from float32 by the rounding of the weights: ${fromFloat} vs ${worst}`);
+  for (const m of [q, f, plain]) m.dispose();
+});
+
+test('training an int8 model updates float32 weights; generation then uses fresh int8 copies', async () => {
+  const q = recur.loadModel(bytes, { precision: 'int8' });
+  const before = q.generate({ prompt: 'the ', length: 40, seed: 2, temperature: 0 });
+  const t = q.trainer({ lr: 0.01, seqLen: 16, batchSize: 4 });
+  for (let i = 0; i < 30; i++) t.step(englishText);
+  t.dispose();
+  const after = q.generate({ prompt: 'the ', length: 40, seed: 2, temperature: 0 });
+  assert.notEqual(after, before);
+  // The same trained weights loaded afresh at int8 generate the same text.
+  const again = recur.loadModel(q.save(), { precision: 'int8' });
+  assert.equal(again.generate({ prompt: 'the ', length: 40, seed: 2, temperature: 0 }), after);
+  q.dispose();
+  again.dispose();
+});
