@@ -350,6 +350,7 @@ struct GenerateOptionsJs {
   double seed = 0;
   std::string stop;
   bool avoid_unknown = false;  // recur.js passes a checked boolean
+  double count = 1;
 };
 
 /// A generation in progress. Holds a pointer to the model: JS keeps the model alive meanwhile.
@@ -357,7 +358,7 @@ class WasmGenerator {
  public:
   val start(const WasmModel& m, const GenerateOptionsJs& o) {
     if (!m.model()) return error_object("no model");
-    for (auto [key, v] : {std::pair{"length", o.length}, {"top_k", o.top_k}})
+    for (auto [key, v] : {std::pair{"length", o.length}, {"top_k", o.top_k}, {"count", o.count}})
       if (!whole(v)) return error_object(bad_option(key, "must be a whole number, got " + number_text(v)));
     if (!whole(o.seed) || o.seed < 0 || o.seed > 9007199254740991.0) return error_object(bad_seed(o.seed));
     GenerateOptions g;
@@ -370,6 +371,7 @@ class WasmGenerator {
     g.sample.top_p = float(o.top_p);
     g.sample.seed = uint64_t(o.seed);
     g.precision = m.precision();
+    g.count = saturate_int(o.count);
     auto gen = Generator::create(*m.model(), g);
     if (!gen) return error_object(gen.status());
     gen_.emplace(std::move(gen.value()));
@@ -378,20 +380,24 @@ class WasmGenerator {
     return ok();
   }
 
-  /// Up to max_symbols more symbols as one string, or {error}. "" once done.
+  /// Up to max_symbols more symbols as one string (with count > 1: an array of one string per
+  /// sample), or {error}. "" once done.
   val next(int max_symbols) {
     if (!gen_) return error_object("generation not started");
     if (model_->params_version() != params_version_) {  // trained between two pieces of a stream
       gen_->params_changed();
       params_version_ = model_->params_version();
     }
-    std::string out;
+    std::vector<std::string> out(size_t(gen_->count()));
     for (int i = 0; i < max_symbols && !gen_->done(); ++i) {
-      auto piece = gen_->next();
-      if (!piece) return error_object(piece.status());
-      out += piece.value();
+      auto pieces = gen_->next_all();
+      if (!pieces) return error_object(pieces.status());
+      for (size_t k = 0; k < out.size(); ++k) out[k] += pieces.value()[k];
     }
-    return val(out);
+    if (out.size() == 1) return val(out[0]);
+    val a = val::array();
+    for (const std::string& t : out) a.call<void>("push", val(t));
+    return a;
   }
 
   bool done() const { return !gen_ || gen_->done(); }
@@ -619,7 +625,8 @@ EMSCRIPTEN_BINDINGS(recur) {
       .field("topP", &GenerateOptionsJs::top_p)
       .field("seed", &GenerateOptionsJs::seed)
       .field("stop", &GenerateOptionsJs::stop)
-      .field("avoidUnknown", &GenerateOptionsJs::avoid_unknown);
+      .field("avoidUnknown", &GenerateOptionsJs::avoid_unknown)
+      .field("count", &GenerateOptionsJs::count);
   value_object<TrainOptionsJs>("TrainOptions")
       .field("optimizer", &TrainOptionsJs::optimizer)
       .field("lr", &TrainOptionsJs::lr)

@@ -39,8 +39,8 @@ struct CellWeights {
   const T* w_hh = nullptr;  // (G*H, H)
   const T* b_ih = nullptr;  // (G*H)
   const T* b_hh = nullptr;  // (G*H)
-  // Inference at int8 precision (model/precision.h; float only): where set, a product of one
-  // vector by W_ih (a one-step run) or W_hh (batch 1) uses these instead.
+  // Inference at int8 precision (model/precision.h; float only): where set, cell_step's input
+  // product (q_ih) and the recurrent product of inference runs (q_hh) use these instead.
   const I8Matrix* q_ih = nullptr;
   const I8Matrix* q_hh = nullptr;
 };
@@ -69,7 +69,7 @@ struct SeqCache {
   Buffer<T> h_prev;             // (T*B, H) state before each step (zero after a reset)
   Buffer<T> c_prev;             // LSTM with resets: (B, H) the cell state a step reads
   Buffer<T> dh, dc, dh_direct;  // (B, H)
-  std::vector<int16_t> xq;      // int8 precision: the vector being multiplied, rounded
+  I8Scratch i8;                 // int8 precision: the vectors being multiplied, rounded
 };
 
 /// Runs one direction of one layer over a whole sequence, keeping what backward needs. x row r is
@@ -91,6 +91,14 @@ void cell_infer_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, T* 
 template <typename T>
 void cell_infer_projected(const CellWeights<T>& w, const T* const* pre_x_rows, int steps, T* h, T* c,
                           SeqCache<T>& cache);
+
+/// One step of B independent streams (generation, batched or not): each stream's input projection
+/// is either given as a row pointer (pre_x_rows, B of them) or computed from x (B rows, stride ldx).
+/// h, c (B, H; c LSTM only, else null) are the streams' states, updated in place. Every product
+/// reads each weight once for all B streams.
+template <typename T>
+void cell_step(const CellWeights<T>& w, const T* const* pre_x_rows, const T* x, int ldx, int batch, T* h, T* c,
+               SeqCache<T>& cache);
 
 /// Backward through the sequence of the last cell_forward_seq on this cache (same x, lengths,
 /// resets, direction). dy (T*B, H, row stride ldy) is the gradient w.r.t. the outputs; dh_last/dc_last

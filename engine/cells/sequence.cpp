@@ -70,8 +70,9 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
   if (resets && lstm) grow(cache.c_prev, size_t(B) * H);
   // A batch's recurrent product reuses one transposed copy of W_hh across all steps: at B = 32,
   // gemm_nt's dot-product form took 1.7x the time of gemm_nn on W_hh^T (H = 256, G*H = 256 and
-  // 768; AVX2). One row (generation, predict) is a GEMV on W_hh as stored.
-  const bool transposed = B > 1;
+  // 768; AVX2). One row (generation, predict), or one step of a few streams (batched generation),
+  // is linear() on W_hh as stored.
+  const bool transposed = B > 1 && steps > 1;
   if (transposed) {
     grow(cache.w_hhT, size_t(H) * GH);
     transpose(GH, H, w.w_hh, H, cache.w_hhT.data(), GH);
@@ -95,9 +96,9 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
       for (int b = 0; b < B; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + size_t(b) * GH);
       gemm_nn(B, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
     } else if (w.q_hh) {
-      if constexpr (std::is_same_v<T, float>) i8_linear(*w.q_hh, hp, w.b_hh, pre_h, cache.xq);
+      if constexpr (std::is_same_v<T, float>) i8_linear(*w.q_hh, B, hp, H, w.b_hh, pre_h, GH, cache.i8);
     } else {
-      linear(1, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);
+      linear(B, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);
     }
     T* h = cache.h.data() + row * H;
     T* c = lstm ? cache.c.data() + row * H : nullptr;
@@ -151,12 +152,6 @@ template <typename T>
 void cell_infer_seq(const CellWeights<T>& w, const T* x, int ldx, int steps, T* h, T* c, SeqCache<T>& cache) {
   const int GH = gate_count(w.kind) * w.H;
   grow(cache.pre_x, size_t(steps) * GH);
-  if constexpr (std::is_same_v<T, float>) {
-    if (w.q_ih && steps == 1) {
-      i8_linear(*w.q_ih, x, w.b_ih, cache.pre_x.data(), cache.xq);
-      return infer(w, PreX<T>{cache.pre_x.data(), size_t(GH), nullptr}, steps, h, c, cache);
-    }
-  }
   linear(steps, w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
   infer(w, PreX<T>{cache.pre_x.data(), size_t(GH), nullptr}, steps, h, c, cache);
 }
@@ -165,6 +160,30 @@ template <typename T>
 void cell_infer_projected(const CellWeights<T>& w, const T* const* pre_x_rows, int steps, T* h, T* c,
                           SeqCache<T>& cache) {
   infer(w, PreX<T>{nullptr, 0, pre_x_rows}, steps, h, c, cache);
+}
+
+template <typename T>
+void cell_step(const CellWeights<T>& w, const T* const* pre_x_rows, const T* x, int ldx, int batch, T* h, T* c,
+               SeqCache<T>& cache) {
+  const int GH = gate_count(w.kind) * w.H, B = batch;
+  const T* pre_x = nullptr;  // (B, G*H)
+  if (pre_x_rows && B == 1) {
+    pre_x = pre_x_rows[0];
+  } else {
+    grow(cache.pre_x, size_t(B) * GH);
+    if (pre_x_rows) {  // the pointwise step reads the B rows as one block
+      for (int b = 0; b < B; ++b) std::copy(pre_x_rows[b], pre_x_rows[b] + GH, cache.pre_x.data() + size_t(b) * GH);
+    } else if (w.q_ih) {
+      if constexpr (std::is_same_v<T, float>) i8_linear(*w.q_ih, B, x, ldx, w.b_ih, cache.pre_x.data(), GH, cache.i8);
+    } else {
+      linear(B, w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
+    }
+    pre_x = cache.pre_x.data();
+  }
+  run_steps(w, PreX<T>{pre_x, size_t(GH), nullptr}, 1, B, static_cast<const int32_t*>(nullptr),
+            static_cast<const uint8_t*>(nullptr), false, h, c, false, cache);
+  std::copy(cache.h.data(), cache.h.data() + size_t(B) * w.H, h);
+  if (w.kind == CellKind::kLstm) std::copy(cache.c.data(), cache.c.data() + size_t(B) * w.H, c);
 }
 
 template <typename T>
@@ -264,6 +283,10 @@ template void cell_infer_projected<float>(const CellWeights<float>&, const float
                                           SeqCache<float>&);
 template void cell_infer_projected<double>(const CellWeights<double>&, const double* const*, int, double*, double*,
                                            SeqCache<double>&);
+template void cell_step<float>(const CellWeights<float>&, const float* const*, const float*, int, int, float*, float*,
+                               SeqCache<float>&);
+template void cell_step<double>(const CellWeights<double>&, const double* const*, const double*, int, int, double*,
+                                double*, SeqCache<double>&);
 template void cell_backward_seq<float>(const CellWeights<float>&, const float*, int, const int32_t*, const uint8_t*,
                                        bool, const float*, int, const float*, const float*, SeqCache<float>&,
                                        const CellGrads<float>&, float*, int, float*, float*);

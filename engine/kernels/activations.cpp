@@ -1,6 +1,8 @@
 // xsimd implementations of activations.h (scalar twins in reference.h).
 #include "kernels/activations.h"
 
+#include <algorithm>
+
 #include "kernels/reference.h"
 #include "kernels/simd.h"
 
@@ -61,22 +63,31 @@ inline VF tanh_vec(VF x) noexcept {
   return xsimd::select(xsimd::isnan(x), x, xsimd::select(a < VF(0.625f), small, big));
 }
 
+// f on x (n) in vectors; the last partial vector through a zero-padded copy, so that an element's
+// value never depends on where it sits in the buffer (a stream of batched generation gets the
+// numbers of its one-stream run).
+template <typename F>
+inline void apply(float* x, int n, F f) noexcept {
+  constexpr int L = VF::size;
+  int i = 0;
+  for (; i + L <= n; i += L) f(VF::load_unaligned(x + i)).store_unaligned(x + i);
+  if (i == n) return;
+  alignas(64) float t[L] = {};
+  std::copy(x + i, x + n, t);
+  f(VF::load_aligned(t)).store_aligned(t);
+  std::copy(t, t + (n - i), x + i);
+}
+
 }  // namespace
 
 template <>
 void sigmoid_inplace<float>(float* x, int n) noexcept {
-  constexpr int L = VF::size;
-  int i = 0;
-  for (; i + L <= n; i += L) sigmoid_vec(VF::load_unaligned(x + i)).store_unaligned(x + i);
-  ref::sigmoid_inplace(x + i, n - i);
+  apply(x, n, sigmoid_vec);
 }
 
 template <>
 void tanh_inplace<float>(float* x, int n) noexcept {
-  constexpr int L = VF::size;
-  int i = 0;
-  for (; i + L <= n; i += L) tanh_vec(VF::load_unaligned(x + i)).store_unaligned(x + i);
-  ref::tanh_inplace(x + i, n - i);
+  apply(x, n, tanh_vec);
 }
 
 template <typename T>

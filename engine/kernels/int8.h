@@ -23,7 +23,7 @@ constexpr int kI8Block = 16;
 /// W (rows, cols) as int8 with one scale per row.
 struct I8Matrix {
   int rows = 0, cols = 0, ld = 0;  // ld: cols rounded up to kI8Block
-  std::vector<int8_t> q;           // (rows, ld), zero padded
+  std::vector<int8_t> q;           // (rows, ld), each in -127..127, zero padded
   std::vector<float> scale;        // (rows): max |W[r][k]| / 127, 0 for a zero row
 };
 
@@ -34,16 +34,27 @@ I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw);
 /// Returns sx.
 float quantize_vector(int n, const float* x, int16_t* xq) noexcept;
 
-/// y (rows) = b + W x for x given as xq (W.ld; zero past W.cols) and sx from quantize_vector.
-/// b may be null (0).
-void i8_gemv(const I8Matrix& W, const int16_t* xq, float sx, const float* b, float* y) noexcept;
+/// Y (n, W.rows; row stride ldy) = b + W x_v for n vectors given as xq (n, row stride ldx >= W.ld;
+/// zero past W.cols) and their scales sx (n) from quantize_vector. b may be null (0). Each block of
+/// weights is read once for two vectors.
+void i8_gemv(const I8Matrix& W, int n, const int16_t* xq, int ldx, const float* sx, const float* b, float* y,
+             int ldy) noexcept;
 
-/// y (rows) = b + W x (x: W.cols floats, finite): quantize_vector into scratch, then i8_gemv.
-void i8_linear(const I8Matrix& W, const float* x, const float* b, float* y, std::vector<int16_t>& scratch);
+/// The rounded vectors of an i8_linear call, kept between calls.
+struct I8Scratch {
+  std::vector<int16_t> xq;  // (n, W.ld)
+  std::vector<float> sx;    // (n)
+};
+
+/// Y (n, W.rows; stride ldy) = b + W x_v for the n rows of X (W.cols floats each, finite; row stride
+/// ldx): quantize_vector each into scratch, then i8_gemv.
+void i8_linear(const I8Matrix& W, int n, const float* x, int ldx, const float* b, float* y, int ldy,
+               I8Scratch& scratch);
 
 namespace ref {
 /// i8_gemv's scalar twin: the obvious loops.
-void i8_gemv(const I8Matrix& W, const int16_t* xq, float sx, const float* b, float* y) noexcept;
+void i8_gemv(const I8Matrix& W, int n, const int16_t* xq, int ldx, const float* sx, const float* b, float* y,
+             int ldy) noexcept;
 }  // namespace ref
 
 }  // namespace recur

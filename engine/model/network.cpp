@@ -176,11 +176,12 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
 }
 
 template <typename T>
-Stepper<T>::Stepper(const Config& c, bool fold, Precision precision)
+Stepper<T>::Stepper(const Config& c, bool fold, Precision precision, int batch)
     : cfg_(c), precision_(std::is_same_v<T, float> ? precision : Precision::kFloat32) {
-  state_.resize(c, 1);
+  state_.resize(c, batch);
   caches_.resize(size_t(c.num_layers));
-  logits_.assign(output_size(c), T(0));
+  logits_.assign(size_t(batch) * output_size(c), T(0));
+  rows_.resize(size_t(batch));
   if (fold) fold_.configure(c.vocab_size, c.embedding_dim, gate_count(c.cell) * c.hidden_size);
   if (precision_ == Precision::kInt8) int8_.configure(c, fold_.enabled() ? 1 : 0, true);
 }
@@ -191,39 +192,45 @@ void Stepper<T>::reset(const Params<T>& p) {
   fold_.invalidate();
   int8_.invalidate();
   const T* bias = p.ptr(p.tensors[head_bias_index(cfg_)]);
-  std::copy(bias, bias + logits_.size(), logits_.begin());
+  const size_t out = size_t(output_size(cfg_));
+  for (int b = 0; b < state_.batch; ++b) std::copy(bias, bias + out, logits_.begin() + b * out);
 }
 
 template <typename T>
-const T* Stepper<T>::feed(const Params<T>& p, int32_t id) {
-  const int E = cfg_.embedding_dim, H = cfg_.hidden_size;
+const T* Stepper<T>::feed(const Params<T>& p, const int32_t* ids) {
+  const int E = cfg_.embedding_dim, H = cfg_.hidden_size, B = state_.batch, out = output_size(cfg_);
   const T* emb = p.ptr(p.tensors[embedding_index()]);
-  const T* x = emb + size_t(id) * E;
   const bool int8 = precision_ == Precision::kInt8;
   if constexpr (std::is_same_v<T, float>)
     if (int8 && !int8_.ready()) int8_.build(p);
+  const T* x = nullptr;  // the layer's input rows (B, I)
   for (int k = 0; k < cfg_.num_layers; ++k) {
     CellWeights<T> w = cell_weights(cfg_, p, k, 0);
     if (int8) {
       w.q_ih = int8_.w_ih(k);
       w.q_hh = int8_.w_hh(k);
     }
+    SeqCache<T>& cache = caches_[size_t(k)];
     if (k == 0 && fold_.enabled()) {
-      const T* row = fold_.row(id, emb, w.w_ih, w.b_ih);
-      cell_infer_projected(w, &row, 1, state_.h_at(k), state_.c_at(k), caches_[size_t(k)]);
+      fold_.rows(ids, B, emb, w.w_ih, w.b_ih, rows_.data());
+      cell_step(w, rows_.data(), static_cast<const T*>(nullptr), 0, B, state_.h_at(k), state_.c_at(k), cache);
     } else {
-      cell_infer_seq(w, x, w.I, 1, state_.h_at(k), state_.c_at(k), caches_[size_t(k)]);
+      if (k == 0) {
+        x_.resize(size_t(B) * E);
+        embedding_forward(emb, E, ids, size_t(B), x_.data());
+        x = x_.data();
+      }
+      cell_step(w, static_cast<const T* const*>(nullptr), x, w.I, B, state_.h_at(k), state_.c_at(k), cache);
     }
     x = state_.h_at(k);
   }
   const T* hb = p.ptr(p.tensors[head_bias_index(cfg_)]);
   if constexpr (std::is_same_v<T, float>)
     if (int8) {
-      i8_linear(*int8_.head(), x, hb, logits_.data(), int8_.scratch());
+      i8_linear(*int8_.head(), B, x, H, hb, logits_.data(), out, int8_.scratch());
       return logits_.data();
     }
-  linear(1, H, int(logits_.size()), x, H, p.ptr(p.tensors[head_weight_index(cfg_)]), hb, logits_.data(),
-         int(logits_.size()));
+  linear(B, H, out, x, H, p.ptr(p.tensors[head_weight_index(cfg_)]), hb, logits_.data(), out);
   return logits_.data();
 }
 

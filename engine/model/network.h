@@ -80,20 +80,20 @@ class Network {
 template <typename T>
 CellWeights<T> cell_weights(const Config& c, const Params<T>& p, int layer, int dir);
 
-/// Batch-1 stateful stepping for generation and streaming: feed one symbol, read the logits.
-/// Each feed runs cell_infer_seq over one step per layer (the time loop training and predict()
-/// use), then the head. Allocates nothing per step after the first. Unidirectional
-/// models only. Layer 0 reads its input projection from a folded embedding
-/// (layers/embedding_fold.h) when the table fits; fold = false keeps the lookup plus product (the
-/// reference the folded path is tested against).
-/// At Precision::kInt8 (T = float) every product of a step except layer 0's folded rows uses
-/// int8 copies of the weights (model/precision.h), made on the first feed after reset() or
+/// Stateful stepping for generation and streaming: feed one symbol per stream, read the logits.
+/// Each feed runs cell_step once per layer (the time loop training and predict() use), then the
+/// head. `batch` streams step side by side (batched generation): each weight is read once per
+/// step for all of them. Allocates nothing per step after the first. Unidirectional models only.
+/// Layer 0 reads its input projection from a folded embedding (layers/embedding_fold.h) when the
+/// table fits; fold = false keeps the lookup plus product (the reference the folded path is tested
+/// against). At Precision::kInt8 (T = float) every product except layer 0's folded rows uses int8
+/// copies of the weights (model/precision.h), made on the first feed after reset() or
 /// params_changed().
 template <typename T>
 class Stepper {
  public:
   Stepper() = default;
-  explicit Stepper(const Config& c, bool fold = true, Precision precision = Precision::kFloat32);
+  explicit Stepper(const Config& c, bool fold = true, Precision precision = Precision::kFloat32, int batch = 1);
   /// Zero state; logits() becomes the head at h = 0 (its bias): the distribution before any symbol.
   /// Also forgets the folded rows, so p may have changed since the last call.
   void reset(const Params<T>& p);
@@ -103,18 +103,23 @@ class Stepper {
     int8_.invalidate();
   }
   Precision precision() const { return precision_; }
-  /// Feeds symbol id (0 <= id < V) and returns the head's logits (out).
-  const T* feed(const Params<T>& p, int32_t id);
-  /// Logits after the last feed(), or after reset().
+  int batch() const { return state_.batch; }
+  /// Feeds symbol id (0 <= id < V) to a one-stream stepper and returns the head's logits (out).
+  const T* feed(const Params<T>& p, int32_t id) { return feed(p, &id); }
+  /// Feeds ids[b] to stream b (batch of them) and returns the logits (batch, out).
+  const T* feed(const Params<T>& p, const int32_t* ids);
+  /// Logits after the last feed(), or after reset(): (batch, out).
   const T* logits() const { return logits_.data(); }
   const State<T>& state() const { return state_; }
   State<T>& state() { return state_; }
 
  private:
   Config cfg_;
-  State<T> state_;
+  State<T> state_;                   // (L, batch, H)
   std::vector<SeqCache<T>> caches_;  // per layer: one step's gates and outputs
-  Buffer<T> logits_;
+  Buffer<T> logits_;                 // (batch, out)
+  Buffer<T> x_;                      // layer 0's input rows (batch, E) when not folded
+  std::vector<const T*> rows_;       // layer 0's folded rows, one per stream
   FoldedEmbedding<T> fold_;
   Precision precision_ = Precision::kFloat32;
   Int8Weights int8_;

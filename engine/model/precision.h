@@ -36,7 +36,7 @@ class Int8Weights {
   const I8Matrix* w_ih(int layer) const { return w_ih_[size_t(layer)].rows ? &w_ih_[size_t(layer)] : nullptr; }
   const I8Matrix* w_hh(int layer) const { return &w_hh_[size_t(layer)]; }
   const I8Matrix* head() const { return head_.rows ? &head_ : nullptr; }
-  std::vector<int16_t>& scratch() { return xq_; }
+  I8Scratch& scratch() { return scratch_; }
 
  private:
   Config cfg_;
@@ -44,7 +44,7 @@ class Int8Weights {
   bool with_head_ = false, ready_ = false;
   std::vector<I8Matrix> w_ih_, w_hh_;  // per layer
   I8Matrix head_;
-  std::vector<int16_t> xq_;            // the vector being multiplied, rounded
+  I8Scratch scratch_;                  // the head's input vectors, rounded
 };
 
 }  // namespace recur

@@ -19,7 +19,24 @@ Status validate(const GenerateOptions& o) {
     return out_of_range("prompt is " + std::to_string(chars) + " characters: the limit is " +
                         std::to_string(kMaxPromptChars) + " characters");
   if (auto stop = utf8_decode(o.stop); !stop) return invalid_argument("stop text: " + stop.status().message());
+  if (o.count < 1 || o.count > kMaxGenerateCount)
+    return bad_option("count", "must be between 1 and " + std::to_string(kMaxGenerateCount) + ", got " +
+                                   std::to_string(o.count));
   return validate(o.sample);
+}
+
+Generator::Generator(const Model<float>& m, GenerateOptions o)
+    : model_(&m), opt_(std::move(o)), stepper_(m.config, true, opt_.precision, opt_.count) {
+  const int n = opt_.count;
+  for (int i = 0; i < n; ++i) {
+    SampleOptions so = opt_.sample;
+    so.seed += uint64_t(i);
+    samplers_.emplace_back(so);
+  }
+  ids_.assign(size_t(n), 0);
+  tails_.assign(size_t(n), std::string());
+  stopped_.assign(size_t(n), 0);
+  running_ = n;
 }
 
 Result<Generator> Generator::create(const Model<float>& model, const GenerateOptions& o) {
@@ -39,40 +56,64 @@ Result<Generator> Generator::create(const Model<float>& model, const GenerateOpt
       return invalid_argument("cannot avoid <unk> and U+FFFD: the model's vocabulary has no other symbol");
   }
   g.stepper_.reset(model.params);  // an empty prompt samples from the zero state
-  for (int32_t id : ids.value()) g.stepper_.feed(model.params, id);
-  g.logits_.assign(g.stepper_.logits(), g.stepper_.logits() + V);
+  std::vector<int32_t> same(size_t(o.count));
+  for (int32_t id : ids.value()) {
+    std::fill(same.begin(), same.end(), id);
+    g.stepper_.feed(model.params, same.data());
+  }
+  g.logits_.assign(g.stepper_.logits(), g.stepper_.logits() + size_t(o.count) * V);
   return g;
 }
 
-Result<std::string> Generator::next() {
+Result<std::vector<std::string>> Generator::next_all() {
   if (done()) return out_of_range("generation is finished");
-  // Avoided symbols are masked for this draw only: logits_ stays the model's own distribution,
-  // which next_distribution() reports.
-  std::array<float, 2> saved{};
-  for (size_t i = 0; i < avoid_.size(); ++i)
-    saved[i] = std::exchange(logits_[avoid_[i]], -std::numeric_limits<float>::infinity());
-  auto id = sampler_.sample(logits_.data(), int(logits_.size()));
-  for (size_t i = 0; i < avoid_.size(); ++i) logits_[avoid_[i]] = saved[i];
-  if (!id) {
-    if (avoid_.empty()) return id.status();
-    return Status(id.status().code(), id.status().message() + " (<unk> and U+FFFD are masked out)");
+  const int V = model_->config.vocab_size;
+  for (int i = 0; i < opt_.count; ++i) {
+    if (stopped_[size_t(i)]) continue;  // keeps its last symbol: its state no longer matters
+    // Avoided symbols are masked for this draw only: logits_ stays the model's own distribution,
+    // which next_distribution() reports.
+    float* l = logits_.data() + size_t(i) * V;
+    std::array<float, 2> saved{};
+    for (size_t a = 0; a < avoid_.size(); ++a)
+      saved[a] = std::exchange(l[avoid_[a]], -std::numeric_limits<float>::infinity());
+    auto id = samplers_[size_t(i)].sample(l, V);
+    for (size_t a = 0; a < avoid_.size(); ++a) l[avoid_[a]] = saved[a];
+    if (!id) {
+      if (avoid_.empty()) return id.status();
+      return Status(id.status().code(), id.status().message() + " (<unk> and U+FFFD are masked out)");
+    }
+    ids_[size_t(i)] = id.value();
   }
-  const float* l = stepper_.feed(model_->params, id.value());
+  const float* l = stepper_.feed(model_->params, ids_.data());
   std::copy(l, l + logits_.size(), logits_.begin());
-  std::string piece = model_->vocab.symbol_text(id.value());
-  ++produced_;
-  if (!opt_.stop.empty()) {
-    tail_ += piece;
-    if (tail_.size() > 2 * opt_.stop.size() + 8) tail_.erase(0, tail_.size() - opt_.stop.size() - 4);
-    if (tail_.size() >= opt_.stop.size() && tail_.compare(tail_.size() - opt_.stop.size(), opt_.stop.size(), opt_.stop) == 0)
-      stopped_ = true;
+  std::vector<std::string> pieces(size_t(opt_.count));
+  for (int i = 0; i < opt_.count; ++i) {
+    if (stopped_[size_t(i)]) continue;
+    std::string& tail = tails_[size_t(i)];
+    pieces[size_t(i)] = model_->vocab.symbol_text(ids_[size_t(i)]);
+    if (opt_.stop.empty()) continue;
+    tail += pieces[size_t(i)];
+    const size_t n = opt_.stop.size();
+    if (tail.size() > 2 * n + 8) tail.erase(0, tail.size() - n - 4);
+    if (tail.size() >= n && tail.compare(tail.size() - n, n, opt_.stop) == 0) {
+      stopped_[size_t(i)] = 1;
+      --running_;
+    }
   }
-  return piece;
+  ++produced_;
+  return pieces;
+}
+
+Result<std::string> Generator::next() {
+  auto pieces = next_all();
+  if (!pieces) return pieces.status();
+  return std::move(pieces.value()[0]);
 }
 
 std::vector<float> Generator::next_distribution() const {
-  std::vector<float> p(logits_.size());
-  softmax_rows(logits_.data(), 1, int(logits_.size()), p.data());
+  const int V = model_->config.vocab_size;
+  std::vector<float> p(static_cast<size_t>(V));
+  softmax_rows(logits_.data(), 1, V, p.data());
   return p;
 }
 

@@ -33,40 +33,52 @@ struct GenerateOptions {
   bool avoid_unknown = false;
   /// The stepper's arithmetic (model/precision.h).
   Precision precision = Precision::kFloat32;
+  /// Independent samples drawn side by side (batched: each weight is read once per step for all
+  /// of them), 1..kMaxGenerateCount. Sample i draws with seed + i, so sample 0 is the text one
+  /// sample with this seed gives.
+  int count = 1;
 };
+
+/// Most samples one generation draws side by side.
+constexpr int kMaxGenerateCount = 64;
 
 Status validate(const GenerateOptions& o);
 
 class Generator {
  public:
-  /// Validates the options, encodes the prompt with the model's vocabulary and feeds it. The
-  /// model must be a unidirectional lm and must outlive the generator.
+  /// Validates the options, encodes the prompt with the model's vocabulary and feeds it (to every
+  /// sample). The model must be a unidirectional lm and must outlive the generator.
   static Result<Generator> create(const Model<float>& model, const GenerateOptions& o);
 
-  /// The next symbol's text (UTF-8). Call while !done().
+  /// The next symbol's text (UTF-8) of every sample; "" for a sample that has met its stop text.
+  /// Call while !done().
+  Result<std::vector<std::string>> next_all();
+  /// next_all() of a one-sample generator: the next symbol's text.
   Result<std::string> next();
-  bool done() const { return produced_ >= opt_.length || stopped_; }
+  bool done() const { return produced_ >= opt_.length || running_ == 0; }
   int64_t produced() const { return produced_; }
+  int count() const { return opt_.count; }
   /// The model's parameters changed in place (training between two pieces): forget the
   /// stepper's folded rows. The state carries on.
   void params_changed() { stepper_.params_changed(); }
-  /// Probabilities the next symbol will be drawn from, before temperature / top-k / top-p and
-  /// before avoid_unknown (V): the model's own distribution.
+  /// Probabilities sample 0's next symbol will be drawn from, before temperature / top-k / top-p
+  /// and before avoid_unknown (V): the model's own distribution.
   std::vector<float> next_distribution() const;
 
  private:
-  Generator(const Model<float>& m, GenerateOptions o)
-      : model_(&m), opt_(std::move(o)), stepper_(m.config, true, opt_.precision), sampler_(opt_.sample) {}
+  Generator(const Model<float>& m, GenerateOptions o);
 
   const Model<float>* model_;
   GenerateOptions opt_;
   Stepper<float> stepper_;
-  Sampler sampler_;
-  std::vector<float> logits_;  // (V) distribution for the next symbol, as logits
-  std::vector<int32_t> avoid_; // ids next() never draws: <unk> and U+FFFD under avoid_unknown
-  std::string tail_;           // the last few bytes of output, to spot the stop text
+  std::vector<Sampler> samplers_;  // one per sample
+  std::vector<float> logits_;      // (count, V) distribution for the next symbols, as logits
+  std::vector<int32_t> ids_;       // (count) the symbols drawn this step
+  std::vector<int32_t> avoid_;     // ids never drawn: <unk> and U+FFFD under avoid_unknown
+  std::vector<std::string> tails_; // per sample, the last few bytes of output, to spot the stop text
+  std::vector<char> stopped_;      // per sample
+  int running_ = 0;                // samples not stopped
   int64_t produced_ = 0;
-  bool stopped_ = false;
 };
 
 }  // namespace recur

@@ -38,14 +38,14 @@ TEST(Int8, HandWorkedRow) {
   EXPECT_EQ(xq[1], 8192);
   EXPECT_EQ(xq[2], -16383);
   float y = 0, y_ref = 0;
-  i8_gemv(m, xq.data(), sx, b, &y);
-  ref::i8_gemv(m, xq.data(), sx, b, &y_ref);
+  i8_gemv(m, 1, xq.data(), 16, &sx, b, &y, 1);
+  ref::i8_gemv(m, 1, xq.data(), 16, &sx, b, &y_ref, 1);
   const double expected = 0.5 - 2113408.0 / 2080641.0;
   EXPECT_NEAR(y, expected, 1e-6);
   EXPECT_NEAR(y_ref, expected, 1e-6);
-  std::vector<int16_t> scratch;
+  I8Scratch scratch;
   float y_linear = 0;
-  i8_linear(m, x, b, &y_linear, scratch);
+  i8_linear(m, 1, x, 3, b, &y_linear, 1, scratch);
   EXPECT_EQ(y_linear, y);
 }
 
@@ -53,56 +53,72 @@ TEST(Int8, ZeroRowsAndVector) {
   const float W[4] = {0, 0, 0.5f, -1}, x[2] = {0, 0}, b[2] = {1, 2};
   const I8Matrix m = quantize_rows(2, 2, W, 2);
   EXPECT_EQ(m.scale[0], 0.f);
-  std::vector<int16_t> scratch;
+  I8Scratch scratch;
   float y[2];
-  i8_linear(m, x, b, y, scratch);
+  i8_linear(m, 1, x, 2, b, y, 2, scratch);
   EXPECT_EQ(y[0], 1.f);
   EXPECT_EQ(y[1], 2.f);
 }
 
 // The SIMD kernel and the scalar twin against exact int64 sums, at sizes around the 4-row
-// groups, the 16-column blocks and the 1024-column chunks, with random and extreme values
-// (every product at its largest: a chunk's sum is 2,130,576,384, just below 2^31).
+// groups, the 16-column blocks, the 1024-column chunks and the pairs of vectors, with random and
+// extreme values (every product at its largest: a chunk's sum is 2,130,576,384, just below 2^31).
 TEST(Int8, SumsAreExact) {
   Rng rng(5);
   for (int rows : {1, 3, 4, 5, 9})
     for (int cols : {1, 15, 16, 17, 100, 1023, 1024, 1025, 2049, 4100})
-      for (bool extreme : {false, true}) {
-        I8Matrix m;
-        m.rows = rows;
-        m.cols = cols;
-        m.ld = (cols + kI8Block - 1) / kI8Block * kI8Block;
-        m.q.assign(size_t(rows) * m.ld, 0);
-        m.scale.assign(size_t(rows), 0.f);
-        std::vector<int16_t> xq(size_t(m.ld), 0);
-        for (int k = 0; k < cols; ++k)
-          xq[size_t(k)] = int16_t(extreme ? kXqMax : int(rng.next_u64() % (2 * kXqMax + 1)) - kXqMax);
-        for (int r = 0; r < rows; ++r) {
-          m.scale[size_t(r)] = 1.f / float(1 + r);
-          for (int k = 0; k < cols; ++k)
-            m.q[size_t(r) * m.ld + k] = int8_t(extreme ? (r % 2 ? -127 : 127) : int(rng.next_u64() % 255) - 127);
-        }
-        const size_t R = size_t(rows);
-        std::vector<float> b(R), y(R), y_ref(R), want(R);
-        for (int r = 0; r < rows; ++r) {
-          b[size_t(r)] = float(r) - 1.5f;
-          // Each chunk's sum exactly, then the float arithmetic the kernels are documented to do.
-          float acc = b[size_t(r)];
-          for (int k0 = 0; k0 < m.ld; k0 += kI8Chunk) {
-            int64_t s = 0;
-            for (int k = k0; k < std::min(m.ld, k0 + kI8Chunk); ++k)
-              s += int64_t(m.q[size_t(r) * m.ld + k]) * xq[size_t(k)];
-            ASSERT_LT(std::abs(s), int64_t(1) << 31);
-            acc += float(s) * (m.scale[size_t(r)] * 0.001f);
+      for (int n : {1, 2, 3, 5})
+        for (bool extreme : {false, true}) {
+          I8Matrix m;
+          m.rows = rows;
+          m.cols = cols;
+          m.ld = (cols + kI8Block - 1) / kI8Block * kI8Block;
+          m.q.assign(size_t(rows) * m.ld, 0);
+          m.scale.assign(size_t(rows), 0.f);
+          const int ldx = m.ld + 16, ldy = rows + 3;  // strided rows
+          std::vector<int16_t> xq(size_t(n) * ldx, 0);
+          std::vector<float> sx(static_cast<size_t>(n));
+          for (int v = 0; v < n; ++v) {
+            sx[size_t(v)] = 0.001f * float(v + 1);
+            for (int k = 0; k < cols; ++k)
+              xq[size_t(v) * ldx + k] =
+                  int16_t(extreme ? kXqMax : int(rng.next_u64() % (2 * kXqMax + 1)) - kXqMax);
           }
-          want[size_t(r)] = acc;
+          for (int r = 0; r < rows; ++r) {
+            m.scale[size_t(r)] = 1.f / float(1 + r);
+            for (int k = 0; k < cols; ++k)
+              m.q[size_t(r) * m.ld + k] = int8_t(extreme ? (r % 2 ? -127 : 127) : int(rng.next_u64() % 255) - 127);
+          }
+          const size_t R = size_t(rows), Y = size_t(n) * ldy;
+          std::vector<float> b(R), y(Y, -7.f), y_ref(Y, -7.f), want(Y, -7.f);
+          std::vector<double> mass(Y, 0.0);  // |b| + |each chunk's term|: what float rounding scales with
+          for (int r = 0; r < rows; ++r) b[size_t(r)] = float(r) - 1.5f;
+          for (int v = 0; v < n; ++v)
+            for (int r = 0; r < rows; ++r) {
+              // Each chunk's sum exactly, then the float arithmetic the kernels are documented to do.
+              float acc = b[size_t(r)];
+              double& mass_vr = mass[size_t(v) * ldy + r];
+              mass_vr = std::fabs(acc);
+              for (int k0 = 0; k0 < m.ld; k0 += kI8Chunk) {
+                int64_t sum = 0;
+                for (int k = k0; k < std::min(m.ld, k0 + kI8Chunk); ++k)
+                  sum += int64_t(m.q[size_t(r) * m.ld + k]) * xq[size_t(v) * ldx + k];
+                ASSERT_LT(std::abs(sum), int64_t(1) << 31);
+                acc += float(sum) * (m.scale[size_t(r)] * sx[size_t(v)]);
+                mass_vr += std::fabs(double(sum) * m.scale[size_t(r)] * sx[size_t(v)]);
+              }
+              want[size_t(v) * ldy + r] = acc;
+            }
+          i8_gemv(m, n, xq.data(), ldx, sx.data(), b.data(), y.data(), ldy);
+          ref::i8_gemv(m, n, xq.data(), ldx, sx.data(), b.data(), y_ref.data(), ldy);
+          // The sums are exact; only the float epilogue may round differently (a fused multiply-add
+          // in one path): 4 eps of the terms' magnitude. The padding between rows of y (-7) stays.
+          for (size_t i = 0; i < Y; ++i) {
+            const double tol = 4 * 1.1920929e-7 * std::max(mass[i], 1.0);
+            EXPECT_LE(std::fabs(double(y[i]) - want[i]), tol) << rows << "x" << cols << " n " << n << " at " << i;
+            EXPECT_LE(std::fabs(double(y_ref[i]) - want[i]), tol) << rows << "x" << cols << " n " << n << " at " << i;
+          }
         }
-        i8_gemv(m, xq.data(), 0.001f, b.data(), y.data());
-        ref::i8_gemv(m, xq.data(), 0.001f, b.data(), y_ref.data());
-        // 4 eps: the sums are exact; only a fused multiply-add in one path may round differently.
-        EXPECT_EQ(testing::within<float>(y.data(), want.data(), y.size(), 4), "") << rows << "x" << cols;
-        EXPECT_EQ(testing::within<float>(y_ref.data(), want.data(), y.size(), 4), "") << rows << "x" << cols;
-      }
 }
 
 // Against the float product: the rounding of W (at most scale/2 per weight) and of x (sx/2)
@@ -118,8 +134,8 @@ TEST(Int8, ErrorWithinTheRoundingBound) {
     for (float& v : x) v = std::tanh(float(rng.uniform() * 6 - 3));
     for (float& v : b) v = float(rng.uniform() - 0.5);
     const I8Matrix m = quantize_rows(rows, cols, W.data(), cols);
-    std::vector<int16_t> scratch;
-    i8_linear(m, x.data(), b.data(), y.data(), scratch);
+    I8Scratch scratch;
+    i8_linear(m, 1, x.data(), cols, b.data(), y.data(), rows, scratch);
     float amax = 0;
     for (float v : x) amax = std::max(amax, std::fabs(v));
     const double sx = amax / kXqMax;

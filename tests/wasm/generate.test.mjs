@@ -332,3 +332,17 @@ describe('feed, reset, hidden', () => {
     assert.equal(first, lm.vocab[best] === '<unk>' ? '\ufffd' : lm.vocab[best]);
   });
 });
+
+test('generate({ count }) draws samples side by side: sample i is generate() with seed + i', () => {
+  for (const precision of ['float32', 'int8']) {
+    const m = recur.loadModel(lm.save(), { precision });
+    const options = { prompt: 'the ', length: 50, temperature: 0.8, seed: 5 };
+    const many = m.generate({ ...options, count: 3 });
+    assert.ok(Array.isArray(many) && many.length === 3);
+    many.forEach((text, i) => assert.equal(text, m.generate({ ...options, seed: 5 + i }), `${precision} sample ${i}`));
+    assert.deepEqual(m.generate({ ...options, count: 1 }), [m.generate(options)]);
+    assert.throws(() => m.generate({ count: 0 }), (e) => e instanceof RangeError && /^count must be between 1 and 64, got 0$/.test(e.message));
+    assert.throws(() => m.generate({ count: 2.5 }), (e) => e instanceof RangeError && /^count must be a whole number, got 2\.5$/.test(e.message));
+    m.dispose();
+  }
+});

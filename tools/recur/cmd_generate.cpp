@@ -1,6 +1,8 @@
 // recur generate: stream sampled text to stdout.
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "args.h"
 #include "commands.h"
@@ -19,13 +21,15 @@ static const char* kHelp =
     "  --seed S            random seed (default 0): the same seed gives the same text\n"
     "  --stop TEXT         stop once the output ends with TEXT\n"
     "  --avoid-unknown     never emit <unk> or U+FFFD (the rare-character symbol of our corpora)\n"
-    "  --precision P       float32 (default, exact) or int8 (int8 weights, faster)\n";
+    "  --precision P       float32 (default, exact) or int8 (int8 weights, faster)\n"
+    "  --count N           N samples side by side, 1..64 (default 1); sample i uses seed S + i.\n"
+    "                      Each is printed after the prompt, followed by a blank line\n";
 
 int cmd_generate(int argc, char** argv) {
   const char* me = "generate";
   if (argc > 2 && (!std::strcmp(argv[2], "--help") || !std::strcmp(argv[2], "-h"))) return std::fputs(kHelp, stdout), 0;
   auto args = Args::parse(argc, argv, 2, {"model", "prompt", "length", "temperature", "top-k", "top-p", "seed", "stop",
-                                                   "precision"},
+                                                   "precision", "count"},
                           {"avoid-unknown"});
   if (!args) return fail(me, args.status());
   auto path = args->required("model");
@@ -39,8 +43,11 @@ int cmd_generate(int argc, char** argv) {
   auto top_k = args->integer("top-k", 0, 1, 1 << 24);
   auto top_p = args->number("top-p", 1.0, 0.0, 1.0);
   auto seed = args->integer("seed", 0, 0, INT64_MAX);
-  for (const Status* s : {&length.status(), &temp.status(), &top_k.status(), &top_p.status(), &seed.status()})
+  auto count = args->integer("count", 1, 1, kMaxGenerateCount);
+  for (const Status* s : {&length.status(), &temp.status(), &top_k.status(), &top_p.status(), &seed.status(),
+                          &count.status()})
     if (!s->is_ok()) return fail(me, *s);
+  o.count = int(count.value());
   o.length = length.value();
   o.sample.temperature = float(temp.value());
   o.sample.top_k = int(top_k.value());
@@ -54,14 +61,24 @@ int cmd_generate(int argc, char** argv) {
   if (!model) return fail(me, model.status());
   auto gen = Generator::create(model.value(), o);
   if (!gen) return fail(me, gen.status());
-  std::fputs(o.prompt.c_str(), stdout);
-  while (!gen->done()) {
-    auto piece = gen->next();
-    if (!piece) return fail(me, piece.status());
-    std::fwrite(piece->data(), 1, piece->size(), stdout);
-    std::fflush(stdout);
+  if (o.count == 1) {  // streamed as it comes
+    std::fputs(o.prompt.c_str(), stdout);
+    while (!gen->done()) {
+      auto piece = gen->next();
+      if (!piece) return fail(me, piece.status());
+      std::fwrite(piece->data(), 1, piece->size(), stdout);
+      std::fflush(stdout);
+    }
+    std::fputc('\n', stdout);
+    return 0;
   }
-  std::fputc('\n', stdout);
+  std::vector<std::string> texts(size_t(o.count), o.prompt);
+  while (!gen->done()) {
+    auto pieces = gen->next_all();
+    if (!pieces) return fail(me, pieces.status());
+    for (size_t i = 0; i < texts.size(); ++i) texts[i] += pieces.value()[i];
+  }
+  for (const std::string& t : texts) std::printf("%s\n\n", t.c_str());
   return 0;
 }
 

@@ -19,7 +19,8 @@ const char* flag_of(std::string_view key) {
       {"num_layers", "--layers"},   {"length", "--length"},         {"temperature", "--temperature"},
       {"lr", "--lr"},               {"clip", "--clip"},             {"momentum", "--momentum"},
       {"warmup", "--warmup"},       {"gamma", "--gamma"},           {"dropout", "--dropout"},
-      {"eval_every", "--eval-every"}, {"steps", "--steps"},       {"precision", "--precision"}};
+      {"eval_every", "--eval-every"}, {"steps", "--steps"},       {"precision", "--precision"},
+      {"count", "--count"}};
   for (const auto& f : kFlags)
     if (key == f[0]) return f[1];
   return nullptr;

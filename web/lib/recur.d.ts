@@ -160,6 +160,14 @@ export interface GenerateOptions {
   avoidUnknown?: boolean;
 }
 
+export interface GenerateManyOptions extends GenerateOptions {
+  /**
+   * Samples drawn side by side, a whole number in 1..64: each step reads the weights once for all
+   * of them. Sample i uses `seed + i`, so sample 0 is the text one sample with `seed` gives.
+   */
+  count: number;
+}
+
 export interface StreamOptions extends GenerateOptions {
   /** Stops the stream after the current piece. */
   signal?: AbortSignal;
@@ -375,6 +383,8 @@ export class Model<T extends Task = Task> extends Owned {
   /** Classifier only (else TypeError): the most probable label and all probabilities; an array for an array of texts. */
   classify(this: Model<'classifier'>, text: string): Classification;
   classify(this: Model<'classifier'>, texts: string[]): Classification[];
+  /** lm only: `count` samples drawn side by side, one string each. */
+  generate(this: Model<'lm'>, options: GenerateManyOptions & NotAString): string[];
   /** lm only: generated text after the prompt (the prompt is not repeated). */
   generate(this: Model<'lm'>, options?: GenerateOptions & NotAString): string;
   /**

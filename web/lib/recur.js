@@ -183,8 +183,9 @@ const GATE_NAMES = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] };
 
 const MODEL_OPTIONS = ['task', 'cell', 'vocab', 'labels', 'embeddingDim', 'hiddenSize', 'numLayers', 'bidirectional',
   'dropout', 'seed', 'forgetBias', 'initFrom'];
-const GENERATE_OPTIONS = ['prompt', 'length', 'temperature', 'topK', 'topP', 'seed', 'stop', 'avoidUnknown'];
-const STREAM_OPTIONS = [...GENERATE_OPTIONS, 'signal', 'chunk'];
+const SAMPLE_OPTIONS = ['prompt', 'length', 'temperature', 'topK', 'topP', 'seed', 'stop', 'avoidUnknown'];
+const GENERATE_OPTIONS = [...SAMPLE_OPTIONS, 'count'];
+const STREAM_OPTIONS = [...SAMPLE_OPTIONS, 'signal', 'chunk'];
 const TRAINER_OPTIONS = ['optimizer', 'lr', 'clip', 'seqLen', 'batchSize', 'seed', 'schedule', 'totalSteps', 'warmup'];
 const FIT_OPTIONS = ['steps', 'epochs', 'onProgress', 'signal', 'validation', 'validationEvery', 'onEpochEnd', 'earlyStopping',
   'keepBest'];
@@ -401,7 +402,7 @@ export class Model extends Owned {
       prompt: optStr(options, 'prompt', ''), length: optNum(options, 'length', 200),
       temperature: optNum(options, 'temperature', 1), topK: optNum(options, 'topK', 0),
       topP: optNum(options, 'topP', 1), seed: optNum(options, 'seed', 0), stop: optStr(options, 'stop', ''),
-      avoidUnknown: optBool(options, 'avoidUnknown', false),
+      avoidUnknown: optBool(options, 'avoidUnknown', false), count: optNum(options, 'count', 1),
     };
     if (options.topK !== undefined && !(options.topK >= 1)) {
       throw new RangeError(`topK must be >= 1 (leave it out to turn it off), got ${options.topK}`);
@@ -415,14 +416,25 @@ export class Model extends Owned {
   /**
    * Generates text after a prompt. Same seed, same text, natively and here. avoidUnknown: never
    * emit "<unk>" or U+FFFD (the rare-character symbol of our corpora), as `recur generate --avoid-unknown`.
-   * @param {{prompt?: string, length?: number, temperature?: number, topK?: number, topP?: number, seed?: number, stop?: string, avoidUnknown?: boolean}} options
-   * @returns {string} the generated text (without the prompt)
+   * count: draw that many samples side by side (batched; sample i uses seed + i, so sample 0 is
+   * the text one sample with this seed gives) and return an array of them.
+   * @param {{prompt?: string, length?: number, temperature?: number, topK?: number, topP?: number, seed?: number, stop?: string, avoidUnknown?: boolean, count?: number}} options
+   * @returns {string | string[]} the generated text (without the prompt); with count, one per sample
    */
   generate(options = {}) {
     const gen = this._startGenerator(options, 'generate()');
     try {
-      let out = '';
-      while (!gen.done()) out += checkText(gen.next(4096));
+      if (options.count === undefined) {
+        let out = '';
+        while (!gen.done()) out += checkText(gen.next(4096));
+        return out;
+      }
+      let out = null;
+      while (!gen.done()) {
+        const r = gen.next(4096);
+        const parts = Array.isArray(r) ? r : [checkText(r)];  // count 1: a string, or {error}
+        out = out ? out.map((t, i) => t + parts[i]) : parts;
+      }
       return out;
     } finally { gen.delete(); }
   }

@@ -1,6 +1,6 @@
 // recur-rnn/worker: the API of recur-rnn, run in a module Worker, every call a Promise.
 import type {
-  Classification, CreateModelConfig, Evaluation, FitOptions, FitResult, GenerateOptions, HiddenState, ModelConfig,
+  Classification, CreateModelConfig, Evaluation, FitOptions, FitResult, GenerateManyOptions, GenerateOptions, HiddenState, ModelConfig,
   NotAString, Prediction, PredictAsyncOptions, Saliency, SaliencyOptions, StreamOptions, TaggedChar, Task, Trace,
   TrainerOptions, TrainingDataFor,
 } from './recur.js';
@@ -25,6 +25,7 @@ export class RemoteModel<T extends Task = Task> {
   tag(this: RemoteModel<'tagger'>, texts: string[]): Promise<TaggedChar[][]>;
   classify(this: RemoteModel<'classifier'>, text: string): Promise<Classification>;
   classify(this: RemoteModel<'classifier'>, texts: string[]): Promise<Classification[]>;
+  generate(this: RemoteModel<'lm'>, options: GenerateManyOptions & NotAString): Promise<string[]>;
   generate(this: RemoteModel<'lm'>, options?: GenerateOptions & NotAString): Promise<string>;
   /**
    * The text of stream(), in pieces of what the worker made in about 8 ms (one message each, so
