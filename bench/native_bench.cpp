@@ -21,6 +21,7 @@
 #include "model/model.h"
 #include "model/network.h"
 #include "model/predict.h"
+#include "sampling/generator.h"
 #include "train/trainer.h"
 
 using namespace recur;
@@ -107,6 +108,30 @@ void bench_generation(const std::string& name, CellKind cell, Precision precisio
   field("gen_" + name, best);
   field("gen_" + name + "_median", med);
   field("gen_" + name + "_cold", cold);
+}
+
+// Batched generation inside the engine (Generator, its sampler): N samples of 2,000 symbols side
+// by side, N x 2,000 / seconds, best of reps, at N = 1, 2, 4, 8.
+void bench_batched(const char* precision_name, Precision precision) {
+  Model<float> m = make_model(CellKind::kLstm, Task::kLm, 64, 256, 2, 0, 1);
+  for (int n : {1, 2, 4, 8}) {
+    double best = 0;
+    for (int r = 0; r < (g_quick ? 2 : 5); ++r) {
+      GenerateOptions o;
+      o.prompt = "a";
+      o.length = 2000;
+      o.count = n;
+      o.precision = precision;
+      o.sample.seed = uint64_t(r);
+      auto g = Generator::create(m, o);
+      if (!g) std::exit(1);
+      const double t0 = now_s();
+      while (!g->done()) (void)g->next_all();
+      best = std::max(best, n * 2000 / (now_s() - t0));
+    }
+    std::fprintf(stderr, "batch %-7s N=%d %9.0f symbols/s\n", precision_name, n, best);
+    field(std::string("batch_") + precision_name + "_" + std::to_string(n), best);
+  }
 }
 
 // Training: seq 64, batch 32, Adam, clip 1; 2 warm-up steps (the first is the cold figure).
@@ -343,6 +368,8 @@ int main(int argc, char** argv) {
   bench_generation("lstm_int8", CellKind::kLstm, Precision::kInt8);
   bench_generation("gru", CellKind::kGru);
   bench_generation("rnn", CellKind::kRnnTanh);
+  bench_batched("float32", Precision::kFloat32);
+  bench_batched("int8", Precision::kInt8);
   bench_tagger();
   bench_training("lstm", CellKind::kLstm);
   bench_training("gru", CellKind::kGru);

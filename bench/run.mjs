@@ -167,6 +167,18 @@ if (W.roof_steps) {
 }
 out.push('');
 
+if (N.batch_float32_1 || W.batch_float32_1) {
+  out.push('### Batched generation (generate({ count: N }) inside the engine, symbols per second over all N samples)');
+  out.push('');
+  out.push('| N | native float32 | native int8 | wasm float32 | wasm int8 |');
+  out.push('|---:|---:|---:|---:|---:|');
+  const cell = (r, p, n) => (r[`batch_${p}_${n}`] ? `${fmt(r[`batch_${p}_${n}`])} (${(r[`batch_${p}_${n}`] / r[`batch_${p}_1`]).toFixed(2)}×)` : '—');
+  for (const n of [1, 2, 4, 8]) out.push(`| ${n} | ${cell(N, 'float32', n)} | ${cell(N, 'int8', n)} | ${cell(W, 'float32', n)} | ${cell(W, 'int8', n)} |`);
+  out.push('');
+  out.push('(×) is each figure divided by the same column at N = 1.');
+  out.push('');
+}
+
 const B = results.browser;
 if (B) {
   out.push('### stream() against generate() in headless Chromium (the same model, seed and length, alternately)');
@@ -183,6 +195,10 @@ const tw = results['tfjs-wasm'], tc = results['tfjs-cpu'], ort = results.ort;
 if (W.gen_lstm && tw) target('wasm generation ≥ 4× tfjs wasm', W.gen_lstm >= 4 * tw.gen_lstm, `${(W.gen_lstm / tw.gen_lstm).toFixed(2)}×`);
 if (W.gen_lstm && ort) target('wasm generation ≥ 1.7× ORT Web', W.gen_lstm >= 1.7 * ort.gen_lstm, `${(W.gen_lstm / ort.gen_lstm).toFixed(2)}×`);
 if (W.gen_lstm_int8 && ort) target('wasm int8 generation ≥ 2× ORT Web (1 thread)', W.gen_lstm_int8 >= 2 * ort.gen_lstm, `${(W.gen_lstm_int8 / ort.gen_lstm).toFixed(2)}×`);
+for (const [where, r, goal] of [['native', N, 2], ['wasm', W, 1.4]])
+  for (const p of ['float32', 'int8'])
+    if (r[`batch_${p}_8`]) target(`${where} ${p} batched generation at N = 8 ≥ ${goal}× one sample`, r[`batch_${p}_8`] >= goal * r[`batch_${p}_1`],
+      `${(r[`batch_${p}_8`] / r[`batch_${p}_1`]).toFixed(2)}×`);
 if (W.gen_lstm && W.roof_steps) target('wasm generation ≥ 75% of the wasm roofline', W.gen_lstm >= 0.75 * W.roof_steps, `${(100 * W.gen_lstm / W.roof_steps).toFixed(0)}%`);
 if (N.gen_lstm && N.roof_steps) target('native generation ≥ 75% of the native roofline', N.gen_lstm >= 0.75 * N.roof_steps, `${(100 * N.gen_lstm / N.roof_steps).toFixed(0)}%`);
 if (W.train_lstm && (tw || tc)) {

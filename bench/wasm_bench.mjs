@@ -96,6 +96,21 @@ for (const cell of ['lstm', 'gru', 'rnn']) {
     log(`gen   lstm int8 ${gq.best.toFixed(0).padStart(8)} steps/s best ${gq.median.toFixed(0).padStart(8)} median  [feed + sample in JS]`);
     Object.assign(result, { gen_lstm_int8: gq.best, gen_lstm_int8_median: gq.median, gen_lstm_int8_cold: gq.cold });
     q.dispose();
+    // Batched generation inside the engine: N samples of 2,000 symbols side by side.
+    for (const precision of ['float32', 'int8']) {
+      const b = recur.loadModel(m.save(), { precision });
+      for (const n of [1, 2, 4, 8]) {
+        let best = 0;
+        for (let r = 0; r < (quick ? 2 : 5); r++) {
+          const t0 = now();
+          b.generate({ length: 2000, prompt: 'a', seed: r, count: n });
+          best = Math.max(best, n * 2000 / ((now() - t0) / 1e3));
+        }
+        log(`batch ${precision.padEnd(7)} N=${n} ${best.toFixed(0).padStart(8)} symbols/s`);
+        result[`batch_${precision}_${n}`] = best;
+      }
+      b.dispose();
+    }
   }
   m.dispose();
 }

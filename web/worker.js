@@ -7,6 +7,8 @@
 //   unload {slot}                          → done
 //   generate {slot, prompt, length, temperature, topK, topP, seed, avoidUnknown}
 //                                          → piece {text, chars, seconds}*, done {chars, seconds, aborted}
+//   generate {..., count}                  → done {texts, chars, seconds}: count samples written side by
+//                                            side (seeds seed .. seed + count - 1), not streamed
 //   tag {slots, text, detail: {slot, layer, direction, state}}
 //                                          → done {results: {slot: {labels, rows, cols, probs} | {error}},
 //                                                  hidden: {rows, cols, values, layer, direction, state, cell}
@@ -109,6 +111,12 @@ const handlers = {
 
   async generate(id, { slot, ...options }) {
     const model = modelIn(slot);
+    if (options.count !== undefined) {
+      const t0 = performance.now();
+      const texts = model.generate(options);
+      const chars = texts.reduce((n, text) => n + Array.from(text).length, 0);
+      return { texts, chars, seconds: (performance.now() - t0) / 1000 };
+    }
     const ctrl = new AbortController();
     jobs.set(id, { abort: () => ctrl.abort() });
     const t0 = performance.now();

@@ -234,6 +234,36 @@ test('Generate, three temperatures side by side: each sample is model.generate()
   t.diagnostic(shown.map(([temp, text]) => `T ${temp}: ${JSON.stringify(Array.from(text).slice(0, 50).join(''))}`).join(' | '));
 });
 
+test('Generate, three seeds side by side: written together, each sample is model.generate() with its seed', { skip }, async (t) => {
+  const lms = catalog.filter((m) => m.task === 'lm');
+  if (!lms.length) { t.skip('no language model is bundled'); return; }
+  await page.click('a[data-panel="generate"]');
+  const name = await page.inputValue('#gen-model');
+  await page.fill('#gen-seed', '7');
+  await page.waitForSelector('#seeds-start:not([disabled])', { timeout: TIMEOUT });
+  await page.click('#seeds-start');
+  await page.waitForSelector('#seeds-out[data-done]', { timeout: TIMEOUT });
+  const shown = await page.$$eval('#seeds-out .textout', (bs) => bs.map((b) => [Number(b.dataset.seed), b.querySelector('.gen').textContent]));
+  const form = await page.evaluate(() => ({
+    prompt: document.getElementById('gen-prompt').value, topP: Number(document.getElementById('gen-topp').value),
+    topK: Number(document.getElementById('gen-topk').value), avoidUnknown: document.getElementById('gen-avoid-unk').checked,
+    temperature: Number(document.getElementById('gen-temp').value),
+  }));
+  const m = await bundledModel(name);
+  try {
+    assert.deepEqual(shown.map(([seed]) => seed), [7, 8, 9]);
+    // The page's batched samples against one streamed generation each, in Node.
+    for (const [seed, text] of shown) {
+      const expected = m.generate({ prompt: form.prompt, length: 300, temperature: form.temperature, topP: form.topP,
+        ...(form.topK ? { topK: form.topK } : {}), seed, avoidUnknown: form.avoidUnknown });
+      assert.equal(text, expected, `seed ${seed}`);
+    }
+    assert.equal(new Set(shown.map(([, text]) => text)).size, 3, 'the seeds give three different texts');
+  } finally {
+    m.dispose();
+  }
+});
+
 test('Generate: "Skip the rare-character symbol" is on by default and keeps U+FFFD out', { skip }, async (t) => {
   if (!catalog.some((m) => m.name === 'zh-poetry-lstm')) { t.skip('zh-poetry-lstm is not bundled in this build'); return; }
   await page.click('a[data-panel="generate"]');
