@@ -2,13 +2,18 @@
 // child process, so backends and JIT state do not mix), then prints a markdown report: the
 // figures, ratios to recur-wasm, the rooflines, the performance targets, download sizes and the
 // same-weights checks. The report also goes to bench/build/last-run.md.
-//   node bench/run.mjs [--quick] [--only=native,wasm,tfjs-wasm,tfjs-cpu,ort,brain,browser]
+//   node bench/run.mjs [--quick] [--only=native,wasm,tfjs-wasm,tfjs-cpu,ort,brain,torch,browser]
 import { spawnSync, execSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { here, root, quick } from './common.mjs';
+
+// Debian's python3 (where python3-torch installs torch) first, as the PyTorch bridge's tests.
+const torchPython = ['/usr/bin/python3', 'python3'].find((py) => {
+  try { execSync(`${py} -c "import torch"`, { stdio: 'ignore' }); return true; } catch { return false; }
+});
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const flags = quick ? ['--quick'] : [];
@@ -20,6 +25,8 @@ const BENCHES = [
   { key: 'tfjs-wasm', label: 'tfjs wasm', cmd: [node, join(here, 'tfjs_bench.mjs'), 'wasm', ...flags] },
   { key: 'tfjs-cpu', label: 'tfjs cpu', cmd: [node, join(here, 'tfjs_bench.mjs'), 'cpu', ...flags] },
   { key: 'brain', label: 'brain.js †', cmd: [node, join(here, 'brain_bench.mjs'), ...flags] },
+  // Where Debian's python3-torch is installed (make test installs it; make bench does not).
+  ...(torchPython ? [{ key: 'torch', label: 'PyTorch CPU', cmd: [torchPython, join(here, 'torch_bench.py'), ...flags] }] : []),
   // Not a column of the table: its own section below.
   { key: 'browser', label: 'recur stream() in Chromium', cmd: [node, join(here, 'browser_stream.mjs'), ...flags] },
 ].filter((b) => !only || only.includes(b.key));
@@ -206,6 +213,9 @@ if (W.train_lstm && (tw || tc)) {
   target('wasm training ≥ 10× tfjs\'s fastest backend', W.train_lstm >= 10 * best, `${(W.train_lstm / best).toFixed(1)}×`);
 }
 if (W.train_lstm && N.train_lstm) target('native training ≥ 2× wasm', N.train_lstm >= 2 * W.train_lstm, `${(N.train_lstm / W.train_lstm).toFixed(2)}×`);
+const pt = results.torch;
+if (pt && N.train_lstm) target('native training ≥ 15× PyTorch CPU (one thread)', N.train_lstm >= 15 * pt.train_lstm, `${(N.train_lstm / pt.train_lstm).toFixed(1)}×`);
+if (tw && W.train_lstm) target('wasm training ≥ 20× tfjs wasm', W.train_lstm >= 20 * tw.train_lstm, `${(W.train_lstm / tw.train_lstm).toFixed(1)}×`);
 if (sizes.wasm) target('wasm + JS download < 150 KB gzip', sizes.wasm.gz < 150 * 1024, `${(sizes.wasm.gz / 1024).toFixed(1)} KiB`);
 if (B) target('stream() ≥ 90% of generate() in a browser worker', Math.min(B.stream_worker / B.generate_worker, B.stream_api / B.generate_api) >= 0.9,
   `${(100 * B.stream_worker / B.generate_worker).toFixed(1)}% in a Worker, ${(100 * B.stream_api / B.generate_api).toFixed(1)}% through recur-rnn/worker`);
@@ -216,6 +226,7 @@ out.push(...T);
 out.push('');
 out.push('Versions: ' + [results['tfjs-wasm'] ?? results['tfjs-cpu'] ? `@tensorflow/tfjs ${(results['tfjs-wasm'] ?? results['tfjs-cpu']).version}` : null,
   ort ? `onnxruntime-web ${ort.version}` : null, results.brain ? `brain.js ${results.brain.version}` : null,
+  pt ? `PyTorch ${pt.version} (Debian's python3-torch, ${pt.threads} thread)` : null,
   `recur wasm simdArch ${W.simdArch ?? '?'}, native ${N.arch ?? '?'}`].filter(Boolean).join(', ') + '. ' +
   `Seconds per bench: ${Object.entries(loads).map(([k, l]) => `${k} ${l.seconds.toFixed(0)}`).join(', ')}.`);
 

@@ -1,0 +1,89 @@
+"""PyTorch CPU on char-lstm-256x2 (and its GRU and tanh-RNN variants), one thread, for make bench:
+python3 bench/torch_bench.py [--quick]. The model is tools/pytorch's RecurModel, the network recur
+computes (embedding 64, 2 x 256, head to 96 symbols), with PyTorch's own initialisation: speed does
+not depend on the weights.
+- Generation: batch 1 under torch.no_grad(), one step of embedding, rnn (state carried), head,
+  softmax and torch.multinomial per symbol; best of blocks of 1,000 after 50 warm-up steps.
+- Training: seq 64, batch 32, cross-entropy, Adam (lr 2e-3), gradient clipping by global norm 1,
+  zero start state per batch; best of single steps after 2 warm-up steps.
+Prints a @@RESULT line of JSON, as the other benches."""
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "pytorch"))
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+import recur_torch  # noqa: E402
+
+QUICK = "--quick" in sys.argv
+VOCAB = ["<unk>"] + [chr(32 + i) for i in range(95)]
+torch.set_num_threads(1)
+torch.manual_seed(1)
+
+
+def model_of(cell):
+    return recur_torch.RecurModel("lm", cell, VOCAB, embedding_dim=64, hidden_size=256, num_layers=2)
+
+
+def generation(cell):
+    m = model_of(cell).eval()
+    state, i = None, torch.tensor([[1]])
+
+    def steps(n):
+        nonlocal state, i
+        for _ in range(n):
+            logits, state = m(i, state)
+            p = torch.softmax(logits[0, 0], dim=-1)
+            i = torch.multinomial(p, 1).clamp(min=1).view(1, 1)
+
+    with torch.no_grad():
+        t0 = time.perf_counter()
+        steps(50)
+        cold = 50 / (time.perf_counter() - t0)
+        best = 0.0
+        for _ in range(2 if QUICK else 7):
+            t0 = time.perf_counter()
+            steps(1000)
+            best = max(best, 1000 / (time.perf_counter() - t0))
+    return best, cold
+
+
+def training(cell):
+    m = model_of(cell).train()
+    opt = torch.optim.Adam(m.parameters(), lr=2e-3)
+    g = torch.Generator().manual_seed(2)
+    x = torch.randint(1, 96, (65, 32), generator=g)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad()
+        logits, _ = m(x[:-1])
+        loss = loss_fn(logits.reshape(-1, 96), x[1:].reshape(-1))
+        loss.backward()
+        nn.utils.clip_grad_norm_(m.parameters(), 1.0)
+        opt.step()
+
+    t0 = time.perf_counter()
+    step()
+    cold = 64 * 32 / (time.perf_counter() - t0)
+    step()
+    best = 0.0
+    for _ in range(2 if QUICK else 8):
+        t0 = time.perf_counter()
+        step()
+        best = max(best, 64 * 32 / (time.perf_counter() - t0))
+    return best, cold
+
+
+result = {"bench": "pytorch-cpu", "version": torch.__version__, "threads": torch.get_num_threads()}
+print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread", file=sys.stderr)
+for cell, key in (("lstm", "lstm"), ("gru", "gru"), ("rnn_tanh", "rnn")):
+    g, gc = generation(cell)
+    t, tc = training(cell)
+    print(f"gen   {key:5} {g:9.0f} steps/s best {gc:9.0f} cold   train {t:9.0f} chars/s best {tc:9.0f} cold", file=sys.stderr)
+    result.update({f"gen_{key}": g, f"gen_{key}_cold": gc, f"train_{key}": t, f"train_{key}_cold": tc})
+print("@@RESULT " + json.dumps(result))
