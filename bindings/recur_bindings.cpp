@@ -361,6 +361,12 @@ class WasmGenerator {
     for (auto [key, v] : {std::pair{"length", o.length}, {"top_k", o.top_k}, {"count", o.count}})
       if (!whole(v)) return error_object(bad_option(key, "must be a whole number, got " + number_text(v)));
     if (!whole(o.seed) || o.seed < 0 || o.seed > 9007199254740991.0) return error_object(bad_seed(o.seed));
+    if (o.count < 1 || o.count > kMaxGenerateCount)  // before saturate_int hides the value
+      return error_object(bad_option("count", "must be between 1 and " + std::to_string(kMaxGenerateCount) +
+                                                  ", got " + number_text(o.count)));
+    if (o.seed > 9007199254740991.0 - (o.count - 1))  // so that each sample's seed can be given alone
+      return error_object(bad_option("seed", "+ count - 1 must be at most 2^53 - 1 (sample i uses seed + i), got " +
+                                                 number_text(o.seed) + " + " + number_text(o.count) + " - 1"));
     GenerateOptions g;
     g.prompt = o.prompt;
     g.stop = o.stop;

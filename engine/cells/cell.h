@@ -95,7 +95,7 @@ void cell_infer_projected(const CellWeights<T>& w, const T* const* pre_x_rows, i
 /// One step of B independent streams (generation, batched or not): each stream's input projection
 /// is either given as a row pointer (pre_x_rows, B of them) or computed from x (B rows, stride ldx).
 /// h, c (B, H; c LSTM only, else null) are the streams' states, updated in place. Every product
-/// reads each weight once for all B streams.
+/// reads each block of weights from memory once for all B streams.
 template <typename T>
 void cell_step(const CellWeights<T>& w, const T* const* pre_x_rows, const T* x, int ldx, int batch, T* h, T* c,
                SeqCache<T>& cache);

@@ -79,6 +79,7 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
   }
 
   T* pre_h = cache.pre_h.data();  // (B, G*H)
+  const bool int8_hh = std::is_same_v<T, float> && w.q_hh;  // int8 weights are float's only
   for (int s = 0; s < steps; ++s) {
     const int t = reverse ? steps - 1 - s : s;
     const int tp = reverse ? t + 1 : t - 1;
@@ -95,7 +96,7 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
     if (transposed) {
       for (int b = 0; b < B; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + size_t(b) * GH);
       gemm_nn(B, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
-    } else if (w.q_hh) {
+    } else if (int8_hh) {
       if constexpr (std::is_same_v<T, float>) i8_linear(*w.q_hh, B, hp, H, w.b_hh, pre_h, GH, cache.i8);
     } else {
       linear(B, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);
@@ -173,7 +174,7 @@ void cell_step(const CellWeights<T>& w, const T* const* pre_x_rows, const T* x, 
     grow(cache.pre_x, size_t(B) * GH);
     if (pre_x_rows) {  // the pointwise step reads the B rows as one block
       for (int b = 0; b < B; ++b) std::copy(pre_x_rows[b], pre_x_rows[b] + GH, cache.pre_x.data() + size_t(b) * GH);
-    } else if (w.q_ih) {
+    } else if (std::is_same_v<T, float> && w.q_ih) {
       if constexpr (std::is_same_v<T, float>) i8_linear(*w.q_ih, B, x, ldx, w.b_ih, cache.pre_x.data(), GH, cache.i8);
     } else {
       linear(B, w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);

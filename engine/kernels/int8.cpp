@@ -3,7 +3,9 @@
 #include "kernels/int8.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <limits>
 
 #include "kernels/simd.h"
 
@@ -22,8 +24,22 @@ namespace recur {
 
 namespace {
 
-// Round half away from zero; |v| is bounded by the caller.
-inline int round_int(float v) { return int(v + (v < 0 ? -0.5f : 0.5f)); }
+// v (finite, |v| <= lim) rounded half away from zero. (v + 0.5 would round 0.49999997 up.)
+inline int round_int(float v, int lim) {
+  const float t = std::trunc(v);
+  const int r = int(t) + (std::fabs(v - t) >= 0.5f ? (v < 0 ? -1 : 1) : 0);
+  return std::clamp(r, -lim, lim);
+}
+
+// max |x_k|: NaN if an element is NaN (std::max would skip it), inf if one is infinite.
+inline float abs_max(int n, const float* x) {
+  float amax = 0;
+  for (int k = 0; k < n; ++k) {
+    if (std::isnan(x[k])) return x[k];
+    amax = std::max(amax, std::fabs(x[k]));
+  }
+  return amax;
+}
 
 }  // namespace
 
@@ -36,26 +52,29 @@ I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw) {
   m.scale.assign(size_t(rows), 0.f);
   for (int r = 0; r < rows; ++r) {
     const float* w = W + size_t(r) * ldw;
-    float amax = 0;
-    for (int k = 0; k < cols; ++k) amax = std::max(amax, std::fabs(w[k]));
-    if (amax == 0) continue;
-    m.scale[r] = amax / 127;
+    // Rows below FLT_MIN stay 0 (127 / amax would overflow); the loader's weights are finite.
+    const float amax = abs_max(cols, w);
+    if (!(amax >= FLT_MIN && amax <= FLT_MAX)) continue;
+    m.scale[size_t(r)] = amax / 127;
     const float inv = 127 / amax;
     int8_t* q = m.q.data() + size_t(r) * m.ld;
-    for (int k = 0; k < cols; ++k) q[k] = int8_t(std::clamp(round_int(w[k] * inv), -127, 127));
+    for (int k = 0; k < cols; ++k) q[k] = int8_t(round_int(w[k] * inv, 127));
   }
   return m;
 }
 
 float quantize_vector(int n, const float* x, int16_t* xq) noexcept {
-  float amax = 0;
-  for (int k = 0; k < n; ++k) amax = std::max(amax, std::fabs(x[k]));
-  if (amax == 0) {
+  const float amax = abs_max(n, x);
+  if (!(amax <= FLT_MAX)) {  // NaN or inf (a diverged state): carried into y, as float32 would
+    std::fill_n(xq, n, int16_t(0));
+    return std::numeric_limits<float>::quiet_NaN();
+  }
+  if (amax < FLT_MIN) {  // 0, or too small for kXqMax / amax: rounds to 0
     std::fill_n(xq, n, int16_t(0));
     return 0;
   }
   const float inv = kXqMax / amax;
-  for (int k = 0; k < n; ++k) xq[k] = int16_t(std::clamp(round_int(x[k] * inv), -kXqMax, kXqMax));
+  for (int k = 0; k < n; ++k) xq[k] = int16_t(round_int(x[k] * inv, kXqMax));
   return amax / kXqMax;
 }
 
@@ -210,12 +229,22 @@ inline void block1(const I8Matrix& W, int r, int k0, int k1, const int16_t* cons
   if constexpr (NV == 2) y[1][r] += float(total(b)) * (W.scale[size_t(r)] * sx[1]);
 }
 
-template <int NV>
-inline void rows(const I8Matrix& W, int k0, int k1, const int16_t* const* xq, const float* sx, float* const* y) noexcept {
-  int r = 0;
-  // Four rows per pass share each load of x. (wasm, 1024 x 256: within a few % of 2 or 8 rows.)
-  for (; r + 4 <= W.rows; r += 4) block4<NV>(W, r, k0, k1, xq, sx, y);
-  for (; r < W.rows; ++r) block1<NV>(W, r, k0, k1, xq, sx, y);
+// Rows r..r+R-1 (R = 4 or 1) against all n vectors, two at a time: the R rows of weights are read
+// from memory once and stay in L1 for the other pairs.
+template <int R>
+inline void rows_all(const I8Matrix& W, int r, int k0, int k1, int n, const int16_t* xq, int ldx, const float* sx,
+                     float* y, int ldy) noexcept {
+  int v = 0;
+  for (; v + 2 <= n; v += 2) {
+    const int16_t* xs[2] = {xq + size_t(v) * ldx, xq + size_t(v + 1) * ldx};
+    float* ys[2] = {y + size_t(v) * ldy, y + size_t(v + 1) * ldy};
+    if constexpr (R == 4) block4<2>(W, r, k0, k1, xs, sx + v, ys); else block1<2>(W, r, k0, k1, xs, sx + v, ys);
+  }
+  if (v < n) {
+    const int16_t* xs[1] = {xq + size_t(v) * ldx};
+    float* ys[1] = {y + size_t(v) * ldy};
+    if constexpr (R == 4) block4<1>(W, r, k0, k1, xs, sx + v, ys); else block1<1>(W, r, k0, k1, xs, sx + v, ys);
+  }
 }
 
 }  // namespace
@@ -226,19 +255,12 @@ void i8_gemv(const I8Matrix& W, int n, const int16_t* xq, int ldx, const float* 
     for (int r = 0; r < W.rows; ++r) y[size_t(v) * ldy + r] = b ? b[r] : 0.f;
   for (int k0 = 0; k0 < W.ld; k0 += kI8Chunk) {
     const int k1 = std::min(W.ld, k0 + kI8Chunk);
-    // Vectors in pairs: two vectors per widened block of weights. (wasm, 8 vectors of 1024 x 256:
-    // 4 rows x 2 vectors is the largest tile whose 8 accumulators stay in registers.)
-    int v = 0;
-    for (; v + 2 <= n; v += 2) {
-      const int16_t* xs[2] = {xq + size_t(v) * ldx, xq + size_t(v + 1) * ldx};
-      float* ys[2] = {y + size_t(v) * ldy, y + size_t(v + 1) * ldy};
-      rows<2>(W, k0, k1, xs, sx + v, ys);
-    }
-    if (v < n) {
-      const int16_t* xs[1] = {xq + size_t(v) * ldx};
-      float* ys[1] = {y + size_t(v) * ldy};
-      rows<1>(W, k0, k1, xs, sx + v, ys);
-    }
+    // Four rows per pass share each load of x (wasm, 1024 x 256: within a few % of 2 or 8 rows);
+    // vectors in pairs share each widened block of weights (4 x 2: 8 accumulators, the largest
+    // tile that stays in registers).
+    int r = 0;
+    for (; r + 4 <= W.rows; r += 4) rows_all<4>(W, r, k0, k1, n, xq, ldx, sx, y, ldy);
+    for (; r < W.rows; ++r) rows_all<1>(W, r, k0, k1, n, xq, ldx, sx, y, ldy);
   }
 }
 

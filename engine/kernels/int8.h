@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/tensor.h"
+
 namespace recur {
 
 /// Largest |xq|. With |q| <= 127 a chunk's exact sum stays below 2^31 (kI8Chunk * 127 * kXqMax
@@ -23,15 +25,17 @@ constexpr int kI8Block = 16;
 /// W (rows, cols) as int8 with one scale per row.
 struct I8Matrix {
   int rows = 0, cols = 0, ld = 0;  // ld: cols rounded up to kI8Block
-  std::vector<int8_t> q;           // (rows, ld), each in -127..127, zero padded
+  Buffer<int8_t> q;                // (rows, ld), each in -127..127, zero padded; rows 16-byte aligned
   std::vector<float> scale;        // (rows): max |W[r][k]| / 127, 0 for a zero row
 };
 
-/// Rounds W (rows, cols, row stride ldw; finite) to the nearest multiples of each row's scale.
+/// Rounds W (rows, cols, row stride ldw; finite) to the nearest multiples of each row's scale
+/// (halves away from zero). A row whose largest |w| is below FLT_MIN becomes 0.
 I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw);
 
-/// Rounds x (n; finite) to int16: xq (n) = round(x / sx) with sx = max|x| / kXqMax (0 if x is 0).
-/// Returns sx.
+/// Rounds x (n) to int16: xq (n) = round(x / sx) with sx = max|x| / kXqMax, halves away from zero.
+/// Returns sx: 0 when max|x| < FLT_MIN (xq all 0), NaN when x holds a NaN or an infinity (xq all 0),
+/// so that a diverged state gives NaN products, as in float32.
 float quantize_vector(int n, const float* x, int16_t* xq) noexcept;
 
 /// Y (n, W.rows; row stride ldy) = b + W x_v for n vectors given as xq (n, row stride ldx >= W.ld;
@@ -42,7 +46,7 @@ void i8_gemv(const I8Matrix& W, int n, const int16_t* xq, int ldx, const float* 
 
 /// The rounded vectors of an i8_linear call, kept between calls.
 struct I8Scratch {
-  std::vector<int16_t> xq;  // (n, W.ld)
+  Buffer<int16_t> xq;       // (n, W.ld)
   std::vector<float> sx;    // (n)
 };
 

@@ -197,8 +197,21 @@ void Stepper<T>::reset(const Params<T>& p) {
 }
 
 template <typename T>
-const T* Stepper<T>::feed(const Params<T>& p, const int32_t* ids) {
-  const int E = cfg_.embedding_dim, H = cfg_.hidden_size, B = state_.batch, out = output_size(cfg_);
+void Stepper<T>::broadcast() {
+  const size_t H = size_t(cfg_.hidden_size), out = size_t(output_size(cfg_));
+  for (int slot = 0; slot < state_.slots; ++slot)
+    for (int b = 1; b < state_.batch; ++b) {
+      std::copy(state_.h_at(slot), state_.h_at(slot) + H, state_.h_at(slot) + b * H);
+      if (T* c = state_.c_at(slot)) std::copy(c, c + H, c + b * H);
+    }
+  for (int b = 1; b < state_.batch; ++b) std::copy(logits_.begin(), logits_.begin() + out, logits_.begin() + b * out);
+}
+
+template <typename T>
+const T* Stepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams) {
+  // The first B streams: their rows come first in every layer's (batch, H) block of the state.
+  const int E = cfg_.embedding_dim, H = cfg_.hidden_size, out = output_size(cfg_);
+  const int B = streams > 0 ? streams : state_.batch;
   const T* emb = p.ptr(p.tensors[embedding_index()]);
   const bool int8 = precision_ == Precision::kInt8;
   if constexpr (std::is_same_v<T, float>)

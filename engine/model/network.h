@@ -82,8 +82,8 @@ CellWeights<T> cell_weights(const Config& c, const Params<T>& p, int layer, int 
 
 /// Stateful stepping for generation and streaming: feed one symbol per stream, read the logits.
 /// Each feed runs cell_step once per layer (the time loop training and predict() use), then the
-/// head. `batch` streams step side by side (batched generation): each weight is read once per
-/// step for all of them. Allocates nothing per step after the first. Unidirectional models only.
+/// head. `batch` streams step side by side (batched generation): each block of weights is read
+/// from memory once per step for all of them. Allocates nothing per step after the first. Unidirectional models only.
 /// Layer 0 reads its input projection from a folded embedding (layers/embedding_fold.h) when the
 /// table fits; fold = false keeps the lookup plus product (the reference the folded path is tested
 /// against). At Precision::kInt8 (T = float) every product except layer 0's folded rows uses int8
@@ -106,8 +106,11 @@ class Stepper {
   int batch() const { return state_.batch; }
   /// Feeds symbol id (0 <= id < V) to a one-stream stepper and returns the head's logits (out).
   const T* feed(const Params<T>& p, int32_t id) { return feed(p, &id); }
-  /// Feeds ids[b] to stream b (batch of them) and returns the logits (batch, out).
-  const T* feed(const Params<T>& p, const int32_t* ids);
+  /// Feeds ids[b] to stream b for the first `streams` streams (all when 0; the others keep their
+  /// state) and returns the logits (batch, out).
+  const T* feed(const Params<T>& p, const int32_t* ids, int streams = 0);
+  /// Every stream takes stream 0's state and logits (a prompt fed once, then sampled N ways).
+  void broadcast();
   /// Logits after the last feed(), or after reset(): (batch, out).
   const T* logits() const { return logits_.data(); }
   const State<T>& state() const { return state_; }

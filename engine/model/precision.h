@@ -1,4 +1,4 @@
-// Inference precision. float32 is exact and the default. int8 (kernels/int8.h) rounds each weight
+// Inference precision. float32 (the default) computes with the weights as stored. int8 (kernels/int8.h) rounds each weight
 // matrix that a step multiplies by one vector to int8 with a scale per row: every product of a
 // generation step (layer 0's folded embedding rows stay float32), and the recurrent product of each
 // step of a unidirectional model's predict(), whose chunk-wide products stay float32.

@@ -56,11 +56,9 @@ Result<Generator> Generator::create(const Model<float>& model, const GenerateOpt
       return invalid_argument("cannot avoid <unk> and U+FFFD: the model's vocabulary has no other symbol");
   }
   g.stepper_.reset(model.params);  // an empty prompt samples from the zero state
-  std::vector<int32_t> same(size_t(o.count));
-  for (int32_t id : ids.value()) {
-    std::fill(same.begin(), same.end(), id);
-    g.stepper_.feed(model.params, same.data());
-  }
+  // The prompt is read once, by stream 0, whose state every sample then starts from.
+  for (int32_t id : ids.value()) g.stepper_.feed(model.params, &id, 1);
+  g.stepper_.broadcast();
   g.logits_.assign(g.stepper_.logits(), g.stepper_.logits() + size_t(o.count) * V);
   return g;
 }

@@ -33,14 +33,17 @@ struct GenerateOptions {
   bool avoid_unknown = false;
   /// The stepper's arithmetic (model/precision.h).
   Precision precision = Precision::kFloat32;
-  /// Independent samples drawn side by side (batched: each weight is read once per step for all
-  /// of them), 1..kMaxGenerateCount. Sample i draws with seed + i, so sample 0 is the text one
-  /// sample with this seed gives.
+  /// Independent samples drawn side by side, 1..kMaxGenerateCount: each step's products read the
+  /// weights from memory once for all of them. The prompt is read once. Sample i draws with
+  /// seed + i: at int8 it is the text one sample with that seed gives; at float32 the products
+  /// of several streams sum in another order, so it is the same up to float rounding (a draw
+  /// that falls within rounding of a boundary can differ, and the texts part from there).
   int count = 1;
 };
 
-/// Most samples one generation draws side by side.
-constexpr int kMaxGenerateCount = 64;
+/// Most samples one generation draws side by side. (From 64 rows, linear() transposes each
+/// weight matrix first: a cost per step, not per sample.)
+constexpr int kMaxGenerateCount = 32;
 
 Status validate(const GenerateOptions& o);
 

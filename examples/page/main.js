@@ -31,12 +31,18 @@ async function main() {
   // `await using copy = ...` would do the same: Symbol.asyncDispose frees it in the worker.
   const copy = await recur.loadModel(await model.save());
   await copy[Symbol.asyncDispose]();
+  // int8 weights: faster generation; count: samples side by side (sample i uses seed + i).
+  const fast = await recur.loadModel(await model.save(), { precision: 'int8' });
+  const samples = await fast.generate({ prompt: 'the ', length: 20, seed: 3, count: 2 });
+  const second = await fast.generate({ prompt: 'the ', length: 20, seed: 4 });
+  await fast.dispose();
   const disposed = await copy.generate({ length: 5 }).then(() => 'still alive', (e) => e.message);
 
   out.textContent = whole;
   out.dataset.checks = JSON.stringify({
     streamed, whole, reports, after: Array.from(after).length, simdArch: recur.simdArch, disposed,
-    longRows: p.rows, progress, stopped,
+    longRows: p.rows, progress, stopped, precisions: recur.precisions, precision: fast.precision,
+    samples: samples.length, sampleIsSeedPlusOne: samples[1] === second,
     error: { isRecurError: error instanceof RecurError, name: error.name, code: error.code, message: error.message },
   });
   out.dataset.state = 'done';

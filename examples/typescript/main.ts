@@ -34,6 +34,18 @@ console.log(tags[0].char, tags[0].probs.A);
   console.log(copy.parameterCount);
 }
 
+// int8 weights for faster generation, and several samples side by side.
+const fast = recur.loadModel(lm.save(), { precision: 'int8' });
+const precision: 'float32' | 'int8' = fast.precision;
+const samples: string[] = lm.generate({ prompt: 'the ', length: 20, count: 3 });
+console.log(precision, samples.length, recur.precisions);
+// @ts-expect-error int4 is not a precision
+recur.loadModel(lm.save(), { precision: 'int4' });
+// @ts-expect-error with count, generate() gives an array
+const one: string = lm.generate({ count: 2 });
+console.log(one);
+fast.dispose();
+
 // A loaded model's task is known only at run time: is() narrows it.
 const loaded: Model = recur.loadModel(lm.save());
 if (loaded.is('lm')) console.log(loaded.generate({ length: 5 }));

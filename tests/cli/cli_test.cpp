@@ -264,6 +264,9 @@ TEST_F(Cli, BadGenerateFlagsAreUsageErrorsNamingTheFlag) {
       {{"--top-k", "0"}, {"--top-k", "got 0"}},
       {{"--top-k", "-3"}, {"--top-k", "got -3"}},
       {{"--seed", "-1"}, {"--seed", "got -1"}},
+      {{"--count", "0"}, {"--count", "got 0"}},
+      {{"--count", "33"}, {"--count", "32", "got 33"}},
+      {{"--precision", "int4"}, {"--precision", "\"float32\" or \"int8\"", "int4"}},
   };
   for (const auto& c : cases) {
     std::vector<std::string> a = {"generate", "--model", m};
@@ -950,6 +953,27 @@ TEST_F(Cli, EmptyPromptGeneratesFromTheStartState) {
   const Proc g = run({"generate", "--model", m, "--prompt", "", "--length", "30", "--seed", "4"});
   EXPECT_EQ(g.code, 0) << g;
   EXPECT_EQ(count_code_points(g.out), 31u) << g;
+}
+
+// --count N prints N samples, each the prompt and its text followed by a blank line; sample i is
+// `--seed S + i` alone (at int8 exactly: its sums are integers).
+TEST_F(Cli, CountPrintsSamplesThatAreTheirSeedsAlone) {
+  const std::string m = quick_model();
+  const std::vector<std::string> base = {"generate", "--model", m, "--prompt", "ab", "--length", "25", "--precision", "int8"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run(a);
+  };
+  const Proc many = with({"--count", "3", "--seed", "7"});
+  ASSERT_EQ(many.code, 0) << many;
+  std::string expected;
+  for (int i = 0; i < 3; ++i) {
+    const Proc one = with({"--seed", std::to_string(7 + i)});
+    ASSERT_EQ(one.code, 0) << one;
+    expected += one.out + "\n";  // one sample ends "...\n"; with --count, "...\n\n"
+  }
+  EXPECT_EQ(many.out, expected);
 }
 
 // Training text shorter than one sequence: a clear error before any training, and no file written.

@@ -96,6 +96,8 @@ test('examples/page: recur-rnn/worker from a plain page (import map), in Chromiu
     assert.equal(c.simdArch, 'sse4.1');
     assert.equal(c.disposed, 'this object has been disposed', 'Symbol.asyncDispose freed the model in the worker');
     assert.deepEqual([c.longRows, c.progress, c.stopped], [48000, 1, 'AbortError'], 'predictAsync: rows, progress, abort');
+    assert.deepEqual([c.precisions, c.precision, c.samples, c.sampleIsSeedPlusOne], [['float32', 'int8'], 'int8', 2, true],
+      'loadModel(bytes, { precision }) and generate({ count }) through the worker');
     assert.deepEqual(c.error, { isRecurError: true, name: 'RecurError', code: 'invalid_argument',
       message: 'text is empty: predict needs at least one character' });
     assert.deepEqual(browser.consoleErrors, []);

@@ -206,15 +206,30 @@ TEST(Int8Stepper, IsFloat32OnTheRoundedWeights) {
       }
 }
 
+// Parameters changed mid-stream (training between two pieces): params_changed(), not reset(),
+// must drop the int8 copies while the state carries on. The reference steps a float32 stepper on
+// the rounded old weights, then on the rounded new ones.
 TEST(Int8Stepper, FollowsChangedParameters) {
   Model<float> m = testing::small_model(CellKind::kLstm, Task::kLm, {2, 11, 6, 37, 3});
   Stepper<float> q(m.config, true, Precision::kInt8), f(m.config);
-  feed_all(q, m.params, 11, 3);
+  const Model<float> before = rounded(m, true, 1, 2);
+  q.reset(m.params);
+  f.reset(before.params);
+  for (int i = 0; i < 5; ++i) {
+    q.feed(m.params, int32_t(1 + i));
+    f.feed(before.params, int32_t(1 + i));
+  }
   for (float& v : m.params.data) v *= 0.5f;
+  const Model<float> after = rounded(m, true, 1, 2);
   q.params_changed();
-  f.reset(m.params);
-  const std::vector<float> got = feed_all(q, m.params, 11, 10);
-  const std::vector<float> want = feed_all(f, rounded(m, true, 1, 2).params, 11, 10);
+  f.params_changed();
+  std::vector<float> got, want;
+  for (int i = 0; i < 10; ++i) {
+    const float* a = q.feed(m.params, int32_t(1 + (i * 3) % 10));
+    const float* b = f.feed(after.params, int32_t(1 + (i * 3) % 10));
+    got.insert(got.end(), a, a + 11);
+    want.insert(want.end(), b, b + 11);
+  }
   EXPECT_LT(testing::max_scaled_error(got.data(), want.data(), want.size()), 2e-4);
 }
 
@@ -223,9 +238,9 @@ TEST(Int8Predictor, RoundsTheRecurrentProductOnly) {
     const Model<float> m = testing::small_model(CellKind::kGru, task, {2, 11, 6, 37, 3});
     std::vector<int32_t> ids;
     for (int i = 0; i < 50; ++i) ids.push_back(int32_t(1 + (i * 3) % 10));
-    Predictor q(m, Precision::kInt8), f(m);
+    Predictor q(m, Precision::kInt8), f(m), g(m);  // f and g: one model each (folded rows)
     const Model<float> r = rounded(m, false, m.config.num_layers, m.config.num_layers);
-    auto got = q.run_ids(m, ids), want = f.run_ids(r, ids), orig = f.run_ids(m, ids);
+    auto got = q.run_ids(m, ids), want = f.run_ids(r, ids), orig = g.run_ids(m, ids);
     ASSERT_TRUE(got.is_ok() && want.is_ok() && orig.is_ok());
     const size_t n = got->probs.size();
     const double to_rounded = testing::max_scaled_error(got->probs.data(), want->probs.data(), n);

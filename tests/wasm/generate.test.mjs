@@ -341,8 +341,10 @@ test('generate({ count }) draws samples side by side: sample i is generate() wit
     assert.ok(Array.isArray(many) && many.length === 3);
     many.forEach((text, i) => assert.equal(text, m.generate({ ...options, seed: 5 + i }), `${precision} sample ${i}`));
     assert.deepEqual(m.generate({ ...options, count: 1 }), [m.generate(options)]);
-    assert.throws(() => m.generate({ count: 0 }), (e) => e instanceof RangeError && /^count must be between 1 and 64, got 0$/.test(e.message));
+    assert.throws(() => m.generate({ count: 0 }), (e) => e instanceof RangeError && /^count must be between 1 and 32, got 0$/.test(e.message));
     assert.throws(() => m.generate({ count: 2.5 }), (e) => e instanceof RangeError && /^count must be a whole number, got 2\.5$/.test(e.message));
+    assert.throws(() => m.generate({ count: 1e10 }), (e) => e instanceof RangeError && /^count must be between 1 and 32, got 10000000000$/.test(e.message));
+    assert.throws(() => m.generate({ count: 3, seed: 2 ** 53 - 2 }), (e) => e instanceof RangeError && /^seed \+ count - 1 must be at most 2\^53 - 1/.test(e.message));
     m.dispose();
   }
 });

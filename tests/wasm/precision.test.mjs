@@ -98,3 +98,18 @@ test('training an int8 model updates float32 weights; generation then uses fresh
   q.dispose();
   again.dispose();
 });
+
+test('predict() on an int8 model follows training: its int8 copies are remade', () => {
+  const q = recur.loadModel(bytes, { precision: 'int8' });
+  const text = 'the quick brown fox';
+  const first = q.predict(text).probs.slice();  // makes the int8 copies
+  const t = q.trainer({ lr: 0.01, seqLen: 16, batchSize: 4 });
+  for (let i = 0; i < 20; i++) t.step(englishText);
+  t.dispose();
+  const fresh = recur.loadModel(q.save(), { precision: 'int8' });
+  const now = q.predict(text).probs;
+  assert.deepEqual(Array.from(now), Array.from(fresh.predict(text).probs));
+  assert.notDeepEqual(Array.from(now), Array.from(first));
+  q.dispose();
+  fresh.dispose();
+});

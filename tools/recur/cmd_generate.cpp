@@ -21,8 +21,8 @@ static const char* kHelp =
     "  --seed S            random seed (default 0): the same seed gives the same text\n"
     "  --stop TEXT         stop once the output ends with TEXT\n"
     "  --avoid-unknown     never emit <unk> or U+FFFD (the rare-character symbol of our corpora)\n"
-    "  --precision P       float32 (default, exact) or int8 (int8 weights, faster)\n"
-    "  --count N           N samples side by side, 1..64 (default 1); sample i uses seed S + i.\n"
+    "  --precision P       float32 (default: the weights as stored) or int8 (faster)\n"
+    "  --count N           N samples side by side, 1..32 (default 1); sample i uses seed S + i.\n"
     "                      Each is printed after the prompt, followed by a blank line\n";
 
 int cmd_generate(int argc, char** argv) {

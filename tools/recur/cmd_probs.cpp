@@ -19,7 +19,7 @@ static const char* kHelp =
     "  each position; classifier: one distribution for the text.\n"
     "  --json    print {\"symbols\": [...], \"probs\": [[...], ...]} with every probability\n"
     "  --top K   without --json, show the K most probable symbols per position (default 5)\n"
-    "  --precision P  float32 (default, exact) or int8 (a unidirectional model's recurrent\n"
+    "  --precision P  float32 (default: the weights as stored) or int8 (a unidirectional model's recurrent\n"
     "                 product with int8 weights)\n";
 
 int cmd_probs(int argc, char** argv) {

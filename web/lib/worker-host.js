@@ -12,7 +12,8 @@ let nextHandle = 1;
 const errorData = (e) => ({ name: e?.name ?? 'Error', code: e?.code, message: e?.message ?? String(e) });
 
 function describe(handle, model) {
-  return { handle, config: model.config, vocab: model.vocab, labels: model.labels, parameterCount: model.parameterCount };
+  return { handle, config: model.config, vocab: model.vocab, labels: model.labels, parameterCount: model.parameterCount,
+    precision: model.precision };
 }
 
 function adopt(model) {
@@ -41,13 +42,14 @@ async function handle(id, op, a) {
   if (op === 'init') {
     const url = a.options?.wasmUrl;
     engine ??= loadRecur(url ? { locateFile: () => url } : {});
-    return { simdArch: (await engine).simdArch };
+    const { simdArch, precisions } = await engine;
+    return { simdArch, precisions };
   }
   if (!engine) throw new Error('the worker was not initialised');
   const recur = await engine;
   switch (op) {
-    case 'loadModel': return adopt(recur.loadModel(a.bytes));
-    case 'fetchModel': return adopt(await recur.fetchModel(a.url));
+    case 'loadModel': return adopt(recur.loadModel(a.bytes, a.options));
+    case 'fetchModel': return adopt(await recur.fetchModel(a.url, a.options));
     case 'createModel': return adopt(recur.createModel(a.config));
     case 'call': {
       if (!MODEL_METHODS.has(a.method)) throw new TypeError(`no model method ${a.method}`);

@@ -1,7 +1,7 @@
 // recur-rnn/worker: the API of recur-rnn, run in a module Worker, every call a Promise.
 import type {
-  Classification, CreateModelConfig, Evaluation, FitOptions, FitResult, GenerateManyOptions, GenerateOptions, HiddenState, ModelConfig,
-  NotAString, Prediction, PredictAsyncOptions, Saliency, SaliencyOptions, StreamOptions, TaggedChar, Task, Trace,
+  Classification, CreateModelConfig, Evaluation, FitOptions, FitResult, GenerateManyOptions, GenerateOptions, HiddenState,
+  LoadModelOptions, ModelConfig, NotAString, Precision, Prediction, PredictAsyncOptions, Saliency, SaliencyOptions, StreamOptions, TaggedChar, Task, Trace,
   TrainerOptions, TrainingDataFor,
 } from './recur.js';
 
@@ -14,6 +14,7 @@ export class RemoteModel<T extends Task = Task> {
   readonly vocab: string[];
   readonly labels: string[];
   readonly parameterCount: number;
+  readonly precision: Precision;
   is<K extends Task>(task: K): this is RemoteModel<K>;
   predict(text: string): Promise<Prediction>;
   /** Progress is reported on this side; `options.signal` stops the worker's run. */
@@ -56,8 +57,9 @@ export class RemoteTrainer<T extends Task = Task> {
 export class RecurWorker {
   private constructor();
   readonly simdArch: string;
-  loadModel(bytes: Uint8Array | ArrayBuffer): Promise<RemoteModel>;
-  fetchModel(url: string | URL): Promise<RemoteModel>;
+  readonly precisions: readonly Precision[];
+  loadModel(bytes: Uint8Array | ArrayBuffer, options?: LoadModelOptions): Promise<RemoteModel>;
+  fetchModel(url: string | URL, options?: LoadModelOptions): Promise<RemoteModel>;
   createModel<T extends Task = 'lm'>(config: CreateModelConfig<T>): Promise<RemoteModel<T>>;
   /** Stops the worker; every object in it is gone. */
   terminate(): void;

@@ -55,6 +55,7 @@ export class RemoteModel {
     this.vocab = d.vocab;
     this.labels = d.labels;
     this.parameterCount = d.parameterCount;
+    this.precision = d.precision;
   }
 
   is(task) { return this.config.task === task; }
@@ -142,23 +143,27 @@ export class RemoteTrainer {
 
 /** The engine in a Worker. */
 export class RecurWorker {
-  constructor(conn, simdArch) {
+  constructor(conn, { simdArch, precisions }) {
     this._conn = conn;
     this.simdArch = simdArch;
+    this.precisions = precisions;
   }
 
-  /** Copies the bytes into the worker (the caller's array stays usable). */
-  async loadModel(bytes) {
+  /** Copies the bytes into the worker (the caller's array stays usable). options: {precision}. */
+  async loadModel(bytes, options = {}) {
     const copy = bytes instanceof ArrayBuffer ? new Uint8Array(bytes.slice(0))
       : bytes instanceof Uint8Array ? bytes.slice() : bytes;  // anything else: the worker's TypeError
     const transfer = copy instanceof Uint8Array ? [copy.buffer] : [];
-    return new RemoteModel(this._conn, await this._conn.call('loadModel', { bytes: copy }, { transfer }));
+    return new RemoteModel(this._conn, await this._conn.call('loadModel', { bytes: copy, options }, { transfer }));
   }
 
-  /** The worker fetches the file itself (a URL relative to the page is made absolute here). */
-  async fetchModel(url) {
+  /**
+   * The worker fetches the file itself (a URL relative to the page is made absolute here).
+   * options: {precision} (progress and signal are recur.js's fetchModel() options, not offered here).
+   */
+  async fetchModel(url, options = {}) {
     const abs = typeof location === 'object' ? new URL(url, location.href).href : String(url);
-    return new RemoteModel(this._conn, await this._conn.call('fetchModel', { url: abs }));
+    return new RemoteModel(this._conn, await this._conn.call('fetchModel', { url: abs, options }));
   }
 
   async createModel(config) { return new RemoteModel(this._conn, await this._conn.call('createModel', { config })); }
@@ -182,6 +187,5 @@ export async function loadRecurWorker(options = {}) {
   const url = options.workerUrl ?? new URL('./worker-host.js', import.meta.url);
   const conn = new Connection(new Worker(url, { type: 'module' }));
   const engineOptions = options.wasmUrl ? { wasmUrl: String(new URL(options.wasmUrl, globalThis.location?.href)) } : {};
-  const { simdArch } = await conn.call('init', { options: engineOptions });
-  return new RecurWorker(conn, simdArch);
+  return new RecurWorker(conn, await conn.call('init', { options: engineOptions }));
 }
