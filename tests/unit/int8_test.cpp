@@ -60,6 +60,32 @@ TEST(Int8, ZeroRowsAndVector) {
   EXPECT_EQ(y[1], 2.f);
 }
 
+// A diverged state (NaN or inf) must give NaN, as float32 would, not plausible numbers; a vector
+// or row too small to scale rounds to 0; halves round away from zero, and only halves.
+TEST(Int8, NonFiniteTinyAndHalfwayValues) {
+  const float W[4] = {0.5f, -1, 1e-39f, -2e-39f};  // row 1: below FLT_MIN
+  const I8Matrix m = quantize_rows(2, 2, W, 2);
+  EXPECT_EQ(m.scale[1], 0.f);
+  EXPECT_EQ(m.q[size_t(m.ld)], 0);
+  const float b[2] = {0, 0};
+  I8Scratch scratch;
+  float y[2];
+  for (float bad : {std::nanf(""), INFINITY, -INFINITY}) {
+    const float x[2] = {1, bad};
+    i8_linear(m, 1, x, 2, b, y, 2, scratch);
+    EXPECT_TRUE(std::isnan(y[0])) << bad;
+  }
+  const float tiny[2] = {1e-40f, -3e-41f};
+  int16_t xq[2] = {5, 5};
+  EXPECT_EQ(quantize_vector(2, tiny, xq), 0.f);
+  EXPECT_EQ(xq[0], 0);
+  EXPECT_EQ(xq[1], 0);
+  const float halves[5] = {16383, 0.49999997f, 0.5f, -2.5f, -0.49999997f};  // sx = 1
+  int16_t h[5];
+  EXPECT_EQ(quantize_vector(5, halves, h), 1.f);
+  EXPECT_EQ(std::vector<int16_t>(h, h + 5), (std::vector<int16_t>{16383, 0, 1, -3, 0}));
+}
+
 // The SIMD kernel and the scalar twin against exact int64 sums, at sizes around the 4-row
 // groups, the 16-column blocks, the 1024-column chunks and the pairs of vectors, with random and
 // extreme values (every product at its largest: a chunk's sum is 2,130,576,384, just below 2^31).
