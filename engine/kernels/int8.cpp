@@ -43,13 +43,18 @@ inline float abs_max(int n, const float* x) {
 
 }  // namespace
 
-I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw) {
+I8Matrix i8_zeros(int rows, int cols) {
   I8Matrix m;
   m.rows = rows;
   m.cols = cols;
   m.ld = (cols + kI8Block - 1) / kI8Block * kI8Block;
   m.q.assign(size_t(rows) * m.ld, 0);
   m.scale.assign(size_t(rows), 0.f);
+  return m;
+}
+
+I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw) {
+  I8Matrix m = i8_zeros(rows, cols);
   for (int r = 0; r < rows; ++r) {
     const float* w = W + size_t(r) * ldw;
     // Rows below FLT_MIN stay 0 (127 / amax would overflow); the loader's weights are finite.

@@ -29,6 +29,9 @@ struct I8Matrix {
   std::vector<float> scale;        // (rows): max |W[r][k]| / 127, 0 for a zero row
 };
 
+/// An all-zero W (rows, cols): scales 0, rows padded to ld.
+I8Matrix i8_zeros(int rows, int cols);
+
 /// Rounds W (rows, cols, row stride ldw; finite) to the nearest multiples of each row's scale
 /// (halves away from zero). A row whose largest |w| is below FLT_MIN becomes 0.
 I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw);

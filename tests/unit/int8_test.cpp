@@ -95,12 +95,7 @@ TEST(Int8, SumsAreExact) {
     for (int cols : {1, 15, 16, 17, 100, 1023, 1024, 1025, 2049, 4100})
       for (int n : {1, 2, 3, 5})
         for (bool extreme : {false, true}) {
-          I8Matrix m;
-          m.rows = rows;
-          m.cols = cols;
-          m.ld = (cols + kI8Block - 1) / kI8Block * kI8Block;
-          m.q.assign(size_t(rows) * m.ld, 0);
-          m.scale.assign(size_t(rows), 0.f);
+          I8Matrix m = i8_zeros(rows, cols);
           const int ldx = m.ld + 16, ldy = rows + 3;  // strided rows
           std::vector<int16_t> xq(size_t(n) * ldx, 0);
           std::vector<float> sx(static_cast<size_t>(n));
