@@ -57,11 +57,10 @@ I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw) {
   I8Matrix m = i8_zeros(rows, cols);
   for (int r = 0; r < rows; ++r) {
     const float* w = W + size_t(r) * ldw;
-    // Rows below FLT_MIN stay 0 (127 / amax would overflow); the loader's weights are finite.
-    const float amax = abs_max(cols, w);
-    if (!(amax >= FLT_MIN && amax <= FLT_MAX)) continue;
+    // A row so small that 127 / amax overflows stays 0; the loader's weights are finite.
+    const float amax = abs_max(cols, w), inv = 127 / amax;
+    if (!(amax <= FLT_MAX && inv <= FLT_MAX)) continue;
     m.scale[size_t(r)] = amax / 127;
-    const float inv = 127 / amax;
     int8_t* q = m.q.data() + size_t(r) * m.ld;
     for (int k = 0; k < cols; ++k) q[k] = int8_t(round_int(w[k] * inv, 127));
   }
@@ -74,11 +73,11 @@ float quantize_vector(int n, const float* x, int16_t* xq) noexcept {
     std::fill_n(xq, n, int16_t(0));
     return std::numeric_limits<float>::quiet_NaN();
   }
-  if (amax < FLT_MIN) {  // 0, or too small for kXqMax / amax: rounds to 0
+  const float inv = kXqMax / amax;
+  if (!(inv <= FLT_MAX)) {  // 0, or so small that kXqMax / amax overflows: rounds to 0
     std::fill_n(xq, n, int16_t(0));
     return 0;
   }
-  const float inv = kXqMax / amax;
   for (int k = 0; k < n; ++k) xq[k] = int16_t(round_int(x[k] * inv, kXqMax));
   return amax / kXqMax;
 }

@@ -33,17 +33,17 @@ struct I8Matrix {
 I8Matrix i8_zeros(int rows, int cols);
 
 /// Rounds W (rows, cols, row stride ldw; finite) to the nearest multiples of each row's scale
-/// (halves away from zero). A row whose largest |w| is below FLT_MIN becomes 0.
+/// (halves away from zero). A row whose largest |w| is below 127 / FLT_MAX (3.7e-37) becomes 0.
 I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw);
 
 /// Rounds x (n) to int16: xq (n) = round(x / sx) with sx = max|x| / kXqMax, halves away from zero.
-/// Returns sx: 0 when max|x| < FLT_MIN (xq all 0), NaN when x holds a NaN or an infinity (xq all 0),
-/// so that a diverged state gives NaN products, as in float32.
+/// Returns sx: 0 when max|x| < kXqMax / FLT_MAX (4.8e-35; xq all 0); NaN when x holds a NaN or an
+/// infinity (xq all 0), so that a diverged state gives NaN products, as in float32.
 float quantize_vector(int n, const float* x, int16_t* xq) noexcept;
 
 /// Y (n, W.rows; row stride ldy) = b + W x_v for n vectors given as xq (n, row stride ldx >= W.ld;
 /// zero past W.cols) and their scales sx (n) from quantize_vector. b may be null (0). Each block of
-/// weights is read once for two vectors.
+/// four weight rows is read from memory once for all n vectors, widened once per two.
 void i8_gemv(const I8Matrix& W, int n, const int16_t* xq, int ldx, const float* sx, const float* b, float* y,
              int ldy) noexcept;
 

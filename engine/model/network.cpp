@@ -2,6 +2,7 @@
 #include "model/network.h"
 
 #include <algorithm>
+#include <cassert>
 #include <type_traits>
 
 #include "layers/dense.h"
@@ -212,6 +213,7 @@ const T* Stepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams) {
   // The first B streams: their rows come first in every layer's (batch, H) block of the state.
   const int E = cfg_.embedding_dim, H = cfg_.hidden_size, out = output_size(cfg_);
   const int B = streams > 0 ? streams : state_.batch;
+  assert(B <= state_.batch);
   const T* emb = p.ptr(p.tensors[embedding_index()]);
   const bool int8 = precision_ == Precision::kInt8;
   if constexpr (std::is_same_v<T, float>)

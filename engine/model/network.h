@@ -105,9 +105,9 @@ class Stepper {
   Precision precision() const { return precision_; }
   int batch() const { return state_.batch; }
   /// Feeds symbol id (0 <= id < V) to a one-stream stepper and returns the head's logits (out).
-  const T* feed(const Params<T>& p, int32_t id) { return feed(p, &id); }
-  /// Feeds ids[b] to stream b for the first `streams` streams (all when 0; the others keep their
-  /// state) and returns the logits (batch, out).
+  const T* feed(const Params<T>& p, int32_t id) { return feed(p, &id, 1); }
+  /// Feeds ids[b] to stream b for the first `streams` streams (0 < streams <= batch; 0 means all;
+  /// the others keep their state) and returns the logits (batch, out).
   const T* feed(const Params<T>& p, const int32_t* ids, int streams = 0);
   /// Every stream takes stream 0's state and logits (a prompt fed once, then sampled N ways).
   void broadcast();

@@ -252,7 +252,8 @@ test('Generate, three seeds side by side: written together, each sample is model
   const m = await bundledModel(name);
   try {
     assert.deepEqual(shown.map(([seed]) => seed), [7, 8, 9]);
-    // The page's batched samples against one streamed generation each, in Node.
+    // The page's batched samples against one streamed generation each, in Node. (float32 batched
+    // products sum in another order: equal for this model and these seeds, up to rounding in general.)
     for (const [seed, text] of shown) {
       const expected = m.generate({ prompt: form.prompt, length: 300, temperature: form.temperature, topP: form.topP,
         ...(form.topK ? { topK: form.topK } : {}), seed, avoidUnknown: form.avoidUnknown });

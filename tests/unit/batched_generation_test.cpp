@@ -3,6 +3,7 @@
 // seeds seed .. seed + N - 1.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ TEST(BatchedStepper, EachStreamIsItsOneStreamRun) {
             batch.reset(m.params);
             for (auto& s : one) s.reset(m.params);
             double worst = 0;
+            bool same_bits = true;  // int8: the one-stream numbers exactly
             for (int t = 0; t < 25; ++t) {
               std::vector<int32_t> ids;
               for (int b = 0; b < B; ++b) ids.push_back(symbol(t, b, V));
@@ -41,14 +43,44 @@ TEST(BatchedStepper, EachStreamIsItsOneStreamRun) {
                 const float* lb = one[size_t(b)].feed(m.params, ids[size_t(b)]);
                 worst = std::max(worst, testing::max_scaled_error(l + size_t(b) * V, lb, size_t(V)));
                 const float* hb = batch.state().h_at(layers - 1) + size_t(b) * H;
-                worst = std::max(worst, testing::max_scaled_error(hb, one[size_t(b)].state().h_at(layers - 1), size_t(H)));
+                const float* h1 = one[size_t(b)].state().h_at(layers - 1);
+                worst = std::max(worst, testing::max_scaled_error(hb, h1, size_t(H)));
+                same_bits = same_bits && std::memcmp(l + size_t(b) * V, lb, sizeof(float) * size_t(V)) == 0 &&
+                            std::memcmp(hb, h1, sizeof(float) * size_t(H)) == 0;
               }
             }
-            // int8 sums are exact integers: the same numbers. float32 sums in another order.
-            const double tol = precision == Precision::kInt8 ? 2.4e-7 : 16 * 1.2e-7;
-            EXPECT_LE(worst, tol) << cell_name(cell) << " layers " << layers << " fold " << fold << " "
-                                  << precision_name(precision) << " B " << B;
+            // int8 sums are exact integers: the same bits. float32 sums in another order.
+            if (precision == Precision::kInt8) {
+              EXPECT_TRUE(same_bits) << cell_name(cell) << " layers " << layers << " fold " << fold << " B " << B;
+            }
+            EXPECT_LE(worst, 16 * 1.2e-7) << cell_name(cell) << " layers " << layers << " fold " << fold << " "
+                                          << precision_name(precision) << " B " << B;
           }
+}
+
+// A prompt read by stream 0 alone (the others untouched), then copied to every stream: each
+// stream then holds the state of a one-stream run over the prompt, c included.
+TEST(BatchedStepper, FirstStreamsOnlyAndBroadcast) {
+  const Model<float> m = testing::small_model(CellKind::kLstm, Task::kLm, {2, 11, 6, 21, 4});
+  const int V = m.config.vocab_size, H = m.config.hidden_size;
+  Stepper<float> batch(m.config, true, Precision::kFloat32, 3), one(m.config);
+  batch.reset(m.params);
+  one.reset(m.params);
+  for (int32_t id : {3, 1, 4, 1, 5}) {
+    batch.feed(m.params, &id, 1);
+    one.feed(m.params, id);
+  }
+  for (int k = 0; k < 2; ++k)  // streams 1 and 2 of each layer still hold the zero state
+    for (int b = 1; b < 3; ++b)
+      for (int j = 0; j < H; ++j) EXPECT_EQ(batch.state().h_at(k)[b * H + j], 0.f);
+  batch.broadcast();
+  for (int b = 0; b < 3; ++b) {
+    for (int k = 0; k < 2; ++k) {
+      EXPECT_EQ(std::memcmp(batch.state().h_at(k) + b * H, one.state().h_at(k), sizeof(float) * H), 0) << b << " " << k;
+      EXPECT_EQ(std::memcmp(batch.state().c_at(k) + b * H, one.state().c_at(k), sizeof(float) * H), 0) << b << " " << k;
+    }
+    EXPECT_EQ(std::memcmp(batch.logits() + b * V, one.logits(), sizeof(float) * V), 0) << b;
+  }
 }
 
 GenerateOptions options(int count, uint64_t seed, Precision precision) {
@@ -73,6 +105,8 @@ std::vector<std::string> run(const Model<float>& m, const GenerateOptions& o) {
   return out;
 }
 
+// At int8 by construction; at float32 for this model and these seeds (equal up to rounding in
+// general: a draw within rounding of a boundary could part the texts).
 TEST(BatchedGeneration, SampleIIsTheOneSampleGenerationWithSeedPlusI) {
   const Model<float> m = testing::small_model(CellKind::kLstm, Task::kLm, {2, 11, 6, 21, 4});
   for (Precision precision : {Precision::kFloat32, Precision::kInt8}) {

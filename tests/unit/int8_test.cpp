@@ -63,7 +63,7 @@ TEST(Int8, ZeroRowsAndVector) {
 // A diverged state (NaN or inf) must give NaN, as float32 would, not plausible numbers; a vector
 // or row too small to scale rounds to 0; halves round away from zero, and only halves.
 TEST(Int8, NonFiniteTinyAndHalfwayValues) {
-  const float W[4] = {0.5f, -1, 1e-39f, -2e-39f};  // row 1: below FLT_MIN
+  const float W[4] = {0.5f, -1, 1e-37f, -2e-37f};  // row 1: 127 / 2e-37 overflows
   const I8Matrix m = quantize_rows(2, 2, W, 2);
   EXPECT_EQ(m.scale[1], 0.f);
   EXPECT_EQ(m.q[size_t(m.ld)], 0);
@@ -75,7 +75,7 @@ TEST(Int8, NonFiniteTinyAndHalfwayValues) {
     i8_linear(m, 1, x, 2, b, y, 2, scratch);
     EXPECT_TRUE(std::isnan(y[0])) << bad;
   }
-  const float tiny[2] = {1e-40f, -3e-41f};
+  const float tiny[2] = {1e-36f, -3e-36f};  // 16383 / 3e-36 overflows
   int16_t xq[2] = {5, 5};
   EXPECT_EQ(quantize_vector(2, tiny, xq), 0.f);
   EXPECT_EQ(xq[0], 0);

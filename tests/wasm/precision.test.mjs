@@ -84,7 +84,7 @@ test('int8 feed() is float32 on the rounded matrices, up to the rounding of the 
   for (const m of [q, f, plain]) m.dispose();
 });
 
-test('training an int8 model updates float32 weights; generation then uses fresh int8 copies', async () => {
+test('training an int8 model updates its float32 weights; a generation after it uses the trained weights', async () => {
   const q = recur.loadModel(bytes, { precision: 'int8' });
   const before = q.generate({ prompt: 'the ', length: 40, seed: 2, temperature: 0 });
   const t = q.trainer({ lr: 0.01, seqLen: 16, batchSize: 4 });

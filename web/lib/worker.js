@@ -141,6 +141,15 @@ export class RemoteTrainer {
   dispose() { return this._conn.call('dispose', { handle: this._handle }); }
 }
 
+// Only {precision} crosses to the worker: a function or an AbortSignal cannot be posted.
+function loadOptions(options, call) {
+  if (!options || typeof options !== 'object') throw new TypeError(`${call} takes an options object`);
+  for (const key of Object.keys(options)) {
+    if (key !== 'precision') throw new TypeError(`${call}: unknown option "${key}" (known: precision)`);
+  }
+  return options.precision === undefined ? {} : { precision: options.precision };
+}
+
 /** The engine in a Worker. */
 export class RecurWorker {
   constructor(conn, { simdArch, precisions }) {
@@ -151,6 +160,7 @@ export class RecurWorker {
 
   /** Copies the bytes into the worker (the caller's array stays usable). options: {precision}. */
   async loadModel(bytes, options = {}) {
+    options = loadOptions(options, 'loadModel()');
     const copy = bytes instanceof ArrayBuffer ? new Uint8Array(bytes.slice(0))
       : bytes instanceof Uint8Array ? bytes.slice() : bytes;  // anything else: the worker's TypeError
     const transfer = copy instanceof Uint8Array ? [copy.buffer] : [];
@@ -162,6 +172,7 @@ export class RecurWorker {
    * options: {precision} (progress and signal are recur.js's fetchModel() options, not offered here).
    */
   async fetchModel(url, options = {}) {
+    options = loadOptions(options, 'fetchModel()');
     const abs = typeof location === 'object' ? new URL(url, location.href).href : String(url);
     return new RemoteModel(this._conn, await this._conn.call('fetchModel', { url: abs, options }));
   }
