@@ -1,5 +1,5 @@
-// int8.h: quantisation, the scalar twin, and the integer dot products on wasm SIMD128, AVX2 and
-// SSE2 (the only place that names those instruction sets directly: xsimd 8.1 has no pmaddwd).
+// int8.h: quantisation, the scalar twin, and the integer dot products on wasm SIMD128, AVX2 (AVX-VNNI
+// where targeted) and SSE2: the only place that names those instruction sets (xsimd 8.1 has no pmaddwd).
 #include "kernels/int8.h"
 
 #include <algorithm>
