@@ -142,12 +142,7 @@ class WasmModel {
     auto p = parse_precision(name);
     if (!p) return error_object(p.status());
     precision_ = p.value();
-    if (model_) {
-      stepper_ = model_->config.bidirectional ? nullptr
-                                              : std::make_unique<Stepper<float>>(model_->config, true, precision_);
-      if (stepper_) stepper_->reset(model_->params);
-      predictor_.reset();
-    }
+    if (model_) start_inference();
     return ok();
   }
   std::string precision_text() const { return precision_name(precision_); }
@@ -324,12 +319,16 @@ class WasmModel {
  private:
   val adopt(Model<float> m) {
     model_ = std::make_unique<Model<float>>(std::move(m));
+    start_inference();
+    ++params_version_;
+    return ok();
+  }
+  // A fresh stepping state and predictor for the model at precision_.
+  void start_inference() {
     stepper_ = model_->config.bidirectional ? nullptr
                                             : std::make_unique<Stepper<float>>(model_->config, true, precision_);
     if (stepper_) stepper_->reset(model_->params);
     predictor_.reset();
-    ++params_version_;
-    return ok();
   }
   int64_t parameter_count_of() const { return recur::parameter_count(model_->config); }
 
@@ -396,9 +395,8 @@ class WasmGenerator {
     }
     std::vector<std::string> out(size_t(gen_->count()));
     for (int i = 0; i < max_symbols && !gen_->done(); ++i) {
-      auto pieces = gen_->next_all();
-      if (!pieces) return error_object(pieces.status());
-      for (size_t k = 0; k < out.size(); ++k) out[k] += pieces.value()[k];
+      if (Status s = gen_->next_all(); !s) return error_object(s);
+      for (size_t k = 0; k < out.size(); ++k) out[k] += gen_->pieces()[k];
     }
     if (out.size() == 1) return val(out[0]);
     val a = val::array();

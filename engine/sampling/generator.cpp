@@ -34,6 +34,7 @@ Generator::Generator(const Model<float>& m, GenerateOptions o)
     samplers_.emplace_back(so);
   }
   ids_.assign(size_t(n), 0);
+  pieces_.assign(size_t(n), std::string());
   tails_.assign(size_t(n), std::string());
   stopped_.assign(size_t(n), 0);
   running_ = n;
@@ -63,7 +64,7 @@ Result<Generator> Generator::create(const Model<float>& model, const GenerateOpt
   return g;
 }
 
-Result<std::vector<std::string>> Generator::next_all() {
+Status Generator::next_all() {
   if (done()) return out_of_range("generation is finished");
   const int V = model_->config.vocab_size;
   for (int i = 0; i < opt_.count; ++i) {
@@ -84,13 +85,16 @@ Result<std::vector<std::string>> Generator::next_all() {
   }
   const float* l = stepper_.feed(model_->params, ids_.data());
   std::copy(l, l + logits_.size(), logits_.begin());
-  std::vector<std::string> pieces(size_t(opt_.count));
   for (int i = 0; i < opt_.count; ++i) {
-    if (stopped_[size_t(i)]) continue;
+    std::string& piece = pieces_[size_t(i)];
+    if (stopped_[size_t(i)]) {
+      piece.clear();
+      continue;
+    }
     std::string& tail = tails_[size_t(i)];
-    pieces[size_t(i)] = model_->vocab.symbol_text(ids_[size_t(i)]);
+    piece = model_->vocab.symbol_text(ids_[size_t(i)]);
     if (opt_.stop.empty()) continue;
-    tail += pieces[size_t(i)];
+    tail += piece;
     const size_t n = opt_.stop.size();
     if (tail.size() > 2 * n + 8) tail.erase(0, tail.size() - n - 4);
     if (tail.size() >= n && tail.compare(tail.size() - n, n, opt_.stop) == 0) {
@@ -99,13 +103,12 @@ Result<std::vector<std::string>> Generator::next_all() {
     }
   }
   ++produced_;
-  return pieces;
+  return Status();
 }
 
 Result<std::string> Generator::next() {
-  auto pieces = next_all();
-  if (!pieces) return pieces.status();
-  return std::move(pieces.value()[0]);
+  RECUR_RETURN_IF_ERROR(next_all());
+  return pieces_[0];
 }
 
 std::vector<float> Generator::next_distribution() const {

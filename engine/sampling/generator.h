@@ -53,9 +53,10 @@ class Generator {
   /// sample). The model must be a unidirectional lm and must outlive the generator.
   static Result<Generator> create(const Model<float>& model, const GenerateOptions& o);
 
-  /// The next symbol's text (UTF-8) of every sample; "" for a sample that has met its stop text.
-  /// Call while !done().
-  Result<std::vector<std::string>> next_all();
+  /// Draws and feeds the next symbol of every sample; pieces() then holds their texts (UTF-8), ""
+  /// for a sample that has met its stop text. Call while !done(). Allocates nothing per step.
+  Status next_all();
+  const std::vector<std::string>& pieces() const { return pieces_; }
   /// next_all() of a one-sample generator: the next symbol's text.
   Result<std::string> next();
   bool done() const { return produced_ >= opt_.length || running_ == 0; }
@@ -78,6 +79,7 @@ class Generator {
   std::vector<float> logits_;      // (count, V) distribution for the next symbols, as logits
   std::vector<int32_t> ids_;       // (count) the symbols drawn this step
   std::vector<int32_t> avoid_;     // ids never drawn: <unk> and U+FFFD under avoid_unknown
+  std::vector<std::string> pieces_;// per sample, the text of the last symbol drawn
   std::vector<std::string> tails_; // per sample, the last few bytes of output, to spot the stop text
   std::vector<char> stopped_;      // per sample
   int running_ = 0;                // samples not stopped

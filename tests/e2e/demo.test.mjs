@@ -206,27 +206,35 @@ test('Generate, one character at a time: the bars are the model\'s distribution 
   await shot('generate-step', { fullPage: false });
 });
 
+// Sets Generate's seed, presses a three-sample card's button ('temps' or 'seeds') and waits for it:
+// the model's name, the samples [data value (temperature or seed), text], and the generate()
+// options the form stands for, 300 characters long.
+async function writeThreeSamples(card, seed, key) {
+  await page.click('a[data-panel="generate"]');
+  const name = await page.inputValue('#gen-model');
+  await page.fill('#gen-seed', String(seed));
+  await page.waitForSelector(`#${card}-start:not([disabled])`, { timeout: TIMEOUT });
+  await page.click(`#${card}-start`);
+  await page.waitForSelector(`#${card}-out[data-done]`, { timeout: TIMEOUT });
+  const shown = await page.$$eval(`#${card}-out .textout`,
+    (bs, k) => bs.map((b) => [Number(b.dataset[k]), b.querySelector('.gen').textContent]), key);
+  const options = await page.evaluate(() => {
+    const value = (id) => document.getElementById(id).value;
+    const topK = Number(value('gen-topk'));
+    return { prompt: value('gen-prompt'), length: 300, temperature: Number(value('gen-temp')), topP: Number(value('gen-topp')),
+      ...(topK ? { topK } : {}), avoidUnknown: document.getElementById('gen-avoid-unk').checked };
+  });
+  return { name, shown, options: { ...options, seed } };
+}
+
 test('Generate, three temperatures side by side: each sample is model.generate() at its temperature with the same seed', { skip }, async (t) => {
   const lms = catalog.filter((m) => m.task === 'lm');
   if (!lms.length) { t.skip('no language model is bundled'); return; }
-  await page.click('a[data-panel="generate"]');
-  const name = await page.inputValue('#gen-model');
-  await page.fill('#gen-seed', '5');
-  await page.waitForSelector('#temps-start:not([disabled])', { timeout: TIMEOUT });
-  await page.click('#temps-start');
-  await page.waitForSelector('#temps-out[data-done]', { timeout: TIMEOUT });
-  const shown = await page.$$eval('#temps-out .textout', (bs) => bs.map((b) => [Number(b.dataset.temperature), b.querySelector('.gen').textContent]));
-  const form = await page.evaluate(() => ({
-    prompt: document.getElementById('gen-prompt').value, topP: Number(document.getElementById('gen-topp').value),
-    topK: Number(document.getElementById('gen-topk').value), avoidUnknown: document.getElementById('gen-avoid-unk').checked,
-  }));
+  const { name, shown, options } = await writeThreeSamples('temps', 5, 'temperature');
   const m = await bundledModel(name);
   try {
     assert.deepEqual(shown.map(([temp]) => temp), [0.3, 0.8, 1.3]);
-    for (const [temperature, text] of shown) {
-      const expected = m.generate({ prompt: form.prompt, length: 300, temperature, topP: form.topP, ...(form.topK ? { topK: form.topK } : {}), seed: 5, avoidUnknown: form.avoidUnknown });
-      assert.equal(text, expected, `temperature ${temperature}`);
-    }
+    for (const [temperature, text] of shown) assert.equal(text, m.generate({ ...options, temperature }), `temperature ${temperature}`);
     assert.notEqual(shown[0][1], shown[2][1], 'the temperature changes the text');
   } finally {
     m.dispose();
@@ -237,28 +245,13 @@ test('Generate, three temperatures side by side: each sample is model.generate()
 test('Generate, three seeds side by side: written together, each sample is model.generate() with its seed', { skip }, async (t) => {
   const lms = catalog.filter((m) => m.task === 'lm');
   if (!lms.length) { t.skip('no language model is bundled'); return; }
-  await page.click('a[data-panel="generate"]');
-  const name = await page.inputValue('#gen-model');
-  await page.fill('#gen-seed', '7');
-  await page.waitForSelector('#seeds-start:not([disabled])', { timeout: TIMEOUT });
-  await page.click('#seeds-start');
-  await page.waitForSelector('#seeds-out[data-done]', { timeout: TIMEOUT });
-  const shown = await page.$$eval('#seeds-out .textout', (bs) => bs.map((b) => [Number(b.dataset.seed), b.querySelector('.gen').textContent]));
-  const form = await page.evaluate(() => ({
-    prompt: document.getElementById('gen-prompt').value, topP: Number(document.getElementById('gen-topp').value),
-    topK: Number(document.getElementById('gen-topk').value), avoidUnknown: document.getElementById('gen-avoid-unk').checked,
-    temperature: Number(document.getElementById('gen-temp').value),
-  }));
+  const { name, shown, options } = await writeThreeSamples('seeds', 7, 'seed');
   const m = await bundledModel(name);
   try {
     assert.deepEqual(shown.map(([seed]) => seed), [7, 8, 9]);
     // The page's batched samples against one streamed generation each, in Node. (float32 batched
     // products sum in another order: equal for this model and these seeds, up to rounding in general.)
-    for (const [seed, text] of shown) {
-      const expected = m.generate({ prompt: form.prompt, length: 300, temperature: form.temperature, topP: form.topP,
-        ...(form.topK ? { topK: form.topK } : {}), seed, avoidUnknown: form.avoidUnknown });
-      assert.equal(text, expected, `seed ${seed}`);
-    }
+    for (const [seed, text] of shown) assert.equal(text, m.generate({ ...options, seed }), `seed ${seed}`);
     assert.equal(new Set(shown.map(([, text]) => text)).size, 3, 'the seeds give three different texts');
   } finally {
     m.dispose();

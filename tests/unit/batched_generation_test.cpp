@@ -98,9 +98,8 @@ std::vector<std::string> run(const Model<float>& m, const GenerateOptions& o) {
   EXPECT_TRUE(g.is_ok()) << g.status().message();
   std::vector<std::string> out(size_t(o.count));
   while (!g->done()) {
-    auto pieces = g->next_all();
-    EXPECT_TRUE(pieces.is_ok());
-    for (int i = 0; i < o.count; ++i) out[size_t(i)] += pieces.value()[size_t(i)];
+    EXPECT_TRUE(g->next_all().is_ok());
+    for (int i = 0; i < o.count; ++i) out[size_t(i)] += g->pieces()[size_t(i)];
   }
   return out;
 }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 
+import { quantizeRow } from '../../web/compact-weights.mjs';
 import { englishText, recurInstance } from './helpers.mjs';
 
 let recur, bytes;
@@ -15,18 +16,13 @@ before(async () => {
   m.dispose();
 });
 
-// Row by row, as the engine rounds (scale = max |w| / 127, halves away from zero), written here
-// in JS: the second implementation the int8 model is checked against.
+// Row by row with the page's model compactor (web/compact-weights.mjs: scale = max |w| / 127,
+// halves away from zero), a JS implementation the engine's int8 path is checked against.
 function roundRows(w, rows, cols) {
   const out = new Float32Array(w.length);
   for (let r = 0; r < rows; r++) {
-    let max = 0;
-    for (let k = 0; k < cols; k++) max = Math.max(max, Math.abs(w[r * cols + k]));
-    const scale = Math.fround(max / 127);
-    for (let k = 0; k < cols && max > 0; k++) {
-      const v = Math.fround(w[r * cols + k] * Math.fround(127 / max));
-      out[r * cols + k] = Math.max(-127, Math.min(127, Math.trunc(v + (v < 0 ? -0.5 : 0.5)))) * scale;
-    }
+    const { scale, q } = quantizeRow(w.subarray(r * cols, (r + 1) * cols));
+    q.forEach((v, k) => { out[r * cols + k] = v * scale; });
   }
   return out;
 }

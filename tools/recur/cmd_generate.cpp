@@ -74,9 +74,8 @@ int cmd_generate(int argc, char** argv) {
   }
   std::vector<std::string> texts(size_t(o.count), o.prompt);
   while (!gen->done()) {
-    auto pieces = gen->next_all();
-    if (!pieces) return fail(me, pieces.status());
-    for (size_t i = 0; i < texts.size(); ++i) texts[i] += pieces.value()[i];
+    if (Status s = gen->next_all(); !s) return fail(me, s);
+    for (size_t i = 0; i < texts.size(); ++i) texts[i] += gen->pieces()[i];
   }
   for (const std::string& t : texts) std::printf("%s\n\n", t.c_str());
   return 0;
