@@ -203,6 +203,8 @@ class WasmModel {
   val hidden(int layer) const {
     if (!model_) return error_object("no model");
     if (model_->config.bidirectional) return error_object("a bidirectional model has no stepping state");
+    if (is_transformer(model_->config))
+      return error_object("a transformer has no recurrent state: it keeps the keys and values of its context (trace() shows its attention)");
     if (layer < 0 || layer >= model_->config.num_layers)
       return error_object("layer " + std::to_string(layer) + " out of range: the model has " +
                           std::to_string(model_->config.num_layers) + " layers");
@@ -227,6 +229,8 @@ class WasmModel {
       auto ex = model_examples(*model_, data, "examples");
       if (!ex) return error_object(ex.status());
       if (ex->empty()) return error_object("evaluate() needs at least one example");
+      if (Status st = check_window(model_->config, longest_example(ex.value()), "the longest example"); !st.is_ok())
+        return error_object(st);
       r = evaluate_examples(*model_, ex.value(), 32);
     }
     val o = val::object();
@@ -254,8 +258,9 @@ class WasmModel {
     return val(double(copied.value()));
   }
 
-  /// {steps, hidden, gates, slots: [{h, c?, gates?}]}: Float32Arrays of (steps, hidden) and
-  /// (steps, gates * hidden), one slot per layer and direction (model/inspect.h), or {error}.
+  /// {steps, hidden, gates, heads, slots: [{h, c?, gates?, attention?}]}: Float32Arrays of
+  /// (steps, hidden), (steps, gates * hidden) and, for a Transformer, (heads, steps, steps); one
+  /// slot per layer and direction (model/inspect.h), or {error}.
   val trace_text(const std::string& text) const {
     if (!model_) return error_object("no model");
     auto t = trace(*model_, text);
@@ -264,14 +269,18 @@ class WasmModel {
     for (size_t i = 0; i < t->h.size(); ++i) {
       val o = val::object();
       o.set("h", copy_out(t->h[i].data(), t->h[i].size(), "Float32Array"));
-      if (!t->c[i].empty()) o.set("c", copy_out(t->c[i].data(), t->c[i].size(), "Float32Array"));
-      if (!t->gate[i].empty()) o.set("gates", copy_out(t->gate[i].data(), t->gate[i].size(), "Float32Array"));
+      if (i < t->c.size() && !t->c[i].empty()) o.set("c", copy_out(t->c[i].data(), t->c[i].size(), "Float32Array"));
+      if (i < t->gate.size() && !t->gate[i].empty())
+        o.set("gates", copy_out(t->gate[i].data(), t->gate[i].size(), "Float32Array"));
+      if (i < t->attention.size())
+        o.set("attention", copy_out(t->attention[i].data(), t->attention[i].size(), "Float32Array"));
       slots.call<void>("push", o);
     }
     val o = val::object();
     o.set("steps", t->steps);
     o.set("hidden", t->hidden);
     o.set("gates", t->gates);
+    o.set("heads", t->heads);
     o.set("slots", slots);
     return o;
   }

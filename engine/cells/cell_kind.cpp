@@ -7,6 +7,7 @@ int gate_count(CellKind cell) {
   switch (cell) {
     case CellKind::kLstm: return 4;
     case CellKind::kGru: return 3;
+    case CellKind::kTransformer: return 0;
     default: return 1;
   }
 }
@@ -16,7 +17,8 @@ const char* cell_name(CellKind c) {
     case CellKind::kRnnTanh: return "rnn_tanh";
     case CellKind::kRnnRelu: return "rnn_relu";
     case CellKind::kLstm: return "lstm";
-    default: return "gru";
+    case CellKind::kGru: return "gru";
+    default: return "transformer";
   }
 }
 
@@ -25,7 +27,8 @@ Result<CellKind> parse_cell(const std::string& s) {
   if (s == "rnn_relu") return CellKind::kRnnRelu;
   if (s == "lstm") return CellKind::kLstm;
   if (s == "gru") return CellKind::kGru;
-  return invalid_argument("unknown cell \"" + s + "\": expected rnn_tanh, rnn_relu, lstm or gru");
+  if (s == "transformer") return CellKind::kTransformer;
+  return invalid_argument("unknown cell \"" + s + "\": expected rnn_tanh, rnn_relu, lstm, gru or transformer");
 }
 
 }  // namespace recur

@@ -36,6 +36,7 @@ void pointwise_forward(const CellWeights<T>& w, int B, const T* pre_x, const T* 
     case CellKind::kRnnRelu: rnn_pointwise_forward(true, B, w.H, pre_x, pre_h, gates, h); break;
     case CellKind::kLstm: lstm_pointwise_forward(B, w.H, pre_x, pre_h, c_prev, gates, c, h); break;
     case CellKind::kGru: gru_pointwise_forward(B, w.H, pre_x, pre_h, h_prev, gates, hn, h); break;
+    case CellKind::kTransformer: break;  // not a cell: attention/transformer.h
   }
 }
 
@@ -239,6 +240,7 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
       case CellKind::kGru:
         gru_pointwise_backward(B, H, gates, cache.hn.data() + row * H, hp, dh, dpx_t, dph_t, dhd);
         break;
+      case CellKind::kTransformer: break;
     }
     for (int b = 0; b < B; ++b)
       if (!valid(lengths, t, b)) {  // a held state passes its gradient straight through

@@ -23,6 +23,47 @@ Result<Task> parse_task(const std::string& s) {
   return invalid_argument("unknown task \"" + s + "\": expected lm, tagger or classifier");
 }
 
+const char* activation_name(Activation a) { return a == Activation::kGelu ? "gelu" : "relu"; }
+
+Result<Activation> parse_activation(const std::string& s) {
+  if (s == "relu") return Activation::kRelu;
+  if (s == "gelu") return Activation::kGelu;
+  return invalid_argument("unknown activation \"" + s + "\": expected relu or gelu");
+}
+
+namespace {
+
+Status validate_transformer(const Config& c) {
+  if (!is_transformer(c)) {
+    if (c.num_heads || c.ff_size || c.max_len || c.norm_first || c.activation != Activation::kRelu)
+      return invalid_argument(std::string("config: num_heads, ff_size, max_len, norm_first and activation belong to "
+                                          "cell transformer, not ") + cell_name(c.cell));
+    return Status::ok();
+  }
+  if (c.embedding_dim != c.hidden_size)
+    return invalid_argument("config: a transformer adds its positional encoding to the embedding, so embedding_dim (" +
+                            std::to_string(c.embedding_dim) + ") must equal hidden_size (" +
+                            std::to_string(c.hidden_size) + ")");
+  if (c.num_heads < 1 || c.num_heads > c.hidden_size || c.hidden_size % c.num_heads != 0)
+    return bad_option("num_heads", "must divide hidden_size (" + std::to_string(c.hidden_size) + "), got " +
+                                       std::to_string(c.num_heads));
+  if (c.ff_size < 1 || c.ff_size > kMaxDim)
+    return bad_option("ff_size", "must be a whole number in 1.." + std::to_string(kMaxDim) + ", got " +
+                                     std::to_string(c.ff_size));
+  if (c.max_len < 1 || c.max_len > kMaxContext)
+    return bad_option("max_len", "must be a whole number in 1.." + std::to_string(kMaxContext) + ", got " +
+                                     std::to_string(c.max_len));
+  // A generating stream's key/value cache (2L x max_len x d) and the positional table (max_len x d).
+  const int64_t window = int64_t(c.max_len) * c.hidden_size * (2 * c.num_layers + 1);
+  if (window > kMaxParams)
+    return invalid_argument("config: a context window of max_len " + std::to_string(c.max_len) + " needs " +
+                            std::to_string(window) + " values of key/value cache and positional code: more than the limit of " +
+                            std::to_string(kMaxParams) + "; use a smaller max_len");
+  return Status::ok();
+}
+
+}  // namespace
+
 Status validate(const Config& c) {
   auto range = [](const char* what, int v, int lo, int hi) -> Status {
     if (v < lo || v > hi)
@@ -39,6 +80,7 @@ Status validate(const Config& c) {
     std::snprintf(got, sizeof got, "%g", double(c.dropout));
     return bad_option("dropout", std::string("must be in [0, 1), got ") + got);
   }
+  RECUR_RETURN_IF_ERROR(validate_transformer(c));
   if (c.task == Task::kLm) {
     if (c.bidirectional)
       return invalid_argument("config: a bidirectional lm would see the symbol it predicts; use task tagger");
@@ -53,7 +95,24 @@ Status validate(const Config& c) {
   return Status::ok();
 }
 
+Status check_window(const Config& c, int64_t steps, const std::string& what) {
+  if (is_transformer(c) && steps > c.max_len)
+    return out_of_range(what + " (" + std::to_string(steps) + " symbols) is longer than this transformer's context window (max_len " +
+                        std::to_string(c.max_len) + ")");
+  return Status::ok();
+}
+
 int64_t activation_bytes(const Config& c, int64_t steps, int64_t batch) {
+  if (is_transformer(c)) {
+    // Per layer and row (attention/encoder.h's cache, and as much again for gradients): input,
+    // two norms, q k v, context, attention output, two residual sums, the feed-forward layer
+    // before and after its activation, dropout masks; per layer and sequence the attention
+    // weights of every head, and their gradient.
+    const int64_t d = c.hidden_size, F = c.ff_size;
+    const int64_t per_row = c.num_layers * 2 * (14 * d + 3 * F + 2) + d + 2 * int64_t(output_size(c));
+    const int64_t per_seq = c.num_layers * 2 * int64_t(c.num_heads) * steps * steps;
+    return (steps * batch * per_row + batch * per_seq) * int64_t(sizeof(float));
+  }
   const int64_t G = gate_count(c.cell), H = c.hidden_size, D = directions(c), E = c.embedding_dim;
   const int64_t rows = steps * batch;
   // Per layer and direction: gates and their gradients for both projections (4 G H), h, c,
@@ -65,6 +124,12 @@ int64_t activation_bytes(const Config& c, int64_t steps, int64_t batch) {
 
 int64_t parameter_count(const Config& c) {
   // 64-bit arithmetic on sizes already range-checked, so this cannot overflow.
+  if (is_transformer(c)) {
+    const int64_t d = c.hidden_size, F = c.ff_size;
+    // in_proj 3d x d + 3d, out_proj d x d + d, linear1 F x d + F, linear2 d x F + d, two norms 2d each
+    const int64_t layer = 4 * d * d + 4 * d + 2 * F * d + F + d + 4 * d;
+    return int64_t(c.vocab_size) * d + c.num_layers * layer + int64_t(output_size(c)) * (d + 1);
+  }
   const int64_t G = gate_count(c.cell), H = c.hidden_size, D = directions(c), E = c.embedding_dim;
   int64_t n = int64_t(c.vocab_size) * E;
   for (int k = 0; k < c.num_layers; ++k) {

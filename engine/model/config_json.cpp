@@ -1,6 +1,9 @@
 // Config <-> JSON: the "config" string of a model file's __metadata__ (models/FORMAT.md).
-// Strict: every key is known, typed and (except num_labels for an lm) present.
+// Strict: every key is known, typed and present, except num_labels for an lm; the Transformer's
+// keys (num_heads ... activation) are present exactly when cell is "transformer", so files of
+// recurrent models read and write as before.
 #include <climits>
+#include <iterator>
 #include <string>
 
 #include "model/config.h"
@@ -11,7 +14,9 @@ namespace recur {
 namespace {
 
 const char* const kKeys[] = {"task",       "cell",          "vocab_size", "embedding_dim", "hidden_size",
-                             "num_layers", "bidirectional", "dropout",    "num_labels"};
+                             "num_layers", "bidirectional", "dropout",    "num_labels",    "num_heads",
+                             "ff_size",    "max_len",       "norm_first", "activation"};
+constexpr int kFirstTransformerKey = 9;
 
 std::string key_list() {
   std::string s;
@@ -45,6 +50,13 @@ std::string config_to_json(const Config& c) {
   o.set("bidirectional", json::Value::boolean(c.bidirectional));
   o.set("dropout", json::Value::number(double(c.dropout)));
   o.set("num_labels", json::Value::number(c.num_labels));
+  if (is_transformer(c)) {
+    o.set("num_heads", json::Value::number(c.num_heads));
+    o.set("ff_size", json::Value::number(c.ff_size));
+    o.set("max_len", json::Value::number(c.max_len));
+    o.set("norm_first", json::Value::boolean(c.norm_first));
+    o.set("activation", json::Value::string(activation_name(c.activation)));
+  }
   return json::dump(o);
 }
 
@@ -61,14 +73,24 @@ Result<Config> config_from_json(const std::string& text) {
   }
 
   Config c;
-  for (const char* k : kKeys) {
+  for (int i = 0; i < int(std::size(kKeys)); ++i) {
+    const char* k = kKeys[i];
     const std::string key = k;
     const json::Value* v = o.find(key);
+    if (i >= kFirstTransformerKey && !is_transformer(c)) {  // "cell" came before
+      if (v) return invalid_argument("config key \"" + key + "\" belongs to cell transformer, not " + cell_name(c.cell));
+      continue;
+    }
     if (!v) {
       if (key == "num_labels" && c.task == Task::kLm) continue;  // an lm has no labels
       return invalid_argument("config is missing key \"" + key + "\"");
     }
-    if (key == "task" || key == "cell") {
+    if (key == "activation") {
+      if (!v->is_string()) return wrong_type(key, "a string");
+      auto a = parse_activation(v->as_string());
+      if (!a) return invalid_argument("config key \"activation\": " + a.status().message());
+      c.activation = a.value();
+    } else if (key == "task" || key == "cell") {
       if (!v->is_string()) return wrong_type(key, "a string");
       if (key == "task") {
         auto t = parse_task(v->as_string());
@@ -79,9 +101,9 @@ Result<Config> config_from_json(const std::string& text) {
         if (!cell) return invalid_argument("config key \"cell\": " + cell.status().message());
         c.cell = cell.value();
       }
-    } else if (key == "bidirectional") {
+    } else if (key == "bidirectional" || key == "norm_first") {
       if (!v->is_bool()) return wrong_type(key, "true or false");
-      c.bidirectional = v->as_bool();
+      (key == "bidirectional" ? c.bidirectional : c.norm_first) = v->as_bool();
     } else if (key == "dropout") {
       if (!v->is_number()) return wrong_type(key, "a number");
       // Range-check before narrowing: a double past FLT_MAX has no float value.
@@ -93,7 +115,10 @@ Result<Config> config_from_json(const std::string& text) {
                    : key == "embedding_dim" ? &c.embedding_dim
                    : key == "hidden_size"   ? &c.hidden_size
                    : key == "num_layers"    ? &c.num_layers
-                                            : &c.num_labels;
+                   : key == "num_labels"    ? &c.num_labels
+                   : key == "num_heads"     ? &c.num_heads
+                   : key == "ff_size"       ? &c.ff_size
+                                            : &c.max_len;
       RECUR_RETURN_IF_ERROR(read_int(*v, k, *field));
     }
   }

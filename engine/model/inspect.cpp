@@ -20,6 +20,8 @@ Result<std::vector<int32_t>> encode_for_inspection(const Model<T>& m, std::strin
     return out_of_range("text is " + std::to_string(n) + " characters: inspection reads at most " +
                         std::to_string(kMaxInspectChars));
   auto ids = m.vocab.encode(text);
+  if (ids)
+    if (Status st = check_window(m.config, int64_t(ids->size()), "the text"); !st.is_ok()) return st;
   if (ids && activation_bytes(m.config, int64_t(ids->size()), 1) > kMaxActivationBytes)
     return out_of_range("text of " + std::to_string(ids->size()) +
                         " characters is too long to inspect with this model: at most " +
@@ -42,6 +44,15 @@ Result<Trace<T>> trace(const Model<T>& m, std::string_view text) {
   t.steps = steps;
   t.hidden = H;
   t.gates = cfg.cell == CellKind::kLstm || cfg.cell == CellKind::kGru ? gate_count(cfg.cell) : 0;
+  if (const Transformer<T>* tf = net.transformer()) {
+    t.heads = cfg.num_heads;
+    const size_t n = size_t(steps) * H, a = size_t(cfg.num_heads) * steps * steps;
+    for (int k = 0; k < cfg.num_layers; ++k) {
+      t.h.emplace_back(tf->layer_output(k), tf->layer_output(k) + n);
+      t.attention.emplace_back(tf->attention(k), tf->attention(k) + a);
+    }
+    return t;
+  }
   for (int k = 0; k < cfg.num_layers; ++k)
     for (int d = 0; d < D; ++d) {
       // With batch 1 the cache's rows are the characters in text order, for either direction.

@@ -24,6 +24,10 @@ template <typename T>
 struct Trace {
   int steps = 0, hidden = 0, gates = 0;  // gates per unit: LSTM 4, GRU 3, RNN 0
   std::vector<std::vector<T>> h, c, gate;
+  // Transformer: h holds each layer's output (c and gate are empty), and attention each layer's
+  // weights (heads, steps, steps): row (head, t) is what position t read.
+  int heads = 0;
+  std::vector<std::vector<T>> attention;
 };
 
 /// Runs text from the zero state (dropout off) and keeps every layer's values.

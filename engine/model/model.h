@@ -22,7 +22,8 @@ struct Model {
 };
 
 /// PyTorch's default initialisation: embedding N(0, 1); recurrent weights and biases
-/// U(-1/sqrt(H), 1/sqrt(H)); head weight and bias U(-1/sqrt(D*H), 1/sqrt(D*H)).
+/// U(-1/sqrt(H), 1/sqrt(H)); head weight and bias U(-1/sqrt(D*H), 1/sqrt(D*H)). A Transformer's
+/// layers are initialised as nn.TransformerEncoderLayer's, its embedding N(0, 1/d) (model.cpp).
 template <typename T>
 void init_params(const Config& c, Params<T>& p, Rng& rng);
 

@@ -55,11 +55,15 @@ void State<T>::zero() {
 template <typename T>
 void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int batch, const int32_t* lengths,
                          const State<T>* init, bool training, Rng* rng, const uint8_t* resets) {
+  T_ = steps;
+  B_ = batch;
+  if (tf_) {
+    tf_->forward(p, ids, steps, batch, lengths, training, rng, resets);
+    return;
+  }
   const int L = cfg_.num_layers, D = directions(cfg_), H = cfg_.hidden_size, E = cfg_.embedding_dim;
   const int DH = D * H, out = output_size(cfg_);
   const size_t rows = size_t(steps) * batch;
-  T_ = steps;
-  B_ = batch;
   ids_.assign(ids, ids + rows);
   if (lengths)
     lengths_.assign(lengths, lengths + batch);
@@ -134,6 +138,11 @@ void Network<T>::forward(const Params<T>& p, const int32_t* ids, int steps, int 
 
 template <typename T>
 void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads, State<T>* dinit) {
+  if (tf_) {
+    tf_->backward(p, dlogits, grads);
+    if (dinit) dinit->resize(cfg_, B_);  // no start state: a zero gradient
+    return;
+  }
   const int L = cfg_.num_layers, D = directions(cfg_), H = cfg_.hidden_size, E = cfg_.embedding_dim;
   const int DH = D * H, out = output_size(cfg_);
   const size_t rows = size_t(T_) * B_;
@@ -178,10 +187,14 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
 
 template <typename T>
 Stepper<T>::Stepper(const Config& c, bool fold, Precision precision, int batch)
-    : cfg_(c), precision_(std::is_same_v<T, float> ? precision : Precision::kFloat32) {
+    : cfg_(c), precision_(std::is_same_v<T, float> && !is_transformer(c) ? precision : Precision::kFloat32) {
   state_.resize(c, batch);
-  caches_.resize(size_t(c.num_layers));
   logits_.assign(size_t(batch) * output_size(c), T(0));
+  if (is_transformer(c)) {
+    kv_.emplace(c, batch);
+    return;
+  }
+  caches_.resize(size_t(c.num_layers));
   rows_.resize(size_t(batch));
   if (fold) fold_.configure(c.vocab_size, c.embedding_dim, gate_count(c.cell) * c.hidden_size);
   if (precision_ == Precision::kInt8) int8_.configure(c, fold_.enabled() ? 1 : 0, true);
@@ -190,6 +203,7 @@ Stepper<T>::Stepper(const Config& c, bool fold, Precision precision, int batch)
 template <typename T>
 void Stepper<T>::reset(const Params<T>& p) {
   state_.zero();
+  if (kv_) kv_->reset();
   fold_.invalidate();
   int8_.invalidate();
   const T* bias = p.ptr(p.tensors[head_bias_index(cfg_)]);
@@ -199,6 +213,7 @@ void Stepper<T>::reset(const Params<T>& p) {
 
 template <typename T>
 void Stepper<T>::broadcast() {
+  if (kv_) kv_->broadcast();
   const size_t H = size_t(cfg_.hidden_size), out = size_t(output_size(cfg_));
   for (int slot = 0; slot < state_.slots; ++slot)
     for (int b = 1; b < state_.batch; ++b) {
@@ -214,6 +229,10 @@ const T* Stepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams) {
   const int E = cfg_.embedding_dim, H = cfg_.hidden_size, out = output_size(cfg_);
   const int B = streams > 0 ? streams : state_.batch;
   assert(B <= state_.batch);
+  if (kv_) {
+    kv_->feed(p, ids, B, logits_.data());
+    return logits_.data();
+  }
   const T* emb = p.ptr(p.tensors[embedding_index()]);
   const bool int8 = precision_ == Precision::kInt8;
   if constexpr (std::is_same_v<T, float>)

@@ -3,10 +3,15 @@
 // step holds the state, so the final state is the state after each sequence's last symbol).
 //   lm, tagger: logits (T*B, out), one row per position.
 //   classifier: logits (B, out) from the final states [h_fwd(len-1); h_bwd(0)] of the last layer.
+// A Transformer (cell "transformer") runs attention/transformer.h instead of the cells; it has no
+// state to carry, so init, final_state() and the stepping state do not apply to it.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "attention/kv_stepper.h"
+#include "attention/transformer.h"
 #include "cells/cell.h"
 #include "core/rng.h"
 #include "core/tensor.h"
@@ -33,7 +38,10 @@ struct State {
 template <typename T>
 class Network {
  public:
-  explicit Network(const Config& c) : cfg_(c) {}
+  explicit Network(const Config& c)
+      : cfg_(c) {
+    if (is_transformer(c)) tf_.emplace(c);
+  }
 
   /// Forward pass; keeps what backward() needs. init: start state (null = zeros); training turns
   /// dropout on (rng draws its masks). resets (T*B, unidirectional models only; null = none): a
@@ -43,7 +51,7 @@ class Network {
                const State<T>* init, bool training, Rng* rng, const uint8_t* resets = nullptr);
 
   /// lm/tagger: (T*B, out); classifier: (B, out).
-  const T* logits() const { return logits_.data(); }
+  const T* logits() const { return tf_ ? tf_->logits() : logits_.data(); }
   int logit_rows() const { return cfg_.task == Task::kClassifier ? B_ : T_ * B_; }
 
   /// Adds the gradients for dlogits (shape of logits()) into grads. dinit, if given, receives the
@@ -53,12 +61,14 @@ class Network {
   /// State after the last step (forward direction) / first step (reverse): carries truncated BPTT.
   const State<T>& final_state() const { return final_; }
   /// Output of the last layer, (T*B, D*H).
-  const T* top_output() const { return layer_out_.back().data(); }
+  const T* top_output() const { return tf_ ? tf_->top_output() : layer_out_.back().data(); }
+  /// The Transformer's model (null for recurrent cells): its attention weights.
+  const Transformer<T>* transformer() const { return tf_ ? &*tf_ : nullptr; }
   /// What forward() kept for one layer and direction (activated gates, c, h per row).
   const SeqCache<T>& cache(int layer, int dir) const { return caches_[size_t(layer) * directions(cfg_) + dir]; }
   /// After backward(): the gradient with respect to layer 0's input rows (the embedding
   /// vectors), (T*B, E).
-  const T* input_grad() const { return dcur_.data(); }
+  const T* input_grad() const { return tf_ ? tf_->input_grad() : dcur_.data(); }
 
  private:
   Config cfg_;
@@ -74,6 +84,7 @@ class Network {
   Buffer<T> dfeat_, dh_last_;         // backward, classifier: (B, D*H), (B, H)
   Buffer<T> logits_;
   State<T> init_, final_;
+  std::optional<Transformer<T>> tf_;
 };
 
 /// Weights of one cell (layer, direction) of p, for the cell functions.
@@ -88,7 +99,8 @@ CellWeights<T> cell_weights(const Config& c, const Params<T>& p, int layer, int 
 /// table fits; fold = false keeps the lookup plus product (the reference the folded path is tested
 /// against). At Precision::kInt8 (T = float) every product except layer 0's folded rows uses int8
 /// copies of the weights (model/precision.h), made on the first feed after reset() or
-/// params_changed().
+/// params_changed(). A Transformer steps through a key/value cache (attention/kv_stepper.h) at
+/// float precision; its state() holds nothing.
 template <typename T>
 class Stepper {
  public:
@@ -126,6 +138,7 @@ class Stepper {
   FoldedEmbedding<T> fold_;
   Precision precision_ = Precision::kFloat32;
   Int8Weights int8_;
+  std::optional<KvStepper<T>> kv_;  // Transformer
 };
 
 }  // namespace recur

@@ -21,6 +21,8 @@ struct TensorInfo {
 /// Tensor table for a (validated) config: embedding.weight [V, E]; for each layer k and direction
 /// (suffix "" or "_reverse"): rnn.weight_ih_l{k} [G*H, in], rnn.weight_hh_l{k} [G*H, H],
 /// rnn.bias_ih_l{k} [G*H], rnn.bias_hh_l{k} [G*H]; head.weight [out, D*H]; head.bias [out].
+/// A Transformer has, per layer k, nn.TransformerEncoderLayer's 12 tensors under
+/// encoder.layers.{k}. (see EncoderIndex) in place of the cells'.
 std::vector<TensorInfo> param_layout(const Config& c);
 
 template <typename T>
@@ -49,8 +51,15 @@ struct CellIndex {
   int w_ih, w_hh, b_ih, b_hh;
 };
 CellIndex cell_index(const Config& c, int layer, int dir);
+/// Index into Params::tensors of Transformer layer k's first tensor (self_attn.in_proj_weight);
+/// the other 11 follow in the order of kEncoderTensors.
+int encoder_index(int layer);
+constexpr int kEncoderTensorCount = 12;
+extern const char* const kEncoderTensors[kEncoderTensorCount];
 inline int embedding_index() { return 0; }
-inline int head_weight_index(const Config& c) { return 1 + 4 * c.num_layers * directions(c); }
+inline int head_weight_index(const Config& c) {
+  return 1 + (is_transformer(c) ? kEncoderTensorCount * c.num_layers : 4 * c.num_layers * directions(c));
+}
 inline int head_bias_index(const Config& c) { return head_weight_index(c) + 1; }
 
 }  // namespace recur

@@ -27,9 +27,14 @@ Result<Prediction> predict(const Model<float>& m, std::string_view text) {
   return p.run(m, text);
 }
 
+namespace {
+// Bidirectional models and Transformers read the whole text in one pass (Network).
+bool whole_text(const Config& c) { return c.bidirectional || is_transformer(c); }
+}  // namespace
+
 Predictor::Predictor(const Model<float>& m, Precision precision)
-    : cfg_(m.config), precision_(m.config.bidirectional ? Precision::kFloat32 : precision) {
-  if (!cfg_.bidirectional) fold_.configure(cfg_.vocab_size, cfg_.embedding_dim, gate_count(cfg_.cell) * cfg_.hidden_size);
+    : cfg_(m.config), precision_(whole_text(m.config) ? Precision::kFloat32 : precision) {
+  if (!whole_text(cfg_)) fold_.configure(cfg_.vocab_size, cfg_.embedding_dim, gate_count(cfg_.cell) * cfg_.hidden_size);
   if (precision_ == Precision::kInt8) int8_.configure(cfg_, cfg_.num_layers, false);
 }
 
@@ -81,9 +86,11 @@ Status Predictor::start_ids(const Model<float>& m, std::vector<int32_t> ids) {
                         std::to_string(p.cols) + " probabilities: at most " +
                         std::to_string(kMaxActivationBytes / int64_t(sizeof(float)) / p.cols) + " characters per call");
   p.symbols = cfg_.task == Task::kLm ? &m.vocab.symbols() : &m.labels;
-  if (cfg_.bidirectional) {
+  RECUR_RETURN_IF_ERROR(check_window(cfg_, T, "the text"));
+  if (whole_text(cfg_)) {
     if (activation_bytes(cfg_, int(T), 1) > kMaxActivationBytes)
-      return out_of_range("text of " + std::to_string(T) + " characters is too long for a bidirectional model: at most " +
+      return out_of_range("text of " + std::to_string(T) + " characters is too long for " +
+                          (cfg_.bidirectional ? "a bidirectional model" : "this model") + ": at most " +
                           std::to_string(kMaxActivationBytes / activation_bytes(cfg_, 1, 1)) + " fit in memory");
     if (!net_) net_ = std::make_unique<Network<float>>(cfg_);
     net_->forward(m.params, ids.data(), int(T), 1, nullptr, nullptr, false, nullptr);

@@ -36,7 +36,8 @@ Result<Prediction> predict(const Model<float>& m, std::string_view text);
 /// that does not depend on the text between calls — layer 0's folded
 /// embedding and all buffers. Unidirectional models run chunks of the text layer by layer through
 /// cell_infer_seq: the input projection of a chunk as one product (layer 0: folded
-/// rows), then one GEMV on W_hh per step. Bidirectional models take Network's batched path.
+/// rows), then one GEMV on W_hh per step. Bidirectional models and Transformers take Network's
+/// batched path (a Transformer: texts of at most max_len characters).
 /// Holds no pointer to the model: pass the same model to every call, and call params_changed()
 /// after its parameters change (training).
 /// At Precision::kInt8 the recurrent product of each step uses int8 weights (model/precision.h);

@@ -19,7 +19,7 @@ Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
                             " differs from this model's " + std::to_string(to.config.embedding_dim));
   int64_t copied = 0;
   for (const auto& t : to.params.tensors) {
-    if (t.name.rfind("rnn.", 0) != 0) continue;
+    if (t.name.rfind("rnn.", 0) != 0 && t.name.rfind("encoder.", 0) != 0) continue;
     const TensorInfo* f = from.params.find(t.name);
     if (!f || f->shape != t.shape) continue;
     std::copy_n(from.params.ptr(*f), t.size, to.params.ptr(t));

@@ -10,7 +10,7 @@
 namespace recur {
 
 /// Copies into `to` what transfers from a trained model `from` of the same cell and embedding
-/// width: every recurrent tensor (rnn.*) of the same name and shape, the embedding row of every
+/// width: every recurrent or encoder tensor (rnn.*, encoder.*) of the same name and shape, the embedding row of every
 /// symbol both vocabularies have, and, from an lm into an lm of the same output width, the head
 /// row and bias of every shared symbol. Returns the number of parameters copied; an error if the
 /// cells or embedding widths differ or nothing matches.

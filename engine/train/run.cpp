@@ -17,6 +17,8 @@ Result<TrainingRun> TrainingRun::create(Trainer& trainer, const RunConfig& cfg, 
   if (!val.starts.empty() && val.starts.size() != val.ids.size())
     return invalid_argument("validation entry starts: " + std::to_string(val.starts.size()) + " flags for " +
                             std::to_string(val.ids.size()) + " symbols");
+  RECUR_RETURN_IF_ERROR(
+      check_window(trainer.model().config, longest_example(val.examples), "the longest validation example"));
   return TrainingRun(trainer, cfg, std::move(val));
 }
 

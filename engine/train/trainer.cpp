@@ -60,6 +60,7 @@ Status Trainer::set_text(std::vector<int32_t> ids, std::vector<uint8_t> starts) 
     return invalid_argument("entry starts need a unidirectional model");
   const int64_t usable = int64_t(ids.size()) - 1;  // the last symbol is only a target
   const int streams = int(std::max<int64_t>(1, std::min<int64_t>(cfg_.batch, usable / cfg_.seq_len)));
+  RECUR_RETURN_IF_ERROR(check_window(model_.config, cfg_.seq_len, "seq_len"));
   RECUR_RETURN_IF_ERROR(check_memory(cfg_.seq_len, streams));
   text_ = std::move(ids);
   starts_ = std::move(starts);
@@ -87,14 +88,20 @@ Status Trainer::set_examples(std::vector<Example> examples) {
     for (int32_t l : e.labels)
       if (l < -1 || l >= c.num_labels) return out_of_range(where + "label id " + std::to_string(l) + " out of range");
   }
-  size_t longest = 0;
-  for (const Example& e : examples) longest = std::max(longest, e.ids.size());
-  RECUR_RETURN_IF_ERROR(check_memory(int64_t(longest), int64_t(std::min<size_t>(cfg_.batch, examples.size()))));
+  const int64_t longest = longest_example(examples);
+  RECUR_RETURN_IF_ERROR(check_window(c, longest, "the longest training example"));
+  RECUR_RETURN_IF_ERROR(check_memory(longest, int64_t(std::min<size_t>(cfg_.batch, examples.size()))));
   examples_ = std::move(examples);
   order_.resize(examples_.size());
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
   next_ = order_.size();  // shuffle on the first step
   return Status::ok();
+}
+
+int64_t longest_example(const std::vector<Example>& examples) {
+  size_t longest = 0;
+  for (const Example& e : examples) longest = std::max(longest, e.ids.size());
+  return int64_t(longest);
 }
 
 Status Trainer::check_memory(int64_t steps, int64_t batch) const {
@@ -249,6 +256,7 @@ EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, i
                        const std::vector<uint8_t>* starts) {
   if (ids.size() < 2) return EvalResult();
   const int64_t usable = int64_t(ids.size()) - 1;
+  if (is_transformer(m.config)) seq_len = std::min(seq_len, m.config.max_len);
   const int B = int(std::max<int64_t>(1, std::min<int64_t>(streams, usable / std::max(1, seq_len))));
   const int64_t len = usable / B;
   Network<float> net(m.config);

@@ -6,6 +6,7 @@
 // learning-rate schedule. Seeded throughout.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/error.h"
@@ -107,13 +108,18 @@ class Trainer {
 /// each run of two or more newlines (and the text's first symbol), one flag per symbol.
 std::vector<uint8_t> entry_starts(const std::vector<int32_t>& ids, int32_t newline);
 
+/// Longest example's length.
+int64_t longest_example(const std::vector<Example>& examples);
+
 /// Mean cross-entropy of an lm over a text: `streams` contiguous segments, each read from the zero
 /// state in chunks of seq_len with the state carried (and reset before each flagged symbol of
 /// starts, if given: one flag per symbol, a unidirectional model). Every symbol after a segment's
-/// first is scored.
+/// first is scored. A Transformer has no state to carry: it reads each chunk (at most max_len)
+/// from an empty context.
 EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams,
                        const std::vector<uint8_t>* starts = nullptr);
-/// Loss and accuracy of a tagger / classifier over examples, in batches.
+/// Loss and accuracy of a tagger / classifier over examples, in batches. For a Transformer, no
+/// example may be longer than max_len (check_window).
 EvalResult evaluate_examples(const Model<float>& m, const std::vector<Example>& examples, int batch);
 
 /// Builds a padded time-major batch: ids (T*B, padding 0), lengths (B), targets (tagger (T*B) or

@@ -142,7 +142,8 @@ TEST(ModelFile, RejectsBadConfigs) {
   expect_rejected(edit_header(R"(\"hidden_size\":2)", R"(\"hidden_size\":2.5)"), "hidden_size must be a whole number, got 2.5");
   expect_rejected(edit_header(R"(\"bidirectional\":false)", R"(\"bidirectional\":0)"),
                   "\"bidirectional\" has the wrong type");
-  expect_rejected(edit_header(R"(\"cell\":\"gru\")", R"(\"cell\":\"transformer\")"), "unknown cell \"transformer\"");
+  expect_rejected(edit_header(R"(\"cell\":\"gru\")", R"(\"cell\":\"mamba\")"), "unknown cell \"mamba\"");
+  expect_rejected(edit_header(R"(\"cell\":\"gru\")", R"(\"cell\":\"transformer\")"), "missing key \"num_heads\"");
   expect_rejected(edit_header(R"("config":"{)", R"("config":"{{)"), "config is not valid JSON");
 }
 

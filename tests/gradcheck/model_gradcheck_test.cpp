@@ -1,6 +1,7 @@
 // Central finite differences in double for the whole model: every parameter and the initial
 // state, for each cell x {uni, bi}directional x {1, 2} layers x task head, with padding masks, and
-// for lm with state resets inside the batch (entries packed into one stream).
+// for lm with state resets inside the batch (entries packed into one stream); the Transformer
+// post- and pre-norm, ReLU and GELU, causal and not, one to four heads.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -32,11 +33,16 @@ struct Case {
   Task task;
   float dropout = 0.0f;
   bool resets = false;
+  int heads = 0;  // transformer: d = 4
+  bool norm_first = false, gelu = false;
 };
 
 std::string name_of(const Case& c) {
   return std::string(cell_name(c.cell)) + (c.bidirectional ? "_bi" : "_uni") + "_L" + std::to_string(c.layers) +
-         "_" + task_name(c.task) + (c.dropout > 0 ? "_dropout" : "") + (c.resets ? "_resets" : "");
+         "_" + task_name(c.task) + (c.dropout > 0 ? "_dropout" : "") + (c.resets ? "_resets" : "") +
+         (c.heads ? "_heads" + std::to_string(c.heads) + (c.norm_first ? "_prenorm" : "_postnorm") +
+                        (c.gelu ? "_gelu" : "_relu")
+                  : "");
 }
 
 struct Problem {
@@ -59,6 +65,14 @@ Problem make_problem(const Case& k) {
   p.cfg.bidirectional = k.bidirectional;
   p.cfg.dropout = k.dropout;
   p.cfg.num_labels = k.task == Task::kLm ? 0 : 4;
+  if (k.cell == CellKind::kTransformer) {
+    p.cfg.embedding_dim = p.cfg.hidden_size = 4;
+    p.cfg.num_heads = k.heads;
+    p.cfg.ff_size = 5;
+    p.cfg.max_len = 6;
+    p.cfg.norm_first = k.norm_first;
+    p.cfg.activation = k.gelu ? Activation::kGelu : Activation::kRelu;
+  }
   EXPECT_TRUE(validate(p.cfg).is_ok()) << validate(p.cfg).message();
   p.params = Params<double>(p.cfg);
   Rng rng(1234);
@@ -175,6 +189,16 @@ std::vector<Case> all_cases() {
   v.push_back({CellKind::kGru, false, 2, Task::kLm, 0.3f});
   for (CellKind cell : {CellKind::kRnnTanh, CellKind::kLstm, CellKind::kGru})
     v.push_back({cell, false, 2, Task::kLm, 0.0f, true});
+  const CellKind tf = CellKind::kTransformer;
+  v.push_back({tf, false, 1, Task::kLm, 0.0f, false, 2, false, false});
+  v.push_back({tf, false, 2, Task::kLm, 0.0f, false, 2, true, true});
+  v.push_back({tf, false, 2, Task::kLm, 0.0f, true, 1, false, true});
+  v.push_back({tf, false, 1, Task::kLm, 0.3f, false, 2, true, false});
+  v.push_back({tf, false, 1, Task::kTagger, 0.0f, false, 4, true, false});
+  v.push_back({tf, true, 2, Task::kTagger, 0.0f, false, 2, false, true});
+  v.push_back({tf, true, 2, Task::kTagger, 0.3f, false, 2, true, true});
+  v.push_back({tf, false, 2, Task::kClassifier, 0.0f, false, 2, false, true});
+  v.push_back({tf, true, 1, Task::kClassifier, 0.0f, false, 1, true, false});
   return v;
 }
 

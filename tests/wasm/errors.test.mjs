@@ -73,7 +73,7 @@ const cases = [
   ['createModel: negative hidden size', () => recur.createModel({ vocab: 'abc', hiddenSize: -3 }), RangeError, /^hiddenSize must be a whole number in 1\.\.16384, got -3$/],
   ['createModel: hidden size 64.5', () => recur.createModel({ vocab: 'abc', hiddenSize: 64.5 }), RangeError, /^hiddenSize must be a whole number, got 64\.5$/],
   ['createModel: dropout 1', () => recur.createModel({ vocab: 'abc', dropout: 1 }), RangeError, /^dropout must be in \[0, 1\), got 1$/],
-  ['createModel: unknown cell', () => recur.createModel({ vocab: 'abc', cell: 'transformer' }), recurError, /unknown cell "transformer"/],
+  ['createModel: unknown cell', () => recur.createModel({ vocab: 'abc', cell: 'mamba' }), recurError, /unknown cell "mamba": expected rnn_tanh, rnn_relu, lstm, gru or transformer/],
   ['createModel: no config', () => recur.createModel(), TypeError, /config/],
   ['createModel: bidirectional "false"', () => recur.createModel({ vocab: 'abc', bidirectional: 'false' }), TypeError,
     /bidirectional must be true or false, got "false"/],

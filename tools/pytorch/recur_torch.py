@@ -21,6 +21,13 @@ little-endian data). The forward pass, which recur computes identically:
                  not head(y[-1]), which differs in its backward half for a bidirectional model.
     The state starts at zero. Before any symbol an lm's distribution is softmax(head.bias)
     (head of the zero state): what generation from an empty prompt samples first.
+
+  cell "transformer" (nn.TransformerEncoder of nn.TransformerEncoderLayer, batch_first, as `encoder`):
+    x = embedding(ids) * sqrt(d) + PE,  PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...)
+    y = encoder(x, causal mask unless bidirectional);  lm, tagger: head(y)
+    classifier: head(y at the last position) if causal, else head(mean of y over positions).
+    A text is read in one window of at most max_len symbols. Generation past max_len restarts
+    the window from the last max_len // 2 symbols (positions from 0) whenever it is full.
     Text is Unicode code points; a character outside the vocabulary becomes "<unk>" if the
     vocabulary has it, else it is an error.
 """
@@ -32,11 +39,22 @@ import torch
 from torch import nn
 
 TASKS = ("lm", "tagger", "classifier")
-CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru", "transformer")
 UNK = "<unk>"
 
 # dtype name -> numpy dtype of the raw little-endian words
 _DTYPES = {"F32": "<f4", "F16": "<f2", "BF16": "<u2"}
+
+
+def positional_encoding(n, d):
+    """PE (n, d), computed in float64 and rounded to float32 as recur does."""
+    pos = torch.arange(n, dtype=torch.float64).unsqueeze(1)
+    i = torch.arange(0, d, 2, dtype=torch.float64)
+    angle = pos * torch.pow(torch.tensor(10000.0, dtype=torch.float64), -i / d)
+    pe = torch.zeros(n, d, dtype=torch.float64)
+    pe[:, 0::2] = torch.sin(angle)
+    pe[:, 1::2] = torch.cos(angle[:, : d // 2])
+    return pe.float()
 
 
 def vocab_from_text(text, with_unk=True):
@@ -49,7 +67,8 @@ class RecurModel(nn.Module):
     """embedding -> nn.RNN / nn.LSTM / nn.GRU (time-major) -> head, with recur's names and layout."""
 
     def __init__(self, task, cell, vocab, labels=(), embedding_dim=64, hidden_size=256, num_layers=2,
-                 bidirectional=False, dropout=0.0):
+                 bidirectional=False, dropout=0.0, num_heads=4, ff_size=512, max_len=256, norm_first=False,
+                 activation="relu"):
         super().__init__()
         if task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {task!r}")
@@ -65,6 +84,17 @@ class RecurModel(nn.Module):
         out = len(self.vocab) if task == "lm" else len(self.labels)
         D = 2 if bidirectional else 1
         self.embedding = nn.Embedding(len(self.vocab), embedding_dim)
+        if cell == "transformer":
+            if embedding_dim != hidden_size:
+                raise ValueError("a transformer needs embedding_dim == hidden_size (d_model)")
+            layer = nn.TransformerEncoderLayer(hidden_size, num_heads, ff_size, dropout, activation,
+                                               batch_first=True, norm_first=norm_first)
+            self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
+            self.bidirectional, self.max_len, self.dropout = bidirectional, max_len, dropout
+            self.num_heads, self.ff_size, self.norm_first, self.activation = num_heads, ff_size, norm_first, activation
+            self.register_buffer("pe", positional_encoding(max_len, hidden_size), persistent=False)
+            self.head = nn.Linear(hidden_size, out)
+            return
         kw = dict(num_layers=num_layers, dropout=dropout, bidirectional=bidirectional)
         if cell == "lstm":
             self.rnn = nn.LSTM(embedding_dim, hidden_size, **kw)
@@ -76,6 +106,13 @@ class RecurModel(nn.Module):
 
     def config(self):
         """The config object of the model file's metadata."""
+        if self.cell == "transformer":
+            d = self.embedding.embedding_dim
+            return {"task": self.task, "cell": self.cell, "vocab_size": len(self.vocab), "embedding_dim": d,
+                    "hidden_size": d, "num_layers": len(self.encoder.layers), "bidirectional": self.bidirectional,
+                    "dropout": float(self.dropout), "num_labels": len(self.labels), "num_heads": self.num_heads,
+                    "ff_size": self.ff_size, "max_len": self.max_len, "norm_first": self.norm_first,
+                    "activation": self.activation}
         r = self.rnn
         return {"task": self.task, "cell": self.cell, "vocab_size": len(self.vocab),
                 "embedding_dim": self.embedding.embedding_dim, "hidden_size": r.hidden_size,
@@ -98,13 +135,27 @@ class RecurModel(nn.Module):
         """ids (T, B) -> (logits, state): logits (T, B, out) for lm/tagger, (B, out) for a classifier.
 
         state is the rnn's (h_0, or (h_0, c_0) for LSTM), None for zeros; the returned state is h_n
-        (or (h_n, c_n)), so an lm can carry it from one call to the next."""
+        (or (h_n, c_n)), so an lm can carry it from one call to the next. A transformer has no state:
+        it returns None, and T must be at most max_len."""
+        if self.cell == "transformer":
+            return self._forward_transformer(ids), None
         y, state_n = self.rnn(self.embedding(ids), state)
         if self.task != "classifier":
             return self.head(y), state_n
         h_n = state_n[0] if self.cell == "lstm" else state_n
         last = h_n[-2:] if self.rnn.bidirectional else h_n[-1:]   # the last layer's directions
         return self.head(torch.cat(list(last), dim=-1)), state_n
+
+    def _forward_transformer(self, ids):
+        T, d = ids.shape[0], self.embedding.embedding_dim
+        if T > self.max_len:
+            raise ValueError(f"{T} symbols do not fit the context window of {self.max_len}")
+        x = (self.embedding(ids) * d ** 0.5 + self.pe[:T].unsqueeze(1)).transpose(0, 1)   # (B, T, d)
+        mask = None if self.bidirectional else nn.Transformer.generate_square_subsequent_mask(T)
+        y = self.encoder(x, mask=mask).transpose(0, 1)                                     # (T, B, d)
+        if self.task != "classifier":
+            return self.head(y)
+        return self.head(y.mean(dim=0) if self.bidirectional else y[-1])
 
     @torch.no_grad()
     def probs(self, text):
@@ -117,6 +168,8 @@ class RecurModel(nn.Module):
         """The argmax continuation of prompt (as `recur generate --temperature 0`), without the prompt."""
         if self.task != "lm":
             raise ValueError("only an lm generates text")
+        if self.cell == "transformer":
+            return self._generate_greedy_transformer(prompt, length)
         state, logits = None, self.head.bias
         if prompt:
             out, state = self.forward(self.encode(prompt).unsqueeze(1))
@@ -127,6 +180,20 @@ class RecurModel(nn.Module):
             text.append(self.vocab[i] if self.vocab[i] != UNK else "\ufffd")
             out, state = self.forward(torch.tensor([[i]]), state)
             logits = out[-1, 0]
+        return "".join(text)
+
+
+    def _generate_greedy_transformer(self, prompt, length):
+        context, text = [], []
+        for i in self.encode(prompt).tolist():
+            context = context[-(self.max_len // 2):] if len(context) == self.max_len else context
+            context.append(i)
+        for _ in range(length):
+            logits = self.forward(torch.tensor([context]).T)[0][-1, 0] if context else self.head.bias
+            i = int(torch.argmax(logits))
+            text.append(self.vocab[i] if self.vocab[i] != UNK else "\ufffd")
+            context = context[-(self.max_len // 2):] if len(context) == self.max_len else context
+            context.append(i)
         return "".join(text)
 
 
@@ -148,8 +215,17 @@ def _json(value):
     return "{" + ",".join(_json(k) + ":" + _json(v) for k, v in value.items()) + "}"
 
 
+ENCODER_TENSORS = ("self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight",
+                   "self_attn.out_proj.bias", "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
+                   "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias")
+
+
 def _tensor_names(config):
     names = ["embedding.weight"]
+    if config["cell"] == "transformer":
+        for k in range(config["num_layers"]):
+            names += [f"encoder.layers.{k}.{t}" for t in ENCODER_TENSORS]
+        return names + ["head.weight", "head.bias"]
     for k in range(config["num_layers"]):
         for suffix in ("", "_reverse") if config["bidirectional"] else ("",):
             names += [f"rnn.{w}_l{k}{suffix}" for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
@@ -199,8 +275,10 @@ def load(path):
     if meta.get("format") != "recur" or meta.get("version") != "1":
         raise ValueError(f"{path}: not a recur model file (__metadata__ format/version)")
     c = json.loads(meta["config"])
+    extra = {k: c[k] for k in ("num_heads", "ff_size", "max_len", "norm_first", "activation") if k in c}
     model = RecurModel(c["task"], c["cell"], json.loads(meta["vocab"]), json.loads(meta.get("labels", "[]")),
-                       c["embedding_dim"], c["hidden_size"], c["num_layers"], c["bidirectional"], c["dropout"])
+                       c["embedding_dim"], c["hidden_size"], c["num_layers"], c["bidirectional"], c["dropout"],
+                       **extra)
     base, tensors = 8 + n, {}
     for name, info in header.items():
         begin, end = info["data_offsets"]

@@ -98,6 +98,8 @@ int cmd_eval(int argc, char** argv) {
   if (!rows) return fail(me, rows.status());
   auto ex = encode_examples(rows.value(), vocab, model->labels);
   if (!ex) return fail(me, ex.status());
+  if (Status st = check_window(model->config, longest_example(ex.value()), "the longest example"); !st.is_ok())
+    return fail(me, st);
   const EvalResult r = evaluate_examples(model.value(), ex.value(), int(batch.value()));
   std::printf("accuracy %.4f  loss %.4f nats  scored %lld\n", r.accuracy, r.loss, static_cast<long long>(r.count));
   return 0;

@@ -36,8 +36,11 @@ const char* kHelp =
     "                       once per entry from --seed); the others carry the previous entry's state, so\n"
     "                       the model also learns to move on from one entry to the next (validation resets all)\n"
     "model\n"
-    "  --task lm|tagger|classifier (default lm)   --cell lstm|gru|rnn_tanh|rnn_relu (default lstm)\n"
+    "  --task lm|tagger|classifier (default lm)   --cell lstm|gru|rnn_tanh|rnn_relu|transformer (lstm)\n"
     "  --embed E (64)  --hidden H (256)  --layers L (2)  --dropout P (0)  --bidirectional\n"
+    "  transformer: --hidden is d_model (and --embed, which must equal it)  --heads N (4)\n"
+    "                       --ff F (4 x hidden)  --max-len N (context window, 256)  --norm-first\n"
+    "                       --activation relu|gelu (relu); --bidirectional: attention without a mask\n"
     "  --init M.safetensors start from this model's weights (e.g. a character LM as pre-training): every\n"
     "                       recurrent tensor of the same name and shape, and the embedding rows of the\n"
     "                       symbols both vocabularies share; an lm from an lm also keeps the head rows of\n"
@@ -83,8 +86,8 @@ int cmd_train(int argc, char** argv) {
                           {"data", "val", "val-fraction", "out", "task", "cell", "embed", "hidden", "layers", "dropout",
                            "seq", "batch", "steps", "epochs", "seed", "optimizer", "lr", "momentum", "weight-decay",
                            "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init",
-                           "entry-resets"},
-                          {"bidirectional", "no-unk", "quiet", "entries", "keep-best"});
+                           "entry-resets", "heads", "ff", "max-len", "activation"},
+                          {"bidirectional", "no-unk", "quiet", "entries", "keep-best", "norm-first"});
   if (!args) return fail(me, args.status());
   auto data_path = args->required("data");
   if (!data_path) return fail(me, data_path.status());
@@ -120,12 +123,17 @@ int cmd_train(int argc, char** argv) {
   auto val_fraction = args->number("val-fraction", 0.05, 0, 0.5);
   auto forget_bias = args->number("forget-bias", 0, -10, 10);
   auto entry_resets = args->number("entry-resets", 1, 0, 1);
+  auto heads = args->integer("heads", 4, 1, kMaxDim);
+  auto ff = args->integer("ff", 4 * (hidden ? hidden.value() : 256), 1, kMaxDim);
+  auto max_len = args->integer("max-len", 256, 1, kMaxContext);
+  auto activation = parse_activation(args->str("activation", "relu"));
   for (const Status* s : {&task.status(), &cell.status(), &optim.status(), &sched.status(), &embed.status(),
                           &hidden.status(), &layers.status(), &dropout.status(), &seq.status(), &batch.status(),
                           &steps.status(), &epochs.status(), &seed.status(), &lr.status(), &momentum.status(),
                           &wd.status(), &clip.status(), &warmup.status(), &step_size.status(), &gamma.status(),
                           &eval_every.status(), &val_fraction.status(), &forget_bias.status(),
-                          &entry_resets.status()})
+                          &entry_resets.status(), &heads.status(), &ff.status(), &max_len.status(),
+                          &activation.status()})
     if (!s->is_ok()) return fail(me, *s);
   if (args->has("steps") && args->has("epochs")) return fail(me, invalid_argument("give --steps or --epochs, not both"));
   if (args->has("forget-bias") && cell.value() != CellKind::kLstm)
@@ -137,6 +145,17 @@ int cmd_train(int argc, char** argv) {
   cfg.num_layers = int(layers.value());
   cfg.dropout = float(dropout.value());
   cfg.bidirectional = args->has("bidirectional");
+  if (cfg.cell == CellKind::kTransformer) {
+    if (!args->has("embed")) cfg.embedding_dim = cfg.hidden_size;
+    cfg.num_heads = int(heads.value());
+    cfg.ff_size = int(ff.value());
+    cfg.max_len = int(max_len.value());
+    cfg.norm_first = args->has("norm-first");
+    cfg.activation = activation.value();
+  } else {
+    for (const char* k : {"heads", "ff", "max-len", "activation", "norm-first"})
+      if (args->has(k)) return fail(me, invalid_argument(std::string("--") + k + " applies to --cell transformer only"));
+  }
   tc.seq_len = int(seq.value());
   tc.batch = int(batch.value());
   tc.seed = uint64_t(seed.value());

@@ -4,8 +4,25 @@
 /** What a model predicts: the next symbol (`lm`), a label per character (`tagger`) or one label per text (`classifier`). */
 export type Task = 'lm' | 'tagger' | 'classifier';
 
-/** The recurrent cell, with PyTorch's equations and weight layout. */
-export type Cell = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
+/**
+ * The layer kind, with PyTorch's equations and weight layout: a recurrent cell (nn.LSTM, nn.GRU,
+ * nn.RNN) or a Transformer encoder (nn.TransformerEncoderLayer).
+ */
+export type Cell = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu' | 'transformer';
+
+/** A Transformer's own settings (its hiddenSize is d_model, and its embeddingDim equals it). */
+export interface TransformerConfig {
+  /** Attention heads, a divisor of hiddenSize. Default 4. */
+  numHeads: number;
+  /** Width of the feed-forward layer. Default 4 x hiddenSize. */
+  ffSize: number;
+  /** The context window: texts read at once are at most this long. Default 256. */
+  maxLen: number;
+  /** Pre-norm (LayerNorm before attention and feed-forward). Default false: post-norm. */
+  normFirst: boolean;
+  /** The feed-forward non-linearity. Default 'relu'. */
+  activation: 'relu' | 'gelu';
+}
 
 /**
  * An error reported by the engine: bad model bytes, a character that is not in the vocabulary, a
@@ -42,8 +59,8 @@ export function vocabFromText(text: string, withUnk?: boolean): string[];
  */
 export function parseJsonl(jsonl: string): Array<TaggedExample | ClassifiedExample>;
 
-/** A model's architecture, as stored in its file. */
-export interface ModelConfig {
+/** A model's architecture, as stored in its file (a transformer's has its TransformerConfig too). */
+export interface ModelConfig extends Partial<TransformerConfig> {
   task: Task;
   cell: Cell;
   vocabSize: number;
@@ -98,6 +115,11 @@ export interface TraceLayer {
    * h = (1 - z)*n + z*h_prev (Cho et al. write z and 1 - z the other way round). None for a plain RNN.
    */
   gates: { i?: Float32Array; f?: Float32Array; g?: Float32Array; o?: Float32Array; r?: Float32Array; z?: Float32Array; n?: Float32Array };
+  /**
+   * Transformer only: per head, the attention weights as a steps x steps matrix; row t is how much
+   * position t read each position (zero after t when causal), and sums to 1.
+   */
+  attention?: Float32Array[];
 }
 
 export interface Trace {
@@ -425,7 +447,7 @@ export class Trainer<T extends Task = Task> extends Owned {
 }
 
 /** Settings for a new model (PyTorch's default initialisation, seeded). */
-export interface CreateModelConfig<T extends Task = Task> {
+export interface CreateModelConfig<T extends Task = Task> extends Partial<TransformerConfig> {
   /** Default 'lm'. */
   task?: T;
   /** Default 'lstm'. */
@@ -434,7 +456,7 @@ export interface CreateModelConfig<T extends Task = Task> {
   vocab: string[] | string;
   /** Label names; needed for a tagger or a classifier. */
   labels?: string[];
-  /** Default 32. */
+  /** Default 32 (a transformer: hiddenSize). */
   embeddingDim?: number;
   /** Default 128. */
   hiddenSize?: number;

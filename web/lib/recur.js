@@ -180,9 +180,10 @@ class Owned {
 if (typeof Symbol.dispose === 'symbol') Owned.prototype[Symbol.dispose] = function dispose() { this.dispose(); };
 
 const GATE_NAMES = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] };
+const TRANSFORMER_OPTIONS = ['numHeads', 'ffSize', 'maxLen', 'normFirst', 'activation'];
 
 const MODEL_OPTIONS = ['task', 'cell', 'vocab', 'labels', 'embeddingDim', 'hiddenSize', 'numLayers', 'bidirectional',
-  'dropout', 'seed', 'forgetBias', 'initFrom'];
+  'dropout', 'seed', 'forgetBias', 'initFrom', ...TRANSFORMER_OPTIONS];
 const SAMPLE_OPTIONS = ['prompt', 'length', 'temperature', 'topK', 'topP', 'seed', 'stop', 'avoidUnknown'];
 const GENERATE_OPTIONS = [...SAMPLE_OPTIONS, 'count'];
 const STREAM_OPTIONS = [...SAMPLE_OPTIONS, 'signal', 'chunk'];
@@ -194,6 +195,9 @@ const fromEngineConfig = (c) => ({
   task: c.task, cell: c.cell, vocabSize: c.vocab_size, embeddingDim: c.embedding_dim,
   hiddenSize: c.hidden_size, numLayers: c.num_layers, bidirectional: c.bidirectional,
   dropout: c.dropout, numLabels: c.num_labels,
+  ...(c.cell === 'transformer' && {
+    numHeads: c.num_heads, ffSize: c.ff_size, maxLen: c.max_len, normFirst: c.norm_first, activation: c.activation,
+  }),
 });
 
 /**
@@ -329,6 +333,8 @@ export class Model extends Owned {
    * (and direction, for a bidirectional model) the hidden state h, the LSTM's cell state c, and
    * the activated gates by PyTorch's names (LSTM i, f, g, o; GRU r, z, n; none for a plain RNN).
    * Each is a Float32Array of steps x hiddenSize: row t holds the values after character t.
+   * A transformer gives each layer's output h and its attention weights: one Float32Array of
+   * steps x steps per head, row t holding how much position t read each position.
    */
   trace(input) {
     const r = check(this._live.trace(text(input, 'text')));
@@ -342,7 +348,12 @@ export class Model extends Owned {
         for (let t = 0; t < r.steps; t++) a.set(slot.gates.subarray((t * G + j) * H, (t * G + j + 1) * H), t * H);
         gates[name] = a;
       });
-      return { layer: Math.floor(i / D), direction: i % D ? 'backward' : 'forward', h: slot.h, c: slot.c, gates };
+      const layer = { layer: Math.floor(i / D), direction: i % D ? 'backward' : 'forward', h: slot.h, c: slot.c, gates };
+      if (slot.attention) {
+        const n = r.steps * r.steps;
+        layer.attention = Array.from({ length: r.heads }, (_, h) => slot.attention.slice(h * n, (h + 1) * n));
+      }
+      return layer;
     });
     return { steps: r.steps, hiddenSize: H, chars: Array.from(input), layers };
   }
@@ -707,10 +718,15 @@ export class Recur {
 
   /**
    * A fresh model with PyTorch's default initialisation.
-   * @param {{task?: 'lm'|'tagger'|'classifier', cell?: 'lstm'|'gru'|'rnn_tanh'|'rnn_relu', vocab: string[] | string,
-   *          labels?: string[], embeddingDim?: number, hiddenSize?: number, numLayers?: number,
-   *          bidirectional?: boolean, dropout?: number, seed?: number}} config
+   * @param {{task?: 'lm'|'tagger'|'classifier', cell?: 'lstm'|'gru'|'rnn_tanh'|'rnn_relu'|'transformer',
+   *          vocab: string[] | string, labels?: string[], embeddingDim?: number, hiddenSize?: number,
+   *          numLayers?: number, bidirectional?: boolean, dropout?: number, seed?: number,
+   *          numHeads?: number, ffSize?: number, maxLen?: number, normFirst?: boolean,
+   *          activation?: 'relu'|'gelu'}} config
    *   vocab: the symbol table, or a text to build it from (see vocabFromText).
+   *   A transformer: hiddenSize is d_model (embeddingDim defaults to it and must equal it);
+   *   numHeads 4, ffSize 4 x hiddenSize, maxLen (its context window) 256, normFirst false and
+   *   activation 'relu' by default; bidirectional means attention without the causal mask.
    */
   createModel(config) {
     need(config && typeof config === 'object', 'createModel() takes a config object');
@@ -719,13 +735,24 @@ export class Recur {
     need(Array.isArray(vocab), 'config.vocab must be an array of symbols or a text');
     const labels = config.labels ?? [];
     need(Array.isArray(labels), 'config.labels must be an array of strings');
-    const task = optStr(config, 'task', 'lm');
+    const task = optStr(config, 'task', 'lm'), cell = optStr(config, 'cell', 'lstm');
+    const hidden = optNum(config, 'hiddenSize', 128);
     const engine = {
-      task, cell: optStr(config, 'cell', 'lstm'), vocab_size: vocab.length,
-      embedding_dim: optNum(config, 'embeddingDim', 32), hidden_size: optNum(config, 'hiddenSize', 128),
+      task, cell, vocab_size: vocab.length,
+      embedding_dim: optNum(config, 'embeddingDim', cell === 'transformer' ? hidden : 32), hidden_size: hidden,
       num_layers: optNum(config, 'numLayers', 1), bidirectional: optBool(config, 'bidirectional', false),
       dropout: optNum(config, 'dropout', 0), num_labels: task === 'lm' ? 0 : labels.length,
     };
+    if (cell === 'transformer') {
+      Object.assign(engine, {
+        num_heads: optNum(config, 'numHeads', 4), ff_size: optNum(config, 'ffSize', 4 * hidden),
+        max_len: optNum(config, 'maxLen', 256), norm_first: optBool(config, 'normFirst', false),
+        activation: optStr(config, 'activation', 'relu'),
+      });
+    } else {
+      const given = TRANSFORMER_OPTIONS.filter((k) => config[k] !== undefined);
+      need(given.length === 0, `${given.join(', ')} apply to cell 'transformer' only, not '${cell}'`);
+    }
     const seed = optNum(config, 'seed', 0), forgetBias = optNum(config, 'forgetBias', undefined);
     const source = config.initFrom;
     need(source === undefined || source instanceof Model, 'initFrom must be a Model of this engine');

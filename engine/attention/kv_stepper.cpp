@@ -1,0 +1,114 @@
+// Key/value-cached stepping of a causal Transformer (kv_stepper.h).
+#include "attention/kv_stepper.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "attention/attention.h"
+#include "layers/dense.h"
+
+namespace recur {
+
+template <typename T>
+KvStepper<T>::KvStepper(const Config& c, int batch) : cfg_(c), batch_(batch), pe_(c.hidden_size) {
+  keys_.resize(size_t(c.num_layers));
+  values_.resize(size_t(c.num_layers));
+  context_.resize(size_t(batch));
+  caches_.resize(size_t(c.num_layers));
+  order_.resize(size_t(batch));
+  for (int b = 0; b < batch; ++b) order_[size_t(b)] = b;
+  probs_.resize(size_t(c.num_heads) * c.max_len);
+}
+
+template <typename T>
+void KvStepper<T>::reset() {
+  for (auto& ctx : context_) ctx.clear();
+}
+
+template <typename T>
+void KvStepper<T>::reserve(int n) {
+  if (n <= room_) return;
+  const int room = std::min(cfg_.max_len, std::max({n, 2 * room_, 16}));
+  const size_t d = size_t(cfg_.hidden_size);
+  for (auto* cache : {&keys_, &values_})
+    for (Buffer<T>& old : *cache) {
+      Buffer<T> grown(size_t(batch_) * room * d);
+      for (int b = 0; b < batch_; ++b)
+        std::copy(old.begin() + b * room_ * d, old.begin() + (b + 1) * room_ * d, grown.begin() + b * room * d);
+      old.swap(grown);
+    }
+  room_ = room;
+}
+
+template <typename T>
+void KvStepper<T>::broadcast() {
+  const size_t window = size_t(room_) * cfg_.hidden_size;
+  const size_t used = context_[0].size() * size_t(cfg_.hidden_size);
+  for (int b = 1; b < batch_; ++b) {
+    context_[size_t(b)] = context_[0];
+    for (int k = 0; k < cfg_.num_layers; ++k) {
+      std::copy(keys_[size_t(k)].begin(), keys_[size_t(k)].begin() + used, keys_[size_t(k)].begin() + b * window);
+      std::copy(values_[size_t(k)].begin(), values_[size_t(k)].begin() + used,
+                values_[size_t(k)].begin() + b * window);
+    }
+  }
+}
+
+template <typename T>
+void KvStepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams, T* logits) {
+  const int d = cfg_.hidden_size, out = output_size(cfg_);
+  const size_t full = size_t(cfg_.max_len);
+  for (int b = 0; b < streams; ++b) {
+    std::vector<int32_t>& ctx = context_[size_t(b)];
+    if (ctx.size() < full) continue;
+    // The window is full: restart it from its last max_len / 2 symbols, re-read one by one.
+    const std::vector<int32_t> kept(ctx.end() - cfg_.max_len / 2, ctx.end());
+    ctx.clear();
+    for (int32_t id : kept) step(p, &order_[size_t(b)], &id, 1);
+  }
+  step(p, order_.data(), ids, streams);
+  const T* x = caches_.back().y.data();
+  linear(streams, d, out, x, d, p.ptr(p.tensors[head_weight_index(cfg_)]), p.ptr(p.tensors[head_bias_index(cfg_)]),
+         logits, out);
+}
+
+template <typename T>
+void KvStepper<T>::step(const Params<T>& p, const int32_t* streams, const int32_t* ids, int M) {
+  const int d = cfg_.hidden_size, heads = cfg_.num_heads, dh = d / heads;
+  int longest = 0;
+  for (int i = 0; i < M; ++i) longest = std::max(longest, int(context_[size_t(streams[i])].size()) + 1);
+  reserve(longest);
+  const size_t window = size_t(room_) * d;
+  const T* table = pe_.rows(longest);
+  const T* emb = p.ptr(p.tensors[embedding_index()]);
+  const T scale = T(std::sqrt(double(d)));
+  x_.resize(size_t(M) * d);
+  for (int i = 0; i < M; ++i) {
+    const T* e = emb + size_t(ids[i]) * d;
+    const T* pe = table + context_[size_t(streams[i])].size() * d;
+    for (int j = 0; j < d; ++j) x_[size_t(i) * d + j] = e[j] * scale + pe[j];
+  }
+  const T* x = x_.data();
+  for (int k = 0; k < cfg_.num_layers; ++k) {
+    const EncoderWeights<T> w = encoder_weights(cfg_, p, k);
+    EncoderCache<T>& c = caches_[size_t(k)];
+    encoder_forward_qkv(w, M, x, c);
+    for (int i = 0; i < M; ++i) {
+      const size_t pos = context_[size_t(streams[i])].size();
+      T* K = keys_[size_t(k)].data() + size_t(streams[i]) * window;
+      T* V = values_[size_t(k)].data() + size_t(streams[i]) * window;
+      const T* qkv = c.qkv.data() + size_t(i) * 3 * d;
+      std::copy(qkv + d, qkv + 2 * d, K + pos * d);
+      std::copy(qkv + 2 * d, qkv + 3 * d, V + pos * d);
+      attend(heads, dh, qkv, K, d, V, d, int(pos + 1), probs_.data(), cfg_.max_len, c.ctx.data() + size_t(i) * d);
+    }
+    encoder_forward_out(w, M, c, 0.0f, nullptr);
+    x = c.y.data();
+  }
+  for (int i = 0; i < M; ++i) context_[size_t(streams[i])].push_back(ids[i]);
+}
+
+template class KvStepper<float>;
+template class KvStepper<double>;
+
+}  // namespace recur
