@@ -54,13 +54,14 @@ struct AttentionSpans {
 AttentionSpans attention_spans(int steps, int batch, const int32_t* lengths, const uint8_t* resets, bool causal);
 
 /// One query over n keys, every head: probs (heads, n; row stride ldp) and ctx (d). Keys and
-/// values of step j are at k + j*ldk and v + j*ldv.
+/// values of step j are at k + j*ldk and v + j*ldv. Generation's attention (kv_stepper.h), and the
+/// reference the batch's products are tested against.
 template <typename T>
 void attend(int heads, int dh, const T* q, const T* k, int ldk, const T* v, int ldv, int n, T* probs, int ldp,
             T* ctx) noexcept;
 
 /// The gradient of attend() for dctx (d): adds into dq (d), dk and dv (rows j at stride lddk,
-/// lddv). scratch holds n values.
+/// lddv). scratch holds n values. The reference of attention_backward.
 template <typename T>
 void attend_backward(int heads, int dh, const T* q, const T* k, int ldk, const T* v, int ldv, int n,
                      const T* probs, int ldp, const T* dctx, T* dq, T* dk, int lddk, T* dv, int lddv,
@@ -71,7 +72,8 @@ void attend_backward(int heads, int dh, const T* q, const T* k, int ldk, const T
 template <typename T>
 void attention_forward(const AttentionSpans& s, int heads, int dh, const T* qkv, T* probs, T* ctx);
 
-/// Backward of attention_forward: dqkv (T*B, 3d) += the gradient for dctx (T*B, d).
+/// Backward of attention_forward: dqkv (T*B, 3d) += the gradient for dctx (T*B, d). scratch:
+/// T*T values.
 template <typename T>
 void attention_backward(const AttentionSpans& s, int heads, int dh, const T* qkv, const T* probs, const T* dctx,
                         T* dqkv, Buffer<T>& scratch);

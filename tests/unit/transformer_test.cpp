@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "attention/attention.h"
+#include "core/rng.h"
 #include "layers/layer_norm.h"
 #include "model/inspect.h"
 #include "model/model.h"
@@ -65,6 +66,46 @@ TEST(Attention, OneQueryByHand) {
   EXPECT_NEAR(probs[1][0], 0.5, 1e-15);
   EXPECT_NEAR(ctx[2], 2, 1e-14);
   EXPECT_NEAR(ctx[3], 4, 1e-14);
+}
+
+// The batch's products against attend() and attend_backward(), one query at a time, over spans
+// of every kind: causal with an entry reset, and full attention over padded sequences.
+TEST(Attention, BatchProductsEqualTheOneQueryReference) {
+  const int heads = 2, dh = 3, d = heads * dh, T = 5, B = 2;
+  const int32_t lengths[B] = {5, 3};
+  std::vector<uint8_t> resets(size_t(T) * B, 0);
+  resets[2 * B + 0] = 1;
+  for (bool causal : {true, false}) {
+    const AttentionSpans s = attention_spans(T, B, lengths, causal ? resets.data() : nullptr, causal);
+    Rng rng(causal ? 1 : 2);
+    std::vector<double> qkv(size_t(T) * B * 3 * d), dctx(size_t(T) * B * d);
+    for (auto& v : qkv) v = rng.uniform(-2, 2);
+    for (auto& v : dctx) v = rng.uniform(-1, 1);
+    std::vector<double> probs(size_t(B) * heads * T * T), ctx(size_t(T) * B * d), dqkv(qkv.size(), 0.0);
+    Buffer<double> scratch;
+    attention_forward(s, heads, dh, qkv.data(), probs.data(), ctx.data());
+    attention_backward(s, heads, dh, qkv.data(), probs.data(), dctx.data(), dqkv.data(), scratch);
+
+    std::vector<double> want_ctx(ctx.size()), want_dqkv(qkv.size(), 0.0), p(size_t(heads) * T), tmp(T);
+    const int ld = 3 * d * B;
+    for (int t = 0; t < T; ++t)
+      for (int b = 0; b < B; ++b) {
+        const size_t r = size_t(t) * B + b;
+        const int lo = s.lo[r], n = s.hi[r] - lo;
+        const size_t first = (size_t(lo) * B + b) * 3 * d;
+        attend(heads, dh, &qkv[r * 3 * d], &qkv[first + d], ld, &qkv[first + 2 * d], ld, n, p.data(), T, &want_ctx[r * d]);
+        for (int h = 0; h < heads; ++h)
+          for (int j = 0; j < T; ++j) {
+            const double want = j >= lo && j < lo + n ? p[size_t(h) * T + j - lo] : 0.0;
+            EXPECT_NEAR(probs[((size_t(b) * heads + h) * T + t) * T + j], want, 1e-14);
+          }
+        attend_backward(heads, dh, &qkv[r * 3 * d], &qkv[first + d], ld, &qkv[first + 2 * d], ld, n, p.data(), T,
+                        &dctx[r * d], &want_dqkv[r * 3 * d], &want_dqkv[first + d], ld, &want_dqkv[first + 2 * d], ld,
+                        tmp.data());
+      }
+    for (size_t i = 0; i < ctx.size(); ++i) EXPECT_NEAR(ctx[i], want_ctx[i], 1e-13) << i;
+    for (size_t i = 0; i < dqkv.size(); ++i) EXPECT_NEAR(dqkv[i], want_dqkv[i], 1e-13) << i;
+  }
 }
 
 TEST(Attention, SinusoidIsTheFormula) {
