@@ -28,11 +28,12 @@ void sinusoid_table(int n, int d, T* table);
 template <typename T>
 class PositionTable {
  public:
-  explicit PositionTable(int d = 0) : d_(d) {}
-  /// PE of positions 0..n-1, (n, d); valid until the next call.
+  PositionTable(int d, int limit) : d_(d), limit_(limit) {}
+  /// PE of positions 0..n-1, (n, d), n <= limit; valid until the next call.
   const T* rows(int n) {
     if (size_t(n) * d_ > table_.size()) {
-      const int have = d_ ? int(table_.size() / size_t(d_)) : 0, m = n > 2 * have ? n : 2 * have;
+      const int have = int(table_.size() / size_t(d_));
+      const int m = n > 2 * have ? n : 2 * have < limit_ ? 2 * have : limit_;
       table_.resize(size_t(m) * d_);
       sinusoid_table(m, d_, table_.data());
     }
@@ -40,7 +41,7 @@ class PositionTable {
   }
 
  private:
-  int d_;
+  int d_, limit_;
   Buffer<T> table_;
 };
 

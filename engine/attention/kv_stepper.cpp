@@ -2,6 +2,7 @@
 #include "attention/kv_stepper.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include "attention/attention.h"
@@ -10,7 +11,8 @@
 namespace recur {
 
 template <typename T>
-KvStepper<T>::KvStepper(const Config& c, int batch) : cfg_(c), batch_(batch), pe_(c.hidden_size) {
+KvStepper<T>::KvStepper(const Config& c, int batch) : cfg_(c), batch_(batch), pe_(c.hidden_size, c.max_len) {
+  assert(!c.bidirectional);  // stepping is causal: callers refuse a bidirectional model
   keys_.resize(size_t(c.num_layers));
   values_.resize(size_t(c.num_layers));
   context_.resize(size_t(batch));
@@ -58,13 +60,24 @@ template <typename T>
 void KvStepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams, T* logits) {
   const int d = cfg_.hidden_size, out = output_size(cfg_);
   const size_t full = size_t(cfg_.max_len);
-  for (int b = 0; b < streams; ++b) {
-    std::vector<int32_t>& ctx = context_[size_t(b)];
-    if (ctx.size() < full) continue;
-    // The window is full: restart it from its last max_len / 2 symbols, re-read one by one.
-    const std::vector<int32_t> kept(ctx.end() - cfg_.max_len / 2, ctx.end());
-    ctx.clear();
-    for (int32_t id : kept) step(p, &order_[size_t(b)], &id, 1);
+  // Full windows restart from their last max_len / 2 symbols, re-read together (after broadcast()
+  // every stream fills on the same step): one step per kept position for all of them.
+  restart_.clear();
+  for (int b = 0; b < streams; ++b)
+    if (context_[size_t(b)].size() == full) restart_.push_back(b);
+  if (!restart_.empty()) {
+    const int keep = cfg_.max_len / 2, n = int(restart_.size());
+    kept_.resize(size_t(n) * keep);
+    for (int i = 0; i < n; ++i) {
+      std::vector<int32_t>& ctx = context_[size_t(restart_[size_t(i)])];
+      std::copy(ctx.end() - keep, ctx.end(), kept_.begin() + i * keep);
+      ctx.clear();
+    }
+    column_.resize(size_t(n));
+    for (int j = 0; j < keep; ++j) {
+      for (int i = 0; i < n; ++i) column_[size_t(i)] = kept_[size_t(i) * keep + j];
+      step(p, restart_.data(), column_.data(), n);
+    }
   }
   step(p, order_.data(), ids, streams);
   const T* x = caches_.back().y.data();

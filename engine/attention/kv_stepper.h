@@ -45,6 +45,7 @@ class KvStepper {
   std::vector<std::vector<int32_t>> context_;  // per stream: the ids in its window
   std::vector<EncoderCache<T>> caches_;        // per layer: one step's rows
   std::vector<int32_t> order_;                 // 0, 1, ..., batch-1
+  std::vector<int32_t> restart_, kept_, column_;  // a restart: its streams, their kept ids, one position's
   Buffer<T> x_, probs_;                        // (batch, d), (heads, max_len)
 };
 

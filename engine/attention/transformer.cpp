@@ -10,7 +10,7 @@
 namespace recur {
 
 template <typename T>
-Transformer<T>::Transformer(const Config& c) : cfg_(c), pe_(c.hidden_size) {
+Transformer<T>::Transformer(const Config& c) : cfg_(c), pe_(c.hidden_size, c.max_len) {
   caches_.resize(size_t(c.num_layers));
   probs_.resize(size_t(c.num_layers));
 }

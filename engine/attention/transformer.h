@@ -48,7 +48,7 @@ class Transformer {
   int T_ = 0, B_ = 0;
   std::vector<int32_t> ids_, lengths_;
   AttentionSpans spans_;
-  PositionTable<T> pe_;
+  PositionTable<T> pe_;                   // up to max_len rows
   Buffer<T> x0_;                          // (T*B, d) the first layer's input
   std::vector<EncoderCache<T>> caches_;   // per layer
   std::vector<Buffer<T>> probs_;          // per layer: (B, heads, T, T)

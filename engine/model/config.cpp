@@ -59,6 +59,12 @@ Status validate_transformer(const Config& c) {
     return invalid_argument("config: a context window of max_len " + std::to_string(c.max_len) + " needs " +
                             std::to_string(window) + " values of key/value cache and positional code: more than the limit of " +
                             std::to_string(kMaxParams) + "; use a smaller max_len");
+  // One sequence as long as the window must fit, so that every pass over a whole window (predict,
+  // trace, evaluation one sequence at a time) stays within the activation budget.
+  if (activation_bytes(c, c.max_len, 1) > kMaxActivationBytes)
+    return invalid_argument("config: reading a full window of max_len " + std::to_string(c.max_len) + " needs " +
+                            std::to_string(activation_bytes(c, c.max_len, 1) >> 20) + " MB of activations: more than the limit of " +
+                            std::to_string(kMaxActivationBytes >> 20) + " MB; use a smaller max_len, fewer heads or layers");
   return Status::ok();
 }
 
@@ -104,14 +110,14 @@ Status check_window(const Config& c, int64_t steps, const std::string& what) {
 
 int64_t activation_bytes(const Config& c, int64_t steps, int64_t batch) {
   if (is_transformer(c)) {
-    // Per layer and row (attention/encoder.h's cache, and as much again for gradients): input,
-    // two norms, q k v, context, attention output, two residual sums, the feed-forward layer
-    // before and after its activation, dropout masks; per layer and sequence the attention
-    // weights of every head, and their gradient.
+    // Per layer and row, attention/encoder.h's cache: 14 vectors of d (input, norms, q k v,
+    // context, residual sums, output, scratch, masks), 4 of F and the two norms' rstd; once per
+    // row, the first layer's input, the backward pass's 7 vectors of d and the logits with their
+    // gradient. Per layer and sequence, every head's attention weights; once, their gradient.
     const int64_t d = c.hidden_size, F = c.ff_size;
-    const int64_t per_row = c.num_layers * 2 * (14 * d + 3 * F + 2) + d + 2 * int64_t(output_size(c));
-    const int64_t per_seq = c.num_layers * 2 * int64_t(c.num_heads) * steps * steps;
-    return (steps * batch * per_row + batch * per_seq) * int64_t(sizeof(float));
+    const int64_t per_row = c.num_layers * (14 * d + 4 * F + 2) + 8 * d + 2 * int64_t(output_size(c));
+    const int64_t per_seq = (int64_t(c.num_layers) * c.num_heads) * steps * steps;
+    return (steps * batch * per_row + batch * per_seq + steps * steps) * int64_t(sizeof(float));
   }
   const int64_t G = gate_count(c.cell), H = c.hidden_size, D = directions(c), E = c.embedding_dim;
   const int64_t rows = steps * batch;

@@ -22,10 +22,22 @@ Result<std::vector<int32_t>> encode_for_inspection(const Model<T>& m, std::strin
   auto ids = m.vocab.encode(text);
   if (ids)
     if (Status st = check_window(m.config, int64_t(ids->size()), "the text"); !st.is_ok()) return st;
-  if (ids && activation_bytes(m.config, int64_t(ids->size()), 1) > kMaxActivationBytes)
+  // A Transformer's trace also hands out its attention weights (L x heads x T^2), copied twice on
+  // the way to JavaScript.
+  const auto need = [&](int64_t n) {
+    const Config& c = m.config;
+    return activation_bytes(c, n, 1) + (is_transformer(c) ? 2 * int64_t(c.num_layers) * c.num_heads * n * n * 4 : 0);
+  };
+  if (ids && need(int64_t(ids->size())) > kMaxActivationBytes) {
+    int64_t most = 0;  // the longest text that fits: need() grows with n
+    for (int64_t lo = 1, hi = int64_t(ids->size()); lo <= hi;) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      if (need(mid) <= kMaxActivationBytes) most = mid, lo = mid + 1; else hi = mid - 1;
+    }
     return out_of_range("text of " + std::to_string(ids->size()) +
-                        " characters is too long to inspect with this model: at most " +
-                        std::to_string(kMaxActivationBytes / activation_bytes(m.config, 1, 1)) + " fit in memory");
+                        " characters is too long to inspect with this model: at most " + std::to_string(most) +
+                        " fit in memory");
+  }
   return ids;
 }
 

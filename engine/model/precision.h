@@ -1,7 +1,8 @@
 // Inference precision. float32 (the default) computes with the weights as stored. int8 (kernels/int8.h) rounds each weight
 // matrix that a step multiplies by one vector to int8 with a scale per row: every product of a
 // generation step (layer 0's folded embedding rows stay float32), and the recurrent product of each
-// step of a unidirectional model's predict(), whose chunk-wide products stay float32.
+// step of a unidirectional model's predict(), whose chunk-wide products stay float32. A
+// bidirectional model's predict() and a Transformer run at float32 whatever is asked.
 #pragma once
 #include <string>
 #include <string_view>

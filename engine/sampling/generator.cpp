@@ -45,6 +45,15 @@ Result<Generator> Generator::create(const Model<float>& model, const GenerateOpt
   if (model.config.task != Task::kLm)
     return invalid_argument(std::string("cannot generate text with a ") + task_name(model.config.task) +
                             " model: generation needs an lm");
+  if (is_transformer(model.config)) {
+    // Each sample keeps its own key/value cache, up to 2L x max_len x d values.
+    const Config& c = model.config;
+    const int64_t cache = int64_t(o.count) * 2 * c.num_layers * c.max_len * c.hidden_size;
+    if (cache > kMaxParams)
+      return bad_option("count", std::to_string(o.count) + " samples of this transformer need " + std::to_string(cache) +
+                                     " values of key/value cache: more than the limit of " + std::to_string(kMaxParams) +
+                                     "; ask for fewer");
+  }
   auto ids = model.vocab.encode(o.prompt);
   if (!ids) return Status(ids.status().code(), "prompt: " + ids.status().message());
   Generator g(model, o);

@@ -14,6 +14,11 @@ Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
   if (from.config.cell != to.config.cell)
     return invalid_argument(std::string("its cell (") + cell_name(from.config.cell) + ") differs from this model's (" +
                             cell_name(to.config.cell) + ")");
+  if (is_transformer(to.config) &&
+      (from.config.num_heads != to.config.num_heads || from.config.norm_first != to.config.norm_first ||
+       from.config.activation != to.config.activation))
+    return invalid_argument("its attention heads, norm placement or activation differ from this model's: the weights "
+                            "would mean something else here");
   if (from.config.embedding_dim != to.config.embedding_dim)
     return invalid_argument("its embedding width " + std::to_string(from.config.embedding_dim) +
                             " differs from this model's " + std::to_string(to.config.embedding_dim));

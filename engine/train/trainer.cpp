@@ -98,6 +98,11 @@ Status Trainer::set_examples(std::vector<Example> examples) {
   return Status::ok();
 }
 
+int fitting_batch(const Config& c, int64_t steps, int batch) {
+  while (batch > 1 && activation_bytes(c, steps, batch) > kMaxActivationBytes) batch /= 2;
+  return batch;
+}
+
 int64_t longest_example(const std::vector<Example>& examples) {
   size_t longest = 0;
   for (const Example& e : examples) longest = std::max(longest, e.ids.size());
@@ -256,7 +261,10 @@ EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, i
                        const std::vector<uint8_t>* starts) {
   if (ids.size() < 2) return EvalResult();
   const int64_t usable = int64_t(ids.size()) - 1;
-  if (is_transformer(m.config)) seq_len = std::min(seq_len, m.config.max_len);
+  if (is_transformer(m.config)) {
+    seq_len = std::min(seq_len, m.config.max_len);
+    streams = fitting_batch(m.config, seq_len, streams);
+  }
   const int B = int(std::max<int64_t>(1, std::min<int64_t>(streams, usable / std::max(1, seq_len))));
   const int64_t len = usable / B;
   Network<float> net(m.config);
@@ -291,6 +299,8 @@ EvalResult evaluate_examples(const Model<float>& m, const std::vector<Example>& 
   for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   std::vector<int32_t> ids, lengths, tg;
   const int out = output_size(m.config);
+  // A Transformer's attention weights grow with the square of the length: batches that fit.
+  if (is_transformer(m.config)) batch = fitting_batch(m.config, longest_example(examples), batch);
   Tally tally;
   for (size_t i = 0; i < examples.size(); i += batch) {
     const int B = int(std::min<size_t>(batch, examples.size() - i));

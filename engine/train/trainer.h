@@ -108,6 +108,9 @@ class Trainer {
 /// each run of two or more newlines (and the text's first symbol), one flag per symbol.
 std::vector<uint8_t> entry_starts(const std::vector<int32_t>& ids, int32_t newline);
 
+/// batch, halved until a pass of batch x steps fits kMaxActivationBytes (at least 1: validate()
+/// guarantees one full window fits).
+int fitting_batch(const Config& c, int64_t steps, int batch);
 /// Longest example's length.
 int64_t longest_example(const std::vector<Example>& examples);
 

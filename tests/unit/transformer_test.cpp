@@ -15,6 +15,8 @@
 #include "model/model.h"
 #include "model/network.h"
 #include "model/predict.h"
+#include "sampling/generator.h"
+#include "train/trainer.h"
 
 namespace recur {
 namespace {
@@ -170,6 +172,36 @@ TEST(KvStepper, StreamsAreIndependentAndBroadcastCopiesStreamZero) {
   }
 }
 
+// After broadcast() every stream fills its window on the same step: the restart re-reads them
+// together, and each stream still equals a forward pass over its own window.
+TEST(KvStepper, StreamsRestartTogetherPastTheWindow) {
+  const Config c = transformer_config(Task::kLm, false, true, Activation::kRelu, 5);
+  const Params<double> p = random_params(c, 6);
+  Stepper<double> s(c, true, Precision::kFloat32, 3);
+  s.reset(p);
+  const int32_t first = 2;
+  s.feed(p, &first, 1);
+  s.broadcast();
+  std::vector<std::vector<int32_t>> window(3, std::vector<int32_t>{first});
+  double worst = 0;
+  for (int i = 0; i < 12; ++i) {
+    int32_t ids[3];
+    for (int b = 0; b < 3; ++b) {
+      ids[b] = int32_t((i * (b + 2) + b) % 7);
+      auto& w = window[size_t(b)];
+      if (int(w.size()) == c.max_len) w.erase(w.begin(), w.end() - c.max_len / 2);
+      w.push_back(ids[b]);
+    }
+    const double* got = s.feed(p, ids);
+    for (int b = 0; b < 3; ++b) {
+      const auto& w = window[size_t(b)];
+      const std::vector<double> want = run_alone(c, p, w);
+      for (int j = 0; j < 7; ++j) worst = std::max(worst, std::abs(got[b * 7 + j] - want[(w.size() - 1) * 7 + j]));
+    }
+  }
+  EXPECT_LT(worst, 1e-12);
+}
+
 TEST(TransformerMasks, CausalReadsOnlyThePastBidirectionalReadsAll) {
   for (bool bidirectional : {false, true}) {
     const Config c = transformer_config(Task::kTagger, bidirectional, false, Activation::kRelu);
@@ -257,6 +289,37 @@ TEST(TransformerConfig, JsonRoundTripAndRefusals) {
           "must equal hidden_size");
   refused(base + R"(,"num_heads":2,"activation":"tanh"})", "unknown activation \"tanh\"");
   refused(tf + R"(,"num_heads":2,"max_len":0})", "");  // a repeated key
+}
+
+// Sizes a hostile file could ask for: a window whose attention weights alone do not fit is refused
+// when the config is read; generating many samples is refused when their caches would not fit;
+// evaluation splits its batch until it fits.
+TEST(TransformerLimits, WindowsAndCachesThatDoNotFitAreRefused) {
+  Config c = transformer_config(Task::kLm, false, false, Activation::kRelu, 256);
+  c.hidden_size = c.embedding_dim = 512;
+  c.num_heads = 512;
+  c.num_layers = 16;
+  c.ff_size = 64;
+  const Status st = validate(c);
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_NE(st.message().find("MB of activations"), std::string::npos) << st.message();
+
+  Config ok = transformer_config(Task::kLm, false, false, Activation::kRelu, 4096);
+  ok.hidden_size = ok.embedding_dim = 256;
+  ok.num_layers = 2;
+  ok.num_heads = 1;
+  ASSERT_TRUE(validate(ok).is_ok()) << validate(ok).message();
+  EXPECT_EQ(fitting_batch(ok, 4096, 32), 1);  // 32 windows of 4096 would need gigabytes
+  EXPECT_EQ(fitting_batch(ok, 64, 32), 32);
+  auto m = create_model(ok, {"<unk>", "a", "b", "c", "d", "e", "f"}, {}, 1);
+  ASSERT_TRUE(m.is_ok());
+  GenerateOptions o;
+  o.count = 32;  // 32 x 2 x 2 x 4096 x 256 values of cache: more than 2^26
+  auto g = Generator::create(m.value(), o);
+  ASSERT_FALSE(g.is_ok());
+  EXPECT_NE(g.status().message().find("key/value cache"), std::string::npos) << g.status().message();
+  o.count = 4;
+  EXPECT_TRUE(Generator::create(m.value(), o).is_ok());
 }
 
 TEST(TransformerLimits, TextsPastTheWindowAreRefusedWithTheWindowNamed) {

@@ -67,7 +67,7 @@ class RecurModel(nn.Module):
     """embedding -> nn.RNN / nn.LSTM / nn.GRU (time-major) -> head, with recur's names and layout."""
 
     def __init__(self, task, cell, vocab, labels=(), embedding_dim=64, hidden_size=256, num_layers=2,
-                 bidirectional=False, dropout=0.0, num_heads=4, ff_size=512, max_len=256, norm_first=False,
+                 bidirectional=False, dropout=0.0, num_heads=4, ff_size=None, max_len=256, norm_first=False,
                  activation="relu"):
         super().__init__()
         if task not in TASKS:
@@ -87,6 +87,7 @@ class RecurModel(nn.Module):
         if cell == "transformer":
             if embedding_dim != hidden_size:
                 raise ValueError("a transformer needs embedding_dim == hidden_size (d_model)")
+            ff_size = 4 * hidden_size if ff_size is None else ff_size   # recur train's default
             layer = nn.TransformerEncoderLayer(hidden_size, num_heads, ff_size, dropout, activation,
                                                batch_first=True, norm_first=norm_first)
             self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
@@ -186,13 +187,13 @@ class RecurModel(nn.Module):
     def _generate_greedy_transformer(self, prompt, length):
         context, text = [], []
         for i in self.encode(prompt).tolist():
-            context = context[-(self.max_len // 2):] if len(context) == self.max_len else context
+            context = context[len(context) - self.max_len // 2:] if len(context) == self.max_len else context
             context.append(i)
         for _ in range(length):
             logits = self.forward(torch.tensor([context]).T)[0][-1, 0] if context else self.head.bias
             i = int(torch.argmax(logits))
             text.append(self.vocab[i] if self.vocab[i] != UNK else "\ufffd")
-            context = context[-(self.max_len // 2):] if len(context) == self.max_len else context
+            context = context[len(context) - self.max_len // 2:] if len(context) == self.max_len else context
             context.append(i)
         return "".join(text)
 

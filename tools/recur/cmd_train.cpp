@@ -39,10 +39,10 @@ const char* kHelp =
     "  --task lm|tagger|classifier (default lm)   --cell lstm|gru|rnn_tanh|rnn_relu|transformer (lstm)\n"
     "  --embed E (64)  --hidden H (256)  --layers L (2)  --dropout P (0)  --bidirectional\n"
     "  transformer: --hidden is d_model (and --embed, which must equal it)  --heads N (4)\n"
-    "                       --ff F (4 x hidden)  --max-len N (context window, 256)  --norm-first\n"
-    "                       --activation relu|gelu (relu); --bidirectional: attention without a mask\n"
+    "                       --ff F (4 x hidden)  --max-len N (context window; lm: --seq, else 512)\n"
+    "                       --norm-first  --activation relu|gelu (relu); --bidirectional: no attention mask\n"
     "  --init M.safetensors start from this model's weights (e.g. a character LM as pre-training): every\n"
-    "                       recurrent tensor of the same name and shape, and the embedding rows of the\n"
+    "                       recurrent or encoder tensor of the same name and shape, the embedding rows of the\n"
     "                       symbols both vocabularies share; an lm from an lm also keeps the head rows of\n"
     "                       shared symbols (fine-tuning), otherwise the head starts fresh\n"
     "  --forget-bias F (0)  LSTM: add F to the forget gate's initial bias (PyTorch's layout; 1 is the\n"
@@ -124,8 +124,8 @@ int cmd_train(int argc, char** argv) {
   auto forget_bias = args->number("forget-bias", 0, -10, 10);
   auto entry_resets = args->number("entry-resets", 1, 0, 1);
   auto heads = args->integer("heads", 4, 1, kMaxDim);
-  auto ff = args->integer("ff", 4 * (hidden ? hidden.value() : 256), 1, kMaxDim);
-  auto max_len = args->integer("max-len", 256, 1, kMaxContext);
+  auto ff = args->integer("ff", std::min<int64_t>(kMaxDim, 4 * (hidden ? hidden.value() : 256)), 1, kMaxDim);
+  auto max_len = args->integer("max-len", 512, 1, kMaxContext);
   auto activation = parse_activation(args->str("activation", "relu"));
   for (const Status* s : {&task.status(), &cell.status(), &optim.status(), &sched.status(), &embed.status(),
                           &hidden.status(), &layers.status(), &dropout.status(), &seq.status(), &batch.status(),
@@ -149,7 +149,12 @@ int cmd_train(int argc, char** argv) {
     if (!args->has("embed")) cfg.embedding_dim = cfg.hidden_size;
     cfg.num_heads = int(heads.value());
     cfg.ff_size = int(ff.value());
-    cfg.max_len = int(max_len.value());
+    // An lm learns the positions of its training windows only: by default its window is --seq.
+    cfg.max_len = args->has("max-len") || cfg.task != Task::kLm ? int(max_len.value()) : int(seq.value());
+    if (cfg.task == Task::kLm && seq.value() < cfg.max_len)
+      std::fprintf(stderr, "note: training windows of %lld never reach positions %lld..%d of the window: "
+                           "predictions there will be poor (--seq = --max-len avoids it)\n",
+                   static_cast<long long>(seq.value()), static_cast<long long>(seq.value()), cfg.max_len - 1);
     cfg.norm_first = args->has("norm-first");
     cfg.activation = activation.value();
   } else {

@@ -212,7 +212,7 @@ export interface TrainerOptions {
   lr?: number;
   /** Gradient-norm clipping, >= 0 (0 = off). Default 5. */
   clip?: number;
-  /** Characters per truncated-BPTT window, 1..65536. Default 64. */
+  /** Characters per truncated-BPTT window, 1..65536. Default 64 (a transformer lm: its maxLen). */
   seqLen?: number;
   /** Parallel streams (lm) or examples (tagger / classifier) per step, 1..65536. Default 32. */
   batchSize?: number;
@@ -485,7 +485,8 @@ export interface CreateModelConfig<T extends Task = Task> extends Partial<Transf
  * The arithmetic of feed(), predict() and generate(). 'float32' uses the weights as stored. 'int8' rounds each weight
  * matrix a step multiplies by one vector to int8 (one scale per row) and the vector to int16: faster
  * generation and streaming at a small cost (the bundled English lm: 2.1265 bits/char against 2.1267). Training
- * updates float32 weights either way.
+ * updates float32 weights either way. A bidirectional model's predict() and a transformer run at float32
+ * whatever is asked.
  */
 export type Precision = 'float32' | 'int8';
 

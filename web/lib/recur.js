@@ -339,7 +339,8 @@ export class Model extends Owned {
   trace(input) {
     const r = check(this._live.trace(text(input, 'text')));
     const names = GATE_NAMES[this.config.cell] ?? [];
-    const D = this.config.bidirectional ? 2 : 1, H = r.hidden, G = r.gates;
+    // A bidirectional Transformer is one stack that reads both ways, not two directions.
+    const D = this.config.bidirectional && this.config.cell !== 'transformer' ? 2 : 1, H = r.hidden, G = r.gates;
     const layers = r.slots.map((slot, i) => {
       const gates = {};
       names.forEach((name, j) => {
@@ -501,7 +502,9 @@ export class Model extends Owned {
     knownOptions(options, TRAINER_OPTIONS, 'trainer()');
     const opts = {
       optimizer: optStr(options, 'optimizer', 'adam'), lr: optNum(options, 'lr', 2e-3),
-      clip: optNum(options, 'clip', 5), seqLen: optNum(options, 'seqLen', 64),
+      clip: optNum(options, 'clip', 5),
+      // A transformer lm learns only the positions its windows reach: by default they span its window.
+      seqLen: optNum(options, 'seqLen', this.config.cell === 'transformer' && this.config.task === 'lm' ? this.config.maxLen : 64),
       batchSize: optNum(options, 'batchSize', 32), seed: optNum(options, 'seed', 0),
       schedule: optStr(options, 'schedule', 'constant'), steps: optNum(options, 'totalSteps', 1000),
       warmup: optNum(options, 'warmup', 0),
