@@ -5,8 +5,10 @@
 #   make apple-probes          rewrites tests/apple/memory-probes.jsonl (committed; the page and the tests read it)
 #   make apple-lm-CELL         the character LM a tagger of cell CELL (rnn_tanh, lstm, gru) starts from: 1 x 128,
 #                              on the English and Chinese fortunes and the mined windows as plain text
-#   make model-apple-NAME      retrains models/apple-NAME (rnn, lstm, gru, bilstm) from its LM
-#   make models-apple          all four, one training at a time
+#   make apple-lm-transformer  the Transformers' LM: 2 layers x 64, 4 heads, window 512, same corpus
+#   make model-apple-NAME      retrains models/apple-NAME (rnn, lstm, gru, bilstm, transformer,
+#                              bitransformer) from its LM
+#   make models-apple          the four recurrent taggers, one training at a time
 # Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
 # evaluates it with tools/apple/evaluate.py (generated dev, mined dev, natural dev, the hand-written sets and
 # the memory probes; JSON in $(BUILD)/logs/<name>.eval.json), copies the weights to
@@ -23,7 +25,8 @@ MODEL_LOGS  ?= $(BUILD)/logs
 JOBS        ?= $(shell nproc)
 APPLE_DATA  ?= $(BUILD)/apple
 
-.PHONY: apple-data apple-probes apple-cli models-apple model-apple-rnn model-apple-lstm model-apple-gru model-apple-bilstm
+.PHONY: apple-data apple-probes apple-cli models-apple model-apple-rnn model-apple-lstm model-apple-gru model-apple-bilstm \
+  model-apple-transformer model-apple-bitransformer
 
 apple-cli: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) --target recur -j $(JOBS)
@@ -62,6 +65,17 @@ $(APPLE_LM_CORPUS): $(APPLE_DATA_DONE)
 apple-lm-%: $(MODEL_BUILD)/apple-lm-%.safetensors ;
 .PRECIOUS: $(MODEL_BUILD)/apple-lm-%.safetensors
 
+# The Transformers' LM: their width and window, the same corpus, steps and batch; a lower rate than
+# the cells' 0.003 with a longer warm-up, the usual choice for post-norm attention (not tuned here).
+APPLE_TF_SHAPE = --layers 2 --hidden 64 --heads 4 --ff 256 --max-len 512
+APPLE_TF_LM_FLAGS = $(APPLE_TF_SHAPE) --seq 128 --batch 32 --steps 3000 --lr 0.001 --schedule cosine --warmup 300 \
+  --clip 1 --eval-every 500 --seed 1
+
+$(MODEL_BUILD)/apple-lm-transformer.safetensors: $(APPLE_LM_CORPUS) | apple-cli
+	{ $(RECUR) train --data $(APPLE_LM_CORPUS) --val $(MODEL_BUILD)/apple-lm.val.txt --out $@ --cell transformer \
+	  $(APPLE_TF_LM_FLAGS) 2>&1; echo $$? > $(MODEL_LOGS)/apple-lm-transformer.rc; } | tee $(MODEL_LOGS)/apple-lm-transformer.log
+	@test "$$(cat $(MODEL_LOGS)/apple-lm-transformer.rc)" = 0 || { rm -f $@; echo "apple-lm-transformer: training failed"; exit 1; }
+
 $(MODEL_BUILD)/apple-lm-%.safetensors: $(APPLE_LM_CORPUS) | apple-cli
 	{ $(RECUR) train --data $(APPLE_LM_CORPUS) --val $(MODEL_BUILD)/apple-lm.val.txt --out $@ --cell $* \
 	  $(APPLE_LM_FLAGS) $(if $(filter lstm,$*),--forget-bias 1) 2>&1; echo $$? > $(MODEL_LOGS)/apple-lm-$*.rc; } \
@@ -71,13 +85,18 @@ $(MODEL_BUILD)/apple-lm-%.safetensors: $(APPLE_LM_CORPUS) | apple-cli
 # Shared by all four: 16 packed lines (~390 characters each) per step, Adam with a cosine schedule,
 # gradient clipping at 1, validation on the generated dev set; each starts from the LM of its cell (the
 # BiLSTM's forward direction from apple-lm-lstm, its backward direction fresh).
-APPLE_COMMON = --task tagger --val $(APPLE_DATA)/dev.jsonl --layers 1 --hidden 128 --embed 32 \
-  --batch 16 --schedule cosine --warmup 200 --clip 1 --eval-every 1000 --steps 8000 --lr 0.003
+APPLE_COMMON = --task tagger --val $(APPLE_DATA)/dev.jsonl \
+  --batch 16 --schedule cosine --warmup 200 --clip 1 --eval-every 1000 --steps 8000
+APPLE_CELL_SHAPE = --layers 1 --hidden 128 --embed 32 --lr 0.003
 
-APPLE_RNN_FLAGS    = --cell rnn_tanh --init $(MODEL_BUILD)/apple-lm-rnn_tanh.safetensors --seed 1
-APPLE_LSTM_FLAGS   = --cell lstm --init $(MODEL_BUILD)/apple-lm-lstm.safetensors --seed 1
-APPLE_GRU_FLAGS    = --cell gru --init $(MODEL_BUILD)/apple-lm-gru.safetensors --seed 1
-APPLE_BILSTM_FLAGS = --cell lstm --bidirectional --init $(MODEL_BUILD)/apple-lm-lstm.safetensors --seed 1
+APPLE_RNN_FLAGS    = --cell rnn_tanh $(APPLE_CELL_SHAPE) --init $(MODEL_BUILD)/apple-lm-rnn_tanh.safetensors --seed 1
+APPLE_LSTM_FLAGS   = --cell lstm $(APPLE_CELL_SHAPE) --init $(MODEL_BUILD)/apple-lm-lstm.safetensors --seed 1
+APPLE_GRU_FLAGS    = --cell gru $(APPLE_CELL_SHAPE) --init $(MODEL_BUILD)/apple-lm-gru.safetensors --seed 1
+APPLE_BILSTM_FLAGS = --cell lstm --bidirectional $(APPLE_CELL_SHAPE) --init $(MODEL_BUILD)/apple-lm-lstm.safetensors --seed 1
+# The Transformers: causal (a streaming tagger, as the LSTM) and without a mask (as the BiLSTM), each on
+# the data of its recurrent counterpart.
+APPLE_TF_FLAGS     = --cell transformer $(APPLE_TF_SHAPE) --lr 0.001 --init $(MODEL_BUILD)/apple-lm-transformer.safetensors --seed 1
+APPLE_BITF_FLAGS   = $(APPLE_TF_FLAGS) --bidirectional
 
 # The streaming taggers' data: the generated corpus and the mined windows twice (a quarter of the text).
 APPLE_TRAIN = $(APPLE_DATA)/train-all.jsonl
@@ -113,9 +132,18 @@ model-apple-gru: apple-cli $(APPLE_TRAIN) apple-lm-gru
 # apple-bilstm also reads train-extra.jsonl and train-mix.jsonl, twice each: sentence structures shared by
 # both senses (tools/apple/shared_frames.py), and cue words scattered into real sentences without any frame,
 # plus tight pairs of mentions (tools/apple/cue_mix.py), so that only cue words decide, on either side.
-model-apple-bilstm: apple-cli $(APPLE_TRAIN) apple-lm-lstm
+APPLE_TRAIN_BI = $(APPLE_DATA)/train-bilstm.jsonl
+$(APPLE_TRAIN_BI): $(APPLE_TRAIN)
 	cat $(APPLE_TRAIN) $(APPLE_DATA)/train-extra.jsonl $(APPLE_DATA)/train-extra.jsonl \
-	  $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-mix.jsonl > $(APPLE_DATA)/train-bilstm.jsonl
-	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(APPLE_DATA)/train-bilstm.jsonl)
+	  $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-mix.jsonl > $@
+
+model-apple-bilstm: apple-cli $(APPLE_TRAIN_BI) apple-lm-lstm
+	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(APPLE_TRAIN_BI))
+
+model-apple-transformer: apple-cli $(APPLE_TRAIN) apple-lm-transformer
+	$(call train_apple,apple-transformer,$(APPLE_TF_FLAGS))
+
+model-apple-bitransformer: apple-cli $(APPLE_TRAIN_BI) apple-lm-transformer
+	$(call train_apple,apple-bitransformer,$(APPLE_BITF_FLAGS),$(APPLE_TRAIN_BI))
 
 models-apple: model-apple-rnn model-apple-lstm model-apple-gru model-apple-bilstm
