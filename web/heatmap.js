@@ -37,9 +37,10 @@ export function legendGradient(palette) {
  * Draws data (rows = time steps × cols = units, row-major) with labels = the characters, the units
  * in `order` (indices, most active first, at most maxUnits of them drawn). Returns {scale, rows,
  * units, at(x, y) → {t, unit, value} | null, select(t, row) → {t, unit, value}}, x and y in CSS
- * pixels of the canvas, unit being the unit's own index.
+ * pixels of the canvas, unit being the unit's own index. With unitLabels (one per unit, e.g. the
+ * characters an attention head looks at) the cells are square and the rows are labelled.
  */
-export function drawHeatmap(canvas, { rows, cols, data, labels, order, palette = 'diverging', maxUnits = 64 }) {
+export function drawHeatmap(canvas, { rows, cols, data, labels, order, palette = 'diverging', maxUnits = 64, unitLabels }) {
   const shown = order.slice(0, maxUnits);
   const units = shown.length;
   let scale = 1;  // tanh states and gates live within [-1, 1]; unbounded ones (ReLU, LSTM c) are rescaled
@@ -49,7 +50,7 @@ export function drawHeatmap(canvas, { rows, cols, data, labels, order, palette =
   const left = 46, top = 4, bottom = 22;
   const available = Math.max(160, canvas.parentElement.clientWidth) - left - 4;
   const cw = Math.max(4, Math.min(22, Math.floor(available / Math.max(1, rows))));
-  const ch = Math.max(2, Math.min(6, Math.floor(260 / units)));
+  const ch = unitLabels ? Math.min(cw, 16) : Math.max(2, Math.min(6, Math.floor(260 / units)));
   canvas.style.width = `${left + cw * rows + 4}px`;
   const height = top + ch * units + bottom;
   canvas.style.height = `${height}px`;
@@ -63,10 +64,16 @@ export function drawHeatmap(canvas, { rows, cols, data, labels, order, palette =
   ctx.font = '12px system-ui, sans-serif';
   ctx.fillStyle = cssVar('--muted', '#5b6575');
   ctx.textAlign = 'right';
-  ctx.textBaseline = 'top';
-  ctx.fillText(t('most'), left - 3, top);
-  ctx.textBaseline = 'bottom';
-  ctx.fillText(t('least'), left - 3, top + ch * units);
+  if (unitLabels) {
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = cssVar('--ink', '#1d2430');
+    if (ch >= 8) shown.forEach((u, r) => ctx.fillText(showChar(unitLabels[u]), left - 3, top + r * ch + ch / 2));
+  } else {
+    ctx.textBaseline = 'top';
+    ctx.fillText(t('most'), left - 3, top);
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(t('least'), left - 3, top + ch * units);
+  }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   ctx.fillStyle = cssVar('--ink', '#1d2430');

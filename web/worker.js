@@ -158,11 +158,17 @@ const handlers = {
         const m = modelIn(detail.slot);
         const trace = m.trace(text);
         const layer = Math.min(Math.max(0, detail.layer | 0), m.config.numLayers - 1);
-        const direction = m.config.bidirectional && detail.direction === 'backward' ? 'backward' : 'forward';
+        const twoWays = m.config.bidirectional && m.config.cell !== 'transformer';  // a Transformer is one stack
+        const direction = twoWays && detail.direction === 'backward' ? 'backward' : 'forward';
         const l = trace.layers.find((x) => x.layer === layer && x.direction === direction);
-        const values = { h: l.h, ...(l.c ? { c: l.c } : {}), ...l.gates };
+        // A transformer's counterpart of the gates: each head's attention, a (steps, steps) matrix
+        // named a1, a2, ... (row = the character read, column = the character it looks at).
+        const heads = Object.fromEntries((l.attention ?? []).map((a, k) => [`a${k + 1}`, a]));
+        const values = { h: l.h, ...(l.c ? { c: l.c } : {}), ...l.gates, ...heads };
         const state = values[detail.state] ? detail.state : 'h';
-        hidden = { rows: trace.steps, cols: trace.hiddenSize, values, layer, direction, state, cell: m.config.cell };
+        const attention = state in heads;
+        hidden = { rows: trace.steps, cols: attention ? trace.steps : trace.hiddenSize, values, layer, direction, state,
+          cell: m.config.cell, attention };
       } catch (e) {
         hidden = { error: e.message };
       }

@@ -485,6 +485,51 @@ test('Apple panel: the four example sentences are labelled correctly', { skip },
   assert.deepEqual(wrong, []);
 });
 
+test('Apple panel: a Transformer shows where each head looks, read the right way round, causal or not', { skip }, async (t) => {
+  const why = absentModels(['apple-transformer', 'apple-bitransformer']);
+  if (why) { t.skip(why); return; }
+  await page.click('a[data-panel="apple"]');
+  const text = 'I like eating apple!';
+  await page.fill('#apple-text', text);
+  const n = Array.from(text).length;
+  // The cursor's first key starts at a corner; the info line then names the weight there.
+  const weightAt = async (keys) => {
+    await page.focus('#apple-heat');
+    for (const k of keys) await page.keyboard.press(k);
+    const info = await page.textContent('#apple-heat-info');
+    const m = info.match(/character (\d+)\), this head gives .* \(character (\d+)\) the weight ([\d.]+)/);
+    assert.ok(m, info);
+    return { query: Number(m[1]) - 1, key: Number(m[2]) - 1, weight: Number(m[3]) };
+  };
+  for (const [name, causal] of [['apple-transformer', true], ['apple-bitransformer', false]]) {
+    await page.check(`input[name="apple-model"][value="${name}"]`);
+    await page.waitForFunction(([m, s]) => {
+      const v = document.getElementById('apple-view');
+      return v.dataset.shown === m && v.dataset.text === s && !v.dataset.busy
+        && document.getElementById('apple-heat').dataset.attention === 'a1';
+    }, [name, text], { timeout: TIMEOUT });
+    assert.equal(Number(await page.getAttribute('#apple-heat', 'data-rows')), n);
+    assert.match(await page.textContent('#apple-heat-info'), /Attention of head 1 in layer 2/);
+    assert.equal(await page.isVisible('#apple-direction'), false, 'a Transformer has no second direction');
+    assert.match(await page.textContent('#cell-view'), /no recurrent cell/);
+    // The last character reading the first, and the first reading the sixth: the same numbers as
+    // the engine gives in Node for the top layer's first head, and 0 where a causal head may not look.
+    const m = await bundledModel(name);
+    const want = m.trace(text).layers[1].attention[0];
+    m.dispose();
+    const last = await weightAt(['End']);
+    assert.deepEqual([last.query, last.key], [n - 1, 0]);
+    assert.ok(Math.abs(last.weight - want[(n - 1) * n]) < 1e-3, `${last.weight} vs ${want[(n - 1) * n]}`);
+    const ahead = await weightAt(['Home', 'ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown']);
+    assert.deepEqual([ahead.query, ahead.key], [0, 5]);
+    assert.ok(Math.abs(ahead.weight - want[5]) < 1e-3, `${ahead.weight} vs ${want[5]}`);
+    if (causal) assert.equal(ahead.weight, 0);
+    else assert.ok(ahead.weight > 0);
+  }
+  await shot('apple-attention');
+  await page.check('input[name="apple-model"][value="apple-lstm"]');
+});
+
 test('Memory experiment: accuracy against distance for RNN, LSTM and GRU', { skip }, async (t) => {
   const why = memorySkip();
   if (why) {

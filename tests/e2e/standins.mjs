@@ -3,7 +3,7 @@
 //
 //   node tests/e2e/standins.mjs [outdir]     (default build/e2e/standins)
 //
-// writes <outdir>/src/<name>/model.safetensors for en-fortunes-lstm, zh-poetry-lstm and the four
+// writes <outdir>/src/<name>/model.safetensors for en-fortunes-lstm, zh-poetry-lstm and the six
 // apple taggers, then <outdir>/models/ as web/prepare-models.mjs does. Serve them with
 // `node web/server.mjs web 8080 --models <outdir>/models`, or run the e2e tests with
 // RECUR_E2E_MODELS=<outdir>/models.
@@ -78,10 +78,13 @@ async function main() {
 
   const examples = taggerExamples(3000, 7);
   const vocab = [...new Set(Array.from(examples.map((e) => e.text).join('')))].sort();
-  for (const [name, cell, bidirectional] of [['apple-rnn', 'rnn_tanh', false], ['apple-lstm', 'lstm', false], ['apple-gru', 'gru', false], ['apple-bilstm', 'lstm', true]]) {
+  const taggers = [['apple-rnn', 'rnn_tanh', false], ['apple-lstm', 'lstm', false], ['apple-gru', 'gru', false],
+    ['apple-bilstm', 'lstm', true], ['apple-transformer', 'transformer', false], ['apple-bitransformer', 'transformer', true]];
+  for (const [name, cell, bidirectional] of taggers) {
+    const shape = cell === 'transformer' ? { hiddenSize: 32, numHeads: 2, ffSize: 64, maxLen: 512, numLayers: 2 }
+      : { hiddenSize: 32, embeddingDim: 16 };
     const model = recur.createModel({
-      task: 'tagger', cell, bidirectional, vocab: ['<unk>', ...vocab], labels: ['O', 'fruit', 'company'],
-      hiddenSize: 32, embeddingDim: 16, seed: 1,
+      task: 'tagger', cell, bidirectional, vocab: ['<unk>', ...vocab], labels: ['O', 'fruit', 'company'], ...shape, seed: 1,
     });
     await model.trainer({ batchSize: 16, lr: 0.01, seed: 1 }).fit(examples, { steps: 1200 });
     write(name, model.save(), `A stand-in ${cell}${bidirectional ? ' (bidirectional)' : ''} tagger trained for seconds on memory probes, for tests only.`);

@@ -195,12 +195,16 @@ export const STATE_NAMES = {
   g: t('candidate g'), z: t('update gate z'), r: t('reset gate r'), n: t('candidate n'),
 };
 
+/** The name of a value the heat map can show: STATE_NAMES, or a1, a2, ... for attention heads. */
+export const stateName = (v) => STATE_NAMES[v] ?? t('attention of head {n}', { n: v.slice(1) });
+
 /**
  * The heat map of hidden ({rows, cols, data, layer, direction, state} | {error} | null), units
  * sorted by how much they change along the sentence, its colour legend in `legend` and its
  * caption in `info`. Returns drawHeatmap's lookup, or null when there is no map.
  */
 export function renderHeat(canvas, legend, info, text, hidden) {
+  delete canvas.dataset.attention;
   if (!hidden || hidden.error || !hidden.rows) {
     canvas.style.width = '0px';
     canvas.style.height = '0px';
@@ -209,6 +213,7 @@ export function renderHeat(canvas, legend, info, text, hidden) {
     info.textContent = hidden?.error ? t('No heat map: {error}.', { error: hidden.error }) : t('The heat map appears when a network reads a sentence.');
     return null;
   }
+  if (hidden.attention) return renderAttention(canvas, legend, info, text, hidden);
   const palette = paletteFor(hidden.state);
   const data = hidden.values[hidden.state];
   const order = unitsByActivity(hidden.rows, hidden.cols, data);
@@ -220,12 +225,35 @@ export function renderHeat(canvas, legend, info, text, hidden) {
   bar.style.background = legendGradient(palette);
   legend.hidden = false;
   legend.replaceChildren(el('span', { textContent: low }), bar, el('span', { textContent: high }));
-  const which = { state: STATE_NAMES[hidden.state], layer: hidden.layer + 1 };
+  const which = { state: stateName(hidden.state), layer: hidden.layer + 1 };
   const what = hidden.direction === 'backward'
     ? t('{state} of layer {layer}, right-to-left half after each character', which) : t('{state} of layer {layer} after each character', which);
   const units = hidden.cols > lookup.units
     ? t('(the {shown} of {total} units that change most)', { shown: lookup.units, total: hidden.cols })
     : t('({n} units, those that change most at the top)', { n: hidden.cols });
   info.textContent = t('{what} {units}. Point at a cell, or focus the map and use the arrow keys, for its value.', { what, units });
+  return lookup;
+}
+
+// A Transformer's counterpart of the state map: one head's attention weights, the character being
+// read along the bottom and the characters it looks at down the side, in text order. Each column
+// sums to 1; a causal head leaves everything below its own character blank.
+function renderAttention(canvas, legend, info, text, hidden) {
+  const chars = Array.from(text);
+  const order = [...Array(hidden.cols).keys()];
+  const lookup = drawHeatmap(canvas, {
+    rows: hidden.rows, cols: hidden.cols, data: hidden.values[hidden.state], order, palette: 'sequential',
+    labels: chars, unitLabels: chars, maxUnits: hidden.cols,
+  });
+  canvas.dataset.rows = String(hidden.rows);
+  canvas.dataset.attention = hidden.state;
+  canvas.tabIndex = 0;
+  const bar = el('span', { className: 'bar' });
+  bar.style.background = legendGradient('sequential');
+  legend.hidden = false;
+  legend.replaceChildren(el('span', { textContent: '0' }), bar, el('span', { textContent: '1' }));
+  info.textContent = t('Attention of head {head} in layer {layer}: each column is a character being read, and its cells say how much weight it gives each character down the side (the weights of a column add up to 1). Point at a cell, or focus the map and use the arrow keys, for its weight.', {
+    head: hidden.state.slice(1), layer: hidden.layer + 1,
+  });
   return lookup;
 }

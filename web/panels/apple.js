@@ -6,7 +6,7 @@ import { plural, t } from '../i18n.js';
 import { $, el, showChar, showMsg } from '../shared/dom.js';
 import { engine } from '../shared/engine.js';
 import { APPLE_MODELS, loadNetworks } from '../shared/models.js';
-import { labelText, renderBelief, renderCompare, renderHeat, renderSentence, renderWhy, STATE_NAMES } from './apple-view.js';
+import { labelText, renderBelief, renderCompare, renderHeat, renderSentence, renderWhy, stateName } from './apple-view.js';
 import { renderCell } from './cell-view.js';
 import { unitsByActivity } from '../heatmap.js';
 
@@ -125,10 +125,14 @@ function drawBelief() {
 }
 
 function showHeatCell(hit) {
-  const ch = Array.from(ap.last.text)[hit.t];
-  ap.heatInfo.textContent = t('After “{char}” (character {pos}), unit {unit}: {value}', {
-    char: showChar(ch), pos: hit.t + 1, unit: hit.unit, value: hit.value.toFixed(3),
-  });
+  const chars = Array.from(ap.last.text);
+  ap.heatInfo.textContent = ap.hidden?.attention
+    ? t('Reading “{char}” (character {pos}), this head gives “{key}” (character {keyPos}) the weight {value}', {
+      char: showChar(chars[hit.t]), pos: hit.t + 1, key: showChar(chars[hit.unit]), keyPos: hit.unit + 1, value: hit.value.toFixed(3),
+    })
+    : t('After “{char}” (character {pos}), unit {unit}: {value}', {
+      char: showChar(chars[hit.t]), pos: hit.t + 1, unit: hit.unit, value: hit.value.toFixed(3),
+    });
 }
 
 // A click on the heat map shows that character and unit in the explorer.
@@ -136,7 +140,7 @@ ap.heat.addEventListener('click', (e) => {
   if (!ap.heatLookup) return;
   const r = ap.heat.getBoundingClientRect();
   const hit = ap.heatLookup.at(e.clientX - r.left, e.clientY - r.top);
-  if (!hit) return;
+  if (!hit || ap.hidden?.attention) return;
   ap.cellAt = hit.t;
   ap.cellUnit.value = String(hit.unit);
   ap.cellUnitChosen = true;
@@ -166,6 +170,7 @@ ap.heat.addEventListener('keydown', (e) => {
     : { t: move[0] === Infinity ? lookup.rows - 1 : 0, row: 0 };  // the first key starts at a corner
   const hit = lookup.select(lookup.cursor.t, lookup.cursor.row);
   showHeatCell(hit);
+  if (ap.hidden?.attention) return;
   ap.cellAt = hit.t;  // the explorer follows the keyboard cursor too
   ap.cellUnit.value = String(hit.unit);
   ap.cellUnitChosen = true;
@@ -175,18 +180,22 @@ ap.heat.addEventListener('keydown', (e) => {
 function refreshLayerChoices() {
   const info = ap.infos.get(selectedApple());
   const layers = info?.config.numLayers ?? 1;
-  const keep = Number(ap.layer.value || layers - 1);
+  // The top layer when the depth changes (a Transformer after a one-layer cell), else the same one.
+  const keep = ap.layer.options.length === layers ? Number(ap.layer.value) : layers - 1;
   ap.layer.textContent = '';
   for (let l = 0; l < layers; l++) {
     ap.layer.append(el('option', { value: String(l), textContent: l === layers - 1 ? t('{n} (top)', { n: l + 1 }) : String(l + 1) }));
   }
   ap.layer.value = String(Math.min(keep, layers - 1));
-  // What trace() gives for this cell: h, and the LSTM's c and gates or the GRU's gates.
-  const values = { lstm: ['h', 'c', 'f', 'i', 'o', 'g'], gru: ['h', 'z', 'r', 'n'] }[info?.config.cell] ?? ['h'];
+  // What trace() gives for this cell: h, and the LSTM's c and gates or the GRU's gates; a
+  // Transformer's layer output and each head's attention (a1, a2, ...), the first head by default.
+  const transformer = info?.config.cell === 'transformer';
+  const heads = transformer ? [...Array(info.config.numHeads).keys()].map((k) => `a${k + 1}`) : [];
+  const values = { lstm: ['h', 'c', 'f', 'i', 'o', 'g'], gru: ['h', 'z', 'r', 'n'] }[info?.config.cell] ?? ['h', ...heads];
   const keepState = ap.state.value;
-  ap.state.replaceChildren(...values.map((v) => el('option', { value: v, textContent: STATE_NAMES[v] })));
-  ap.state.value = values.includes(keepState) ? keepState : 'h';
-  ap.directionField.hidden = !info?.config.bidirectional;
+  ap.state.replaceChildren(...values.map((v) => el('option', { value: v, textContent: stateName(v) })));
+  ap.state.value = transformer ? (heads.includes(keepState) ? keepState : heads[0]) : values.includes(keepState) ? keepState : 'h';
+  ap.directionField.hidden = !info?.config.bidirectional || transformer;
 }
 
 async function update() {

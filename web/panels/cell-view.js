@@ -52,7 +52,9 @@ export function renderCell(box, text, hidden, step, u) {
   if (!hidden || hidden.error || !hidden.values || !layout) {
     box.append(el('p', {
       className: 'meta',
-      textContent: hidden?.error ? t('No explorer: {error}.', { error: hidden.error }) : t('The explorer appears when a network reads a sentence.'),
+      textContent: hidden?.error ? t('No explorer: {error}.', { error: hidden.error })
+        : hidden?.cell === 'transformer' ? t('A Transformer has no recurrent cell to open: nothing is carried from one character to the next. Each layer reads every character at once through attention; the map above shows where each head looks.')
+          : t('The explorer appears when a network reads a sentence.'),
     }));
     return '';
   }

@@ -4,14 +4,16 @@ import { plural, t } from '../i18n.js';
 import { engine } from './engine.js';
 import { fmtInt, showMsg } from './dom.js';
 
-export const CELL_NAMES = { rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm: 'LSTM', gru: 'GRU' };
+export const CELL_NAMES = { rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)', lstm: 'LSTM', gru: 'GRU', transformer: 'Transformer' };
 
-/** The apple taggers, in the order the page shows them; the first three read left to right. */
+/** The apple taggers, in the order the page shows them: the recurrent ones, then the Transformers. */
 export const APPLE_MODELS = [
   { name: 'apple-rnn', short: 'RNN', color: '#8a6aa0', both: false },
   { name: 'apple-lstm', short: 'LSTM', color: '#1c64d1', both: false },
   { name: 'apple-gru', short: 'GRU', color: '#1f7a3d', both: false },
   { name: 'apple-bilstm', short: 'BiLSTM', both: true },
+  { name: 'apple-transformer', short: 'Transformer', color: '#b3541e', both: false },
+  { name: 'apple-bitransformer', short: 'Transformer', both: true },
 ];
 
 /** "→ reads left only" or "↔ reads both ways", for a network of APPLE_MODELS. */
