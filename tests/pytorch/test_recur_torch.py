@@ -55,6 +55,15 @@ class Parity(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.tmp.name, name)
 
+    def assert_same_probabilities(self, m, name):
+        """m's probabilities of TEXT in PyTorch against the CLI's on the file save() writes."""
+        f = self.path(f"{name}.safetensors")
+        rt.save(m, f)
+        want = engine_probs(f, TEXT)
+        got = m.probs(TEXT)
+        self.assertEqual(tuple(got.shape), tuple(want.shape))
+        self.assertLess((got - want).abs().max().item(), 1e-5)
+
     def test_every_cell_task_direction_and_depth_gives_the_engines_probabilities(self):
         n = 0
         for cell in rt.CELLS[:4]:
@@ -62,13 +71,7 @@ class Parity(unittest.TestCase):
                 for bidirectional in (False, True) if task != "lm" else (False,):
                     for layers in (1, 2):
                         with self.subTest(cell=cell, task=task, bidirectional=bidirectional, layers=layers):
-                            m = random_model(task, cell, bidirectional, layers, seed=n)
-                            f = self.path(f"m{n}.safetensors")
-                            rt.save(m, f)
-                            want = engine_probs(f, TEXT)
-                            got = m.probs(TEXT)
-                            self.assertEqual(tuple(got.shape), tuple(want.shape))
-                            self.assertLess((got - want).abs().max().item(), 1e-5)
+                            self.assert_same_probabilities(random_model(task, cell, bidirectional, layers, seed=n), f"m{n}")
                         n += 1
         self.assertEqual(n, 4 * (2 + 4 + 4))  # lm: 1 direction; tagger, classifier: 2
 
@@ -81,12 +84,7 @@ class Parity(unittest.TestCase):
                     opts = dict(num_heads=heads, norm_first=n % 2 == 1, activation=("relu", "gelu")[n // 2 % 2])
                     with self.subTest(task=task, bidirectional=bidirectional, layers=layers, **opts):
                         m = random_model(task, "transformer", bidirectional, layers, seed=100 + n, **opts)
-                        f = self.path(f"t{n}.safetensors")
-                        rt.save(m, f)
-                        want = engine_probs(f, TEXT)
-                        got = m.probs(TEXT)
-                        self.assertEqual(tuple(got.shape), tuple(want.shape))
-                        self.assertLess((got - want).abs().max().item(), 1e-5)
+                        self.assert_same_probabilities(m, f"t{n}")
                     n += 1
         self.assertEqual(n, 4 * 5)
 

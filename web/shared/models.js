@@ -12,7 +12,7 @@ export const APPLE_MODELS = [
   { name: 'apple-lstm', short: 'LSTM', color: '#1c64d1', both: false },
   { name: 'apple-gru', short: 'GRU', color: '#1f7a3d', both: false },
   { name: 'apple-bilstm', short: 'BiLSTM', both: true },
-  { name: 'apple-transformer', short: 'Transformer', color: '#b3541e', both: false },
+  { name: 'apple-transformer', short: 'Transformer', color: '#b0306e', both: false },
   { name: 'apple-bitransformer', short: 'Transformer', both: true },
 ];
 
