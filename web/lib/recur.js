@@ -748,7 +748,7 @@ export class Recur {
     };
     if (cell === 'transformer') {
       Object.assign(engine, {
-        num_heads: optNum(config, 'numHeads', 4), ff_size: optNum(config, 'ffSize', 4 * hidden),
+        num_heads: optNum(config, 'numHeads', 4), ff_size: optNum(config, 'ffSize', Math.min(16384, 4 * hidden)),
         max_len: optNum(config, 'maxLen', 256), norm_first: optBool(config, 'normFirst', false),
         activation: optStr(config, 'activation', 'relu'),
       });
