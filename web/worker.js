@@ -158,7 +158,7 @@ const handlers = {
         const m = modelIn(detail.slot);
         const trace = m.trace(text);
         const layer = Math.min(Math.max(0, detail.layer | 0), m.config.numLayers - 1);
-        const twoWays = m.config.bidirectional && m.config.cell !== 'transformer';  // a Transformer is one stack
+        const twoWays = trace.layers.some((x) => x.direction === 'backward');  // not a Transformer's one stack
         const direction = twoWays && detail.direction === 'backward' ? 'backward' : 'forward';
         const l = trace.layers.find((x) => x.layer === layer && x.direction === direction);
         // A transformer's counterpart of the gates: each head's attention, a (steps, steps) matrix

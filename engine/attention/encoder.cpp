@@ -41,6 +41,17 @@ void dropout(size_t n, float p, Rng* rng, Buffer<T>& mask, T* x) {
   }
 }
 
+// What attention and the feed-forward layer read: the normalised rows (pre-norm), or the rows
+// themselves (post-norm), which the cache already holds as x and x1.
+template <typename T>
+const T* attention_input(const EncoderWeights<T>& w, const EncoderCache<T>& c) {
+  return w.norm_first ? c.a.data() : c.x.data();
+}
+template <typename T>
+const T* feed_forward_input(const EncoderWeights<T>& w, const EncoderCache<T>& c) {
+  return w.norm_first ? c.b.data() : c.x1.data();
+}
+
 template <typename T>
 void apply_mask(const Buffer<T>& mask, size_t n, T* x) {
   if (!mask.empty())
@@ -73,15 +84,14 @@ void encoder_forward_qkv(const EncoderWeights<T>& w, int M, const T* x, EncoderC
   const int d = w.d;
   const size_t n = size_t(M) * d;
   c.x.assign(x, x + n);
-  c.a.resize(n);
   c.xhat1.resize(n);
   c.rstd1.resize(size_t(M));
-  if (w.norm_first)
+  if (w.norm_first) {
+    c.a.resize(n);
     layer_norm_forward(M, d, x, w.t[kN1W], w.t[kN1B], c.a.data(), c.xhat1.data(), c.rstd1.data());
-  else
-    std::copy(x, x + n, c.a.begin());
+  }
   c.qkv.resize(n * 3);
-  linear(M, d, 3 * d, c.a.data(), d, w.t[kInW], w.t[kInB], c.qkv.data(), 3 * d);
+  linear(M, d, 3 * d, attention_input(w, c), d, w.t[kInW], w.t[kInB], c.qkv.data(), 3 * d);
   c.ctx.resize(n);
 }
 
@@ -91,7 +101,6 @@ void encoder_forward_out(const EncoderWeights<T>& w, int M, EncoderCache<T>& c, 
   const size_t n = size_t(M) * d, nf = size_t(M) * F;
   c.t0.resize(n);
   c.x1.resize(n);
-  c.b.resize(n);
   c.xhat2.resize(n);
   c.rstd2.resize(size_t(M));
   c.hpre.resize(nf);
@@ -104,11 +113,11 @@ void encoder_forward_out(const EncoderWeights<T>& w, int M, EncoderCache<T>& c, 
   if (!w.norm_first)
     layer_norm_forward(M, d, c.x1.data(), w.t[kN1W], w.t[kN1B], c.x1.data(), c.xhat1.data(), c.rstd1.data());
   // feed-forward block
-  if (w.norm_first)
+  if (w.norm_first) {
+    c.b.resize(n);
     layer_norm_forward(M, d, c.x1.data(), w.t[kN2W], w.t[kN2B], c.b.data(), c.xhat2.data(), c.rstd2.data());
-  else
-    c.b = c.x1;
-  linear(M, d, F, c.b.data(), d, w.t[kW1], w.t[kB1], c.hpre.data(), F);
+  }
+  linear(M, d, F, feed_forward_input(w, c), d, w.t[kW1], w.t[kB1], c.hpre.data(), F);
   for (size_t i = 0; i < nf; ++i)
     c.hact[i] = w.act == Activation::kGelu ? gelu(c.hpre[i]) : std::max(c.hpre[i], T(0));
   dropout(nf, p, rng, c.mF, c.hact.data());
@@ -140,11 +149,11 @@ void encoder_backward_ctx(const EncoderWeights<T>& w, int M, EncoderCache<T>& c,
     c.t1[i] *= w.act == Activation::kGelu ? gelu_slope(c.hpre[i]) : T(c.hpre[i] > T(0));
   if (w.norm_first) {
     c.t0.assign(n, T(0));
-    dense_backward(M, d, F, c.b.data(), d, w.t[kW1], c.t1.data(), g.t[kW1], g.t[kB1], c.t0.data(), d);
+    dense_backward(M, d, F, feed_forward_input(w, c), d, w.t[kW1], c.t1.data(), g.t[kW1], g.t[kB1], c.t0.data(), d);
     layer_norm_backward(M, d, c.xhat2.data(), c.rstd2.data(), w.t[kN2W], c.t0.data(), g.t[kN2W], g.t[kN2B],
                         dres.data());
   } else {
-    dense_backward(M, d, F, c.b.data(), d, w.t[kW1], c.t1.data(), g.t[kW1], g.t[kB1], dres.data(), d);
+    dense_backward(M, d, F, feed_forward_input(w, c), d, w.t[kW1], c.t1.data(), g.t[kW1], g.t[kB1], dres.data(), d);
     c.t0.assign(n, T(0));
     layer_norm_backward(M, d, c.xhat1.data(), c.rstd1.data(), w.t[kN1W], dres.data(), g.t[kN1W], g.t[kN1B],
                         c.t0.data());
@@ -162,7 +171,7 @@ void encoder_backward_x(const EncoderWeights<T>& w, int M, EncoderCache<T>& c, c
   const int d = w.d;
   const size_t n = size_t(M) * d;
   c.t0.assign(n, T(0));
-  dense_backward(M, d, 3 * d, c.a.data(), d, w.t[kInW], dqkv, g.t[kInW], g.t[kInB], c.t0.data(), d);
+  dense_backward(M, d, 3 * d, attention_input(w, c), d, w.t[kInW], dqkv, g.t[kInW], g.t[kInB], c.t0.data(), d);
   if (w.norm_first)
     layer_norm_backward(M, d, c.xhat1.data(), c.rstd1.data(), w.t[kN1W], c.t0.data(), g.t[kN1W], g.t[kN1B], dx);
   else

@@ -45,11 +45,11 @@ EncoderGrads<T> encoder_grads(const Config& c, Params<T>& grads, int layer);
 template <typename T>
 struct EncoderCache {
   Buffer<T> x;                // (M, d) the layer's input
-  Buffer<T> a;                // (M, d) attention input: norm1(x) (pre-norm) or x
+  Buffer<T> a;                // (M, d) pre-norm: norm1(x), the attention input (post-norm: x itself)
   Buffer<T> qkv;              // (M, 3d)
   Buffer<T> ctx;              // (M, d) attention output, before out_proj
   Buffer<T> x1;               // (M, d) after the attention block
-  Buffer<T> b;                // (M, d) feed-forward input: norm2(x1) (pre-norm) or x1
+  Buffer<T> b;                // (M, d) pre-norm: norm2(x1), the feed-forward input (post-norm: x1)
   Buffer<T> hpre, hact;       // (M, F) linear1's output, and after act (and dropout)
   Buffer<T> y;                // (M, d) the layer's output
   Buffer<T> xhat1, xhat2;     // (M, d) LayerNorm's normalised rows

@@ -339,8 +339,8 @@ export class Model extends Owned {
   trace(input) {
     const r = check(this._live.trace(text(input, 'text')));
     const names = GATE_NAMES[this.config.cell] ?? [];
-    // A bidirectional Transformer is one stack that reads both ways, not two directions.
-    const D = this.config.bidirectional && this.config.cell !== 'transformer' ? 2 : 1, H = r.hidden, G = r.gates;
+    // Slots per layer: 2 for a bidirectional recurrent layer, 1 otherwise (a Transformer is one stack).
+    const D = r.slots.length / this.config.numLayers, H = r.hidden, G = r.gates;
     const layers = r.slots.map((slot, i) => {
       const gates = {};
       names.forEach((name, j) => {
