@@ -11,6 +11,13 @@ export const quick = process.argv.includes('--quick');
 /** "<unk>" and the 95 printable ASCII characters: V = 96, as native_bench.cpp. */
 export const VOCAB = ['<unk>', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))];
 export const V = 96, E = 64, H = 256, L = 2;
+/**
+ * char-transformer-128x4, the Transformer of about the same size (818,531 parameters against the
+ * LSTM's 890,411): d 128, 4 layers, 4 heads, feed-forward 512, window 256, post-norm, ReLU. Its
+ * generation is timed over whole windows from a reset (positions 0..255: a step's cost grows with
+ * its position), its training on 16 windows of 128 (the LSTM's 2,048 characters per step).
+ */
+export const TRANSFORMER = { d: 128, layers: 4, heads: 4, ff: 512, window: 256, trainBatch: 16, trainSeq: 128 };
 /** Text of the correctness check (every library reads it from the zero state). */
 export const CHECK_TEXT = 'Hello, world! The quick brown fox jumps over 13 lazy dogs.';
 /** The tagger's sentence: 100 characters. */
@@ -102,6 +109,25 @@ export async function loadRecurApi() {
 /** recur's char-lstm-256x2 (or cell variant) with seed 1: the weights every library gets. */
 export function recurModel(recur, cell = 'lstm', extra = {}) {
   return recur.createModel({ cell, vocab: VOCAB, embeddingDim: E, hiddenSize: H, numLayers: L, seed: 1, ...extra });
+}
+
+/** recur's char-transformer-128x4 with seed 1. */
+export function recurTransformer(recur) {
+  const t = TRANSFORMER;
+  return recur.createModel({ cell: 'transformer', vocab: VOCAB, hiddenSize: t.d, numLayers: t.layers, numHeads: t.heads,
+    ffSize: t.ff, maxLen: t.window, seed: 1 });
+}
+
+/** The sinusoidal positional code of rows [0, n) for width d: (n, d) row-major. */
+export function positions(n, d) {
+  const pe = new Float32Array(n * d);
+  for (let p = 0; p < n; p++)
+    for (let i = 0; i < d; i += 2) {
+      const a = p * Math.pow(10000, -i / d);
+      pe[p * d + i] = Math.sin(a);
+      if (i + 1 < d) pe[p * d + i + 1] = Math.cos(a);
+    }
+  return pe;
 }
 
 /** recur's reference probabilities for CHECK_TEXT: (len, V) rows, from predict(). */

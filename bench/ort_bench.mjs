@@ -1,13 +1,15 @@
 // ONNX Runtime Web (wasm backend, single thread) on the same weights as recur:
 //   node ort_bench.mjs [--quick]
+// char-lstm-256x2 and its variants, and char-transformer-128x4 through a key/value cache (peer_transformer.mjs).
 // The ONNX graph (peer_models.mjs) carries the state through initial_h/initial_c and Y_h/Y_c.
 // ONNX Runtime Web cannot train from JS. It needs ~2,000 steps to reach full speed: it gets them.
 import * as ort from 'onnxruntime-web';
 import {
-  VOCAB, V, CHECK_TEXT, quick, now, sampler, loadRecurApi, recurModel, recurReference, parseSafetensors,
-  compare, stats, log, report,
+  VOCAB, V, CHECK_TEXT, TRANSFORMER, quick, now, sampler, loadRecurApi, recurModel, recurTransformer, recurReference,
+  parseSafetensors, compare, stats, log, report,
 } from './common.mjs';
 import { buildOnnx, onnxStepper } from './peer_models.mjs';
+import { buildOnnxTransformer, onnxTransformerStepper } from './peer_transformer.mjs';
 
 ort.env.wasm.numThreads = 1;
 const result = { bench: 'ort-wasm', version: ort.env.versions?.web ?? 'unknown', threads: 1 };
@@ -68,6 +70,49 @@ async function run(cell) {
   await session.release();
 }
 
+// The Transformer: one cached step per run(), whole windows from an empty cache (see TRANSFORMER).
+async function runTransformer() {
+  const m = recurTransformer(recur);
+  const ref = recurReference(m);
+  const bytes = buildOnnxTransformer(parseSafetensors(m.save()));
+  m.dispose();
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const { empty, runStep } = onnxTransformerStepper(ort, session);
+  let cache = empty();
+  const got = new Float32Array(ref.length);
+  for (const [t, ch] of Array.from(CHECK_TEXT).entries()) {
+    const r = await runStep(VOCAB.indexOf(ch), cache);
+    got.set(r.probs, t * V);
+    cache = r.cache;
+  }
+  const c = compare(got, ref);
+  log(`check transformer step by step: max rel err ${c.rel.toExponential(2)} (max abs ${c.abs.toExponential(2)})`);
+  const draw = sampler();
+  let id = 1, i = 0;
+  const step = async () => {
+    if (i++ % TRANSFORMER.window === 0) cache = empty();
+    const r = await runStep(id, cache);
+    cache = r.cache;
+    id = Math.max(1, draw(r.probs));
+  };
+  let t0 = now();
+  for (let k = 0; k < 50; k++) await step();
+  const cold = 50 / ((now() - t0) / 1e3);
+  for (let k = 0; k < (quick ? 256 : 2048); k++) await step();
+  const rates = [];
+  i = 0;
+  for (let r = 0; r < (quick ? 1 : 5); r++) {
+    t0 = now();
+    for (let k = 0; k < 1024; k++) await step();
+    rates.push(1024 / ((now() - t0) / 1e3));
+  }
+  const s = stats(rates);
+  log(`gen   transformer ${s.best.toFixed(0).padStart(8)} steps/s best ${s.median.toFixed(0).padStart(8)} median ${cold.toFixed(0).padStart(8)} cold (first 50), whole windows`);
+  Object.assign(result, { check_transformer: c.rel, gen_transformer: s.best, gen_transformer_median: s.median, gen_transformer_cold: cold });
+  await session.release();
+}
+
 for (const cell of ['lstm', 'gru', 'rnn']) await run(cell);
+await runTransformer();
 result.quick = quick;
 report(result);

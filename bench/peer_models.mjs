@@ -12,19 +12,29 @@ import { V, E, H, here, reorderGates, transpose } from './common.mjs';
 
 const root = await protobuf.load(join(here, 'ort/onnx-subset.proto'));
 const ModelProto = root.lookupType('onnx.ModelProto');
-const FLOAT = 1, INT64 = 7;
-const AT_INT = 2;
+export const FLOAT = 1, INT64 = 7;
+const AT_FLOAT = 1, AT_INT = 2, AT_INTS = 7;
 
-const tensor = (name, dims, data) => ({
-  name, dims, dataType: FLOAT,
+export const tensor = (name, dims, data) => ({
+  name, dims, dataType: data instanceof BigInt64Array ? INT64 : FLOAT,
   rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
 });
-const valueInfo = (name, elemType, dims) => ({
+export const valueInfo = (name, elemType, dims) => ({
   name,
   type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
 });
-const node = (opType, input, output, attribute = []) => ({ opType, input, output, name: `${opType}_${output[0]}`, attribute });
-const intAttr = (name, i) => ({ name, type: AT_INT, i });
+export const node = (opType, input, output, attribute = []) => ({ opType, input, output, name: `${opType}_${output[0]}`, attribute });
+export const intAttr = (name, i) => ({ name, type: AT_INT, i });
+export const intsAttr = (name, ints) => ({ name, type: AT_INTS, ints });
+export const floatAttr = (name, f) => ({ name, type: AT_FLOAT, f });
+
+/** The bytes of an ONNX model (opset 17) of the given graph. */
+export function encodeModel(graph) {
+  const model = { irVersion: 8, producerName: 'recur-bench', opsetImport: [{ domain: '', version: 17 }], graph };
+  const err = ModelProto.verify(model);
+  if (err) throw new Error(err);
+  return ModelProto.encode(ModelProto.create(model)).finish();
+}
 
 // G gates, PyTorch block order -> ONNX block order.
 const CELLS = {
@@ -40,7 +50,7 @@ export function buildOnnx(w, cell) {
   const nodes = [node('Gather', ['emb', 'ids'], ['x0'])];
   const inputs = [valueInfo('ids', INT64, ['T', 1])];
   const outputs = [valueInfo('probs', FLOAT, ['T', 1, V])];
-  inits.push({ name: 'axes1', dims: [1], dataType: INT64, rawData: new Uint8Array(new BigInt64Array([1n]).buffer) });
+  inits.push(tensor('axes1', [1], new BigInt64Array([1n])));
   for (let k = 0; k < 2; k++) {
     const inSize = k === 0 ? E : H;
     const W = reorderGates(w[`rnn.weight_ih_l${k}`].data, c.G, c.order);
@@ -60,13 +70,7 @@ export function buildOnnx(w, cell) {
   inits.push(tensor('headWT', [H, V], transpose(w['head.weight'].data, V, H)), tensor('headB', [V], w['head.bias'].data));
   nodes.push(node('MatMul', ['x2', 'headWT'], ['logits0']), node('Add', ['logits0', 'headB'], ['logits']));
   nodes.push(node('Softmax', ['logits'], ['probs'], [intAttr('axis', -1)]));
-  const model = {
-    irVersion: 8, producerName: 'recur-bench', opsetImport: [{ domain: '', version: 17 }],
-    graph: { name: `char-${cell}-256x2`, node: nodes, initializer: inits, input: inputs, output: outputs },
-  };
-  const err = ModelProto.verify(model);
-  if (err) throw new Error(err);
-  return ModelProto.encode(ModelProto.create(model)).finish();
+  return encodeModel({ name: `char-${cell}-256x2`, node: nodes, initializer: inits, input: inputs, output: outputs });
 }
 
 /**

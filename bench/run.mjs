@@ -109,6 +109,8 @@ out.push('', loaded
   : 'Taken on an idle machine (load average below 0.5 before the run and below 1.5 during it, the bench itself adding ~1; no trainings running).');
 out.push('');
 out.push('Workload char-lstm-256x2: V 96, E 64, 2 × LSTM 256, head 256 → 96, float32, random seeded weights; GRU and RNN (tanh) variants have the same sizes. ' +
+  'Transformer: char-transformer-128x4, d 128, 4 layers, 4 heads, feed-forward 512, window 256, post-norm, ReLU (818,531 parameters against the LSTM\'s 890,411); ' +
+  'its generation runs whole windows from an empty cache (positions 0–255, a step\'s cost growing with its position), its training 16 windows of 128 per step. ' +
   'Figures are the best of several timed blocks after warm-up (generation: 1,000 steps each after 50 warm-up steps, ORT after 2,000; training: single steps after 1–2 warm-up steps); ' +
   '"cold" is the warm-up itself (first 50 steps / first training step / first call). (×) is each figure divided by recur wasm\'s.');
 out.push('');
@@ -119,10 +121,12 @@ out.push(row('  cold (first 50 steps)', 'gen_lstm_cold'));
 out.push(row('generation LSTM int8, steps/s', 'gen_lstm_int8'));
 out.push(row('generation GRU, steps/s', 'gen_gru'));
 out.push(row('generation RNN, steps/s', 'gen_rnn'));
+out.push(row('generation Transformer, steps/s', 'gen_transformer'));
 out.push(row('training LSTM, chars/s', 'train_lstm'));
 out.push(row('  cold (first step)', 'train_lstm_cold'));
 out.push(row('training GRU, chars/s', 'train_gru'));
 out.push(row('training RNN, chars/s', 'train_rnn'));
+out.push(row('training Transformer, chars/s', 'train_transformer'));
 out.push(row('tagger 1×128 predict(100 chars), ms (median)', 'tagger_ms', { digits: 3 }));
 out.push(`| same-weights check, max rel. error vs recur | ${cols.map((b) => {
   const r = results[b.key];
@@ -134,7 +138,7 @@ out.push(`| same-weights check, max rel. error vs recur | ${cols.map((b) => {
     return `${e.toExponential(1)} (vs wasm)`;
   }
   if (b.key === 'wasm') return `${(r.check_feed_vs_predict ?? NaN).toExponential(1)} (feed vs predict)`;
-  return ['lstm', 'gru', 'rnn'].filter((c) => r[`check_${c}`] !== undefined).map((c) => `${c} ${r[`check_${c}`].toExponential(1)}`).join(', ') || '—';
+  return ['lstm', 'gru', 'rnn', 'transformer'].filter((c) => r[`check_${c}`] !== undefined).map((c) => `${c} ${r[`check_${c}`].toExponential(1)}`).join(', ') || '—';
 }).join(' | ')} |`);
 out.push(`| CPU time / wall time, generation LSTM | ${cols.map((b) => (results[b.key].cpu_share_lstm ? results[b.key].cpu_share_lstm.toFixed(2) : '—')).join(' | ')} |`);
 const sizes = Object.fromEntries(cols.map((b) => [b.key, size(DOWNLOADS[b.key])]));
@@ -149,6 +153,8 @@ out.push('Notes: recur wasm generation is model.feed(one character) → 96 proba
   'TensorFlow.js: layers API, stateful model.predict() per step; training with tf.variableGrads + Adam + global-norm clipping, one-hot input into a bias-free Dense(64) instead of an Embedding ' +
   '(tfjs-wasm has no UnsortedSegmentSum kernel, so its Embedding cannot train; the cpu backend uses the same graph), zero start state per batch; tfjs has no GRU with reset_after (PyTorch\'s GRU), so no GRU column. ' +
   'ONNX Runtime Web: one session.run() per step with the state through initial_h/initial_c, numThreads 1; it cannot train from JS; its check covers both one run over the whole text and the step-by-step state loop. ' +
+  'The Transformer\'s peers are hand-written (bench/peer_transformer.mjs): ONNX and tfjs generation keep a key/value cache that grows by Concat each step (as exported decoders do), recur\'s grows by doubling; tfjs trains a whole-window graph of its ops; ' +
+  'PyTorch\'s nn.TransformerEncoder has no key/value cache, so it has no Transformer generation figure. ' +
   'CPU time / wall time above 1 (measured with process.cpuUsage over the timed blocks) is V8\'s own background threads (garbage collection, compilation), not compute threads.');
 out.push('');
 

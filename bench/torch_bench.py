@@ -6,6 +6,9 @@ not depend on the weights.
   softmax and torch.multinomial per symbol; best of blocks of 1,000 after 50 warm-up steps.
 - Training: seq 64, batch 32, cross-entropy, Adam (lr 2e-3), gradient clipping by global norm 1,
   zero start state per batch; best of single steps after 2 warm-up steps.
+- The Transformer (char-transformer-128x4: d 128, 4 layers, 4 heads, feed-forward 512, window 256):
+  training only, seq 128, batch 16 (nn.TransformerEncoder has no key/value cache, so its generation
+  would recompute the window each step: not the same work as the others').
 Prints a @@RESULT line of JSON, as the other benches."""
 import json
 import os
@@ -26,6 +29,9 @@ torch.manual_seed(1)
 
 
 def model_of(cell):
+    if cell == "transformer":
+        return recur_torch.RecurModel("lm", cell, VOCAB, embedding_dim=128, hidden_size=128, num_layers=4,
+                                      num_heads=4, ff_size=512, max_len=256)
     return recur_torch.RecurModel("lm", cell, VOCAB, embedding_dim=64, hidden_size=256, num_layers=2)
 
 
@@ -52,11 +58,11 @@ def generation(cell):
     return best, cold
 
 
-def training(cell):
+def training(cell, seq=64, batch=32):
     m = model_of(cell).train()
     opt = torch.optim.Adam(m.parameters(), lr=2e-3)
     g = torch.Generator().manual_seed(2)
-    x = torch.randint(1, 96, (65, 32), generator=g)
+    x = torch.randint(1, 96, (seq + 1, batch), generator=g)
     loss_fn = nn.CrossEntropyLoss()
 
     def step():
@@ -69,13 +75,13 @@ def training(cell):
 
     t0 = time.perf_counter()
     step()
-    cold = 64 * 32 / (time.perf_counter() - t0)
+    cold = seq * batch / (time.perf_counter() - t0)
     step()
     best = 0.0
     for _ in range(2 if QUICK else 8):
         t0 = time.perf_counter()
         step()
-        best = max(best, 64 * 32 / (time.perf_counter() - t0))
+        best = max(best, seq * batch / (time.perf_counter() - t0))
     return best, cold
 
 
@@ -86,4 +92,7 @@ for cell, key in (("lstm", "lstm"), ("gru", "gru"), ("rnn_tanh", "rnn")):
     t, tc = training(cell)
     print(f"gen   {key:5} {g:9.0f} steps/s best {gc:9.0f} cold   train {t:9.0f} chars/s best {tc:9.0f} cold", file=sys.stderr)
     result.update({f"gen_{key}": g, f"gen_{key}_cold": gc, f"train_{key}": t, f"train_{key}_cold": tc})
+t, tc = training("transformer", seq=128, batch=16)
+print(f"train transformer {t:9.0f} chars/s best {tc:9.0f} cold", file=sys.stderr)
+result.update({"train_transformer": t, "train_transformer_cold": tc})
 print("@@RESULT " + json.dumps(result))

@@ -7,8 +7,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  VOCAB, CHECK_TEXT, TAGGER_TEXT, quick, here, now, sampler, trainingText, loadRecurApi, recurModel,
-  stats, log, report, compare,
+  VOCAB, CHECK_TEXT, TAGGER_TEXT, TRANSFORMER, quick, here, now, sampler, trainingText, loadRecurApi, recurModel,
+  recurTransformer, stats, log, report, compare,
 } from './common.mjs';
 
 const result = { bench: 'recur-wasm' };
@@ -16,23 +16,30 @@ const recur = await loadRecurApi();
 result.simdArch = recur.simdArch;
 log(`recur wasm bench (${recur.simdArch}, Node ${process.version})`);
 
-// Generation through feed(): one symbol in, the 96 probabilities out, sampled here.
-function genFeed(model) {
+// Generation through feed(): one symbol in, the 96 probabilities out, sampled here. window: blocks
+// of that many whole windows from a reset each, 1,024 steps (the Transformer), else 1,000 steps.
+function genFeed(model, window = 0) {
   model.reset();
   const draw = sampler();
   let id = 1;
-  const step = () => { id = Math.max(1, draw(model.feed(VOCAB[id]))); };
+  let i = 0;
+  const step = () => {
+    if (window && i++ % window === 0) model.reset();
+    id = Math.max(1, draw(model.feed(VOCAB[id])));
+  };
   let t0 = now();
-  for (let i = 0; i < 50; i++) step();
+  for (let k = 0; k < 50; k++) step();
   const cold = 50 / ((now() - t0) / 1e3);
   const rates = [];
   let cpuShare = 0;  // CPU time / wall time: V8's background threads (GC, compilation) show here
+  const n = window ? 1024 : 1000;
+  i = 0;
   for (let r = 0; r < (quick ? 2 : 7); r++) {
     t0 = now();
     const cpu0 = process.cpuUsage();
-    for (let i = 0; i < 1000; i++) step();
+    for (let k = 0; k < n; k++) step();
     const wall = now() - t0, cpu = process.cpuUsage(cpu0);
-    rates.push(1000 / (wall / 1e3));
+    rates.push(n / (wall / 1e3));
     cpuShare = Math.max(cpuShare, (cpu.user + cpu.system) / 1e3 / wall);
   }
   return { ...stats(rates), cold, cpuShare };
@@ -49,10 +56,10 @@ function genEngine(model) {
   return stats(rates);
 }
 
-function train(model) {
-  const t = model.trainer({ seqLen: 64, batchSize: 32, clip: 1, lr: 2e-3, optimizer: 'adam' });
-  const text = trainingText(64 * 32 * 40 + 1);
-  const chars = 64 * 32;
+function train(model, seqLen = 64, batchSize = 32) {
+  const t = model.trainer({ seqLen, batchSize, clip: 1, lr: 2e-3, optimizer: 'adam' });
+  const text = trainingText(seqLen * batchSize * 40 + 1);
+  const chars = seqLen * batchSize;
   let t0 = now();
   t.step(text);
   const cold = chars / ((now() - t0) / 1e3);
@@ -112,6 +119,18 @@ for (const cell of ['lstm', 'gru', 'rnn']) {
       b.dispose();
     }
   }
+  m.dispose();
+}
+
+// The Transformer: feed() from a reset, whole windows (see TRANSFORMER).
+{
+  const m = recurTransformer(recur);
+  const g = genFeed(m, TRANSFORMER.window);
+  log(`gen   transformer ${g.best.toFixed(0).padStart(8)} steps/s best ${g.median.toFixed(0).padStart(8)} median ${g.cold.toFixed(0).padStart(8)} cold (first 50)  [feed + sample in JS, whole windows]`);
+  Object.assign(result, { gen_transformer: g.best, gen_transformer_median: g.median, gen_transformer_cold: g.cold });
+  const t = train(m, TRANSFORMER.trainSeq, TRANSFORMER.trainBatch);
+  log(`train transformer ${t.best.toFixed(0).padStart(8)} chars/s best ${t.median.toFixed(0).padStart(8)} median ${t.cold.toFixed(0).padStart(8)} cold (first step)`);
+  Object.assign(result, { train_transformer: t.best, train_transformer_median: t.median, train_transformer_cold: t.cold });
   m.dispose();
 }
 
