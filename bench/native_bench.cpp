@@ -392,6 +392,7 @@ int main(int argc, char** argv) {
   bench_generation("gru", CellKind::kGru);
   bench_generation("rnn", CellKind::kRnnTanh);
   bench_generation("transformer", CellKind::kTransformer);
+  bench_generation("transformer_int8", CellKind::kTransformer, Precision::kInt8);
   bench_batched("float32", Precision::kFloat32);
   bench_batched("int8", Precision::kInt8);
   bench_tagger();

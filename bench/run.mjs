@@ -122,6 +122,7 @@ out.push(row('generation LSTM int8, steps/s', 'gen_lstm_int8'));
 out.push(row('generation GRU, steps/s', 'gen_gru'));
 out.push(row('generation RNN, steps/s', 'gen_rnn'));
 out.push(row('generation Transformer, steps/s', 'gen_transformer'));
+out.push(row('generation Transformer int8, steps/s', 'gen_transformer_int8'));
 out.push(row('training LSTM, chars/s', 'train_lstm'));
 out.push(row('  cold (first step)', 'train_lstm_cold'));
 out.push(row('training GRU, chars/s', 'train_gru'));

@@ -128,6 +128,11 @@ for (const cell of ['lstm', 'gru', 'rnn']) {
   const g = genFeed(m, TRANSFORMER.window);
   log(`gen   transformer ${g.best.toFixed(0).padStart(8)} steps/s best ${g.median.toFixed(0).padStart(8)} median ${g.cold.toFixed(0).padStart(8)} cold (first 50)  [feed + sample in JS, whole windows]`);
   Object.assign(result, { gen_transformer: g.best, gen_transformer_median: g.median, gen_transformer_cold: g.cold });
+  const q = recur.loadModel(m.save(), { precision: 'int8' });
+  const gq = genFeed(q, TRANSFORMER.window);
+  log(`gen   transformer int8 ${gq.best.toFixed(0).padStart(8)} steps/s best ${gq.median.toFixed(0).padStart(8)} median`);
+  Object.assign(result, { gen_transformer_int8: gq.best, gen_transformer_int8_median: gq.median });
+  q.dispose();
   const t = train(m, TRANSFORMER.trainSeq, TRANSFORMER.trainBatch);
   log(`train transformer ${t.best.toFixed(0).padStart(8)} chars/s best ${t.median.toFixed(0).padStart(8)} median ${t.cold.toFixed(0).padStart(8)} cold (first step)`);
   Object.assign(result, { train_transformer: t.best, train_transformer_median: t.median, train_transformer_cold: t.cold });

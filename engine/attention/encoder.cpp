@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "layers/dense.h"
 #include "layers/layer_norm.h"
@@ -52,6 +53,20 @@ const T* feed_forward_input(const EncoderWeights<T>& w, const EncoderCache<T>& c
   return w.norm_first ? c.b.data() : c.x1.data();
 }
 
+// y (M, N) = b + x (M, K) W^T for weight matrix `which` of the layer (0 in_proj, 1 out_proj,
+// 2 linear1, 3 linear2): through its int8 copy where the step has one.
+template <typename T>
+void project(const EncoderWeights<T>& w, int which, int M, int K, int N, const T* x, T* y) {
+  const T* W = w.t[2 * which];
+  const T* b = w.t[2 * which + 1];
+  if constexpr (std::is_same_v<T, float>)
+    if (w.q[which]) {
+      i8_linear(*w.q[which], M, x, K, b, y, N, *w.scratch);
+      return;
+    }
+  linear(M, K, N, x, K, W, b, y, N);
+}
+
 template <typename T>
 void apply_mask(const Buffer<T>& mask, size_t n, T* x) {
   if (!mask.empty())
@@ -91,7 +106,7 @@ void encoder_forward_qkv(const EncoderWeights<T>& w, int M, const T* x, EncoderC
     layer_norm_forward(M, d, x, w.t[kN1W], w.t[kN1B], c.a.data(), c.xhat1.data(), c.rstd1.data());
   }
   c.qkv.resize(n * 3);
-  linear(M, d, 3 * d, attention_input(w, c), d, w.t[kInW], w.t[kInB], c.qkv.data(), 3 * d);
+  project(w, 0, M, d, 3 * d, attention_input(w, c), c.qkv.data());
   c.ctx.resize(n);
 }
 
@@ -107,7 +122,7 @@ void encoder_forward_out(const EncoderWeights<T>& w, int M, EncoderCache<T>& c, 
   c.hact.resize(nf);
   c.y.resize(n);
   // attention block
-  linear(M, d, d, c.ctx.data(), d, w.t[kOutW], w.t[kOutB], c.t0.data(), d);
+  project(w, 1, M, d, d, c.ctx.data(), c.t0.data());
   dropout(n, p, rng, c.m1, c.t0.data());
   for (size_t i = 0; i < n; ++i) c.x1[i] = c.x[i] + c.t0[i];
   if (!w.norm_first)
@@ -117,11 +132,11 @@ void encoder_forward_out(const EncoderWeights<T>& w, int M, EncoderCache<T>& c, 
     c.b.resize(n);
     layer_norm_forward(M, d, c.x1.data(), w.t[kN2W], w.t[kN2B], c.b.data(), c.xhat2.data(), c.rstd2.data());
   }
-  linear(M, d, F, feed_forward_input(w, c), d, w.t[kW1], w.t[kB1], c.hpre.data(), F);
+  project(w, 2, M, d, F, feed_forward_input(w, c), c.hpre.data());
   for (size_t i = 0; i < nf; ++i)
     c.hact[i] = w.act == Activation::kGelu ? gelu(c.hpre[i]) : std::max(c.hpre[i], T(0));
   dropout(nf, p, rng, c.mF, c.hact.data());
-  linear(M, F, d, c.hact.data(), F, w.t[kW2], w.t[kB2], c.t0.data(), d);
+  project(w, 3, M, F, d, c.hact.data(), c.t0.data());
   dropout(n, p, rng, c.m2, c.t0.data());
   for (size_t i = 0; i < n; ++i) c.y[i] = c.x1[i] + c.t0[i];
   if (!w.norm_first)

@@ -15,6 +15,7 @@
 
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "kernels/int8.h"
 #include "model/config.h"
 #include "model/params.h"
 
@@ -28,6 +29,10 @@ struct EncoderWeights {
   // In kEncoderTensors order: in_proj (3d, d) (3d), out_proj (d, d) (d), linear1 (F, d) (F),
   // linear2 (d, F) (d), norm1 (d) (d), norm2 (d) (d).
   const T* t[kEncoderTensorCount] = {};
+  // int8 copies of in_proj, out_proj, linear1 and linear2 (a float generation step at
+  // Precision::kInt8, with scratch for the rounded rows); null: those products read t.
+  const I8Matrix* q[4] = {};
+  I8Scratch* scratch = nullptr;
 };
 
 template <typename T>

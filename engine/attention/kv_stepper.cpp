@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <type_traits>
 
 #include "attention/attention.h"
 #include "layers/dense.h"
@@ -57,7 +58,7 @@ void KvStepper<T>::broadcast() {
 }
 
 template <typename T>
-void KvStepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams, T* logits) {
+void KvStepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams, T* logits, Int8Weights* int8) {
   const int d = cfg_.hidden_size, out = output_size(cfg_);
   const size_t full = size_t(cfg_.max_len);
   // Full windows restart from their last max_len / 2 symbols, re-read together (after broadcast()
@@ -76,17 +77,22 @@ void KvStepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams, T* 
     column_.resize(size_t(n));
     for (int j = 0; j < keep; ++j) {
       for (int i = 0; i < n; ++i) column_[size_t(i)] = kept_[size_t(i) * keep + j];
-      step(p, restart_.data(), column_.data(), n);
+      step(p, restart_.data(), column_.data(), n, int8);
     }
   }
-  step(p, order_.data(), ids, streams);
+  step(p, order_.data(), ids, streams, int8);
   const T* x = caches_.back().y.data();
+  if constexpr (std::is_same_v<T, float>)
+    if (int8) {
+      i8_linear(*int8->head(), streams, x, d, p.ptr(p.tensors[head_bias_index(cfg_)]), logits, out, int8->scratch());
+      return;
+    }
   linear(streams, d, out, x, d, p.ptr(p.tensors[head_weight_index(cfg_)]), p.ptr(p.tensors[head_bias_index(cfg_)]),
          logits, out);
 }
 
 template <typename T>
-void KvStepper<T>::step(const Params<T>& p, const int32_t* streams, const int32_t* ids, int M) {
+void KvStepper<T>::step(const Params<T>& p, const int32_t* streams, const int32_t* ids, int M, Int8Weights* int8) {
   const int d = cfg_.hidden_size, heads = cfg_.num_heads, dh = d / heads;
   int longest = 0;
   for (int i = 0; i < M; ++i) longest = std::max(longest, int(context_[size_t(streams[i])].size()) + 1);
@@ -103,7 +109,11 @@ void KvStepper<T>::step(const Params<T>& p, const int32_t* streams, const int32_
   }
   const T* x = x_.data();
   for (int k = 0; k < cfg_.num_layers; ++k) {
-    const EncoderWeights<T> w = encoder_weights(cfg_, p, k);
+    EncoderWeights<T> w = encoder_weights(cfg_, p, k);
+    if (int8) {
+      for (int j = 0; j < 4; ++j) w.q[j] = int8->encoder(k, j);
+      w.scratch = &int8->scratch();
+    }
     EncoderCache<T>& c = caches_[size_t(k)];
     encoder_forward_qkv(w, M, x, c);
     for (int i = 0; i < M; ++i) {

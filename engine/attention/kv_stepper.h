@@ -16,6 +16,7 @@
 #include "core/tensor.h"
 #include "model/config.h"
 #include "model/params.h"
+#include "model/precision.h"
 
 namespace recur {
 
@@ -26,7 +27,8 @@ class KvStepper {
   /// Every stream's context empty.
   void reset();
   /// Feeds ids[i] to stream i for i < streams; logits (streams, out) receives the head's output.
-  void feed(const Params<T>& p, const int32_t* ids, int streams, T* logits);
+  /// int8 (built from p; float only): the step's products through its matrices.
+  void feed(const Params<T>& p, const int32_t* ids, int streams, T* logits, Int8Weights* int8 = nullptr);
   /// Every stream takes stream 0's context.
   void broadcast();
   /// Symbols in stream b's window.
@@ -34,7 +36,7 @@ class KvStepper {
 
  private:
   // One step of the listed streams: rows i < M feed ids[i] to stream streams[i].
-  void step(const Params<T>& p, const int32_t* streams, const int32_t* ids, int M);
+  void step(const Params<T>& p, const int32_t* streams, const int32_t* ids, int M, Int8Weights* int8);
   // Room for n positions per stream in every layer's cache (grown by doubling, up to max_len).
   void reserve(int n);
 

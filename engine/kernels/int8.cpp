@@ -34,11 +34,52 @@ inline int round_int(float v, int lim) {
 // max |x_k|: NaN if an element is NaN (std::max would skip it), inf if one is infinite.
 inline float abs_max(int n, const float* x) {
   float amax = 0;
-  for (int k = 0; k < n; ++k) {
+  int k = 0;
+#if RECUR_SIMD
+  // A vector at a time: called for every product of an int8 step, and on every weight of a model
+  // when its int8 copies are made.
+  using B = Vec<float>;
+  constexpr int N = int(B::size);
+  B m(0.f);
+  auto nan = xsimd::isnan(m);
+  for (; k + N <= n; k += N) {
+    const B v = B::load_unaligned(x + k);
+    nan = nan | xsimd::isnan(v);
+    m = xsimd::max(m, xsimd::abs(v));
+  }
+  if (xsimd::any(nan)) return std::numeric_limits<float>::quiet_NaN();
+  alignas(64) float lanes[N];
+  m.store_aligned(lanes);
+  for (float v : lanes) amax = std::max(amax, v);
+#endif
+  for (; k < n; ++k) {
     if (std::isnan(x[k])) return x[k];
     amax = std::max(amax, std::fabs(x[k]));
   }
   return amax;
+}
+
+// out[k] = round_int(x[k] * inv, lim) for k < n: with x86 SIMD, the same float operations a vector
+// at a time (trunc, the exact difference, +-1 where it is >= 0.5, the clamp), so the same integers.
+// Not in wasm, where the emulated SSE4.1 made a Transformer's int8 copies take 2.1 ms against the
+// scalar loop's 1.1 (Node 20); converting the lanes with to_int took 6.4.
+template <typename Q>
+void round_scaled(int n, const float* x, float inv, int lim, Q* out) {
+  int k = 0;
+#if RECUR_SIMD && !defined(__wasm_simd128__)
+  using B = Vec<float>;
+  constexpr int N = int(B::size);
+  const B s(inv), half(0.5f), one(1.f), zero(0.f), hi = B(float(lim));
+  alignas(64) float lanes[N];
+  for (; k + N <= n; k += N) {
+    const B v = B::load_unaligned(x + k) * s;
+    const B t = xsimd::trunc(v);
+    const B step = xsimd::select(xsimd::abs(v - t) >= half, xsimd::select(v < zero, -one, one), zero);
+    xsimd::clip(t + step, -hi, hi).store_aligned(lanes);  // whole numbers: the conversion is exact
+    for (int j = 0; j < N; ++j) out[k + j] = Q(lanes[j]);
+  }
+#endif
+  for (; k < n; ++k) out[k] = Q(round_int(x[k] * inv, lim));
 }
 
 }  // namespace
@@ -62,7 +103,7 @@ I8Matrix quantize_rows(int rows, int cols, const float* W, int ldw) {
     if (!(amax <= FLT_MAX && inv <= FLT_MAX)) continue;
     m.scale[size_t(r)] = amax / 127;
     int8_t* q = m.q.data() + size_t(r) * m.ld;
-    for (int k = 0; k < cols; ++k) q[k] = int8_t(round_int(w[k] * inv, 127));
+    round_scaled(cols, w, inv, 127, q);
   }
   return m;
 }
@@ -78,7 +119,7 @@ float quantize_vector(int n, const float* x, int16_t* xq) noexcept {
     std::fill_n(xq, n, int16_t(0));
     return 0;
   }
-  for (int k = 0; k < n; ++k) xq[k] = int16_t(round_int(x[k] * inv, kXqMax));
+  round_scaled(n, x, inv, kXqMax, xq);
   return amax / kXqMax;
 }
 

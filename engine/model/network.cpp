@@ -187,11 +187,12 @@ void Network<T>::backward(const Params<T>& p, const T* dlogits, Params<T>& grads
 
 template <typename T>
 Stepper<T>::Stepper(const Config& c, bool fold, Precision precision, int batch)
-    : cfg_(c), precision_(std::is_same_v<T, float> && !is_transformer(c) ? precision : Precision::kFloat32) {
+    : cfg_(c), precision_(std::is_same_v<T, float> ? precision : Precision::kFloat32) {
   state_.resize(c, batch);
   logits_.assign(size_t(batch) * output_size(c), T(0));
   if (is_transformer(c)) {
     kv_.emplace(c, batch);
+    if (precision_ == Precision::kInt8) int8_.configure(c, 0, true);
     return;
   }
   caches_.resize(size_t(c.num_layers));
@@ -229,14 +230,14 @@ const T* Stepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams) {
   const int E = cfg_.embedding_dim, H = cfg_.hidden_size, out = output_size(cfg_);
   const int B = streams > 0 ? streams : state_.batch;
   assert(B <= state_.batch);
-  if (kv_) {
-    kv_->feed(p, ids, B, logits_.data());
-    return logits_.data();
-  }
-  const T* emb = p.ptr(p.tensors[embedding_index()]);
   const bool int8 = precision_ == Precision::kInt8;
   if constexpr (std::is_same_v<T, float>)
     if (int8 && !int8_.ready()) int8_.build(p);
+  if (kv_) {
+    kv_->feed(p, ids, B, logits_.data(), int8 ? &int8_ : nullptr);
+    return logits_.data();
+  }
+  const T* emb = p.ptr(p.tensors[embedding_index()]);
   const T* x = nullptr;  // the layer's input rows (B, I)
   for (int k = 0; k < cfg_.num_layers; ++k) {
     CellWeights<T> w = cell_weights(cfg_, p, k, 0);

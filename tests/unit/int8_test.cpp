@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <vector>
 
 #include "core/rng.h"
 #include "kernels/int8.h"
+#include "model/model.h"
 #include "model/network.h"
 #include "model/precision.h"
 #include "model/predict.h"
@@ -84,6 +86,38 @@ TEST(Int8, NonFiniteTinyAndHalfwayValues) {
   int16_t h[5];
   EXPECT_EQ(quantize_vector(5, halves, h), 1.f);
   EXPECT_EQ(std::vector<int16_t>(h, h + 5), (std::vector<int16_t>{16383, 0, 1, -3, 0}));
+}
+
+// Rounding a vector at a time (long rows and vectors) against rounding in double: halves and
+// near-halves at every lane, and NaN or inf found wherever it sits.
+TEST(Int8, LongRowsRoundAsTheFormulaSays) {
+  const int n = 53;  // several SIMD vectors and a tail
+  std::vector<float> x(static_cast<size_t>(n));
+  const float pattern[6] = {0.5f, -2.5f, 0.49999997f, -0.49999997f, 1.5f, 3.75f};
+  for (int k = 0; k < n; ++k) x[size_t(k)] = pattern[k % 6] * (k % 4 == 0 ? 1.f : -1.f);
+  x[size_t(n) - 5] = 16383;  // sx = 1: x itself is rounded
+  std::vector<int16_t> xq(static_cast<size_t>(n));
+  ASSERT_EQ(quantize_vector(n, x.data(), xq.data()), 1.f);
+  for (int k = 0; k < n; ++k) {
+    const double v = x[size_t(k)], r = v >= 0 ? std::floor(v + 0.5) : -std::floor(-v + 0.5);
+    EXPECT_EQ(xq[size_t(k)], int16_t(r)) << k << ": " << v;
+  }
+  // A row of 53 with max 127: q = w rounded.
+  std::vector<float> w(x);
+  w[size_t(n) - 5] = 127;
+  const I8Matrix m = quantize_rows(1, n, w.data(), n);
+  ASSERT_EQ(m.scale[0], 1.f);
+  for (int k = 0; k < n; ++k) {
+    const double v = w[size_t(k)], r = v >= 0 ? std::floor(v + 0.5) : -std::floor(-v + 0.5);
+    EXPECT_EQ(m.q[size_t(k)], int8_t(r)) << k;
+  }
+  for (int at : {0, 9, 31, n - 1})
+    for (float bad : {std::nanf(""), INFINITY}) {
+      std::vector<float> y(x);
+      y[size_t(at)] = bad;
+      EXPECT_TRUE(std::isnan(quantize_vector(n, y.data(), xq.data()))) << at << " " << bad;
+      EXPECT_EQ(quantize_rows(1, n, y.data(), n).scale[0], 0.f) << at << " " << bad;
+    }
 }
 
 // The SIMD kernel and the scalar twin against exact int64 sums, at sizes around the 4-row
@@ -252,6 +286,53 @@ TEST(Int8Stepper, FollowsChangedParameters) {
     want.insert(want.end(), b, b + 11);
   }
   EXPECT_LT(testing::max_scaled_error(got.data(), want.data(), want.size()), 2e-4);
+}
+
+// A Transformer's generation step at int8 rounds in_proj, out_proj, linear1, linear2 and the head;
+// its attention over the key/value cache stays float32. Past its window (6) twice, so the
+// restarts re-read through the int8 products too.
+TEST(Int8Stepper, TransformerIsFloat32OnTheRoundedWeights) {
+  for (bool norm_first : {false, true}) {
+    Config c;
+    c.task = Task::kLm;
+    c.cell = CellKind::kTransformer;
+    c.vocab_size = 9;
+    c.embedding_dim = c.hidden_size = 8;
+    c.num_layers = 2;
+    c.num_heads = 2;
+    c.ff_size = 12;
+    c.max_len = 6;
+    c.norm_first = norm_first;
+    Params<float> p(c);
+    Rng rng(5);
+    init_params(c, p, rng);
+    for (float& v : p.data) v += float(rng.uniform(-0.3, 0.3));
+    Params<float> r = p;
+    auto round_in_place = [&](size_t tensor, int rows, int cols) {
+      float* W = r.ptr(r.tensors[tensor]);
+      const I8Matrix q = quantize_rows(rows, cols, W, cols);
+      for (int i = 0; i < rows; ++i)
+        for (int k = 0; k < cols; ++k) W[size_t(i) * cols + k] = float(q.q[size_t(i) * q.ld + k]) * q.scale[size_t(i)];
+    };
+    const int d = c.hidden_size, F = c.ff_size;
+    for (int k = 0; k < c.num_layers; ++k) {
+      const size_t at = size_t(encoder_index(k));
+      round_in_place(at, 3 * d, d);      // in_proj
+      round_in_place(at + 2, d, d);      // out_proj
+      round_in_place(at + 4, F, d);      // linear1
+      round_in_place(at + 6, d, F);      // linear2
+    }
+    round_in_place(size_t(head_weight_index(c)), c.vocab_size, d);
+    Stepper<float> q(c, true, Precision::kInt8), f(c);
+    const std::vector<float> got = feed_all(q, p, c.vocab_size, 17);
+    const std::vector<float> want = feed_all(f, r, c.vocab_size, 17), orig = feed_all(f, p, c.vocab_size, 17);
+    const double to_rounded = testing::max_scaled_error(got.data(), want.data(), want.size());
+    const double to_float = testing::max_scaled_error(got.data(), orig.data(), orig.size());
+    // Four rounded vectors per layer and the head's, in sequence (a recurrent step: two or three).
+    EXPECT_LT(to_rounded, 5e-4) << "norm_first " << norm_first;
+    std::printf("[ int8  ] transformer norm_first %d: %.2e from the rounded weights, %.2e from float32\n", int(norm_first), to_rounded, to_float);
+    EXPECT_GT(to_float, 10 * to_rounded) << "norm_first " << norm_first;
+  }
 }
 
 TEST(Int8Predictor, RoundsTheRecurrentProductOnly) {

@@ -46,14 +46,16 @@ test('a bad precision is a RangeError naming the choices; an unknown option a Ty
 
 // The model file with every matrix int8 inference rounds replaced by its rounded values: each
 // layer's W_hh, W_ih above layer 0 (layer 0's is folded into the embedding and stays float32),
-// and the head.
-function roundedFile(file) {
+// and the head; a Transformer's in_proj, out_proj, linear1, linear2 and head.
+const RECURRENT_ROUNDED = /^rnn\.weight_hh_l|^rnn\.weight_ih_l[1-9]|^head\.weight$/;
+const TRANSFORMER_ROUNDED = /^encoder\.layers\.\d+\.(self_attn\.in_proj_weight|self_attn\.out_proj\.weight|linear[12]\.weight)$|^head\.weight$/;
+function roundedFile(file, rounded = RECURRENT_ROUNDED) {
   const out = file.slice();
   const n = Number(new DataView(out.buffer, out.byteOffset).getBigUint64(0, true));
   const header = JSON.parse(new TextDecoder().decode(out.subarray(8, 8 + n)));
   const data = 8 + n;
   for (const [name, t] of Object.entries(header)) {
-    if (!/^rnn\.weight_hh_l|^rnn\.weight_ih_l[1-9]|^head\.weight$/.test(name)) continue;
+    if (!rounded.test(name)) continue;
     assert.equal(t.dtype, 'F32');
     const [rows, cols] = t.shape;
     const at = data + t.data_offsets[0];
@@ -63,21 +65,39 @@ function roundedFile(file) {
   return out;
 }
 
-test('int8 feed() is float32 on the rounded matrices, up to the rounding of the vectors', () => {
-  const q = recur.loadModel(bytes, { precision: 'int8' });
-  const f = recur.loadModel(roundedFile(bytes));
-  const plain = recur.loadModel(bytes);
+// feed() over text through file at int8, through the rounded file at float32 and through file at float32.
+function int8Gaps(file, rounded, text) {
+  const q = recur.loadModel(file, { precision: 'int8' });
+  const f = recur.loadModel(roundedFile(file, rounded));
+  const plain = recur.loadModel(file);
   let worst = 0, fromFloat = 0;
-  for (const ch of 'the quick brown fox jumps over the lazy dog') {
+  for (const ch of text) {
     const a = q.feed(ch), b = f.feed(ch), c = plain.feed(ch);
     for (let i = 0; i < a.length; i++) {
       worst = Math.max(worst, Math.abs(a[i] - b[i]));
       fromFloat = Math.max(fromFloat, Math.abs(a[i] - c[i]));
     }
   }
+  for (const m of [q, f, plain]) m.dispose();
+  return { worst, fromFloat };
+}
+
+test('int8 feed() is float32 on the rounded matrices, up to the rounding of the vectors', () => {
+  const { worst, fromFloat } = int8Gaps(bytes, RECURRENT_ROUNDED, 'the quick brown fox jumps over the lazy dog');
   assert.ok(worst < 2e-4, `int8 vs float32 on rounded weights: ${worst}`);
   assert.ok(fromFloat > 10 * worst, `int8 must differ from float32 by the rounding of the weights: ${fromFloat} vs ${worst}`);
-  for (const m of [q, f, plain]) m.dispose();
+});
+
+test('a Transformer at int8 is float32 on its rounded matrices, past its window too', () => {
+  const m = recur.createModel({ cell: 'transformer', vocab: englishText, hiddenSize: 16, numLayers: 2, numHeads: 2, ffSize: 24, maxLen: 16, seed: 4 });
+  const file = m.save();
+  m.dispose();
+  const { worst, fromFloat } = int8Gaps(file, TRANSFORMER_ROUNDED, 'the quick brown fox jumps over the lazy dog');
+  assert.ok(worst < 5e-4, `int8 vs float32 on rounded weights: ${worst}`);
+  assert.ok(fromFloat > 10 * worst, `int8 must differ from float32 by the rounding of the weights: ${fromFloat} vs ${worst}`);
+  const q = recur.loadModel(file, { precision: 'int8' });
+  assert.equal(q.precision, 'int8');
+  q.dispose();
 });
 
 test('training an int8 model updates its float32 weights; a generation after it uses the trained weights', async () => {

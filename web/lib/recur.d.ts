@@ -485,8 +485,9 @@ export interface CreateModelConfig<T extends Task = Task> extends Partial<Transf
  * The arithmetic of feed(), predict() and generate(). 'float32' uses the weights as stored. 'int8' rounds each weight
  * matrix a step multiplies by one vector to int8 (one scale per row) and the vector to int16: faster
  * generation and streaming at a small cost (the bundled English lm: 2.1265 bits/char against 2.1267). Training
- * updates float32 weights either way. A bidirectional model's predict() and a transformer run at float32
- * whatever is asked.
+ * updates float32 weights either way. A transformer's generation, feed() and stream() round its in_proj,
+ * out_proj, feed-forward and head matrices (its attention over earlier positions stays float32). A
+ * bidirectional model's predict() and a transformer's predict() run at float32 whatever is asked.
  */
 export type Precision = 'float32' | 'int8';
 
