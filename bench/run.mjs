@@ -109,8 +109,9 @@ out.push('', loaded
   : 'Taken on an idle machine (load average below 0.5 before the run and below 1.5 during it, the bench itself adding ~1; no trainings running).');
 out.push('');
 out.push('Workload char-lstm-256x2: V 96, E 64, 2 × LSTM 256, head 256 → 96, float32, random seeded weights; GRU and RNN (tanh) variants have the same sizes. ' +
-  'Transformer: char-transformer-128x4, d 128, 4 layers, 4 heads, feed-forward 512, window 256, post-norm, ReLU (818,531 parameters against the LSTM\'s 890,411); ' +
-  'its generation runs whole windows from an empty cache (positions 0–255, a step\'s cost growing with its position), its training 16 windows of 128 per step. ' +
+  'Transformer: char-transformer-128x4, d 128, 4 layers, 4 heads, feed-forward 512, window 256, post-norm, ReLU (817,760 parameters against the LSTM\'s 886,880); ' +
+  'its generation runs whole windows from an empty cache (positions 0–255, a step\'s cost growing with its position) in blocks of 1,024 steps (ORT after 2,048 warm-up steps), its training 16 windows of 128 per step; ' +
+  'its int8 row includes making the int8 copies again at each window\'s reset, as each generate() call does. ' +
   'Figures are the best of several timed blocks after warm-up (generation: 1,000 steps each after 50 warm-up steps, ORT after 2,000; training: single steps after 1–2 warm-up steps); ' +
   '"cold" is the warm-up itself (first 50 steps / first training step / first call). (×) is each figure divided by recur wasm\'s.');
 out.push('');

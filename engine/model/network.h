@@ -100,8 +100,9 @@ CellWeights<T> cell_weights(const Config& c, const Params<T>& p, int layer, int 
 /// against). At Precision::kInt8 (T = float) every product except layer 0's folded rows uses int8
 /// copies of the weights (model/precision.h), made on the first feed after reset() or
 /// params_changed(). A Transformer steps through a key/value cache (attention/kv_stepper.h),
-/// which grows (by doubling) as its window fills, its products at either precision; its state()
-/// is unused zeros.
+/// which grows (by doubling) as its window fills; at kInt8 its projections, feed-forward and head
+/// use int8 copies, while its embedding and attention over the cache stay float32. Its state() is
+/// unused zeros.
 template <typename T>
 class Stepper {
  public:

@@ -27,7 +27,6 @@ void Int8Weights::build(const Params<float>& p) {
   const int L = cfg_.num_layers, H = cfg_.hidden_size;
   head_ = with_head_ ? quantize_rows(output_size(cfg_), H, p.ptr(p.tensors[head_weight_index(cfg_)]), H)
                      : I8Matrix{};
-  ready_ = true;
   if (is_transformer(cfg_)) {
     // (rows, cols) of in_proj, out_proj, linear1, linear2: the weights at even offsets of a layer's tensors.
     const int F = cfg_.ff_size, shape[4][2] = {{3 * H, H}, {H, H}, {F, H}, {H, F}};
@@ -36,6 +35,7 @@ void Int8Weights::build(const Params<float>& p) {
       for (int j = 0; j < 4; ++j)
         enc_[size_t(k) * 4 + size_t(j)] = quantize_rows(
             shape[j][0], shape[j][1], p.ptr(p.tensors[size_t(encoder_index(k) + 2 * j)]), shape[j][1]);
+    ready_ = true;
     return;
   }
   const int GH = gate_count(cfg_.cell) * H;
@@ -46,6 +46,7 @@ void Int8Weights::build(const Params<float>& p) {
     if (k >= ih_from_) w_ih_[size_t(k)] = quantize_rows(GH, w.I, w.w_ih, w.I);
     w_hh_[size_t(k)] = quantize_rows(GH, H, w.w_hh, H);
   }
+  ready_ = true;
 }
 
 }  // namespace recur

@@ -50,7 +50,7 @@ class Int8Weights {
   std::vector<I8Matrix> w_ih_, w_hh_;  // per layer
   std::vector<I8Matrix> enc_;          // a Transformer's: 4 per layer
   I8Matrix head_;
-  I8Scratch scratch_;                  // the head's input vectors, rounded
+  I8Scratch scratch_;                  // the input rows of the product at hand, rounded
 };
 
 }  // namespace recur

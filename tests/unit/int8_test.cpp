@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "core/rng.h"
@@ -291,22 +292,32 @@ TEST(Int8Stepper, FollowsChangedParameters) {
 // A Transformer's generation step at int8 rounds in_proj, out_proj, linear1, linear2 and the head;
 // its attention over the key/value cache stays float32. Past its window (6) twice, so the
 // restarts re-read through the int8 products too.
+// A small causal Transformer lm (window 6) with random parameters, biases and norms away from 0 and 1.
+Config small_transformer(bool norm_first) {
+  Config c;
+  c.task = Task::kLm;
+  c.cell = CellKind::kTransformer;
+  c.vocab_size = 9;
+  c.embedding_dim = c.hidden_size = 8;
+  c.num_layers = 2;
+  c.num_heads = 2;
+  c.ff_size = 12;
+  c.max_len = 6;
+  c.norm_first = norm_first;
+  return c;
+}
+Params<float> random_params(const Config& c) {
+  Params<float> p(c);
+  Rng rng(5);
+  init_params(c, p, rng);
+  for (float& v : p.data) v += float(rng.uniform(-0.3, 0.3));
+  return p;
+}
+
 TEST(Int8Stepper, TransformerIsFloat32OnTheRoundedWeights) {
   for (bool norm_first : {false, true}) {
-    Config c;
-    c.task = Task::kLm;
-    c.cell = CellKind::kTransformer;
-    c.vocab_size = 9;
-    c.embedding_dim = c.hidden_size = 8;
-    c.num_layers = 2;
-    c.num_heads = 2;
-    c.ff_size = 12;
-    c.max_len = 6;
-    c.norm_first = norm_first;
-    Params<float> p(c);
-    Rng rng(5);
-    init_params(c, p, rng);
-    for (float& v : p.data) v += float(rng.uniform(-0.3, 0.3));
+    const Config c = small_transformer(norm_first);
+    const Params<float> p = random_params(c);
     Params<float> r = p;
     auto round_in_place = [&](size_t tensor, int rows, int cols) {
       float* W = r.ptr(r.tensors[tensor]);
@@ -332,6 +343,28 @@ TEST(Int8Stepper, TransformerIsFloat32OnTheRoundedWeights) {
     EXPECT_LT(to_rounded, 5e-4) << "norm_first " << norm_first;
     std::printf("[ int8  ] transformer norm_first %d: %.2e from the rounded weights, %.2e from float32\n", int(norm_first), to_rounded, to_float);
     EXPECT_GT(to_float, 10 * to_rounded) << "norm_first " << norm_first;
+  }
+}
+
+// Three streams side by side at int8, each past the window (restarting together), give each
+// stream's one-stream numbers bit for bit: the integer sums do not depend on the batch.
+TEST(Int8Stepper, TransformerStreamsAreTheirOneStreamRuns) {
+  const Config c = small_transformer(false);
+  const Params<float> p = random_params(c);
+  const int B = 3, V = c.vocab_size;
+  Stepper<float> batch(c, true, Precision::kInt8, B);
+  std::vector<Stepper<float>> one;
+  for (int b = 0; b < B; ++b) one.emplace_back(c, true, Precision::kInt8);
+  batch.reset(p);
+  for (auto& s : one) s.reset(p);
+  for (int t = 0; t < 15; ++t) {
+    int32_t ids[B];
+    for (int b = 0; b < B; ++b) ids[b] = int32_t((3 * t + 5 * b + t / 4) % V);
+    const float* l = batch.feed(p, ids);
+    for (int b = 0; b < B; ++b) {
+      const float* lb = one[size_t(b)].feed(p, ids[b]);
+      EXPECT_EQ(std::memcmp(l + size_t(b) * V, lb, sizeof(float) * size_t(V)), 0) << "step " << t << " stream " << b;
+    }
   }
 }
 
