@@ -386,6 +386,7 @@ export default {
   "{n} layers": "{n} 层",
   "{n} networks trained and tested in {secs} s": "{n} 个网络训练并测试完毕，用时 {secs} s",
   "{n} symbols": "{n} 个符号",
+  "{heads} heads, a window of {window} characters": "{heads} 个注意力头，窗口 {window} 个字符",
   "{pct}% of the strongest push (against {label})": "最强推动的 {pct}%（反对{label}）",
   "{pct}% of the strongest push (for {label})": "最强推动的 {pct}%（支持{label}）",
   "{probes} probes × {networks} networks in {secs} s": "{probes} 个探针 × {networks} 个网络，用时 {secs} s",

@@ -48,9 +48,11 @@ export function describe(info) {
   const name = CELL_NAMES[c.cell] ?? c.cell;
   const cell = c.bidirectional ? t('bidirectional {cell}', { cell: name }) : name;
   const what = c.task === 'lm' ? t('{n} symbols', { n: fmtInt(info.vocabSize) }) : t('labels {list}', { list: info.labels.join(' / ') });
-  return t('{cell} · {layers} × {hidden} · {params} parameters · {what}', {
+  const text = t('{cell} · {layers} × {hidden} · {params} parameters · {what}', {
     cell, layers: plural(c.numLayers, '{n} layer', '{n} layers'), hidden: c.hiddenSize, params: fmtInt(info.parameterCount), what,
   });
+  return c.cell === 'transformer'
+    ? `${text} · ${t('{heads} heads, a window of {window} characters', { heads: c.numHeads, window: fmtInt(c.maxLen) })}` : text;
 }
 
 /**
