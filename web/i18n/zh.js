@@ -217,6 +217,7 @@ export default {
   "Engine ready (WebAssembly, SIMD: {arch}).": "引擎已就绪（WebAssembly，SIMD：{arch}）。",
   "Engine: WebAssembly SIMD128 ({arch}).": "引擎：WebAssembly SIMD128（{arch}）。",
   "English fortunes (LSTM)": "英文格言（LSTM）",
+  "English fortunes (Transformer)": "英文格言（Transformer）",
   "F {pct}": "水果 {pct}",
   "File: {name}": "文件：{name}",
   "Finished {steps} steps.": "已完成 {steps} 步。",

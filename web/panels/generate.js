@@ -7,6 +7,8 @@ import { CELL_NAMES, catalogReady, describe, loadBundled } from '../shared/model
 
 const KNOWN_LMS = {
   'en-fortunes-lstm': { title: t('English fortunes (LSTM)'), prompt: 'The ', lang: 'en' },
+  // The same data through self-attention over a 256-character window, for comparison.
+  'en-fortunes-transformer': { title: t('English fortunes (Transformer)'), prompt: 'The ', lang: 'en' },
   // A poem's first line: the model was trained on whole poems, so it goes on with the second.
   'zh-poetry-lstm': { title: t('Chinese classical verse: Tang and Song poems, Song lyrics, Yuan songs (LSTM)'), prompt: '白日依山尽，', lang: 'zh' },
 };
