@@ -243,4 +243,4 @@ process.stdout.write('\n' + md);
 mkdirSync(join(here, 'build'), { recursive: true });
 writeFileSync(join(here, 'build/last-run.md'), md);
 writeFileSync(join(here, 'build/last-run.json'), JSON.stringify({ started, loadBefore, loadAfter, loads, results }, null, 1));
-if (cols.length < BENCHES.length) process.exitCode = 1;
+if (BENCHES.some((b) => !results[b.key])) process.exitCode = 1;  // a bench failed
