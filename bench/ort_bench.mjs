@@ -16,6 +16,27 @@ const result = { bench: 'ort-wasm', version: ort.env.versions?.web ?? 'unknown',
 log(`ONNX Runtime Web ${result.version} (wasm backend, numThreads 1) in Node ${process.version}`);
 const recur = await loadRecurApi();
 
+// Times step(): the first 50 calls (the cold rate), `warmup` more, then blocks of `block` calls
+// (best and median), with CPU time / wall time over the blocks; before() runs before each block.
+async function timeSteps(step, { warmup, block, before = () => {} }) {
+  let t0 = now();
+  for (let i = 0; i < 50; i++) await step();
+  const cold = 50 / ((now() - t0) / 1e3);
+  for (let i = 0; i < warmup; i++) await step();
+  const rates = [];
+  let cpuShare = 0;
+  for (let r = 0; r < (quick ? 1 : 5); r++) {
+    before();
+    t0 = now();
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < block; i++) await step();
+    const wall = now() - t0, cpu = process.cpuUsage(cpu0);
+    rates.push(block / (wall / 1e3));
+    cpuShare = Math.max(cpuShare, (cpu.user + cpu.system) / 1e3 / wall);
+  }
+  return { ...stats(rates), cold, cpuShare };
+}
+
 async function run(cell) {
   const m = recurModel(recur, cell === 'rnn' ? 'rnn_tanh' : cell);
   const ref = recurReference(m);
@@ -50,23 +71,9 @@ async function run(cell) {
     state = r.state;
     id = Math.max(1, draw(r.probs));
   };
-  let t0 = now();
-  for (let i = 0; i < 50; i++) await step();
-  const cold = 50 / ((now() - t0) / 1e3);
-  for (let i = 0; i < (quick ? 300 : 2000); i++) await step();
-  const rates = [];
-  let cpuShare = 0;
-  for (let r = 0; r < (quick ? 1 : 5); r++) {
-    t0 = now();
-    const cpu0 = process.cpuUsage();
-    for (let i = 0; i < 1000; i++) await step();
-    const wall = now() - t0, cpu = process.cpuUsage(cpu0);
-    rates.push(1000 / (wall / 1e3));
-    cpuShare = Math.max(cpuShare, (cpu.user + cpu.system) / 1e3 / wall);
-  }
-  const s = stats(rates);
-  log(`gen   ${cell.padEnd(5)} ${s.best.toFixed(0).padStart(8)} steps/s best ${s.median.toFixed(0).padStart(8)} median ${cold.toFixed(0).padStart(8)} cold (first 50), CPU time / wall time while timed ${cpuShare.toFixed(2)}`);
-  Object.assign(result, { [`cpu_share_${cell}`]: cpuShare, [`check_${cell}`]: c.rel, [`gen_${cell}`]: s.best, [`gen_${cell}_median`]: s.median, [`gen_${cell}_cold`]: cold });
+  const s = await timeSteps(step, { warmup: quick ? 300 : 2000, block: 1000 });
+  log(`gen   ${cell.padEnd(5)} ${s.best.toFixed(0).padStart(8)} steps/s best ${s.median.toFixed(0).padStart(8)} median ${s.cold.toFixed(0).padStart(8)} cold (first 50), CPU time / wall time while timed ${s.cpuShare.toFixed(2)}`);
+  Object.assign(result, { [`cpu_share_${cell}`]: s.cpuShare, [`check_${cell}`]: c.rel, [`gen_${cell}`]: s.best, [`gen_${cell}_median`]: s.median, [`gen_${cell}_cold`]: s.cold });
   await session.release();
 }
 
@@ -95,20 +102,9 @@ async function runTransformer() {
     cache = r.cache;
     id = Math.max(1, draw(r.probs));
   };
-  let t0 = now();
-  for (let k = 0; k < 50; k++) await step();
-  const cold = 50 / ((now() - t0) / 1e3);
-  for (let k = 0; k < (quick ? 256 : 2048); k++) await step();
-  const rates = [];
-  i = 0;
-  for (let r = 0; r < (quick ? 1 : 5); r++) {
-    t0 = now();
-    for (let k = 0; k < 1024; k++) await step();
-    rates.push(1024 / ((now() - t0) / 1e3));
-  }
-  const s = stats(rates);
-  log(`gen   transformer ${s.best.toFixed(0).padStart(8)} steps/s best ${s.median.toFixed(0).padStart(8)} median ${cold.toFixed(0).padStart(8)} cold (first 50), whole windows`);
-  Object.assign(result, { check_transformer: c.rel, gen_transformer: s.best, gen_transformer_median: s.median, gen_transformer_cold: cold });
+  const s = await timeSteps(step, { warmup: quick ? 256 : 2048, block: 1024, before: () => { i = 0; } });
+  log(`gen   transformer ${s.best.toFixed(0).padStart(8)} steps/s best ${s.median.toFixed(0).padStart(8)} median ${s.cold.toFixed(0).padStart(8)} cold (first 50), whole windows`);
+  Object.assign(result, { check_transformer: c.rel, gen_transformer: s.best, gen_transformer_median: s.median, gen_transformer_cold: s.cold });
   await session.release();
 }
 
