@@ -16,6 +16,18 @@ const result = { bench: 'ort-wasm', version: ort.env.versions?.web ?? 'unknown',
 log(`ONNX Runtime Web ${result.version} (wasm backend, numThreads 1) in Node ${process.version}`);
 const recur = await loadRecurApi();
 
+// CHECK_TEXT's probabilities read one runStep() at a time from the state zeros().
+async function stepByStep(runStep, zeros) {
+  let state = zeros();
+  const got = new Float32Array(CHECK_TEXT.length * V);
+  for (const [t, ch] of Array.from(CHECK_TEXT).entries()) {
+    const r = await runStep(VOCAB.indexOf(ch), state);
+    got.set(r.probs, t * V);
+    state = r.state;
+  }
+  return got;
+}
+
 // Times step(): the first 50 calls (the cold rate), `warmup` more, then blocks of `block` calls
 // (best and median), with CPU time / wall time over the blocks; before() runs before each block.
 async function timeSteps(step, { warmup, block, before = () => {} }) {
@@ -52,14 +64,7 @@ async function run(cell) {
 
   // Generation: one id per run, the state outputs fed back (the timed path). The same check, one step at a time.
   {
-    let st = zeros();
-    const got = new Float32Array(ref.length);
-    for (const [t, ch] of Array.from(CHECK_TEXT).entries()) {
-      const r = await runStep(VOCAB.indexOf(ch), st);
-      got.set(r.probs, t * V);
-      st = r.state;
-    }
-    const cs = compare(got, ref);
+    const cs = compare(await stepByStep(runStep, zeros), ref);
     log(`check ${cell} step by step: max rel err ${cs.rel.toExponential(2)}`);
     c.rel = Math.max(c.rel, cs.rel);
   }
@@ -84,22 +89,15 @@ async function runTransformer() {
   const bytes = buildOnnxTransformer(parseSafetensors(m.save()));
   m.dispose();
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  const { empty, runStep } = onnxTransformerStepper(ort, session);
-  let cache = empty();
-  const got = new Float32Array(ref.length);
-  for (const [t, ch] of Array.from(CHECK_TEXT).entries()) {
-    const r = await runStep(VOCAB.indexOf(ch), cache);
-    got.set(r.probs, t * V);
-    cache = r.cache;
-  }
-  const c = compare(got, ref);
+  const { zeros, runStep } = onnxTransformerStepper(ort, session);
+  const c = compare(await stepByStep(runStep, zeros), ref);
   log(`check transformer step by step: max rel err ${c.rel.toExponential(2)} (max abs ${c.abs.toExponential(2)})`);
   const draw = sampler();
-  let id = 1, i = 0;
+  let id = 1, i = 0, state;
   const step = async () => {
-    if (i++ % TRANSFORMER.window === 0) cache = empty();
-    const r = await runStep(id, cache);
-    cache = r.cache;
+    if (i++ % TRANSFORMER.window === 0) state = zeros();
+    const r = await runStep(id, state);
+    state = r.state;
     id = Math.max(1, draw(r.probs));
   };
   const s = await timeSteps(step, { warmup: quick ? 256 : 2048, block: 1024, before: () => { i = 0; } });

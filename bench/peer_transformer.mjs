@@ -90,11 +90,12 @@ export function buildOnnxTransformer(w) {
 }
 
 /**
- * Steps through an ORT session of buildOnnxTransformer(): empty() is the empty cache at position
- * 0, runStep(id, cache) returns the next-symbol probabilities and the cache one position further.
+ * Steps through an ORT session of buildOnnxTransformer(), as onnxStepper does: zeros() is the empty
+ * cache at position 0, runStep(id, state) returns the next-symbol probabilities and the cache one
+ * position further as its state.
  */
 export function onnxTransformerStepper(ort, session) {
-  const empty = () => {
+  const zeros = () => {
     const c = { pos: 0 };
     for (let k = 0; k < L; k++) for (const s of ['k', 'v']) c[`past_${s}${k}`] = new ort.Tensor('float32', new Float32Array(0), [NH, 0, dh]);
     return c;
@@ -107,9 +108,9 @@ export function onnxTransformerStepper(ort, session) {
     const o = await session.run({ ids: new ort.Tensor('int64', idBuf, [1]), pos: new ort.Tensor('int64', posBuf, [1]), ...past });
     const next = { pos: pos + 1 };
     for (let k = 0; k < L; k++) for (const s of ['k', 'v']) next[`past_${s}${k}`] = o[`present_${s}${k}`];
-    return { probs: o.probs.data, cache: next };
+    return { probs: o.probs.data, state: next };
   };
-  return { empty, runStep };
+  return { zeros, runStep };
 }
 
 // ---- TensorFlow.js (tf: the loaded @tensorflow/tfjs module, any backend) -------------------------
