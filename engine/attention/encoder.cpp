@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <type_traits>
 
 #include "layers/dense.h"
 #include "layers/layer_norm.h"
@@ -57,14 +56,7 @@ const T* feed_forward_input(const EncoderWeights<T>& w, const EncoderCache<T>& c
 // 2 linear1, 3 linear2): through its int8 copy where the step has one.
 template <typename T>
 void project(const EncoderWeights<T>& w, int which, int M, int K, int N, const T* x, T* y) {
-  const T* W = w.t[2 * which];
-  const T* b = w.t[2 * which + 1];
-  if constexpr (std::is_same_v<T, float>)
-    if (w.q[which]) {
-      i8_linear(*w.q[which], M, x, K, b, y, N, *w.scratch);
-      return;
-    }
-  linear(M, K, N, x, K, W, b, y, N);
+  linear(w.q[which], w.scratch, M, K, N, x, K, w.t[2 * which], w.t[2 * which + 1], y, N);
 }
 
 template <typename T>

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <type_traits>
 
 #include "attention/attention.h"
 #include "layers/dense.h"
@@ -81,14 +80,8 @@ void KvStepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams, T* 
     }
   }
   step(p, order_.data(), ids, streams, int8);
-  const T* x = caches_.back().y.data();
-  if constexpr (std::is_same_v<T, float>)
-    if (int8) {
-      i8_linear(*int8->head(), streams, x, d, p.ptr(p.tensors[head_bias_index(cfg_)]), logits, out, int8->scratch());
-      return;
-    }
-  linear(streams, d, out, x, d, p.ptr(p.tensors[head_weight_index(cfg_)]), p.ptr(p.tensors[head_bias_index(cfg_)]),
-         logits, out);
+  linear(int8 ? int8->head() : nullptr, int8 ? &int8->scratch() : nullptr, streams, d, out, caches_.back().y.data(),
+         d, p.ptr(p.tensors[head_weight_index(cfg_)]), p.ptr(p.tensors[head_bias_index(cfg_)]), logits, out);
 }
 
 template <typename T>

@@ -97,10 +97,8 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
     if (transposed) {
       for (int b = 0; b < B; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + size_t(b) * GH);
       gemm_nn(B, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
-    } else if (int8_hh) {
-      if constexpr (std::is_same_v<T, float>) i8_linear(*w.q_hh, B, hp, H, w.b_hh, pre_h, GH, cache.i8);
     } else {
-      linear(B, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);
+      linear(int8_hh ? w.q_hh : nullptr, &cache.i8, B, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);
     }
     T* h = cache.h.data() + row * H;
     T* c = lstm ? cache.c.data() + row * H : nullptr;
@@ -175,10 +173,8 @@ void cell_step(const CellWeights<T>& w, const T* const* pre_x_rows, const T* x, 
     grow(cache.pre_x, size_t(B) * GH);
     if (pre_x_rows) {  // the pointwise step reads the B rows as one block
       for (int b = 0; b < B; ++b) std::copy(pre_x_rows[b], pre_x_rows[b] + GH, cache.pre_x.data() + size_t(b) * GH);
-    } else if (std::is_same_v<T, float> && w.q_ih) {
-      if constexpr (std::is_same_v<T, float>) i8_linear(*w.q_ih, B, x, ldx, w.b_ih, cache.pre_x.data(), GH, cache.i8);
     } else {
-      linear(B, w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
+      linear(w.q_ih, &cache.i8, B, w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
     }
     pre_x = cache.pre_x.data();
   }

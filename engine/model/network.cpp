@@ -259,13 +259,8 @@ const T* Stepper<T>::feed(const Params<T>& p, const int32_t* ids, int streams) {
     }
     x = state_.h_at(k);
   }
-  const T* hb = p.ptr(p.tensors[head_bias_index(cfg_)]);
-  if constexpr (std::is_same_v<T, float>)
-    if (int8) {
-      i8_linear(*int8_.head(), B, x, H, hb, logits_.data(), out, int8_.scratch());
-      return logits_.data();
-    }
-  linear(B, H, out, x, H, p.ptr(p.tensors[head_weight_index(cfg_)]), hb, logits_.data(), out);
+  linear(int8 ? int8_.head() : nullptr, &int8_.scratch(), B, H, out, x, H, p.ptr(p.tensors[head_weight_index(cfg_)]),
+         p.ptr(p.tensors[head_bias_index(cfg_)]), logits_.data(), out);
   return logits_.data();
 }
 
