@@ -10,6 +10,12 @@ export const RECALL_LABELS = ['A', 'B'];
 export const RECALL_LAGS = [0, 5, 10, 25, 50, 100, 200, 400];
 export const RECALL_TRAIN_MAX = 100;
 
+/** The Transformer's window: it holds every training text (at most RECALL_TRAIN_MAX + 2 letters). */
+export const RECALL_WINDOW = 128;
+// One layer of 2 heads; causal, so that it reads left to right as the recurrent cells do and answers
+// from the last position (the full stop), which must find the key by attention.
+const RECALL_TRANSFORMER = { numHeads: 2, ffSize: 48, maxLen: RECALL_WINDOW };
+
 const LETTERS = RECALL_VOCAB.slice(3);
 
 /** One example {text, label} with the given lag, drawn with the generator r. */
@@ -44,9 +50,11 @@ export async function runRecall(recur, { cells, seeds, steps, rounds, hidden, pe
   for (const cell of cells) {
     for (const seed of seeds) {
       const model = recur.createModel({
-        task: 'classifier', cell, vocab: RECALL_VOCAB, labels: RECALL_LABELS, hiddenSize: hidden, embeddingDim: 8,
-        seed, forgetBias: cell === 'lstm' ? 1 : undefined,
+        task: 'classifier', cell, vocab: RECALL_VOCAB, labels: RECALL_LABELS, hiddenSize: hidden, seed,
+        ...(cell === 'transformer' ? RECALL_TRANSFORMER : { embeddingDim: 8, forgetBias: cell === 'lstm' ? 1 : undefined }),
       });
+      // A text longer than the Transformer's window is read as its last RECALL_WINDOW letters.
+      const read = (text) => (cell === 'transformer' ? text.slice(-RECALL_WINDOW) : text);
       try {
         const trainer = model.trainer({ lr: 0.01, batchSize, seed, totalSteps: steps, clip: 1 });
         const r = rng(seed);
@@ -58,7 +66,7 @@ export async function runRecall(recur, { cells, seeds, steps, rounds, hidden, pe
           test.forEach((ex, i) => {
             const c = curve[RECALL_LAGS.indexOf(ex.lag)];
             c.total++;
-            if (model.classify(ex.text).label === ex.label) c.correct++;
+            if (model.classify(read(ex.text)).label === ex.label) c.correct++;
             if (i % 200 === 199 && cancelled()) throw new Error('cancelled');
           });
           await onProgress({ cell, seed, step: Math.round((steps * k) / rounds), curve });

@@ -5,7 +5,7 @@ import { drawLineChart } from '../chart.js';
 import { lang as pageLang, t } from '../i18n.js';
 import { $, el, fmtInt, naCell, pct, rowHeader, setDisabled, showMsg } from '../shared/dom.js';
 import { engine, getTrainEngine } from '../shared/engine.js';
-import { RECALL_LAGS } from '../recall-task.js';
+import { RECALL_LAGS, RECALL_WINDOW } from '../recall-task.js';
 import { APPLE_MODELS } from '../shared/models.js';
 import { loadAppleModels } from './apple.js';
 import { labelText } from './apple-view.js';
@@ -211,6 +211,7 @@ const RECALL_CELLS = [
   { cell: 'rnn_tanh', short: 'RNN', color: MEMORY_MODELS[0].color },
   { cell: 'lstm', short: 'LSTM', color: MEMORY_MODELS[1].color },
   { cell: 'gru', short: 'GRU', color: MEMORY_MODELS[2].color },
+  { cell: 'transformer', short: 'Transformer', color: MEMORY_MODELS[3].color },
 ];
 const RECALL = { steps: 400, rounds: 4, hidden: 24, perLag: 100, seeds: [1, 2, 3] };
 const rec = {
@@ -228,7 +229,13 @@ function drawRecall() {
       points: curve.map((p, i) => [i, (100 * p.correct) / p.total]),
     };
   });
-  if (series.length) series.push({ label: t('chance'), color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [RECALL_LAGS.length - 1, 50]] });
+  if (series.length) {
+    series.push({ label: t('chance'), color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [RECALL_LAGS.length - 1, 50]] });
+    // The window's end on the gap axis, which is evenly spaced by index: between the two lags around it.
+    const k = RECALL_LAGS.findIndex((lag) => lag + 2 > RECALL_WINDOW);
+    const x = k - 1 + (RECALL_WINDOW - 2 - RECALL_LAGS[k - 1]) / (RECALL_LAGS[k] - RECALL_LAGS[k - 1]);
+    series.push({ label: t('end of the Transformer’s window'), color: RECALL_CELLS[3].color, dash: [2, 3], width: 1, points: [[x, 0], [x, 100]] });
+  }
   drawLineChart(rec.chart, {
     series, legend: true, xLabel: t('gap between the key and the full stop (letters)'), yLabel: t('accuracy (%)'),
     yMin: 0, yMax: 100, xMin: 0, xMax: RECALL_LAGS.length - 1,
