@@ -40,8 +40,15 @@ $(BUILD)/CMakeCache.txt:
 # Emscripten's JS optimiser imports acorn, which Debian installs under /usr/share/nodejs.
 export NODE_PATH := /usr/share/nodejs
 
-$(WASM_BUILD)/CMakeCache.txt:
-	emcmake cmake -S . -B $(WASM_BUILD) -DCMAKE_BUILD_TYPE=Release
+# Closure Compiler for the wasm module's JS glue (bindings/package.json).
+CLOSURE_STAMP = bindings/node_modules/.installed
+$(CLOSURE_STAMP): bindings/package.json bindings/package-lock.json
+	cd bindings && npm ci --no-audit --no-fund
+	@touch $@
+
+$(WASM_BUILD)/CMakeCache.txt: | $(CLOSURE_STAMP)
+	emcmake cmake -S . -B $(WASM_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  -DRECUR_CLOSURE_COMPILER=$(CURDIR)/bindings/node_modules/.bin/google-closure-compiler
 
 # Native library, CLI and tests in $(BUILD); the wasm module (web-wasm, web/demo.mk) into web/lib/.
 build: setup $(BUILD)/CMakeCache.txt web-wasm

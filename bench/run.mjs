@@ -6,6 +6,7 @@
 import { spawnSync, execSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { minify } from 'terser';
 import { loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { here, root, quick } from './common.mjs';
@@ -75,16 +76,21 @@ const loadAfter = load(), trainsAfter = recurTrain();
 const fmt = (v, digits = 0) => (v === undefined || v === null || Number.isNaN(v) ? '—'
   : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(digits || (v >= 10 ? 1 : 2)));
 const ratio = (v, ref) => (v === undefined || ref === undefined ? '' : ` (${(v / ref).toFixed(v / ref >= 10 ? 1 : 2)}×)`);
-const size = (files) => {
+// recur.js is the package's readable source, which an app's production build minifies (terser, as
+// Vite and webpack do); the other libraries ship theirs minified, and recur-core.mjs is already
+// closure-compiled. So the table counts recur.js through terser, and `asInstalled` as it is.
+const size = async (files) => {
   if (!files) return null;
-  let bytes = 0, gz = 0;
+  let bytes = 0, gz = 0, asInstalled = 0;
   for (const f of files) {
     if (!existsSync(f)) return null;
     const buf = readFileSync(f);
-    bytes += buf.length;
-    gz += gzipSync(buf, { level: 9 }).length;
+    const shipped = f.endsWith('/web/lib/recur.js') ? Buffer.from((await minify(buf.toString('utf8'), { module: true })).code) : buf;
+    bytes += shipped.length;
+    gz += gzipSync(shipped, { level: 9 }).length;
+    asInstalled += gzipSync(buf, { level: 9 }).length;
   }
-  return { bytes, gz };
+  return { bytes, gz, asInstalled };
 };
 const cols = BENCHES.filter((b) => results[b.key] && b.key !== 'browser');
 const W = results.wasm ?? {};
@@ -143,9 +149,10 @@ out.push(`| same-weights check, max rel. error vs recur | ${cols.map((b) => {
   return ['lstm', 'gru', 'rnn', 'transformer'].filter((c) => r[`check_${c}`] !== undefined).map((c) => `${c} ${r[`check_${c}`].toExponential(1)}`).join(', ') || '—';
 }).join(' | ')} |`);
 out.push(`| CPU time / wall time, generation LSTM | ${cols.map((b) => (results[b.key].cpu_share_lstm ? results[b.key].cpu_share_lstm.toFixed(2) : '—')).join(' | ')} |`);
-const sizes = Object.fromEntries(cols.map((b) => [b.key, size(DOWNLOADS[b.key])]));
+const sizes = Object.fromEntries(await Promise.all(cols.map(async (b) => [b.key, await size(DOWNLOADS[b.key])])));
 out.push(`| download, bytes | ${cols.map((b) => (sizes[b.key] ? sizes[b.key].bytes.toLocaleString('en-US') : '—')).join(' | ')} |`);
 out.push(`| download, gzip -9 | ${cols.map((b) => (sizes[b.key] ? sizes[b.key].gz.toLocaleString('en-US') + (b.key === 'wasm' || !sizes.wasm ? '' : ` (${(sizes[b.key].gz / sizes.wasm.gz).toFixed(2)}×)`) : '—')).join(' | ')} |`);
+if (sizes.wasm) out.push('', `recur's download counts recur.js minified by terser, as an app's production build ships it; as installed (unminified, with its comments) the three files are ${sizes.wasm.asInstalled.toLocaleString('en-US')} bytes gzipped.`);
 out.push('');
 out.push('† brain.js recurrent.LSTM is not a standard LSTM (its forget gate multiplies the previous hidden output; no cell state), has an END token among its 96 outputs, ' +
   'samples inside net.run() and trains one sequence at a time with RMSProp: same sizes, not the same network.');
@@ -224,7 +231,7 @@ if (W.train_lstm && N.train_lstm) target('native training ≥ 2× wasm', N.train
 const pt = results.torch;
 if (pt && N.train_lstm) target('native training ≥ 15× PyTorch CPU (one thread)', N.train_lstm >= 15 * pt.train_lstm, `${(N.train_lstm / pt.train_lstm).toFixed(1)}×`);
 if (tw && W.train_lstm) target('wasm training ≥ 20× tfjs wasm', W.train_lstm >= 20 * tw.train_lstm, `${(W.train_lstm / tw.train_lstm).toFixed(1)}×`);
-if (sizes.wasm) target('wasm + JS download < 150 KB gzip', sizes.wasm.gz < 150 * 1024, `${(sizes.wasm.gz / 1024).toFixed(1)} KiB`);
+if (sizes.wasm) target('wasm + JS download < 150 KB gzip (recur.js minified)', sizes.wasm.gz < 150 * 1024, `${(sizes.wasm.gz / 1024).toFixed(1)} KiB; ${(sizes.wasm.asInstalled / 1024).toFixed(1)} KiB as installed`);
 if (B) target('stream() ≥ 90% of generate() in a browser worker', Math.min(B.stream_worker / B.generate_worker, B.stream_api / B.generate_api) >= 0.9,
   `${(100 * B.stream_worker / B.generate_worker).toFixed(1)}% in a Worker, ${(100 * B.stream_api / B.generate_api).toFixed(1)}% through recur-rnn/worker`);
 if (W.tagger_ms) target('tagger predict(100 chars) < 1 ms in wasm', W.tagger_ms < 1, `${W.tagger_ms.toFixed(3)} ms`);

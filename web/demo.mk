@@ -14,7 +14,7 @@ E2E_STAMP := $(E2E_DIR)/node_modules/.installed
 # The WebAssembly engine alone, built in $(WASM_BUILD) and copied next to web/lib/recur.js (where
 # the page and the npm package load it), with the licence the package ships; no native build
 # needed. The only rule that builds recur_core.
-web-wasm: setup $(WASM_BUILD)/CMakeCache.txt
+web-wasm: setup $(CLOSURE_STAMP) $(WASM_BUILD)/CMakeCache.txt
 	cmake --build $(WASM_BUILD) -j $(JOBS) --target recur_core
 	cp $(WASM_BUILD)/recur-core.mjs $(WASM_BUILD)/recur-core.wasm web/lib/
 	cp LICENSE web/lib/LICENSE
