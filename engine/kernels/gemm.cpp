@@ -239,17 +239,22 @@ void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, cons
   // generation step). Without FMA (wasm SIMD128) the same groups made batched generation 28 %
   // slower, so there every row takes the tiles.
 #ifdef __FMA__
-  for (; M >= 8; M -= 8, A += size_t(8) * lda, C += size_t(8) * ldc) {
-    alignas(64) T out[8];
-    for (int n = 0; n < N; ++n) {
-      nt_tile<T, 8, 1>(K, A, lda, B + size_t(n) * ldb, ldb, out);
-      const T b = bias ? bias[n] : T(0);
+  // Each row of B once, outside: it stays in L1 while every group passes over it.
+  const int groups = M / 8;
+  for (int n = 0; n < N && groups; ++n) {
+    const T b = bias ? bias[n] : T(0);
+    for (int g = 0; g < groups; ++g) {
+      alignas(64) T out[8];
+      nt_tile<T, 8, 1>(K, A + size_t(8 * g) * lda, lda, B + size_t(n) * ldb, ldb, out);
       for (int r = 0; r < 8; ++r) {
-        T* c = C + size_t(r) * ldc + n;
+        T* c = C + size_t(8 * g + r) * ldc + n;
         *c = accumulate ? *c + (out[r] + b) : out[r] + b;
       }
     }
   }
+  M -= 8 * groups;
+  A += size_t(8 * groups) * lda;
+  C += size_t(8 * groups) * ldc;
 #endif
   // The rows left over (all of them without FMA): 2 x 4 tiles, 8 accumulators (one haddp on AVX2)
   // and 6 loads per 8 FMAs.
