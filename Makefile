@@ -42,13 +42,12 @@ export NODE_PATH := /usr/share/nodejs
 
 # Closure Compiler for the wasm module's JS glue (bindings/package.json).
 CLOSURE_STAMP = bindings/node_modules/.installed
-$(CLOSURE_STAMP): bindings/package.json bindings/package-lock.json
+$(CLOSURE_STAMP): bindings/package.json bindings/package-lock.json | setup
 	cd bindings && npm ci --no-audit --no-fund
 	@touch $@
 
 $(WASM_BUILD)/CMakeCache.txt: | $(CLOSURE_STAMP)
-	emcmake cmake -S . -B $(WASM_BUILD) -DCMAKE_BUILD_TYPE=Release \
-	  -DRECUR_CLOSURE_COMPILER=$(CURDIR)/bindings/node_modules/.bin/google-closure-compiler
+	emcmake cmake -S . -B $(WASM_BUILD) -DCMAKE_BUILD_TYPE=Release
 
 # Native library, CLI and tests in $(BUILD); the wasm module (web-wasm, web/demo.mk) into web/lib/.
 build: setup $(BUILD)/CMakeCache.txt web-wasm

@@ -39,7 +39,8 @@ export function recallTestSet(perLag, seed = 12345) {
 
 /**
  * The experiment: for each cell and seed, a fresh 1-layer classifier (`hidden` units; an LSTM with
- * forget-gate bias +1) trained with Adam (lr 0.01, clipping at 1) for `steps` steps of 32 examples, and
+ * forget-gate bias +1; a Transformer as RECALL_TRANSFORMER, reading the last RECALL_WINDOW letters of a
+ * longer text) trained with Adam (lr 0.01, clipping at 1) for `steps` steps of 32 examples, and
  * tested at every lag of RECALL_LAGS on the fixed test set after each of `rounds` equal parts of the
  * training. `recur` is a loaded engine; `onProgress({cell, seed, step, curve: [{lag, correct, total}]})`
  * is awaited after each round; the run throws Error('cancelled') soon after `cancelled()` turns true.

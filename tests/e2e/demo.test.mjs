@@ -596,9 +596,10 @@ test('Memory experiment: accuracy against distance for RNN, LSTM, GRU and Transf
   for (const r of recall.filter((x) => x.cell === 'lstm' || x.cell === 'gru')) {
     for (const lag of [100, 200, 400]) assert.ok(r.acc[LAGS.indexOf(lag)] >= 0.9, `${r.cell} #${r.seed} at gap ${lag}: ${r.acc}`);
   }
-  // The Transformer's window holds 128 letters: a key and a gap of up to 126. Inside it the distance costs
-  // nothing; beyond it the key is not there to read, and 100 examples of a fair coin stay below 65 %
-  // (p < 0.002 per lag even for an answer that follows the key half the time by luck).
+  // The Transformer's window holds 128 letters: a key and a gap of up to 126. Inside it (gaps 0-100 here)
+  // the distance costs nothing. Beyond it the key is not in what it reads, so the bound there checks that
+  // the page cuts texts to the window, not anything learned: any answer scores near the test set's share
+  // of that key (45-55 %).
   for (const r of recall.filter((x) => x.cell === 'transformer')) {
     LAGS.forEach((lag, i) => assert.ok(lag <= 126 ? r.acc[i] >= 0.95 : r.acc[i] <= 0.65, `transformer #${r.seed} at gap ${lag}: ${r.acc}`));
   }

@@ -524,10 +524,12 @@ export class Recur {
  * Options passed to the Emscripten module factory: `locateFile('recur-core.wasm')` returns where
  * the .wasm is (a URL; in Node also a path), `wasmBinary` gives its bytes.
  */
+/** The Emscripten factory options the engine reads; it ignores any other. */
 export interface LoadRecurOptions {
   wasmBinary?: ArrayBuffer | Uint8Array;
   locateFile?: (path: string, prefix: string) => string;
-  [key: string]: unknown;
+  /** Emscripten's hook: instantiate the module yourself (e.g. from a compiled WebAssembly.Module). */
+  instantiateWasm?: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) => unknown;
 }
 
 /**

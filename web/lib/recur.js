@@ -813,7 +813,7 @@ export async function loadRecur(options = {}) {
   const where = opts.locateFile('recur-core.wasm', '');
   let core;
   try {
-    if (isNode && !opts.wasmBinary && !opts.wasmModule && !opts.instantiateWasm) opts.wasmBinary = await readNodeFile(where);
+    if (isNode && !opts.wasmBinary && !opts.instantiateWasm) opts.wasmBinary = await readNodeFile(where);
     core = await createRecurCore(opts);
   } catch (e) {
     throw new RecurError(`cannot load the WebAssembly engine from ${where}: ${e?.message ?? e}`, 'wasm_load');

@@ -229,9 +229,10 @@ function drawRecall() {
       points: curve.map((p, i) => [i, (100 * p.correct) / p.total]),
     };
   });
-  if (series.length) {
-    series.push({ label: t('chance'), color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [RECALL_LAGS.length - 1, 50]] });
-    // The window's end on the gap axis, which is evenly spaced by index: between the two lags around it.
+  if (series.length) series.push({ label: t('chance'), color: '#9aa3b2', dash: [4, 4], width: 1, points: [[0, 50], [RECALL_LAGS.length - 1, 50]] });
+  if (runs().some((r) => r.cell === 'transformer' && rec.results[r.key])) {
+    // The window's end (the longest gap it holds: RECALL_WINDOW - 2) on the gap axis, which is evenly
+    // spaced by index: between the two lags around it.
     const k = RECALL_LAGS.findIndex((lag) => lag + 2 > RECALL_WINDOW);
     const x = k - 1 + (RECALL_WINDOW - 2 - RECALL_LAGS[k - 1]) / (RECALL_LAGS[k] - RECALL_LAGS[k - 1]);
     series.push({ label: t('end of the Transformer’s window'), color: RECALL_CELLS[3].color, dash: [2, 3], width: 1, points: [[x, 0], [x, 100]] });
