@@ -234,9 +234,9 @@ void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, cons
   }
   // Few rows (a short text's projections, a small batch's head, the streams of batched
   // generation): dot products of contiguous rows, no copy. With FMA, groups of 8 rows of A meet
-  // one row of B at a time, which is loaded once per group: 1.5x the rate of the 2 x 4 tiles
-  // below at 8 to 63 rows (AVX2, Zen 4: 82 against 53 GFLOP/s at N 1024, K 256, B from L3 as in a
-  // generation step). Without FMA (wasm SIMD128) the same groups made batched generation 28 %
+  // one row of B at a time (8 accumulators, one load of B per 8 FMAs): 1.5x the rate of the 2 x 4
+  // tiles below at 8 to 63 rows (AVX2, Zen 4: 82 against 53 GFLOP/s at N 1024, K 256, B from L3 as
+  // in a generation step). Without FMA (wasm SIMD128) the same groups made batched generation 28 %
   // slower, so there every row takes the tiles.
 #ifdef __FMA__
   // Each row of B once, outside: it stays in L1 while every group passes over it.
