@@ -1,9 +1,9 @@
-// ONNX Runtime Web (wasm backend, single thread) on the same weights as recur:
-//   node ort_bench.mjs [--quick]
+// ONNX Runtime on the same weights as recur: Web (wasm backend) or, with `node`, onnxruntime-node
+// (its native CPU build), one thread either way:
+//   node ort_bench.mjs [node] [--quick]
 // char-lstm-256x2 and its variants, and char-transformer-128x4 through a key/value cache (peer_transformer.mjs).
 // The ONNX graph (peer_models.mjs) carries the state through initial_h/initial_c and Y_h/Y_c.
-// ONNX Runtime Web cannot train from JS. It needs ~2,000 steps to reach full speed: it gets them.
-import * as ort from 'onnxruntime-web';
+// ONNX Runtime cannot train from JS. It needs ~2,000 steps to reach full speed: it gets them.
 import {
   VOCAB, V, CHECK_TEXT, TRANSFORMER, quick, now, sampler, loadRecurApi, recurModel, recurTransformer, recurReference,
   parseSafetensors, compare, stats, log, report,
@@ -11,9 +11,16 @@ import {
 import { buildOnnx, onnxStepper } from './peer_models.mjs';
 import { buildOnnxTransformer, onnxTransformerStepper } from './peer_transformer.mjs';
 
-ort.env.wasm.numThreads = 1;
-const result = { bench: 'ort-wasm', version: ort.env.versions?.web ?? 'unknown', threads: 1 };
-log(`ONNX Runtime Web ${result.version} (wasm backend, numThreads 1) in Node ${process.version}`);
+const native = process.argv.includes('node');
+const mod = await import(native ? 'onnxruntime-node' : 'onnxruntime-web');
+const ort = mod.InferenceSession ? mod : mod.default;
+const SESSION = native
+  ? { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 }
+  : { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+if (!native) ort.env.wasm.numThreads = 1;
+const result = { bench: native ? 'ort-node' : 'ort-wasm', version: ort.env.versions?.[native ? 'node' : 'web'] ?? 'unknown', threads: 1 };
+log(native ? `onnxruntime-node ${result.version} (CPU, one thread) in Node ${process.version}`
+  : `ONNX Runtime Web ${result.version} (wasm backend, numThreads 1) in Node ${process.version}`);
 const recur = await loadRecurApi();
 
 // CHECK_TEXT's probabilities read one runStep() at a time from the state zeros().
@@ -54,7 +61,7 @@ async function run(cell) {
   const ref = recurReference(m);
   const bytes = buildOnnx(parseSafetensors(m.save()), cell);
   m.dispose();
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(bytes, SESSION);
   const { zeros, runStep } = onnxStepper(ort, session);
   // Check: the whole CHECK_TEXT in one run from the zero state vs recur's predict().
   const idsAll = BigInt64Array.from(Array.from(CHECK_TEXT, (ch) => BigInt(VOCAB.indexOf(ch))));
@@ -88,7 +95,7 @@ async function runTransformer() {
   const ref = recurReference(m);
   const bytes = buildOnnxTransformer(parseSafetensors(m.save()));
   m.dispose();
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(bytes, SESSION);
   const { zeros, runStep } = onnxTransformerStepper(ort, session);
   const c = compare(await stepByStep(runStep, zeros), ref);
   log(`check transformer step by step: max rel err ${c.rel.toExponential(2)} (max abs ${c.abs.toExponential(2)})`);

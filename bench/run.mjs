@@ -2,7 +2,7 @@
 // child process, so backends and JIT state do not mix), then prints a markdown report: the
 // figures, ratios to recur-wasm, the rooflines, the performance targets, download sizes and the
 // same-weights checks. The report also goes to bench/build/last-run.md.
-//   node bench/run.mjs [--quick] [--only=native,wasm,tfjs-wasm,tfjs-cpu,ort,brain,torch,browser]
+//   node bench/run.mjs [--quick] [--only=native,wasm,tfjs-wasm,tfjs-cpu,ort,ort-node,brain,torch,browser]
 import { spawnSync, execSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -23,6 +23,7 @@ const BENCHES = [
   { key: 'native', label: 'recur native', cmd: [join(here, 'build/native_bench'), ...flags] },
   { key: 'wasm', label: 'recur wasm', cmd: [node, join(here, 'wasm_bench.mjs'), ...flags] },
   { key: 'ort', label: 'ORT Web (wasm)', cmd: [node, join(here, 'ort_bench.mjs'), ...flags] },
+  { key: 'ort-node', label: 'onnxruntime-node', cmd: [node, join(here, 'ort_bench.mjs'), 'node', ...flags] },
   { key: 'tfjs-wasm', label: 'tfjs wasm', cmd: [node, join(here, 'tfjs_bench.mjs'), 'wasm', ...flags] },
   { key: 'tfjs-cpu', label: 'tfjs cpu', cmd: [node, join(here, 'tfjs_bench.mjs'), 'cpu', ...flags] },
   { key: 'brain', label: 'brain.js †', cmd: [node, join(here, 'brain_bench.mjs'), ...flags] },
@@ -36,6 +37,7 @@ const BENCHES = [
 const nm = (p) => join(here, 'node_modules', p);
 const DOWNLOADS = {
   native: null,
+  'ort-node': null,
   wasm: [join(root, 'web/lib/recur.js'), join(root, 'web/lib/recur-core.mjs'), join(root, 'web/lib/recur-core.wasm')],
   ort: ['onnxruntime-web/dist/ort.wasm.min.mjs', 'onnxruntime-web/dist/ort-wasm-simd-threaded.mjs', 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'].map(nm),
   'tfjs-wasm': ['@tensorflow/tfjs-core/dist/tf-core.min.js', '@tensorflow/tfjs-layers/dist/tf-layers.min.js',
@@ -240,7 +242,7 @@ out.push('');
 out.push(...T);
 out.push('');
 out.push('Versions: ' + [results['tfjs-wasm'] ?? results['tfjs-cpu'] ? `@tensorflow/tfjs ${(results['tfjs-wasm'] ?? results['tfjs-cpu']).version}` : null,
-  ort ? `onnxruntime-web ${ort.version}` : null, results.brain ? `brain.js ${results.brain.version}` : null,
+  ort ? `onnxruntime-web ${ort.version}` : null, results['ort-node'] ? `onnxruntime-node ${results['ort-node'].version}` : null, results.brain ? `brain.js ${results.brain.version}` : null,
   pt ? `PyTorch ${pt.version} (Debian's python3-torch, ${pt.threads} thread)` : null,
   `recur wasm simdArch ${W.simdArch ?? '?'}, native ${N.arch ?? '?'}`].filter(Boolean).join(', ') + '. ' +
   `Seconds per bench: ${Object.entries(loads).map(([k, l]) => `${k} ${l.seconds.toFixed(0)}`).join(', ')}.`);
