@@ -2,7 +2,6 @@
 // step, padding masks, and the weight gradients as GEMMs after the backward time loop.
 #include <algorithm>
 #include <cstring>
-#include <type_traits>
 
 #include "cells/cell.h"
 #include "kernels/gemm.h"
@@ -80,7 +79,6 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
   }
 
   T* pre_h = cache.pre_h.data();  // (B, G*H)
-  const bool int8_hh = std::is_same_v<T, float> && w.q_hh;  // int8 weights are float's only
   for (int s = 0; s < steps; ++s) {
     const int t = reverse ? steps - 1 - s : s;
     const int tp = reverse ? t + 1 : t - 1;
@@ -98,7 +96,7 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
       for (int b = 0; b < B; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + size_t(b) * GH);
       gemm_nn(B, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
     } else {
-      linear(int8_hh ? w.q_hh : nullptr, &cache.i8, B, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);
+      linear(w.q_hh, &cache.i8, B, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);  // q_hh: float only
     }
     T* h = cache.h.data() + row * H;
     T* c = lstm ? cache.c.data() + row * H : nullptr;

@@ -234,13 +234,16 @@ void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, cons
   }
   // Few rows (a short text's projections, a small batch's head, the streams of batched
   // generation): dot products of contiguous rows, no copy. With FMA, groups of 8 rows of A meet
-  // one row of B at a time (8 accumulators, one load of B per 8 FMAs): 1.5x the rate of the 2 x 4
-  // tiles below at 8 to 63 rows (AVX2, Zen 4: 82 against 53 GFLOP/s at N 1024, K 256, B from L3 as
-  // in a generation step). Without FMA (wasm SIMD128) the same groups made batched generation 28 %
-  // slower, so there every row takes the tiles.
+  // one row of B at a time (8 accumulators, one load of B per 8 FMAs): 1.3-1.6x the rate of the
+  // 2 x 4 tiles below for 8 to 32 rows of 256 or 512 (AVX2, Zen 4: 79-84 against 53-61 GFLOP/s, B
+  // from L3 as in a generation step). Without FMA (wasm SIMD128) the same groups made batched
+  // generation 28 % slower, so there every row takes the tiles.
 #ifdef __FMA__
-  // Each row of B once, outside: it stays in L1 while every group passes over it.
-  const int groups = M / 8;
+  // Each row of B once, outside: it stays in L1 while every group passes over it, and A must stay
+  // close by too. Rows of more than 2 KB (512 floats), or more than 64 KB of A (63 rows of 512),
+  // made the groups up to 20 % slower than the tiles, so there the tiles take every row.
+  const bool near = size_t(K) * sizeof(T) <= 2048 && size_t(M) * K * sizeof(T) <= 64 * 1024;
+  const int groups = near ? M / 8 : 0;
   for (int n = 0; n < N && groups; ++n) {
     const T b = bias ? bias[n] : T(0);
     for (int g = 0; g < groups; ++g) {

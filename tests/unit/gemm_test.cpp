@@ -257,6 +257,8 @@ TYPED_TEST(Gemm, GemmNT) {
   // From 64 rows up, B is transposed and gemm_nn's blocks run on it: across its 256 (K) and
   // 512 (N) blocks, with partial last blocks.
   shapes.insert(shapes.end(), {{{64, 4, 3}}, {{70, 600, 300}}, {{130, 257, 513}}, {{65, 1, 17}}});
+  // Below 64 rows with FMA: groups of 8 rows while A is small (33 x 300), the tiles for long rows (12 x 600).
+  shapes.insert(shapes.end(), {{{12, 40, 600}}});
   for (auto [M, N, K] : shapes)
     for (const Offsets& o : kOffsets)
       for (int mode = 0; mode < 3; ++mode) {  // overwrite; accumulate; overwrite with a bias
