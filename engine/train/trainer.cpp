@@ -257,6 +257,19 @@ std::vector<uint8_t> entry_starts(const std::vector<int32_t>& ids, int32_t newli
   return starts;
 }
 
+std::vector<uint8_t> pick_entry_resets(std::vector<uint8_t> starts, double keep, double blank, Rng& rng) {
+  for (size_t i = 0; i < starts.size(); ++i) {
+    if (!starts[i]) continue;
+    if (rng.uniform() >= keep) {
+      starts[i] = 0;
+    } else if (blank > 0 && rng.uniform() < blank && i >= 2) {
+      starts[i] = 0;
+      starts[i - 2] = 1;
+    }
+  }
+  return starts;
+}
+
 EvalResult evaluate_lm(const Model<float>& m, const std::vector<int32_t>& ids, int seq_len, int streams,
                        const std::vector<uint8_t>* starts) {
   if (ids.size() < 2) return EvalResult();

@@ -107,6 +107,11 @@ class Trainer {
 /// Entry starts of a text whose entries are separated by blank lines: flags the first symbol after
 /// each run of two or more newlines (and the text's first symbol), one flag per symbol.
 std::vector<uint8_t> entry_starts(const std::vector<int32_t>& ids, int32_t newline);
+/// The resets of a training text, from its entry_starts(): each start is kept with probability
+/// `keep` (one draw per start, in order); of the kept ones past the first two symbols, a share
+/// `blank` (a second draw, made only when blank > 0) moves two symbols back, onto the blank line
+/// before the entry, so that the model also learns to read a blank line from the zero state.
+std::vector<uint8_t> pick_entry_resets(std::vector<uint8_t> starts, double keep, double blank, Rng& rng);
 
 /// batch, halved until a pass of batch x steps fits kMaxActivationBytes (at least 1: validate()
 /// guarantees one full window fits).

@@ -778,19 +778,24 @@ TEST_F(Cli, EntriesAndKeepBest) {
   std::string text;
   for (int i = 0; i < 60; ++i) text += abc_text(5 + i % 7, uint32_t(i + 1)) + "\n\n";
   const std::string data = write("entries.txt", text), m = path("entries.safetensors");
-  const Proc t = train_lm(data, m, 60, {"--entries", "--entry-resets", "0.5", "--keep-best", "--val-fraction", "0.2",
-                                        "--eval-every", "20"});
+  const Proc t = train_lm(data, m, 60, {"--entries", "--entry-resets", "0.5", "--blank-resets", "0.5", "--keep-best",
+                                        "--val-fraction", "0.2", "--eval-every", "20"});
   ASSERT_EQ(t.code, 0) << t;
   EXPECT_TRUE(contains(t.err, "kept " + m + ": the model of step ")) << t;
   const Proc e = run({"eval", "--model", m, "--data", data, "--entries", "--head", "4"});
   ASSERT_EQ(e.code, 0) << e;
   EXPECT_TRUE(contains(e.out, "(entries from the zero state)")) << e;
   EXPECT_TRUE(contains(e.out, "characters 2..5 of each entry")) << e;
-  // Misuse is refused: keep-best without validation data, entry-resets without entries, head without entries.
+  // Misuse is refused: keep-best without validation data, entry-resets or blank-resets without entries, head
+  // without entries, a share outside [0, 1].
   expect_clean_failure(train_lm(data, path("x.safetensors"), 5, {"--keep-best", "--val-fraction", "0"}), "train",
                        {"keeping the best weights needs validation data (--val"});
   expect_clean_failure(train_lm(data, path("x.safetensors"), 5, {"--entry-resets", "0.5"}), "train",
                        {"--entry-resets needs --entries"});
+  expect_clean_failure(train_lm(data, path("x.safetensors"), 5, {"--blank-resets", "0.5"}), "train",
+                       {"--blank-resets needs --entries"});
+  expect_clean_failure(train_lm(data, path("x.safetensors"), 5, {"--entries", "--blank-resets", "1.5"}), "train",
+                       {"--blank-resets"});
   expect_clean_failure(run({"eval", "--model", m, "--data", data, "--head", "4"}), "eval", {"--head needs --entries"});
 }
 

@@ -3,6 +3,7 @@
 // first symbol after each blank line. The reference here is the plain, reset-free forward pass.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -92,6 +93,35 @@ TEST(EntryStarts, FlagsTheFirstSymbolAfterEachBlankLine) {
   EXPECT_EQ(entry_starts(ids, nl), want);
   EXPECT_EQ(entry_starts({0, 0, 3}, nl), (std::vector<uint8_t>{0, 0, 1}));
   EXPECT_TRUE(entry_starts({}, nl).empty());
+}
+
+TEST(PickEntryResets, KeepsAShareAndMovesSomeOntoTheBlankLine) {
+  const int32_t nl = 0;
+  std::vector<int32_t> ids;
+  for (int e = 0; e < 4000; ++e) ids.insert(ids.end(), {5, 6, nl, nl});  // entries "xy", a blank line after each
+  const std::vector<uint8_t> starts = entry_starts(ids, nl);
+  Rng a(3), b(3);
+  // Without blank moves, one draw per start, as before the option existed: a start stays when its draw is < keep.
+  const std::vector<uint8_t> kept = pick_entry_resets(starts, 0.5, 0, a);
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(kept[i], starts[i] && b.uniform() < 0.5) << i;
+  Rng c(3);
+  const std::vector<uint8_t> moved = pick_entry_resets(starts, 0.5, 0.5, c);
+  int at_entry = 0, at_blank = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!moved[i]) continue;
+    if (ids[i] == 5) ++at_entry;
+    else if (ids[i] == nl && ids[i + 1] == nl && ids[i + 2] == 5) ++at_blank;
+    else ADD_FAILURE() << "a reset at " << i << ", neither an entry nor its blank line";
+  }
+  // 4000 entries: about 1000 each way (a binomial of sd 27 at each count).
+  EXPECT_NEAR(at_entry, 1000, 150);
+  EXPECT_NEAR(at_blank, 1000, 150);
+  Rng d(3);
+  const std::vector<uint8_t> all = pick_entry_resets(starts, 1, 1, d);
+  EXPECT_EQ(std::count(all.begin(), all.end(), 1), 4000);
+  EXPECT_EQ(all[0], 1);  // the text's first symbol has no blank line before it: it stays
+  EXPECT_EQ(all[2], 1);  // entry 2's reset now reads the blank line from zero
+  EXPECT_EQ(all[4], 0);
 }
 
 }  // namespace

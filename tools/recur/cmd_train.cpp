@@ -35,6 +35,8 @@ const char* kHelp =
     "  --entry-resets F (1) with --entries: the share of training entries that start from zero (drawn\n"
     "                       once per entry from --seed); the others carry the previous entry's state, so\n"
     "                       the model also learns to move on from one entry to the next (validation resets all)\n"
+    "  --blank-resets F (0) with --entries: the share of those zero starts that come before the blank line\n"
+    "                       preceding the entry, so that a blank line read from zero is also a known start\n"
     "model\n"
     "  --task lm|tagger|classifier (default lm)   --cell lstm|gru|rnn_tanh|rnn_relu|transformer (lstm)\n"
     "  --embed E (64)  --hidden H (256)  --layers L (2)  --dropout P (0)  --bidirectional\n"
@@ -86,7 +88,7 @@ int cmd_train(int argc, char** argv) {
                           {"data", "val", "val-fraction", "out", "task", "cell", "embed", "hidden", "layers", "dropout",
                            "seq", "batch", "steps", "epochs", "seed", "optimizer", "lr", "momentum", "weight-decay",
                            "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init",
-                           "entry-resets", "heads", "ff", "max-len", "activation"},
+                           "entry-resets", "blank-resets", "heads", "ff", "max-len", "activation"},
                           {"bidirectional", "no-unk", "quiet", "entries", "keep-best", "norm-first"});
   if (!args) return fail(me, args.status());
   auto data_path = args->required("data");
@@ -123,6 +125,7 @@ int cmd_train(int argc, char** argv) {
   auto val_fraction = args->number("val-fraction", 0.05, 0, 0.5);
   auto forget_bias = args->number("forget-bias", 0, -10, 10);
   auto entry_resets = args->number("entry-resets", 1, 0, 1);
+  auto blank_resets = args->number("blank-resets", 0, 0, 1);
   auto heads = args->integer("heads", 4, 1, kMaxDim);
   auto ff = args->integer("ff", std::min<int64_t>(kMaxDim, 4 * (hidden ? hidden.value() : 256)), 1, kMaxDim);
   auto max_len = args->integer("max-len", 512, 1, kMaxContext);
@@ -132,8 +135,8 @@ int cmd_train(int argc, char** argv) {
                           &steps.status(), &epochs.status(), &seed.status(), &lr.status(), &momentum.status(),
                           &wd.status(), &clip.status(), &warmup.status(), &step_size.status(), &gamma.status(),
                           &eval_every.status(), &val_fraction.status(), &forget_bias.status(),
-                          &entry_resets.status(), &heads.status(), &ff.status(), &max_len.status(),
-                          &activation.status()})
+                          &entry_resets.status(), &blank_resets.status(), &heads.status(), &ff.status(),
+                          &max_len.status(), &activation.status()})
     if (!s->is_ok()) return fail(me, *s);
   if (args->has("steps") && args->has("epochs")) return fail(me, invalid_argument("give --steps or --epochs, not both"));
   if (args->has("forget-bias") && cell.value() != CellKind::kLstm)
@@ -254,6 +257,7 @@ int cmd_train(int argc, char** argv) {
   }
   const bool entries = args->has("entries");
   if (args->has("entry-resets") && !entries) return fail(me, invalid_argument("--entry-resets needs --entries"));
+  if (args->has("blank-resets") && !entries) return fail(me, invalid_argument("--blank-resets needs --entries"));
   std::vector<uint8_t> train_starts, val_starts;
   if (entries) {
     if (cfg.task != Task::kLm) return fail(me, invalid_argument("--entries applies to --task lm only"));
@@ -263,8 +267,7 @@ int cmd_train(int argc, char** argv) {
     val_starts = entry_starts(val_ids, vocab->id_of(U'\n'));
     train_starts = entry_starts(train_ids, vocab->id_of(U'\n'));
     Rng pick(tc.seed ^ 0x656e74726965735fULL);  // its own stream: the weights' draws stay as without it
-    for (uint8_t& s : train_starts)
-      if (s && pick.uniform() >= entry_resets.value()) s = 0;
+    train_starts = pick_entry_resets(std::move(train_starts), entry_resets.value(), blank_resets.value(), pick);
   }
   Trainer trainer(model.value(), tc);
   Status st = cfg.task != Task::kLm ? trainer.set_examples(train_ex) : trainer.set_text(train_ids, train_starts);
