@@ -2,7 +2,7 @@
 // plain-RNN variants, the Transformer of about the same size (char-transformer-128x4), the
 // apple-size tagger, and a roofline measured on this machine.
 // Prints a human-readable report on stderr and one line "@@RESULT {json}" on stdout for
-// bench/run.mjs. Single thread, float32, random seeded weights (create_model, seed 1: the same
+// bench/run.mjs. Single thread (but the training rows named *_2t), float32, random seeded weights (create_model, seed 1: the same
 // weights as the wasm build's createModel with the same seed).
 //
 //   native_bench [--quick]        --quick: fewer repetitions (for a smoke test)
@@ -12,12 +12,14 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
 
 #include "core/rng.h"
 #include "kernels/gemm.h"
+#include "kernels/parallel.h"
 #include "layers/softmax.h"
 #include "model/model.h"
 #include "model/network.h"
@@ -383,7 +385,7 @@ void check_probs() {
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
     if (!std::strcmp(argv[i], "--quick")) g_quick = true;
-  std::fprintf(stderr, "recur native bench (%s, single thread)\n", xsimd::default_arch::name());
+  std::fprintf(stderr, "recur native bench (%s, single thread unless a name ends in _2t)\n", xsimd::default_arch::name());
   field("quick", g_quick ? 1 : 0);
   check_probs();
   bench_roofline();
@@ -400,6 +402,12 @@ int main(int argc, char** argv) {
   bench_training("gru", CellKind::kGru);
   bench_training("rnn", CellKind::kRnnTanh);
   bench_training("transformer", CellKind::kTransformer);
+  // Two threads (kernels/parallel.h) beside one, in the same run: the ratio is the claim.
+  if (std::thread::hardware_concurrency() >= 2 && set_num_threads(2).is_ok()) {
+    bench_training("lstm_2t", CellKind::kLstm);
+    bench_training("transformer_2t", CellKind::kTransformer);
+    (void)set_num_threads(1);
+  }
   std::printf("@@RESULT {\"bench\":\"recur-native\",\"arch\":\"%s\",%s}\n", xsimd::default_arch::name(), g_json.c_str());
   return 0;
 }

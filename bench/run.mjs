@@ -108,7 +108,7 @@ const out = [];
 const cpuModel = (() => { try { return execSync('lscpu', { encoding: 'utf8' }).match(/Model name:\s*(.*)/)[1].trim(); } catch { return cpus()[0]?.model; } })();
 out.push(`## make bench — ${started.toISOString().replace('T', ' ').slice(0, 16)} UTC${quick ? ' (--quick: fewer repetitions)' : ''}`);
 out.push('');
-out.push(`CPU: ${cpuModel}, ${cpus().length} cores; Node ${process.version}; single thread everywhere. ` +
+out.push(`CPU: ${cpuModel}, ${cpus().length} cores; Node ${process.version}; single thread everywhere but the "2 threads" rows. ` +
   `Load average (1, 5, 15 min) before: ${loadBefore}, after: ${loadAfter}; 'recur train' processes running: ${trainsBefore} before, ${trainsAfter} after.`);
 // Idle: load below 0.5 before the run; during it the bench itself (one busy thread) adds ~1.
 const loaded = loadavg0 > 0.5 || Object.values(loads).some((l) => Math.max(l.before, l.after) > 1.5) || trainsBefore > 0 || trainsAfter > 0;
@@ -137,6 +137,8 @@ out.push(row('  cold (first step)', 'train_lstm_cold'));
 out.push(row('training GRU, chars/s', 'train_gru'));
 out.push(row('training RNN, chars/s', 'train_rnn'));
 out.push(row('training Transformer, chars/s', 'train_transformer'));
+out.push(row('training LSTM, 2 threads, chars/s', 'train_lstm_2t'));
+out.push(row('training Transformer, 2 threads, chars/s', 'train_transformer_2t'));
 out.push(row('tagger 1×128 predict(100 chars), ms (median)', 'tagger_ms', { digits: 3 }));
 out.push(`| same-weights check, max rel. error vs recur | ${cols.map((b) => {
   const r = results[b.key];
@@ -232,6 +234,8 @@ if (W.train_lstm && (tw || tc)) {
 if (W.train_lstm && N.train_lstm) target('native training ≥ 2× wasm', N.train_lstm >= 2 * W.train_lstm, `${(N.train_lstm / W.train_lstm).toFixed(2)}×`);
 const pt = results.torch;
 if (pt && N.train_lstm) target('native training ≥ 15× PyTorch CPU (one thread)', N.train_lstm >= 15 * pt.train_lstm, `${(N.train_lstm / pt.train_lstm).toFixed(1)}×`);
+if (N.train_lstm_2t) target('native training, 2 threads ≥ 1.7× one thread', N.train_lstm_2t >= 1.7 * N.train_lstm, `${(N.train_lstm_2t / N.train_lstm).toFixed(2)}×`);
+if (pt?.train_lstm_2t && N.train_lstm_2t) target('native training ≥ 15× PyTorch CPU (two threads each)', N.train_lstm_2t >= 15 * pt.train_lstm_2t, `${(N.train_lstm_2t / pt.train_lstm_2t).toFixed(1)}×`);
 if (tw && W.train_lstm) target('wasm training ≥ 20× tfjs wasm', W.train_lstm >= 20 * tw.train_lstm, `${(W.train_lstm / tw.train_lstm).toFixed(1)}×`);
 if (sizes.wasm) target('wasm + JS download < 150 KB gzip (recur.js minified)', sizes.wasm.gz < 150 * 1024, `${(sizes.wasm.gz / 1024).toFixed(1)} KiB; ${(sizes.wasm.asInstalled / 1024).toFixed(1)} KiB as installed`);
 if (B) target('stream() ≥ 90% of generate() in a browser worker', Math.min(B.stream_worker / B.generate_worker, B.stream_api / B.generate_api) >= 0.9,

@@ -1,4 +1,5 @@
-"""PyTorch CPU on char-lstm-256x2 (and its GRU and tanh-RNN variants), one thread, for make bench:
+"""PyTorch CPU on char-lstm-256x2 (and its GRU and tanh-RNN variants), one thread (training also
+with two), for make bench:
 python3 bench/torch_bench.py [--quick]. The model is tools/pytorch's RecurModel, the network recur
 computes (embedding 64, 2 x 256, head to 96 symbols), with PyTorch's own initialisation: speed does
 not depend on the weights.
@@ -95,4 +96,11 @@ for cell, key in (("lstm", "lstm"), ("gru", "gru"), ("rnn_tanh", "rnn")):
 t, tc = training("transformer", seq=128, batch=16)
 print(f"train transformer {t:9.0f} chars/s best {tc:9.0f} cold", file=sys.stderr)
 result.update({"train_transformer": t, "train_transformer_cold": tc})
+# Two threads beside one, as recur's native bench does (its *_2t figures).
+if (os.cpu_count() or 1) >= 2:
+    torch.set_num_threads(2)
+    t, _ = training("lstm")
+    t2, _ = training("transformer", seq=128, batch=16)
+    print(f"train lstm, 2 threads {t:9.0f} chars/s best; transformer {t2:9.0f}", file=sys.stderr)
+    result.update({"train_lstm_2t": t, "train_transformer_2t": t2})
 print("@@RESULT " + json.dumps(result))

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/parallel.h"
 #include "kernels/reference.h"
 #include "kernels/simd.h"
 
@@ -129,7 +130,7 @@ inline void row_block(int N, int K, const T* A, int am, int ak, const T* B, int 
 }
 
 template <typename T>
-void gemm_bcast(int M, int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
+void gemm_bcast_one(int M, int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
   // Blocks of B (kKc x kNc) stay in L2 while every strip of A passes over them. Strips of 6 rows
   // (12 accumulators + 2 B vectors + 1 broadcast = 15 of 16 vector registers) took 30 % less CPU
   // than 4 rows training a 2 x 256 LSTM (AVX2, Zen 4; user time 2.7 s vs 3.9 s).
@@ -140,11 +141,41 @@ void gemm_bcast(int M, int N, int K, const T* A, int am, int ak, const T* B, int
       const int kb = K - k0 < kKc ? K - k0 : kKc;
       const T* Ak = A + k0 * ak;
       const T* Bk = B + k0 * ldb + n0;
+      // Strips of 6, but two of 4 where 6s would leave 2 rows (32 = 4 x 6 + 2 x 4: a batch of 32),
+      // since a 1-row strip does only 2 FMAs per 2 loads of B.
+      const int sixes = M % 6 == 2 && M >= 8 ? M / 6 - 1 : M / 6;
       int m = 0;
-      for (; m + 6 <= M; m += 6) row_block<T, 6>(nb, kb, Ak + m * am, am, ak, Bk, ldb, C + m * ldc + n0, ldc);
+      for (; m < 6 * sixes; m += 6) row_block<T, 6>(nb, kb, Ak + m * am, am, ak, Bk, ldb, C + m * ldc + n0, ldc);
       for (; m + 4 <= M; m += 4) row_block<T, 4>(nb, kb, Ak + m * am, am, ak, Bk, ldb, C + m * ldc + n0, ldc);
       for (; m < M; ++m) row_block<T, 1>(nb, kb, Ak + m * am, am, ak, Bk, ldb, C + m * ldc + n0, ldc);
     }
+  }
+}
+
+// gemm_bcast_one split among num_threads(): by columns in whole pairs of vectors when there are
+// enough (the tiles then fall on the same columns as in one pass), else by rows. Either way each
+// element of C is summed in the same order as by one thread. Products under kParallelFlops run whole.
+template <typename T>
+void gemm_bcast(int M, int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
+  constexpr double kParallelFlops = 1 << 20;
+  constexpr int kStep = 2 * Vec<T>::size;
+  const int threads = kHaveThreads ? num_threads() : 1;
+  if (threads == 1 || 2.0 * M * N * K < kParallelFlops) {
+    gemm_bcast_one(M, N, K, A, am, ak, B, ldb, C, ldc);
+    return;
+  }
+  if (N >= threads * kStep) {
+    const int cols = (N / kStep + threads - 1) / threads * kStep;
+    parallel_for((N + cols - 1) / cols, [&](int i) {
+      const int n0 = i * cols, nb = N - n0 < cols ? N - n0 : cols;
+      gemm_bcast_one(M, nb, K, A, am, ak, B + n0, ldb, C + n0, ldc);
+    });
+  } else {
+    const int rows = (M + threads - 1) / threads;
+    parallel_for((M + rows - 1) / rows, [&](int i) {
+      const int m0 = i * rows, mb = M - m0 < rows ? M - m0 : rows;
+      gemm_bcast_one(mb, N, K, A + m0 * am, am, ak, B, ldb, C + m0 * ldc, ldc);
+    });
   }
 }
 

@@ -12,6 +12,7 @@
 #include "args.h"
 #include "commands.h"
 #include "read_file.h"
+#include "kernels/parallel.h"
 #include "model/serialize.h"
 #include "train/examples.h"
 #include "train/init.h"
@@ -55,6 +56,7 @@ const char* kHelp =
     "  --optimizer adam|sgd (adam)  --lr (0.002)  --momentum (0.9)  --weight-decay (0)  --clip (5; 0 = off)\n"
     "  --schedule constant|cosine|step (constant)  --warmup N (0)  --step-size N (1000)  --gamma G (0.5)\n"
     "  --eval-every N (200)  --quiet\n"
+    "  --threads N (1)      split the big matrix products among N threads (the same weights as with one)\n"
     "  --keep-best          save to --out at each validation that is the best so far, and keep that file\n"
     "                       at the end (needs validation data); a stopped run leaves its best model\n";
 
@@ -88,7 +90,7 @@ int cmd_train(int argc, char** argv) {
                           {"data", "val", "val-fraction", "out", "task", "cell", "embed", "hidden", "layers", "dropout",
                            "seq", "batch", "steps", "epochs", "seed", "optimizer", "lr", "momentum", "weight-decay",
                            "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init",
-                           "entry-resets", "blank-resets", "heads", "ff", "max-len", "activation"},
+                           "entry-resets", "blank-resets", "threads", "heads", "ff", "max-len", "activation"},
                           {"bidirectional", "no-unk", "quiet", "entries", "keep-best", "norm-first"});
   if (!args) return fail(me, args.status());
   auto data_path = args->required("data");
@@ -126,6 +128,7 @@ int cmd_train(int argc, char** argv) {
   auto forget_bias = args->number("forget-bias", 0, -10, 10);
   auto entry_resets = args->number("entry-resets", 1, 0, 1);
   auto blank_resets = args->number("blank-resets", 0, 0, 1);
+  auto threads = args->integer("threads", 1, 1, max_threads());
   auto heads = args->integer("heads", 4, 1, kMaxDim);
   auto ff = args->integer("ff", std::min<int64_t>(kMaxDim, 4 * (hidden ? hidden.value() : 256)), 1, kMaxDim);
   auto max_len = args->integer("max-len", 512, 1, kMaxContext);
@@ -135,9 +138,10 @@ int cmd_train(int argc, char** argv) {
                           &steps.status(), &epochs.status(), &seed.status(), &lr.status(), &momentum.status(),
                           &wd.status(), &clip.status(), &warmup.status(), &step_size.status(), &gamma.status(),
                           &eval_every.status(), &val_fraction.status(), &forget_bias.status(),
-                          &entry_resets.status(), &blank_resets.status(), &heads.status(), &ff.status(),
-                          &max_len.status(), &activation.status()})
+                          &entry_resets.status(), &blank_resets.status(), &threads.status(), &heads.status(),
+                          &ff.status(), &max_len.status(), &activation.status()})
     if (!s->is_ok()) return fail(me, *s);
+  if (Status st = set_num_threads(int(threads.value())); !st.is_ok()) return fail(me, st);
   if (args->has("steps") && args->has("epochs")) return fail(me, invalid_argument("give --steps or --epochs, not both"));
   if (args->has("forget-bias") && cell.value() != CellKind::kLstm)
     return fail(me, invalid_argument("--forget-bias applies to --cell lstm only"));

@@ -1,0 +1,127 @@
+// Threads (kernels/parallel.h): parallel_for runs every task once; the products split among threads
+// give the same bits as one thread (each element is summed in the same order) and match the scalar
+// reference; training with two threads ends at the same weights as with one.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <vector>
+
+#include "core/rng.h"
+#include "kernels/gemm.h"
+#include "kernels/parallel.h"
+#include "kernels/reference.h"
+#include "model/model.h"
+#include "support/compare.h"
+#include "train/trainer.h"
+
+namespace recur {
+namespace {
+
+// Sets the thread count for a scope and puts 1 back.
+struct Threads {
+  explicit Threads(int n) { EXPECT_TRUE(set_num_threads(n).is_ok()); }
+  ~Threads() { EXPECT_TRUE(set_num_threads(1).is_ok()); }
+};
+
+std::vector<float> random_matrix(size_t n, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(n);
+  for (auto& x : v) x = float(rng.uniform(-1, 1));
+  return v;
+}
+
+TEST(Parallel, RunsEveryTaskOnce) {
+  for (int threads : {1, 2, 3}) {
+    if (threads > max_threads()) break;
+    Threads t(threads);
+    EXPECT_EQ(num_threads(), threads);
+    for (int n : {0, 1, 2, 5, 100}) {
+      std::vector<std::atomic<int>> hits(size_t(n) + 1);
+      for (int round = 0; round < 50; ++round) parallel_for(n, [&](int i) { hits[size_t(i)]++; });
+      for (int i = 0; i < n; ++i) EXPECT_EQ(hits[size_t(i)].load(), 50) << threads << " threads, task " << i << " of " << n;
+      EXPECT_EQ(hits[size_t(n)].load(), 0);
+    }
+  }
+}
+
+TEST(Parallel, ATaskThatSplitsRunsItsPartsItself) {
+  Threads t(std::min(2, max_threads()));
+  std::vector<std::atomic<int>> hits(40);
+  parallel_for(4, [&](int i) { parallel_for(10, [&](int j) { hits[size_t(i * 10 + j)]++; }); });
+  for (const auto& h : hits) EXPECT_EQ(h.load(), 1);
+}
+
+TEST(Parallel, RefusesCountsOutsideItsRange) {
+  EXPECT_FALSE(set_num_threads(0).is_ok());
+  EXPECT_FALSE(set_num_threads(max_threads() + 1).is_ok());
+  EXPECT_EQ(num_threads(), 1);
+}
+
+// Shapes above the split threshold: column splits with a ragged last part (N not a multiple of the
+// vector pair), row splits (N too narrow to split), and the recurrent step's shape.
+TEST(Parallel, ProductsGiveTheSameBitsAsOneThread) {
+  if (max_threads() < 3) GTEST_SKIP() << "this build has no threads";
+  struct Shape { int M, N, K; };
+  for (const Shape s : {Shape{32, 1024, 256}, Shape{200, 1000, 37}, Shape{301, 9, 700}, Shape{7, 300, 600},
+                        Shape{128, 517, 64}}) {
+    const auto A = random_matrix(size_t(s.M) * s.K, 1), B = random_matrix(size_t(s.K) * s.N, 2);
+    const auto At = random_matrix(size_t(s.K) * s.M, 3), Bt = random_matrix(size_t(s.N) * s.K, 4);
+    const auto bias = random_matrix(size_t(s.N), 5), C0 = random_matrix(size_t(s.M) * s.N, 6);
+    auto run = [&](int threads) {
+      Threads t(threads);
+      std::vector<std::vector<float>> out(3, C0);
+      gemm_nn(s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, out[0].data(), s.N, true);
+      gemm_tn(s.M, s.N, s.K, At.data(), s.M, B.data(), s.N, out[1].data(), s.N);
+      gemm_nt(s.M, s.N, s.K, A.data(), s.K, Bt.data(), s.K, bias.data(), out[2].data(), s.N, false);
+      return out;
+    };
+    const auto one = run(1);
+    for (int threads : {2, 3}) {
+      const auto many = run(threads);
+      for (int k = 0; k < 3; ++k)
+        EXPECT_EQ(std::memcmp(one[k].data(), many[k].data(), one[k].size() * sizeof(float)), 0)
+            << "product " << k << " (nn, tn, nt) at " << s.M << "x" << s.N << "x" << s.K << ", " << threads << " threads";
+    }
+    // And the split products are right, not merely equal: the scalar reference in double.
+    std::vector<double> Ad(A.begin(), A.end()), Bd(B.begin(), B.end()), Cd(C0.begin(), C0.end());
+    ref::gemm_nn(s.M, s.N, s.K, Ad.data(), s.K, Bd.data(), s.N, Cd.data(), s.N, true);
+    const auto many = run(2);
+    EXPECT_LE(testing::max_scaled_error(many[0].data(), Cd.data(), Cd.size()), 1e-5);
+  }
+}
+
+TEST(Parallel, TrainingEndsAtTheSameWeights) {
+  if (max_threads() < 2) GTEST_SKIP() << "this build has no threads";
+  auto train = [](int threads) {
+    Threads t(threads);
+    Config c;
+    c.cell = CellKind::kLstm;
+    c.vocab_size = 20;
+    c.embedding_dim = 16;
+    c.hidden_size = 64;
+    c.num_layers = 2;
+    std::vector<std::string> symbols;
+    for (int i = 0; i < 20; ++i) symbols.push_back(std::string(1, char('a' + i)));
+    auto m = create_model(c, symbols, {}, 7);
+    EXPECT_TRUE(m.is_ok());
+    TrainConfig tc;
+    tc.seq_len = 32;
+    tc.batch = 16;
+    tc.seed = 1;
+    Trainer tr(m.value(), tc);
+    Rng rng(3);
+    std::vector<int32_t> text(4000);
+    for (auto& x : text) x = int32_t(rng.below(20));
+    EXPECT_TRUE(tr.set_text(text).is_ok());
+    for (int s = 0; s < 3; ++s) EXPECT_TRUE(tr.step().is_ok());
+    return std::vector<float>(m->params.data.begin(), m->params.data.end());
+  };
+  const auto one = train(1), two = train(2);
+  ASSERT_EQ(one.size(), two.size());
+  EXPECT_EQ(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)), 0);
+}
+
+}  // namespace
+}  // namespace recur
