@@ -5,6 +5,7 @@
 
 #include "cells/cell.h"
 #include "kernels/gemm.h"
+#include "kernels/parallel.h"
 #include "layers/dense.h"
 
 namespace recur {
@@ -17,14 +18,30 @@ void grow(Buffer<T>& b, size_t n) {
 
 inline bool valid(const int32_t* lengths, int t, int b) { return !lengths || t < lengths[b]; }
 
-// The cell state step t reads: c_prev, or a copy in scratch (B, H) with the reset rows zeroed.
+// The cell state a step's rows read when some of them reset: a copy of c_prev (rows, H) in scratch
+// with the rows whose flag in resets is set zeroed.
 template <typename T>
-const T* reset_c(const uint8_t* resets, size_t row, int B, int H, const T* c_prev, Buffer<T>& scratch) {
-  if (!resets) return c_prev;
-  std::copy(c_prev, c_prev + size_t(B) * H, scratch.begin());
-  for (int b = 0; b < B; ++b)
-    if (resets[row + b]) std::fill_n(scratch.begin() + size_t(b) * H, H, T(0));
-  return scratch.data();
+const T* reset_c(const uint8_t* resets, int rows, int H, const T* c_prev, T* scratch) {
+  std::copy(c_prev, c_prev + size_t(rows) * H, scratch);
+  for (int b = 0; b < rows; ++b)
+    if (resets[b]) std::fill_n(scratch + size_t(b) * H, H, T(0));
+  return scratch;
+}
+
+// Runs step(b0, b1) over the rows [0, B) of a batch: split among the threads when the step's
+// recurrent product (B x GH x H) is worth it, else whole. Everything a step does is per row, and a
+// split of the product's rows leaves each element's sum as it was, so the result is the same.
+template <typename F>
+void over_rows(int B, int GH, int H, bool may_split, const F& step) {
+  if constexpr (kHaveThreads) {
+    const int threads = may_split && B >= 8 ? num_threads() : 1;
+    if (threads > 1 && 2.0 * B * GH * H >= (1 << 20)) {
+      const int rows = (B + threads - 1) / threads;
+      parallel_for((B + rows - 1) / rows, [&](int i) { step(i * rows, std::min(B, (i + 1) * rows)); });
+      return;
+    }
+  }
+  step(0, B);
 }
 
 template <typename T>
@@ -78,36 +95,43 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
     transpose(GH, H, w.w_hh, H, cache.w_hhT.data(), GH);
   }
 
-  T* pre_h = cache.pre_h.data();  // (B, G*H)
   for (int s = 0; s < steps; ++s) {
     const int t = reverse ? steps - 1 - s : s;
     const int tp = reverse ? t + 1 : t - 1;
     const size_t row = size_t(t) * B;
-    const T* hp = s == 0 ? h_start : cache.h.data() + size_t(tp) * B * H;
-    const T* cp = !lstm ? nullptr : s == 0 ? c_start : cache.c.data() + size_t(tp) * B * H;
-    if (keep || resets) std::copy(hp, hp + B * H, cache.h_prev.data() + row * H);
-    if (resets) {  // this step reads the zero state in the reset rows
-      for (int b = 0; b < B; ++b)
-        if (resets[row + b]) std::fill_n(cache.h_prev.data() + (row + b) * H, H, T(0));
-      hp = cache.h_prev.data() + row * H;
-      if (lstm) cp = reset_c(resets, row, B, H, cp, cache.c_prev);
-    }
-    if (transposed) {
-      for (int b = 0; b < B; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + size_t(b) * GH);
-      gemm_nn(B, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
-    } else {
-      linear(w.q_hh, &cache.i8, B, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);  // q_hh: float only
-    }
-    T* h = cache.h.data() + row * H;
-    T* c = lstm ? cache.c.data() + row * H : nullptr;
-    pointwise_forward(w, B, pre_x.at(row), pre_h, hp, cp, cache.gates.data() + row * GH,
-                      gru ? cache.hn.data() + row * H : nullptr, c, h);
-    if (lengths)
-      for (int b = 0; b < B; ++b)
-        if (!valid(lengths, t, b)) {  // padding: hold the state
-          std::copy(hp + b * H, hp + (b + 1) * H, h + b * H);
-          if (lstm) std::copy(cp + b * H, cp + (b + 1) * H, c + b * H);
-        }
+    const T* h_from = s == 0 ? h_start : cache.h.data() + size_t(tp) * B * H;
+    const T* c_from = !lstm ? nullptr : s == 0 ? c_start : cache.c.data() + size_t(tp) * B * H;
+    // Rows [b0, b1) of step t; r0 is the first one's row in the run's (T*B) arrays.
+    over_rows(B, GH, H, transposed, [&](int b0, int b1) {
+      const int nb = b1 - b0;
+      const size_t r0 = row + size_t(b0);
+      const T* hp = h_from + size_t(b0) * H;
+      const T* cp = lstm ? c_from + size_t(b0) * H : nullptr;
+      if (keep || resets) std::copy(hp, hp + size_t(nb) * H, cache.h_prev.data() + r0 * H);
+      if (resets) {  // this step reads the zero state in the reset rows
+        for (int b = 0; b < nb; ++b)
+          if (resets[r0 + b]) std::fill_n(cache.h_prev.data() + (r0 + b) * H, H, T(0));
+        hp = cache.h_prev.data() + r0 * H;
+        if (lstm) cp = reset_c(resets + r0, nb, H, cp, cache.c_prev.data() + size_t(b0) * H);
+      }
+      T* pre_h = cache.pre_h.data() + size_t(b0) * GH;  // (nb, G*H)
+      if (transposed) {
+        for (int b = 0; b < nb; ++b) std::copy(w.b_hh, w.b_hh + GH, pre_h + size_t(b) * GH);
+        gemm_nn(nb, GH, H, hp, H, cache.w_hhT.data(), GH, pre_h, GH, true);
+      } else {
+        linear(w.q_hh, &cache.i8, nb, H, GH, hp, H, w.w_hh, w.b_hh, pre_h, GH);  // q_hh: float only
+      }
+      T* h = cache.h.data() + r0 * H;
+      T* c = lstm ? cache.c.data() + r0 * H : nullptr;
+      pointwise_forward(w, nb, pre_x.at(r0), pre_h, hp, cp, cache.gates.data() + r0 * GH,
+                        gru ? cache.hn.data() + r0 * H : nullptr, c, h);
+      if (lengths)
+        for (int b = 0; b < nb; ++b)
+          if (!valid(lengths, t, b0 + b)) {  // padding: hold the state
+            std::copy(hp + b * H, hp + (b + 1) * H, h + b * H);
+            if (lstm) std::copy(cp + b * H, cp + (b + 1) * H, c + b * H);
+          }
+    });
   }
 }
 
@@ -208,49 +232,58 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
     const int t = reverse ? steps - 1 - s : s;
     const int tp = reverse ? t + 1 : t - 1;
     const size_t row = size_t(t) * B;
-    if (dy)
-      for (int b = 0; b < B; ++b)
-        for (int j = 0; j < H; ++j) dh[b * H + j] += dy[(row + b) * ldy + j];
-    const T* gates = cache.gates.data() + row * GH;
-    const T* hp = cache.h_prev.data() + row * H;
-    T* dpx_t = dpx + row * GH;
-    T* dph_t = dph + row * GH;
-    switch (w.kind) {
-      case CellKind::kRnnTanh:
-      case CellKind::kRnnRelu:
-        rnn_pointwise_backward(relu, B, H, gates, dh, dpx_t);
-        std::fill_n(dhd, B * H, T(0));
-        break;
-      case CellKind::kLstm: {
-        const T* cp = reset_c(resets, row, B, H, s == 0 ? cache.c0.data() : cache.c.data() + size_t(tp) * B * H,
-                              cache.c_prev);
-        std::copy(dc, dc + B * H, dhd);  // dc_t, kept for held rows: their dc passes through unchanged
-        lstm_pointwise_backward(B, H, gates, cp, cache.c.data() + row * H, dh, dc, dpx_t);
-        for (int b = 0; b < B; ++b)
-          if (!valid(lengths, t, b)) std::copy(dhd + b * H, dhd + (b + 1) * H, dc + b * H);
-        std::fill_n(dhd, B * H, T(0));
-        break;
-      }
-      case CellKind::kGru:
-        gru_pointwise_backward(B, H, gates, cache.hn.data() + row * H, hp, dh, dpx_t, dph_t, dhd);
-        break;
-      case CellKind::kTransformer: break;
-    }
-    for (int b = 0; b < B; ++b)
-      if (!valid(lengths, t, b)) {  // a held state passes its gradient straight through
-        std::fill_n(dpx_t + b * GH, GH, T(0));
-        if (gru) std::fill_n(dph_t + b * GH, GH, T(0));
-        std::copy(dh + b * H, dh + (b + 1) * H, dhd + b * H);
-      }
-    // dh_{t-1} = dh_direct + dpre_h . W_hh
-    std::copy(dhd, dhd + B * H, dh);
-    gemm_nn(B, H, GH, dph_t, GH, w.w_hh, H, dh, H, true);
-    if (resets)  // the step read zeros: nothing flows back into the state before it
-      for (int b = 0; b < B; ++b)
-        if (resets[row + b]) {
-          std::fill_n(dh + size_t(b) * H, H, T(0));
-          if (lstm) std::fill_n(dc + size_t(b) * H, H, T(0));
+    const T* c_from = !lstm ? nullptr : s == 0 ? cache.c0.data() : cache.c.data() + size_t(tp) * B * H;
+    // Rows [b0, b1) of step t, as in the forward loop: dh, dc and dhd are this step's (B, H) rows.
+    over_rows(B, GH, H, true, [&](int b0, int b1) {
+      const int nb = b1 - b0;
+      const size_t r0 = row + size_t(b0);
+      T* dh_ = dh + size_t(b0) * H;
+      T* dc_ = dc + size_t(b0) * H;
+      T* dhd_ = dhd + size_t(b0) * H;
+      if (dy)
+        for (int b = 0; b < nb; ++b)
+          for (int j = 0; j < H; ++j) dh_[b * H + j] += dy[(r0 + b) * ldy + j];
+      const T* gates = cache.gates.data() + r0 * GH;
+      const T* hp = cache.h_prev.data() + r0 * H;
+      T* dpx_t = dpx + r0 * GH;
+      T* dph_t = dph + r0 * GH;
+      switch (w.kind) {
+        case CellKind::kRnnTanh:
+        case CellKind::kRnnRelu:
+          rnn_pointwise_backward(relu, nb, H, gates, dh_, dpx_t);
+          std::fill_n(dhd_, nb * H, T(0));
+          break;
+        case CellKind::kLstm: {
+          const T* cp = c_from + size_t(b0) * H;
+          if (resets) cp = reset_c(resets + r0, nb, H, cp, cache.c_prev.data() + size_t(b0) * H);
+          std::copy(dc_, dc_ + nb * H, dhd_);  // dc_t, kept for held rows: their dc passes through unchanged
+          lstm_pointwise_backward(nb, H, gates, cp, cache.c.data() + r0 * H, dh_, dc_, dpx_t);
+          for (int b = 0; b < nb; ++b)
+            if (!valid(lengths, t, b0 + b)) std::copy(dhd_ + b * H, dhd_ + (b + 1) * H, dc_ + b * H);
+          std::fill_n(dhd_, nb * H, T(0));
+          break;
         }
+        case CellKind::kGru:
+          gru_pointwise_backward(nb, H, gates, cache.hn.data() + r0 * H, hp, dh_, dpx_t, dph_t, dhd_);
+          break;
+        case CellKind::kTransformer: break;
+      }
+      for (int b = 0; b < nb; ++b)
+        if (!valid(lengths, t, b0 + b)) {  // a held state passes its gradient straight through
+          std::fill_n(dpx_t + b * GH, GH, T(0));
+          if (gru) std::fill_n(dph_t + b * GH, GH, T(0));
+          std::copy(dh_ + b * H, dh_ + (b + 1) * H, dhd_ + b * H);
+        }
+      // dh_{t-1} = dh_direct + dpre_h . W_hh
+      std::copy(dhd_, dhd_ + nb * H, dh_);
+      gemm_nn(nb, H, GH, dph_t, GH, w.w_hh, H, dh_, H, true);
+      if (resets)  // the step read zeros: nothing flows back into the state before it
+        for (int b = 0; b < nb; ++b)
+          if (resets[r0 + b]) {
+            std::fill_n(dh_ + size_t(b) * H, H, T(0));
+            if (lstm) std::fill_n(dc_ + size_t(b) * H, H, T(0));
+          }
+    });
   }
   if (dh0)
     for (int i = 0; i < B * H; ++i) dh0[i] += dh[i];

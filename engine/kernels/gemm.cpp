@@ -165,7 +165,7 @@ void gemm_bcast(int M, int N, int K, const T* A, int am, int ak, const T* B, int
     return;
   }
   if (N >= threads * kStep) {
-    const int cols = (N / kStep + threads - 1) / threads * kStep;
+    const int cols = ((N + kStep - 1) / kStep + threads - 1) / threads * kStep;
     parallel_for((N + cols - 1) / cols, [&](int i) {
       const int n0 = i * cols, nb = N - n0 < cols ? N - n0 : cols;
       gemm_bcast_one(M, nb, K, A, am, ak, B + n0, ldb, C + n0, ldc);

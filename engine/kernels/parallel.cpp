@@ -1,5 +1,6 @@
 #include "kernels/parallel.h"
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 
@@ -58,7 +59,9 @@ class Pool {
     return Status::ok();
   }
 
-  void run(int n, void (*task)(void*, int), void* ctx) noexcept {
+  // False, having run nothing, when another thread's job is running.
+  bool run(int n, void (*task)(void*, int), void* ctx) noexcept {
+    if (busy_.test_and_set(std::memory_order_acquire)) return false;
     task_ = task;
     ctx_ = ctx;
     n_ = n;
@@ -72,8 +75,13 @@ class Pool {
     t_in_task = true;
     drain();
     t_in_task = false;
+    // A worker the system has descheduled can take a while: past the spinning budget, give it the core.
     const int all = workers();
-    while (checked_in_.load(std::memory_order_acquire) < all) cpu_relax();
+    for (int s = 0; checked_in_.load(std::memory_order_acquire) < all; ++s) {
+      if (s < kSpins) cpu_relax(); else std::this_thread::yield();
+    }
+    busy_.clear(std::memory_order_release);
+    return true;
   }
 
  private:
@@ -116,6 +124,7 @@ class Pool {
   int n_ = 0;
   std::atomic<int> next_{0};
   std::atomic<int> checked_in_{0};
+  std::atomic_flag busy_ = ATOMIC_FLAG_INIT;
 };
 
 Pool& pool() {
@@ -126,20 +135,21 @@ Pool& pool() {
 }  // namespace
 
 int num_threads() noexcept { return pool().workers() + 1; }
-int max_threads() noexcept { return kMaxThreads; }
+int max_threads() noexcept {
+  static const int n = int(std::min<unsigned>(kMaxThreads, std::max(1u, std::thread::hardware_concurrency())));
+  return n;
+}
 
 Status set_num_threads(int n) {
-  if (n < 1 || n > kMaxThreads)
-    return invalid_argument("threads must be 1 to " + std::to_string(kMaxThreads) + ", not " + std::to_string(n));
+  if (n < 1 || n > max_threads())
+    return invalid_argument("threads must be 1 to " + std::to_string(max_threads()) + " (the hardware threads), not " +
+                            std::to_string(n));
   return pool().resize(n - 1);
 }
 
 void parallel_run(int n, void (*task)(void* ctx, int i), void* ctx) noexcept {
-  if (n <= 1 || t_in_task || pool().workers() == 0) {
-    for (int i = 0; i < n; ++i) task(ctx, i);
-    return;
-  }
-  pool().run(n, task, ctx);
+  if (n > 1 && !t_in_task && pool().workers() > 0 && pool().run(n, task, ctx)) return;
+  for (int i = 0; i < n; ++i) task(ctx, i);
 }
 
 #else  // a build without threads

@@ -1,11 +1,11 @@
-// Threads for the big matrix products: gemm_nn, gemm_tn and gemm_nt over many rows split the rows of
-// their output among num_threads() threads (the caller's and workers). Each output element is
-// computed by one thread in the same order as with one, so results are bitwise the same for any
+// Threads for training's big products: gemm_nn, gemm_tn and gemm_nt over many rows split their output
+// among num_threads() threads (the caller's and workers), by columns or, when it is narrow, by rows,
+// and a recurrent layer's time step splits its batch rows (cells/sequence.cpp). Each output element
+// is computed by one thread in the same order as with one, so results are bitwise the same for any
 // count. One process-wide setting, 1 by default; a build without threads (wasm without pthreads)
-// only has 1.
+// only has 1. The pool runs one job at a time: a second thread that calls while it is busy runs its
+// tasks itself.
 #pragma once
-
-#include <type_traits>
 
 #include "core/error.h"
 
@@ -24,11 +24,13 @@ constexpr int kMaxThreads = 64;
 
 /// The threads products use now (1 until set_num_threads()).
 int num_threads() noexcept;
-/// The most this build can use: kMaxThreads with threads, else 1.
+/// The most this build and machine can use: the hardware threads (at most kMaxThreads), or 1
+/// without threads. More would only wait for each other: the workers spin between products.
 int max_threads() noexcept;
 
-/// Sets the thread count, 1..max_threads(): starts or stops the workers. An error (and nothing
-/// changed) outside that range or if a thread cannot start. Not while a product runs.
+/// Sets the thread count, 1..max_threads(): starts or stops the workers. Outside that range, an
+/// error and nothing changed; if a thread cannot start, an error and one thread. Not while a
+/// product runs.
 Status set_num_threads(int n);
 
 /// Runs task(ctx, i) for every i in [0, n), spread over num_threads() threads, the caller's included;

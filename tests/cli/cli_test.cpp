@@ -799,6 +799,24 @@ TEST_F(Cli, EntriesAndKeepBest) {
   expect_clean_failure(run({"eval", "--model", m, "--data", data, "--head", "4"}), "eval", {"--head needs --entries"});
 }
 
+// --threads splits the products among threads and leaves the model file byte for byte as with one;
+// counts outside 1..the hardware threads are refused.
+TEST_F(Cli, ThreadsGiveTheSameModel) {
+  const std::string data = write("threads.txt", abc_text(3000, 5));
+  auto train = [&](const std::string& out, const char* threads) {
+    return run({"train", "--data", data, "--out", out, "--hidden", "128", "--layers", "1", "--embed", "16", "--seq",
+                "32", "--batch", "16", "--steps", "3", "--seed", "1", "--quiet", "--threads", threads});
+  };
+  expect_clean_failure(train(path("t0.safetensors"), "0"), "train", {"--threads"});
+  expect_clean_failure(train(path("t65.safetensors"), "65"), "train", {"--threads"});
+  const Proc one = train(path("t1.safetensors"), "1");
+  ASSERT_EQ(one.code, 0) << one;
+  const Proc two = train(path("t2.safetensors"), "2");
+  if (two.code != 0 && contains(two.err, "between 1 and 1,")) GTEST_SKIP() << "one hardware thread";
+  ASSERT_EQ(two.code, 0) << two;
+  EXPECT_EQ(slurp(path("t1.safetensors")), slurp(path("t2.safetensors")));
+}
+
 // --init copies the recurrent tensors and the shared symbols' embedding rows of a pre-trained model;
 // --forget-bias adds to the LSTM forget gate's bias (rows [H, 2H) of bias_hh in PyTorch's layout) of
 // the fresh tensors, not the copied ones. Checked by reading the files back, after one training step

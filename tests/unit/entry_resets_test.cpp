@@ -120,7 +120,7 @@ TEST(PickEntryResets, KeepsAShareAndMovesSomeOntoTheBlankLine) {
   const std::vector<uint8_t> all = pick_entry_resets(starts, 1, 1, d);
   EXPECT_EQ(std::count(all.begin(), all.end(), 1), 4000);
   EXPECT_EQ(all[0], 1);  // the text's first symbol has no blank line before it: it stays
-  EXPECT_EQ(all[2], 1);  // entry 2's reset now reads the blank line from zero
+  EXPECT_EQ(all[2], 1);  // the second entry's reset moved onto the blank line before it (ids[2], ids[3])
   EXPECT_EQ(all[4], 0);
 }
 
