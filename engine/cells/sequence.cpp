@@ -2,6 +2,7 @@
 // step, padding masks, and the weight gradients as GEMMs after the backward time loop.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "cells/cell.h"
 #include "kernels/gemm.h"
@@ -30,10 +31,12 @@ const T* reset_c(const uint8_t* resets, int rows, int H, const T* c_prev, T* scr
 
 // Runs step(b0, b1) over the rows [0, B) of a batch: split among the threads when the step's
 // recurrent product (B x GH x H) is worth it, else whole. Everything a step does is per row, and a
-// split of the product's rows leaves each element's sum as it was, so the result is the same.
-template <typename F>
+// split of the product's rows leaves each element's sum as it was, so the result is the same. Not
+// for double (gradient checks): its tanh sends the last partial vector of a block to std::tanh,
+// whose bits differ from the vector tanh's, and a split moves where that tail falls.
+template <typename T, typename F>
 void over_rows(int B, int GH, int H, bool may_split, const F& step) {
-  if constexpr (kHaveThreads) {
+  if constexpr (kHaveThreads && std::is_same_v<T, float>) {
     const int threads = may_split && B >= 8 ? num_threads() : 1;
     if (threads > 1 && 2.0 * B * GH * H >= (1 << 20)) {
       const int rows = (B + threads - 1) / threads;
@@ -102,7 +105,7 @@ void run_steps(const CellWeights<T>& w, const PreX<T>& pre_x, int steps, int B, 
     const T* h_from = s == 0 ? h_start : cache.h.data() + size_t(tp) * B * H;
     const T* c_from = !lstm ? nullptr : s == 0 ? c_start : cache.c.data() + size_t(tp) * B * H;
     // Rows [b0, b1) of step t; r0 is the first one's row in the run's (T*B) arrays.
-    over_rows(B, GH, H, transposed, [&](int b0, int b1) {
+    over_rows<T>(B, GH, H, transposed, [&](int b0, int b1) {
       const int nb = b1 - b0;
       const size_t r0 = row + size_t(b0);
       const T* hp = h_from + size_t(b0) * H;
@@ -234,7 +237,7 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
     const size_t row = size_t(t) * B;
     const T* c_from = !lstm ? nullptr : s == 0 ? cache.c0.data() : cache.c.data() + size_t(tp) * B * H;
     // Rows [b0, b1) of step t, as in the forward loop: dh, dc and dhd are this step's (B, H) rows.
-    over_rows(B, GH, H, true, [&](int b0, int b1) {
+    over_rows<T>(B, GH, H, true, [&](int b0, int b1) {
       const int nb = b1 - b0;
       const size_t r0 = row + size_t(b0);
       T* dh_ = dh + size_t(b0) * H;

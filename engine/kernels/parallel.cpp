@@ -5,6 +5,9 @@
 #include <string>
 
 #if RECUR_THREADS
+#ifdef __linux__
+#include <sched.h>
+#endif
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -77,8 +80,13 @@ class Pool {
     t_in_task = false;
     // A worker the system has descheduled can take a while: past the spinning budget, give it the core.
     const int all = workers();
-    for (int s = 0; checked_in_.load(std::memory_order_acquire) < all; ++s) {
-      if (s < kSpins) cpu_relax(); else std::this_thread::yield();
+    for (int s = 0; checked_in_.load(std::memory_order_acquire) < all;) {
+      if (s < kSpins) {
+        ++s;
+        cpu_relax();
+      } else {
+        std::this_thread::yield();
+      }
     }
     busy_.clear(std::memory_order_release);
     return true;
@@ -136,7 +144,14 @@ Pool& pool() {
 
 int num_threads() noexcept { return pool().workers() + 1; }
 int max_threads() noexcept {
-  static const int n = int(std::min<unsigned>(kMaxThreads, std::max(1u, std::thread::hardware_concurrency())));
+  static const int n = [] {
+    unsigned cpus = std::thread::hardware_concurrency();
+#ifdef __linux__
+    cpu_set_t set;  // the CPUs this process may run on (taskset, a container's cpuset)
+    if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = unsigned(CPU_COUNT(&set));
+#endif
+    return int(std::min<unsigned>(kMaxThreads, std::max(1u, cpus)));
+  }();
   return n;
 }
 
