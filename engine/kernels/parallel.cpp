@@ -157,8 +157,8 @@ int max_threads() noexcept {
 
 Status set_num_threads(int n) {
   if (n < 1 || n > max_threads())
-    return invalid_argument("threads must be 1 to " + std::to_string(max_threads()) + " (the hardware threads), not " +
-                            std::to_string(n));
+    return invalid_argument("threads must be 1 to " + std::to_string(max_threads()) +
+                            " (the CPUs this process may use), not " + std::to_string(n));
   return pool().resize(n - 1);
 }
 

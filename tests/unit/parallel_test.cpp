@@ -41,7 +41,8 @@ TEST(Parallel, RunsEveryTaskOnce) {
     for (int n : {0, 1, 2, 5, 100}) {
       std::vector<std::atomic<int>> hits(size_t(n) + 1);
       for (int round = 0; round < 50; ++round) parallel_for(n, [&](int i) { hits[size_t(i)]++; });
-      for (int i = 0; i < n; ++i) EXPECT_EQ(hits[size_t(i)].load(), 50) << threads << " threads, task " << i << " of " << n;
+      for (int i = 0; i < n; ++i)
+        EXPECT_EQ(hits[size_t(i)].load(), 50) << threads << " threads, task " << i << " of " << n;
       EXPECT_EQ(hits[size_t(n)].load(), 0);
     }
   }
@@ -97,7 +98,8 @@ TEST(Parallel, ProductsGiveTheSameBitsAsOneThread) {
       const auto many = run(threads);
       for (int k = 0; k < 3; ++k)
         EXPECT_EQ(std::memcmp(one[k].data(), many[k].data(), one[k].size() * sizeof(float)), 0)
-            << "product " << k << " (nn, tn, nt) at " << s.M << "x" << s.N << "x" << s.K << ", " << threads << " threads";
+            << "product " << k << " (nn, tn, nt) at " << s.M << "x" << s.N << "x" << s.K << ", " << threads
+            << " threads";
     }
     // And the split products are right, not merely equal: the scalar reference in double.
     std::vector<double> Ad(A.begin(), A.end()), Bd(B.begin(), B.end()), Cd(C0.begin(), C0.end());
@@ -128,7 +130,9 @@ std::vector<float> trained(CellKind cell, Task task, int threads) {
   }
   std::vector<std::string> symbols;
   for (int i = 0; i < 20; ++i) symbols.push_back(std::string(1, char('a' + i)));
-  auto m = create_model(c, symbols, task == Task::kTagger ? std::vector<std::string>{"x", "y", "z"} : std::vector<std::string>{}, 7);
+  const std::vector<std::string> labels = task == Task::kTagger ? std::vector<std::string>{"x", "y", "z"}
+                                                                  : std::vector<std::string>{};
+  auto m = create_model(c, symbols, labels, 7);
   EXPECT_TRUE(m.is_ok()) << m.status().message();
   TrainConfig tc;
   tc.seq_len = 24;
@@ -157,7 +161,8 @@ std::vector<float> trained(CellKind cell, Task task, int threads) {
 
 TEST(Parallel, TrainingEndsAtTheSameWeights) {
   if (max_threads() < 2) GTEST_SKIP() << "no threads in this build or on this machine";
-  for (CellKind cell : {CellKind::kLstm, CellKind::kGru, CellKind::kRnnTanh, CellKind::kRnnRelu, CellKind::kTransformer})
+  for (CellKind cell :
+       {CellKind::kLstm, CellKind::kGru, CellKind::kRnnTanh, CellKind::kRnnRelu, CellKind::kTransformer})
     for (Task task : {Task::kLm, Task::kTagger}) {
       const auto one = trained(cell, task, 1);
       for (int threads : {2, 3}) {
