@@ -57,6 +57,7 @@ TEST(Parallel, ATaskThatSplitsRunsItsPartsItself) {
 
 // The pool runs one job at a time; a thread that calls while another's job runs does its own tasks.
 TEST(Parallel, TwoCallingThreadsEachGetTheirTasksDone) {
+  if (!kHaveThreads) GTEST_SKIP() << "this build has no threads";
   Threads t(max_threads());
   std::vector<std::atomic<int>> hits(2 * 64);
   auto caller = [&](int k) {
