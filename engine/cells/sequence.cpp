@@ -37,10 +37,8 @@ const T* reset_c(const uint8_t* resets, int rows, int H, const T* c_prev, T* scr
 template <typename T, typename F>
 void over_rows(int B, int GH, int H, bool may_split, const F& step) {
   if constexpr (kHaveThreads && std::is_same_v<T, float>) {
-    const int threads = may_split && B >= 8 ? num_threads() : 1;
-    if (threads > 1 && 2.0 * B * GH * H >= (1 << 20)) {
-      const int rows = (B + threads - 1) / threads;
-      parallel_for((B + rows - 1) / rows, [&](int i) { step(i * rows, std::min(B, (i + 1) * rows)); });
+    if (may_split && B >= 8 && num_threads() > 1 && 2.0 * B * GH * H >= kSplitFlops) {
+      parallel_ranges(B, 1, step);
       return;
     }
   }

@@ -154,29 +154,24 @@ void gemm_bcast_one(int M, int N, int K, const T* A, int am, int ak, const T* B,
 
 // gemm_bcast_one split among num_threads(): by columns in whole pairs of vectors when there are
 // enough (the tiles then fall on the same columns as in one pass), else by rows. Either way each
-// element of C is summed in the same order as by one thread. Products under kParallelFlops run whole.
+// element of C is summed in the same order as by one thread. Products under kSplitFlops run whole.
 template <typename T>
 void gemm_bcast(int M, int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
-  constexpr double kParallelFlops = 1 << 20;
-  constexpr int kStep = 2 * Vec<T>::size;
-  const int threads = kHaveThreads ? num_threads() : 1;
-  if (threads == 1 || 2.0 * M * N * K < kParallelFlops) {
-    gemm_bcast_one(M, N, K, A, am, ak, B, ldb, C, ldc);
-    return;
+  if constexpr (kHaveThreads) {
+    constexpr int kStep = 2 * Vec<T>::size;
+    if (num_threads() > 1 && 2.0 * M * N * K >= kSplitFlops) {
+      if (N >= num_threads() * kStep)
+        parallel_ranges(N, kStep, [&](int n0, int n1) {
+          gemm_bcast_one(M, n1 - n0, K, A, am, ak, B + n0, ldb, C + n0, ldc);
+        });
+      else
+        parallel_ranges(M, 1, [&](int m0, int m1) {
+          gemm_bcast_one(m1 - m0, N, K, A + m0 * am, am, ak, B, ldb, C + m0 * ldc, ldc);
+        });
+      return;
+    }
   }
-  if (N >= threads * kStep) {
-    const int cols = ((N + kStep - 1) / kStep + threads - 1) / threads * kStep;
-    parallel_for((N + cols - 1) / cols, [&](int i) {
-      const int n0 = i * cols, nb = N - n0 < cols ? N - n0 : cols;
-      gemm_bcast_one(M, nb, K, A, am, ak, B + n0, ldb, C + n0, ldc);
-    });
-  } else {
-    const int rows = (M + threads - 1) / threads;
-    parallel_for((M + rows - 1) / rows, [&](int i) {
-      const int m0 = i * rows, mb = M - m0 < rows ? M - m0 : rows;
-      gemm_bcast_one(mb, N, K, A + m0 * am, am, ak, B, ldb, C + m0 * ldc, ldc);
-    });
-  }
+  gemm_bcast_one(M, N, K, A, am, ak, B, ldb, C, ldc);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 // tasks itself.
 #pragma once
 
+#include <algorithm>
+
 #include "core/error.h"
 
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
@@ -19,6 +21,8 @@ namespace recur {
 
 /// Whether this build has threads: callers leave out their splitting code where it has not.
 constexpr bool kHaveThreads = RECUR_THREADS;
+/// Work under this many flops runs whole: splitting it would cost more than it saves.
+constexpr double kSplitFlops = 1 << 20;
 /// At most this many threads.
 constexpr int kMaxThreads = 64;
 
@@ -42,6 +46,15 @@ void parallel_run(int n, void (*task)(void* ctx, int i), void* ctx) noexcept;
 template <typename F>
 void parallel_for(int n, const F& f) noexcept {
   parallel_run(n, [](void* c, int i) { (*static_cast<const F*>(c))(i); }, const_cast<F*>(&f));
+}
+
+/// Splits [0, n) into a part per thread, each boundary a multiple of `align` (the last part takes
+/// the rest), and runs f(begin, end) on the parts in parallel.
+template <typename F>
+void parallel_ranges(int n, int align, const F& f) noexcept {
+  if (n <= 0) return;
+  const int per = ((n + align - 1) / align + num_threads() - 1) / num_threads() * align;
+  parallel_for((n + per - 1) / per, [&](int i) { f(i * per, std::min(n, (i + 1) * per)); });
 }
 
 }  // namespace recur
