@@ -104,7 +104,7 @@ fuzz: setup $(FUZZ_BUILD)/CMakeCache.txt
 
 clean:
 	rm -rf $(BUILD) $(WASM_BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(SSE41_BUILD) $(SCALAR_BUILD) \
-	  web/lib/recur-core.mjs web/lib/recur-core.wasm web/lib/LICENSE
+	  web/lib/recur-core.mjs web/lib/recur-core.wasm web/lib/mt/recur-core-mt.* web/lib/LICENSE
 
 # The demo site: make demo (serve on 127.0.0.1:8080), make e2e (browser tests).
 include web/demo.mk

@@ -101,9 +101,9 @@ export function compare(a, b) {
 }
 
 /** The recur wasm engine, through the public API (web/lib/recur.js). */
-export async function loadRecurApi() {
+export async function loadRecurApi(options = {}) {
   const { loadRecur } = await import(join(root, 'web/lib/recur.js'));
-  return loadRecur();
+  return loadRecur(options);
 }
 
 /** recur's char-lstm-256x2 (or cell variant) with seed 1: the weights every library gets. */

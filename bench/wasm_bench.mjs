@@ -165,6 +165,31 @@ for (const cell of ['lstm', 'gru', 'rnn']) {
   m.dispose();
 }
 
+// Two threads (the threaded module, loadRecur({ threads: 2 })) beside one, in the same run: the
+// ratios are the claim. Rows named *_2t.
+{
+  const mt = await loadRecurApi({ threads: 2 });
+  result.threads = mt.threads;
+  if (mt.threads === 2) {
+    const m = recurModel(mt);
+    const g = genFeed(m);
+    const e = genEngine(m);
+    const t = train(m);
+    m.dispose();
+    const tf = recurTransformer(mt);
+    const tt = train(tf, TRANSFORMER.trainSeq, TRANSFORMER.trainBatch);
+    tf.dispose();
+    log(`gen   lstm 2 threads ${g.best.toFixed(0).padStart(8)} steps/s best (${(g.best / result.gen_lstm).toFixed(2)}x one) [feed + sample in JS]`);
+    log(`gen   lstm 2 threads ${e.best.toFixed(0).padStart(8)} steps/s best (${(e.best / result.gen_lstm_engine).toFixed(2)}x one) [model.generate()]`);
+    log(`train lstm 2 threads ${t.best.toFixed(0).padStart(8)} chars/s best (${(t.best / result.train_lstm).toFixed(2)}x one)`);
+    log(`train transformer 2 threads ${tt.best.toFixed(0).padStart(8)} chars/s best (${(tt.best / result.train_transformer).toFixed(2)}x one)`);
+    Object.assign(result, { gen_lstm_2t: g.best, gen_lstm_2t_median: g.median, gen_lstm_engine_2t: e.best,
+      train_lstm_2t: t.best, train_lstm_2t_median: t.median, train_transformer_2t: tt.best });
+  } else {
+    log(`two threads: not measured (the threaded module got ${mt.threads})`);
+  }
+}
+
 // ---- rooflines ----------------------------------------------------------------------------------
 // One generation step of char-lstm-256x2 reads these matrices (rows x cols) plus 4,192 floats of
 // biases: 3.52 MB.

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "kernels/parallel.h"
 #include "kernels/simd.h"
 #include "layers/softmax.h"
 #include "model/model.h"
@@ -630,6 +631,12 @@ EMSCRIPTEN_BINDINGS(recur) {
   using namespace recur::wasm;
   function("simdArch", optional_override([]() { return std::string(recur::simd_arch_name()); }));
   function("precisionsJson", optional_override([]() { return strings_json(recur::precision_names()); }));
+#if RECUR_THREADS
+  // The threaded module's thread count (the other has 1, and no bytes for these): set, an empty
+  // string or the error; read.
+  function("setThreads", optional_override([](int n) { return recur::set_num_threads(n).message(); }));
+  function("threads", &recur::num_threads);
+#endif
   value_object<GenerateOptionsJs>("GenerateOptions")
       .field("prompt", &GenerateOptionsJs::prompt)
       .field("length", &GenerateOptionsJs::length)

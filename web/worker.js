@@ -2,7 +2,7 @@
 // page never freezes. Every message is {id, type, payload}, both ways.
 //
 // Requests (page → worker) and what the worker answers with the same id:
-//   hello                                  → done {simdArch}
+//   hello                                  → done {simdArch, threads}
 //   load {slot, url | bytes, name}         → progress {loaded, total}*, done {info}
 //   unload {slot}                          → done
 //   generate {slot, prompt, length, temperature, topK, topP, seed, avoidUnknown}
@@ -45,7 +45,11 @@ import { loadRecur, vocabFromText } from './lib/recur.js';
 import { companyShare } from './apple-text.js';
 import { runRecall } from './recall-task.js';
 
-const ready = loadRecur();
+// The training worker uses threads where the page is cross-origin isolated (loadRecur() checks);
+// generation stays on one, so that the two workers do not compete for the cores. A threaded module
+// that cannot load leaves one thread.
+const threads = self.name === 'training' ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+const ready = loadRecur({ threads }).catch((e) => (threads > 1 ? loadRecur() : Promise.reject(e)));
 const models = new Map();   // slot → Model
 const jobs = new Map();     // request id → {abort(), pause(), resume(), stop()}
 let training = null;        // {model, trainer} of the current or last training run
@@ -79,7 +83,7 @@ function putModel(slot, model) {
 const handlers = {
   async hello() {
     const recur = await ready;
-    return { simdArch: recur.simdArch };
+    return { simdArch: recur.simdArch, threads: recur.threads };
   },
 
   async load(id, { slot, url, bytes }) {

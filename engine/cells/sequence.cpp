@@ -185,10 +185,65 @@ void cell_infer_projected(const CellWeights<T>& w, const T* const* pre_x_rows, i
   infer(w, PreX<T>{nullptr, 0, pre_x_rows}, steps, h, c, cache);
 }
 
+// One stream's step (generation, feed) split among the threads by hidden units: a part computes
+// its units' rows of every gate, of both products, and their pointwise update, so that a layer's
+// step is one job. Parts start at multiples of 8 units and H is one, so every gemv row and every
+// activation falls in a whole vector as in one pass: the same bits as unsplit. Float only, float32
+// weights only (int8 copies run whole). False, having done nothing, when it does not apply.
+template <typename T>
+bool split_step(const CellWeights<T>& w, const T* pre_x_row, const T* x, const T* h_prev, const T* c_prev,
+                SeqCache<T>& cache) {
+  constexpr int kAlign = 8;
+  const int G = gate_count(w.kind), H = w.H, I = pre_x_row ? 0 : w.I, GH = G * H;
+  if constexpr (!kHaveThreads || !std::is_same_v<T, float>) {
+    return false;
+  } else {
+    if (num_threads() < 2 || H % kAlign || H < 2 * kAlign || w.q_ih || w.q_hh ||
+        2.0 * GH * (H + I) < kGemvSplitFlops)
+      return false;
+  }
+  const bool lstm = w.kind == CellKind::kLstm, gru = w.kind == CellKind::kGru;
+  cache.steps = cache.batch = 1;
+  for (Buffer<T>* b : {&cache.pre_x, &cache.pre_h, &cache.gates}) grow(*b, size_t(GH));
+  grow(cache.h, size_t(H));
+  if (lstm) grow(cache.c, size_t(H));
+  if (gru) grow(cache.hn, size_t(H));
+  T* const step_gates = cache.gates.data();  // pre_x doubles as the parts' gates, in their own layout
+  parallel_ranges(H, kAlign, [&](int j0, int j1) {
+    const int n = j1 - j0;
+    T* px = cache.pre_x.data() + size_t(G) * j0;  // this part's rows, gate by gate: (G, n)
+    T* ph = cache.pre_h.data() + size_t(G) * j0;
+    for (int g = 0; g < G; ++g) {
+      const size_t r = size_t(g) * H + j0;  // the gate's first row of this part
+      if (pre_x_row)
+        std::copy(pre_x_row + r, pre_x_row + r + n, px + size_t(g) * n);
+      else
+        gemv_bias(n, I, w.w_ih + r * I, I, x, w.b_ih + r, px + size_t(g) * n);
+      gemv_bias(n, H, w.w_hh + r * H, H, h_prev, w.b_hh + r, ph + size_t(g) * n);
+    }
+    CellWeights<T> part = w;  // the pointwise step of n units
+    part.H = n;
+    T* gates = px;  // each element is read before it is written
+    pointwise_forward(part, 1, px, ph, h_prev + j0, lstm ? c_prev + j0 : nullptr, gates,
+                      gru ? cache.hn.data() + j0 : nullptr, lstm ? cache.c.data() + j0 : nullptr,
+                      cache.h.data() + j0);
+    for (int g = 0; g < G; ++g)
+      std::copy(gates + size_t(g) * n, gates + size_t(g + 1) * n, step_gates + size_t(g) * H + j0);
+  });
+  return true;
+}
+
 template <typename T>
 void cell_step(const CellWeights<T>& w, const T* const* pre_x_rows, const T* x, int ldx, int batch, T* h, T* c,
                SeqCache<T>& cache) {
   const int GH = gate_count(w.kind) * w.H, B = batch;
+  if constexpr (kHaveThreads) {
+    if (B == 1 && split_step(w, pre_x_rows ? pre_x_rows[0] : nullptr, x, h, c, cache)) {
+      std::copy(cache.h.data(), cache.h.data() + w.H, h);
+      if (w.kind == CellKind::kLstm) std::copy(cache.c.data(), cache.c.data() + w.H, c);
+      return;
+    }
+  }
   const T* pre_x = nullptr;  // (B, G*H)
   if (pre_x_rows && B == 1) {
     pre_x = pre_x_rows[0];

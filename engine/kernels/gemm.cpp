@@ -79,16 +79,31 @@ void gemv_into(int M, int K, const T* W, int ldw, const T* x, const T* init, T* 
   }
 }
 
+// gemv_into split among num_threads() by rows, in whole passes of a vector width (each row's sum
+// as in one pass): the products of a generation step. Under kGemvSplitFlops it runs whole.
+template <typename T>
+void gemv_split(int M, int K, const T* W, int ldw, const T* x, const T* init, T* y) noexcept {
+  if constexpr (kHaveThreads) {
+    if (num_threads() > 1 && 2.0 * M * K >= kGemvSplitFlops) {
+      parallel_ranges(M, Vec<T>::size, [&](int m0, int m1) {
+        gemv_into(m1 - m0, K, W + size_t(m0) * ldw, ldw, x, init ? init + m0 : init, y + m0);
+      });
+      return;
+    }
+  }
+  gemv_into(M, K, W, ldw, x, init, y);
+}
+
 }  // namespace
 
 template <typename T>
 void gemv(int M, int K, const T* W, int ldw, const T* x, T* y, bool accumulate) noexcept {
-  gemv_into(M, K, W, ldw, x, accumulate ? y : static_cast<const T*>(nullptr), y);
+  gemv_split(M, K, W, ldw, x, accumulate ? y : static_cast<const T*>(nullptr), y);
 }
 
 template <typename T>
 void gemv_bias(int M, int K, const T* W, int ldw, const T* x, const T* b, T* y) noexcept {
-  gemv_into(M, K, W, ldw, x, b, y);
+  gemv_split(M, K, W, ldw, x, b, y);
 }
 
 namespace {

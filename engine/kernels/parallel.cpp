@@ -8,6 +8,9 @@
 #ifdef __linux__
 #include <sched.h>
 #endif
+#ifdef __EMSCRIPTEN__
+#include <emscripten/em_asm.h>
+#endif
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -145,6 +148,11 @@ Pool& pool() {
 int num_threads() noexcept { return pool().workers() + 1; }
 int max_threads() noexcept {
   static const int n = [] {
+#ifdef __EMSCRIPTEN__
+    // A thread needs a Web Worker started before the engine runs (a page cannot wait for one to
+    // load): the pool the module was given (bindings/threads.pre.js).
+    return std::min(kMaxThreads, 1 + MAIN_THREAD_EM_ASM_INT({ return recurWorkers; }));
+#endif
     unsigned cpus = std::thread::hardware_concurrency();
 #ifdef __linux__
     cpu_set_t set;  // the CPUs this process may run on (taskset, a container's cpuset)

@@ -1,11 +1,12 @@
 // recur-rnn/worker from a plain page: the engine runs in a module Worker, every call is a Promise,
-// and the page stays responsive while it trains. Serve this folder (with node_modules) and open it.
+// and the page stays responsive while it trains. Serve this folder (with node_modules) and open it;
+// served with the headers that make it cross-origin isolated, the engine runs on two threads.
 import { loadRecurWorker, RecurError } from 'recur-rnn/worker';
 
 const out = document.getElementById('out');
 
 async function main() {
-  const recur = await loadRecurWorker();
+  const recur = await loadRecurWorker({ threads: 2 });
   const text = 'the cat sat on the mat. '.repeat(40);
   const model = await recur.createModel({ vocab: text, hiddenSize: 32, embeddingDim: 8, seed: 1 });
   const trainer = await model.trainer({ seqLen: 16, batchSize: 8, lr: 0.01, seed: 1 });
@@ -40,7 +41,7 @@ async function main() {
 
   out.textContent = whole;
   out.dataset.checks = JSON.stringify({
-    streamed, whole, reports, after: Array.from(after).length, simdArch: recur.simdArch, disposed,
+    streamed, whole, reports, after: Array.from(after).length, simdArch: recur.simdArch, threads: recur.threads, disposed,
     longRows: p.rows, progress, stopped, precisions: recur.precisions, precision: fast.precision,
     samples: samples.length, sampleIsSeedPlusOne: samples[1] === second,
     error: { isRecurError: error instanceof RecurError, name: error.name, code: error.code, message: error.message },

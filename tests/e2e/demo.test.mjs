@@ -854,6 +854,33 @@ test('under a Content-Security-Policy header that also covers the worker, the pa
   }
 });
 
+test('cross-origin isolated (COOP/COEP headers), training runs on the threaded module', { skip }, async () => {
+  const isolated = await startServer({ extra: ['--coi'] });
+  const p = await browser.context.newPage();
+  const errors = [];
+  p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  p.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await p.goto(isolated.url);
+    assert.equal(await p.evaluate(() => crossOriginIsolated), true);
+    await p.waitForSelector('#engine-msg.ok', { state: 'attached', timeout: TIMEOUT });
+    await p.click('a[data-panel="train"]');
+    await p.waitForSelector('#train-start:not([disabled])', { timeout: TIMEOUT });
+    await p.fill('#train-steps', '20');
+    await p.click('#train-start');
+    await p.waitForFunction(() => /Finished/.test(document.getElementById('train-msg').textContent), null, { timeout: TIMEOUT });
+    const cores = await p.evaluate(() => navigator.hardwareConcurrency);
+    if (cores >= 2) {
+      await p.waitForFunction(() => /Training runs on \d+ threads/.test(document.getElementById('footer-info').textContent),
+        null, { timeout: TIMEOUT });
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await p.close();
+    await isolated.stop();
+  }
+});
+
 // Text in Chinese characters that is not inside an element marked lang="zh…" (on the English page).
 const unmarkedChinese = () => page.evaluate(() => {
   const out = [];

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -32,11 +32,26 @@ function project(name) {
   return dir;
 }
 
-test('the packed package holds the module, the wasm, the types, the README and the licence', () => {
+test('the packed package holds the module, the wasm, the threaded module, the types, the README and the licence', () => {
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-  assert.deepEqual(listing, ['package/LICENSE', 'package/README.md', 'package/errors.js', 'package/package.json',
-    'package/recur-core.mjs', 'package/recur-core.wasm', 'package/recur.d.ts', 'package/recur.js', 'package/worker-host.js',
-    'package/worker.d.ts', 'package/worker.js']);
+  assert.deepEqual(listing, ['package/LICENSE', 'package/README.md', 'package/errors.js', 'package/mt/package.json',
+    'package/mt/recur-core-mt.mjs', 'package/mt/recur-core-mt.wasm', 'package/mt/recur-core-mt.worker.js',
+    'package/package.json', 'package/recur-core.mjs', 'package/recur-core.wasm', 'package/recur.d.ts', 'package/recur.js',
+    'package/worker-host.js', 'package/worker.d.ts', 'package/worker.js']);
+});
+
+// The installed package's threaded module: its worker script loads in Node (CommonJS in a
+// "type": "module" package), it trains and generates, and Node exits by itself.
+test('the installed package runs on two threads in Node and exits', () => {
+  const script = `import { loadRecur } from 'recur-rnn';
+    const recur = await loadRecur({ threads: 2 });
+    const m = recur.createModel({ vocab: 'abc ', hiddenSize: 256, numLayers: 2, seed: 1 });
+    const t = m.trainer({ seqLen: 16, batchSize: 16 });
+    for (let i = 0; i < 3; i++) t.step('abc cab bca '.repeat(50));
+    console.log(recur.threads, m.generate({ prompt: 'a', length: 50, seed: 1 }).length);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project('node'), encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), `${Math.min(2, availableParallelism())} 50`);
 });
 
 // A model trained 200 steps on one repeated sentence continues it exactly (greedy decoding).
@@ -65,8 +80,8 @@ test('examples/typescript type-checks against the installed package (strict; eac
 });
 
 // Serves root, opens it in Chromium and waits for #out to say done or error.
-async function openPage(root, fn) {
-  const server = await startServer({ root });
+async function openPage(root, fn, extra = []) {
+  const server = await startServer({ root, extra });
   const browser = await launch();
   try {
     const load = async () => {
@@ -81,7 +96,7 @@ async function openPage(root, fn) {
   }
 }
 
-test('examples/page: recur-rnn/worker from a plain page (import map), in Chromium', async (t) => {
+test('examples/page: recur-rnn/worker from a plain page (import map), cross-origin isolated, in Chromium', async (t) => {
   const why = missingPrerequisite();
   if (why) { t.skip(why); return; }
   const dir = project('page');
@@ -94,6 +109,7 @@ test('examples/page: recur-rnn/worker from a plain page (import map), in Chromiu
     assert.ok(c.reports >= 1, 'fit() reported progress across the boundary');
     assert.equal(c.after, 5, 'the worker answered after a stream was left early');
     assert.equal(c.simdArch, 'sse4.1');
+    assert.equal(c.threads, Math.min(2, await browser.page.evaluate(() => navigator.hardwareConcurrency)), 'loadRecurWorker({ threads: 2 })');
     assert.equal(c.disposed, 'this object has been disposed', 'Symbol.asyncDispose freed the model in the worker');
     assert.deepEqual([c.longRows, c.progress, c.stopped], [48000, 1, 'AbortError'], 'predictAsync: rows, progress, abort');
     assert.deepEqual([c.precisions, c.precision, c.samples, c.sampleIsSeedPlusOne], [['float32', 'int8'], 'int8', 2, true],
@@ -101,7 +117,7 @@ test('examples/page: recur-rnn/worker from a plain page (import map), in Chromiu
     assert.deepEqual(c.error, { isRecurError: true, name: 'RecurError', code: 'invalid_argument',
       message: 'text is empty: predict needs at least one character' });
     assert.deepEqual(browser.consoleErrors, []);
-  });
+  }, ['--coi']);
 });
 
 /**

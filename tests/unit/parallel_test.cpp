@@ -14,6 +14,7 @@
 #include "kernels/parallel.h"
 #include "kernels/reference.h"
 #include "model/model.h"
+#include "model/network.h"
 #include "support/compare.h"
 #include "train/trainer.h"
 
@@ -108,6 +109,77 @@ TEST(Parallel, ProductsGiveTheSameBitsAsOneThread) {
     const auto many = run(2);
     EXPECT_LE(testing::max_scaled_error(many[0].data(), Cd.data(), Cd.size()), 1e-5);
   }
+}
+
+// A generation step's matrix-vector products split their rows: the same bits, and right.
+TEST(Parallel, MatrixVectorProductsGiveTheSameBitsAsOneThread) {
+  if (max_threads() < 2) GTEST_SKIP() << "no threads in this build or on this machine";
+  for (const auto& [M, K] : {std::pair{1024, 256}, std::pair{1003, 300}, std::pair{517, 1001}}) {
+    const auto W = random_matrix(size_t(M) * K, 1), x = random_matrix(size_t(K), 2), b = random_matrix(size_t(M), 3);
+    auto run = [&](int threads) {
+      Threads t(threads);
+      std::vector<float> y(static_cast<size_t>(M));
+      gemv_bias(M, K, W.data(), K, x.data(), b.data(), y.data());
+      return y;
+    };
+    const auto one = run(1);
+    for (int threads : {2, 3}) {
+      if (threads > max_threads()) break;
+      EXPECT_EQ(std::memcmp(one.data(), run(threads).data(), one.size() * sizeof(float)), 0)
+          << M << "x" << K << ", " << threads << " threads";
+    }
+    std::vector<double> Wd(W.begin(), W.end()), xd(x.begin(), x.end()), bd(b.begin(), b.end()),
+        yd(static_cast<size_t>(M));
+    ref::gemv_bias(M, K, Wd.data(), K, xd.data(), bd.data(), yd.data());
+    EXPECT_LE(testing::max_scaled_error(run(2).data(), yd.data(), yd.size()), 1e-5);
+  }
+}
+
+// One stream's steps (generation): each layer's step splits by hidden units when H is a multiple
+// of 8 (256), and runs whole otherwise (252); the folded first layer and the later ones, float32
+// and int8 weights. The logits of 300 steps are the same bits with 2 or 3 threads as with one.
+TEST(Parallel, GenerationStepsGiveTheSameBitsAsOneThread) {
+  if (max_threads() < 2) GTEST_SKIP() << "no threads in this build or on this machine";
+  std::vector<std::string> symbols;
+  for (int i = 0; i < 40; ++i) symbols.push_back(std::string(1, char('0' + i)));
+  for (CellKind cell : {CellKind::kLstm, CellKind::kGru, CellKind::kRnnTanh, CellKind::kRnnRelu, CellKind::kTransformer})
+    for (int H : {256, 252})
+      for (Precision precision : {Precision::kFloat32, Precision::kInt8}) {
+        Config c;
+        c.task = Task::kLm;
+        c.cell = cell;
+        c.vocab_size = 40;
+        c.embedding_dim = 32;
+        c.hidden_size = H;
+        c.num_layers = 2;
+        if (cell == CellKind::kTransformer) {
+          if (H != 256) continue;
+          c.embedding_dim = 256;
+          c.num_heads = 4;
+          c.ff_size = 512;
+          c.max_len = 400;
+        }
+        auto m = create_model(c, symbols, {}, 5);
+        ASSERT_TRUE(m.is_ok()) << m.status().message();
+        auto run = [&](int threads) {
+          Threads t(threads);
+          Stepper<float> st(m->config, true, precision);
+          st.reset(m->params);
+          std::vector<float> logits;
+          for (int i = 0; i < 300; ++i) {
+            const float* y = st.feed(m->params, int32_t((i * 7 + i / 13) % 40));
+            logits.insert(logits.end(), y, y + 40);
+          }
+          return logits;
+        };
+        const auto one = run(1);
+        for (int threads : {2, 3}) {
+          if (threads > max_threads()) break;
+          EXPECT_EQ(std::memcmp(one.data(), run(threads).data(), one.size() * sizeof(float)), 0)
+              << cell_name(cell) << " H " << H << (precision == Precision::kInt8 ? " int8" : "") << ", " << threads
+              << " threads";
+        }
+      }
 }
 
 // Big enough that each step's rows split among the threads (B x 4H x H over 1 MFLOP), with entry

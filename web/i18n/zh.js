@@ -218,6 +218,7 @@ export default {
   "Could not save the model: {error}": "无法保存模型：{error}",
   "Engine ready (WebAssembly, SIMD: {arch}).": "引擎已就绪（WebAssembly，SIMD：{arch}）。",
   "Engine: WebAssembly SIMD128 ({arch}).": "引擎：WebAssembly SIMD128（{arch}）。",
+  "Training runs on {n} threads.": "训练使用 {n} 个线程。",
   "English fortunes (LSTM)": "英文格言（LSTM）",
   "English fortunes (Transformer)": "英文格言（Transformer）",
   "F {pct}": "水果 {pct}",

@@ -507,6 +507,8 @@ export class Recur {
   private constructor();
   /** The SIMD instruction set the engine was compiled for ("sse4.1" on wasm SIMD128). */
   readonly simdArch: string;
+  /** The threads training and generation use (loadRecur()'s threads option, where it could). */
+  readonly threads: number;
   /** The precisions this build offers, 'float32' first. */
   readonly precisions: readonly Precision[];
   /** A model from .safetensors bytes. RecurError says what is wrong with a bad file; TypeError for anything but bytes. */
@@ -530,6 +532,14 @@ export interface LoadRecurOptions {
   locateFile?: (path: string, prefix: string) => string;
   /** Emscripten's hook: instantiate the module yourself (e.g. from a compiled WebAssembly.Module). */
   instantiateWasm?: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) => unknown;
+  /**
+   * Threads for training and generation (default 1; at most the CPUs). More loads the threaded
+   * module (mt/recur-core-mt.{mjs,wasm,worker.js}) where shared memory exists: Node, and pages and
+   * workers that are cross-origin isolated; elsewhere 1. Results are the same bits as with one.
+   * On a page, run the engine in a Web Worker. With locateFile, it is also asked for
+   * 'recur-core-mt.wasm' and 'recur-core-mt.worker.js'.
+   */
+  threads?: number;
 }
 
 /**

@@ -652,6 +652,8 @@ export class Recur {
     this.simdArch = core.simdArch();
     /** What loadModel()'s precision option accepts in this build, default first. */
     this.precisions = JSON.parse(core.precisionsJson());
+    /** The threads training and generation use (loadRecur()'s threads option). */
+    this.threads = core.threads?.() ?? 1;
   }
 
   /**
@@ -769,19 +771,19 @@ export class Recur {
 }
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' && typeof window === 'undefined';
-// Node's built-ins are imported only when Node runs this, by a name bundlers do not resolve: a
-// bundle for the browser neither needs them nor warns about them.
+// Node's built-ins are imported only when Node runs this, and the threaded module only when
+// asked for, by names bundlers do not resolve: a bundle for the browser neither holds them nor
+// warns about them.
 const nodeImport = (name) => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 
 // In Node: a file: URL, or a string that is not a URL with a scheme (a path, absolute or relative).
 const isLocalFile = (url) => (url instanceof URL ? url.protocol === 'file:'
   : /^file:/i.test(url) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url));
 
+// A path or a file: URL (fs reads a URL object).
 async function readNodeFile(where) {
   const { readFile } = await nodeImport('node:fs/promises');
-  const { fileURLToPath } = await nodeImport('node:url');
-  const isFileUrl = where instanceof URL || /^file:/i.test(where);
-  return new Uint8Array(await readFile(isFileUrl ? fileURLToPath(where) : where));
+  return new Uint8Array(await readFile(/^file:/i.test(where) ? new URL(where) : where));
 }
 
 // Where recur-core.wasm is when nobody says: next to this module. The literal
@@ -801,20 +803,39 @@ function defaultWasmUrl() {
  * Instantiates the WebAssembly engine. options go to the Emscripten factory: {locateFile(name)}
  * says where recur-core.wasm is (a URL; in Node also a path), {wasmBinary} gives its bytes. None
  * is needed when recur-core.wasm sits next to recur-core.mjs, in pages, workers or Node.
+ * options.threads (default 1): more loads the threaded module (mt/recur-core-mt.mjs, .wasm and
+ * .worker.js, in mt/ beside recur-core.wasm; a locateFile is asked for the last two instead,
+ * and must answer URLs; a wasmBinary must be the .wasm's), whose training and generation split their products among that many threads (at most
+ * the CPUs) with the same results bit for bit, where it can run: in Node, and in pages and workers
+ * that are cross-origin isolated (COOP/COEP headers); elsewhere one thread. recur.threads says how
+ * many it got. On a page, call the engine from a Web Worker: the main thread would spin while it
+ * waits for the others.
  * A wasm that cannot be loaded is a RecurError with code 'wasm_load' naming where it looked.
  */
 export async function loadRecur(options = {}) {
   need(options && typeof options === 'object', 'loadRecur() takes an options object');
-  const opts = { ...options };
-  if (typeof opts.locateFile !== 'function') {
-    const url = defaultWasmUrl();
-    opts.locateFile = () => url;
-  }
-  const where = opts.locateFile('recur-core.wasm', '');
-  let core;
+  const { threads = 1, ...opts } = options;  // the factory's options become the module's properties
+  optNum(options, 'threads');
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a whole number >= 1, got ${threads}`);
+  let where, core;
   try {
-    if (isNode && !opts.wasmBinary && !opts.instantiateWasm) opts.wasmBinary = await readNodeFile(where);
-    core = await createRecurCore(opts);
+    // Threads need shared memory: Node has it; a page or worker only when cross-origin isolated
+    // (served with COOP/COEP headers).
+    if (threads > 1 && (isNode || globalThis.crossOriginIsolated)) {
+      // The threaded module, in mt/ beside the .wasm (by a computed URL, which bundlers leave alone),
+      // finds its .wasm and worker script beside itself, and starts at most as many threads as
+      // there are CPUs (bindings/threads.pre.js in the repository).
+      where = new URL('mt/recur-core-mt.mjs', defaultWasmUrl());
+      core = await (await nodeImport(where)).default({ ...opts, recurThreads: threads });
+    } else {
+      if (typeof opts.locateFile !== 'function') {
+        const url = defaultWasmUrl();
+        opts.locateFile = () => url;
+      }
+      where = opts.locateFile('recur-core.wasm', '');
+      if (isNode && !opts.wasmBinary && !opts.instantiateWasm) opts.wasmBinary = await readNodeFile(where);
+      core = await createRecurCore(opts);
+    }
   } catch (e) {
     throw new RecurError(`cannot load the WebAssembly engine from ${where}: ${e?.message ?? e}`, 'wasm_load');
   }

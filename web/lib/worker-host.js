@@ -40,10 +40,11 @@ const MODEL_METHODS = new Set(['predict', 'evaluate', 'tag', 'classify', 'genera
 
 async function handle(id, op, a) {
   if (op === 'init') {
-    const url = a.options?.wasmUrl;
-    engine ??= loadRecur(url ? { locateFile: () => url } : {});
-    const { simdArch, precisions } = await engine;
-    return { simdArch, precisions };
+    const { wasmUrl: url, threads = 1 } = a.options ?? {};
+    // The threaded module's files are in mt/ beside the .wasm.
+    engine ??= loadRecur({ threads, ...(url ? { locateFile: (f) => (f === 'recur-core.wasm' ? url : new URL(`mt/${f}`, url).href) } : {}) });
+    const { simdArch, precisions, threads: got } = await engine;
+    return { simdArch, precisions, threads: got };
   }
   if (!engine) throw new Error('the worker was not initialised');
   const recur = await engine;

@@ -58,6 +58,8 @@ export class RecurWorker {
   private constructor();
   readonly simdArch: string;
   readonly precisions: readonly Precision[];
+  /** The threads the engine in the worker uses. */
+  readonly threads: number;
   loadModel(bytes: Uint8Array | ArrayBuffer, options?: LoadModelOptions): Promise<RemoteModel>;
   fetchModel(url: string | URL, options?: LoadModelOptions): Promise<RemoteModel>;
   createModel<T extends Task = 'lm'>(config: CreateModelConfig<T>): Promise<RemoteModel<T>>;
@@ -70,8 +72,10 @@ export class RecurWorker {
 export interface RecurWorkerOptions {
   /** Where worker-host.js is. Default: next to worker.js. */
   workerUrl?: string | URL;
-  /** Where recur-core.wasm is, if not next to recur.js. */
+  /** Where recur-core.wasm is, if not next to recur.js (the threaded module: in mt/ beside it). */
   wasmUrl?: string | URL;
+  /** As loadRecur()'s: more than 1 where the page is cross-origin isolated. */
+  threads?: number;
 }
 
 /**

@@ -152,10 +152,11 @@ function loadOptions(options, call) {
 
 /** The engine in a Worker. */
 export class RecurWorker {
-  constructor(conn, { simdArch, precisions }) {
+  constructor(conn, { simdArch, precisions, threads }) {
     this._conn = conn;
     this.simdArch = simdArch;
     this.precisions = precisions;
+    this.threads = threads;
   }
 
   /** Copies the bytes into the worker (the caller's array stays usable). options: {precision}. */
@@ -191,12 +192,14 @@ if (typeof Symbol.dispose === 'symbol') RecurWorker.prototype[Symbol.dispose] = 
 
 /**
  * Starts the engine in a module Worker. options.workerUrl: where worker-host.js is (default:
- * next to this module); options.wasmUrl: where recur-core.wasm is, if not next to recur.js.
+ * next to this module); options.wasmUrl: where recur-core.wasm is, if not next to recur.js;
+ * options.threads: as loadRecur()'s (the threaded module where the page is cross-origin isolated).
  * Rejects with a RecurError (code 'wasm_load') if the engine cannot be loaded.
  */
 export async function loadRecurWorker(options = {}) {
   const url = options.workerUrl ?? new URL('./worker-host.js', import.meta.url);
   const conn = new Connection(new Worker(url, { type: 'module' }));
   const engineOptions = options.wasmUrl ? { wasmUrl: String(new URL(options.wasmUrl, globalThis.location?.href)) } : {};
+  if (options.threads !== undefined) engineOptions.threads = options.threads;
   return new RecurWorker(conn, await conn.call('init', { options: engineOptions }));
 }

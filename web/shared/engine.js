@@ -15,7 +15,7 @@ class Engine {
     this.name = name;
     this.nextId = 1;
     this.pending = new Map();
-    this.worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
+    this.worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module', name });
     this.worker.onmessage = (e) => this.onMessage(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();
@@ -68,7 +68,15 @@ export const engine = new Engine('engine');
 
 let trainEngine = null;
 /** The training worker, started by the first call. */
-export const getTrainEngine = () => (trainEngine ??= new Engine('training'));
+export const getTrainEngine = () => {
+  if (!trainEngine) {
+    trainEngine = new Engine('training');
+    trainEngine.ready.then(({ threads }) => {
+      if (threads > 1) $('footer-info').append(` ${t('Training runs on {n} threads.', { n: threads })}`);
+    }, () => {});
+  }
+  return trainEngine;
+};
 
 engine.ready.then(({ simdArch }) => {
   engineMsg.className = 'msg ok';
