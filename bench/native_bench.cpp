@@ -405,6 +405,7 @@ int main(int argc, char** argv) {
   // Two threads (kernels/parallel.h) beside one, in the same run: the ratio is the claim.
   if (std::thread::hardware_concurrency() >= 2 && set_num_threads(2).is_ok()) {
     bench_generation("lstm_2t", CellKind::kLstm);
+    bench_generation("lstm_int8_2t", CellKind::kLstm, Precision::kInt8);
     bench_training("lstm_2t", CellKind::kLstm);
     bench_training("transformer_2t", CellKind::kTransformer);
     (void)set_num_threads(1);

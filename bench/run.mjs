@@ -140,6 +140,7 @@ out.push(row('training GRU, chars/s', 'train_gru'));
 out.push(row('training RNN, chars/s', 'train_rnn'));
 out.push(row('training Transformer, chars/s', 'train_transformer'));
 out.push(row('generation LSTM, 2 threads, steps/s', 'gen_lstm_2t'));
+out.push(row('generation LSTM int8, 2 threads, steps/s', 'gen_lstm_int8_2t'));
 out.push(row('training LSTM, 2 threads, chars/s', 'train_lstm_2t'));
 out.push(row('training Transformer, 2 threads, chars/s', 'train_transformer_2t'));
 out.push(row('tagger 1×128 predict(100 chars), ms (median)', 'tagger_ms', { digits: 3 }));

@@ -174,6 +174,9 @@ for (const cell of ['lstm', 'gru', 'rnn']) {
     const m = recurModel(mt);
     const g = genFeed(m);
     const e = genEngine(m);
+    const q = mt.loadModel(m.save(), { precision: 'int8' });
+    const gq = genFeed(q);
+    q.dispose();
     const t = train(m);
     m.dispose();
     const tf = recurTransformer(mt);
@@ -181,9 +184,10 @@ for (const cell of ['lstm', 'gru', 'rnn']) {
     tf.dispose();
     log(`gen   lstm 2 threads ${g.best.toFixed(0).padStart(8)} steps/s best (${(g.best / result.gen_lstm).toFixed(2)}x one) [feed + sample in JS]`);
     log(`gen   lstm 2 threads ${e.best.toFixed(0).padStart(8)} steps/s best (${(e.best / result.gen_lstm_engine).toFixed(2)}x one) [model.generate()]`);
+    log(`gen   lstm int8 2 threads ${gq.best.toFixed(0).padStart(8)} steps/s best (${(gq.best / result.gen_lstm_int8).toFixed(2)}x one) [feed + sample in JS]`);
     log(`train lstm 2 threads ${t.best.toFixed(0).padStart(8)} chars/s best (${(t.best / result.train_lstm).toFixed(2)}x one)`);
     log(`train transformer 2 threads ${tt.best.toFixed(0).padStart(8)} chars/s best (${(tt.best / result.train_transformer).toFixed(2)}x one)`);
-    Object.assign(result, { gen_lstm_2t: g.best, gen_lstm_2t_median: g.median, gen_lstm_engine_2t: e.best,
+    Object.assign(result, { gen_lstm_2t: g.best, gen_lstm_2t_median: g.median, gen_lstm_engine_2t: e.best, gen_lstm_int8_2t: gq.best,
       train_lstm_2t: t.best, train_lstm_2t_median: t.median, train_transformer_2t: tt.best });
   } else {
     log(`two threads: not measured (the threaded module got ${mt.threads})`);

@@ -189,7 +189,8 @@ void cell_infer_projected(const CellWeights<T>& w, const T* const* pre_x_rows, i
 // its units' rows of every gate, of both products, and their pointwise update, so that a layer's
 // step is one job. Parts start at multiples of 8 units and H is one, so every gemv row and every
 // activation falls in a whole vector as in one pass: the same bits as unsplit. Float only, float32
-// weights only (int8 copies run whole). False, having done nothing, when it does not apply.
+// weights only (int8 ones split inside i8_gemv, by rows). False, having done nothing, when it does
+// not apply.
 template <typename T>
 bool split_step(const CellWeights<T>& w, const T* pre_x_row, const T* x, const T* h_prev, const T* c_prev,
                 SeqCache<T>& cache) {
@@ -204,11 +205,13 @@ bool split_step(const CellWeights<T>& w, const T* pre_x_row, const T* x, const T
   }
   const bool lstm = w.kind == CellKind::kLstm, gru = w.kind == CellKind::kGru;
   cache.steps = cache.batch = 1;
-  for (Buffer<T>* b : {&cache.pre_x, &cache.pre_h, &cache.gates}) grow(*b, size_t(GH));
+  grow(cache.pre_x, size_t(GH));
+  grow(cache.pre_h, size_t(GH));
   grow(cache.h, size_t(H));
   if (lstm) grow(cache.c, size_t(H));
   if (gru) grow(cache.hn, size_t(H));
-  T* const step_gates = cache.gates.data();  // pre_x doubles as the parts' gates, in their own layout
+  // The activated gates stay in pre_x, in the parts' layout: nothing reads a step's gates after it
+  // (inspection runs whole sequences).
   parallel_ranges(H, kAlign, [&](int j0, int j1) {
     const int n = j1 - j0;
     T* px = cache.pre_x.data() + size_t(G) * j0;  // this part's rows, gate by gate: (G, n)
@@ -227,8 +230,6 @@ bool split_step(const CellWeights<T>& w, const T* pre_x_row, const T* x, const T
     pointwise_forward(part, 1, px, ph, h_prev + j0, lstm ? c_prev + j0 : nullptr, gates,
                       gru ? cache.hn.data() + j0 : nullptr, lstm ? cache.c.data() + j0 : nullptr,
                       cache.h.data() + j0);
-    for (int g = 0; g < G; ++g)
-      std::copy(gates + size_t(g) * n, gates + size_t(g + 1) * n, step_gates + size_t(g) * H + j0);
   });
   return true;
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/parallel.h"
 #include "kernels/simd.h"
 
 #if RECUR_SIMD && defined(__wasm_simd128__)
@@ -292,21 +293,35 @@ inline void rows_all(const I8Matrix& W, int r, int k0, int k1, int n, const int1
   }
 }
 
-}  // namespace
-
-void i8_gemv(const I8Matrix& W, int n, const int16_t* xq, int ldx, const float* sx, const float* b, float* y,
-             int ldy) noexcept {
+// Rows [r0, r1) of i8_gemv.
+void gemv_rows(const I8Matrix& W, int r0, int r1, int n, const int16_t* xq, int ldx, const float* sx, const float* b,
+               float* y, int ldy) noexcept {
   for (int v = 0; v < n; ++v)
-    for (int r = 0; r < W.rows; ++r) y[size_t(v) * ldy + r] = b ? b[r] : 0.f;
+    for (int r = r0; r < r1; ++r) y[size_t(v) * ldy + r] = b ? b[r] : 0.f;
   for (int k0 = 0; k0 < W.ld; k0 += kI8Chunk) {
     const int k1 = std::min(W.ld, k0 + kI8Chunk);
     // Four rows per pass share each load of x (wasm, 1024 x 256: within a few % of 2 or 8 rows);
     // vectors in pairs share each widened block of weights (4 x 2: 8 accumulators, the largest
     // tile that stays in registers).
-    int r = 0;
-    for (; r + 4 <= W.rows; r += 4) rows_all<4>(W, r, k0, k1, n, xq, ldx, sx, y, ldy);
-    for (; r < W.rows; ++r) rows_all<1>(W, r, k0, k1, n, xq, ldx, sx, y, ldy);
+    int r = r0;
+    for (; r + 4 <= r1; r += 4) rows_all<4>(W, r, k0, k1, n, xq, ldx, sx, y, ldy);
+    for (; r < r1; ++r) rows_all<1>(W, r, k0, k1, n, xq, ldx, sx, y, ldy);
   }
+}
+
+}  // namespace
+
+// Split among the threads by rows when big enough (kernels/parallel.h); a row's sums are exact
+// integers and its float steps the same, whichever part it falls in.
+void i8_gemv(const I8Matrix& W, int n, const int16_t* xq, int ldx, const float* sx, const float* b, float* y,
+             int ldy) noexcept {
+  if constexpr (kHaveThreads) {
+    if (num_threads() > 1 && 2.0 * W.rows * W.ld * n >= kGemvSplitFlops) {
+      parallel_ranges(W.rows, 4, [&](int r0, int r1) { gemv_rows(W, r0, r1, n, xq, ldx, sx, b, y, ldy); });
+      return;
+    }
+  }
+  gemv_rows(W, 0, W.rows, n, xq, ldx, sx, b, y, ldy);
 }
 
 #else

@@ -152,13 +152,14 @@ int max_threads() noexcept {
     // A thread needs a Web Worker started before the engine runs (a page cannot wait for one to
     // load): the pool the module was given (bindings/threads.pre.js).
     return std::min(kMaxThreads, 1 + MAIN_THREAD_EM_ASM_INT({ return recurWorkers; }));
-#endif
+#else
     unsigned cpus = std::thread::hardware_concurrency();
 #ifdef __linux__
     cpu_set_t set;  // the CPUs this process may run on (taskset, a container's cpuset)
     if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = unsigned(CPU_COUNT(&set));
 #endif
     return int(std::min<unsigned>(kMaxThreads, std::max(1u, cpus)));
+#endif
   }();
   return n;
 }

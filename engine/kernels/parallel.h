@@ -32,8 +32,9 @@ constexpr int kMaxThreads = 64;
 
 /// The threads products use now (1 until set_num_threads()).
 int num_threads() noexcept;
-/// The most this build and machine can use: the CPUs this process may run on (at most kMaxThreads),
-/// or 1 without threads. More would only wait for each other: the workers spin between products.
+/// The most this build and machine can use: the CPUs this process may run on (at most kMaxThreads;
+/// more would only wait for each other: the workers spin between products); in the threaded wasm
+/// module the threads it was loaded with; 1 without threads.
 int max_threads() noexcept;
 
 /// Sets the thread count, 1..max_threads(): starts or stops the workers. Outside that range, an

@@ -135,9 +135,10 @@ TEST(Parallel, MatrixVectorProductsGiveTheSameBitsAsOneThread) {
   }
 }
 
-// One stream's steps (generation): each layer's step splits by hidden units when H is a multiple
-// of 8 (256), and runs whole otherwise (252); the folded first layer and the later ones, float32
-// and int8 weights. The logits of 300 steps are the same bits with 2 or 3 threads as with one.
+// One stream's steps (generation): each layer's float32 step splits by hidden units when H is a
+// multiple of 8 (256), and runs whole otherwise (252), where its products split by rows; int8
+// products split by rows; the folded first layer and the later ones. The logits of 300 steps are
+// the same bits with 2 or 3 threads as with one.
 TEST(Parallel, GenerationStepsGiveTheSameBitsAsOneThread) {
   if (max_threads() < 2) GTEST_SKIP() << "no threads in this build or on this machine";
   std::vector<std::string> symbols;

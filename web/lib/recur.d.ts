@@ -534,10 +534,10 @@ export interface LoadRecurOptions {
   instantiateWasm?: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) => unknown;
   /**
    * Threads for training and generation (default 1; at most the CPUs). More loads the threaded
-   * module (mt/recur-core-mt.{mjs,wasm,worker.js}) where shared memory exists: Node, and pages and
-   * workers that are cross-origin isolated; elsewhere 1. Results are the same bits as with one.
-   * On a page, run the engine in a Web Worker. With locateFile, it is also asked for
-   * 'recur-core-mt.wasm' and 'recur-core-mt.worker.js'.
+   * module, mt/recur-core-mt.{mjs,wasm,worker.js} beside recur-core.wasm (where locateFile puts it,
+   * then as a URL), where shared memory exists: Node, and pages and workers that are cross-origin
+   * isolated; elsewhere 1. Results are the same bits as with one. On a page, run the engine in a
+   * Web Worker. wasmBinary and instantiateWasm are recur-core.wasm's, unused by the threaded module.
    */
   threads?: number;
 }

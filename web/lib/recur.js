@@ -803,36 +803,36 @@ function defaultWasmUrl() {
  * Instantiates the WebAssembly engine. options go to the Emscripten factory: {locateFile(name)}
  * says where recur-core.wasm is (a URL; in Node also a path), {wasmBinary} gives its bytes. None
  * is needed when recur-core.wasm sits next to recur-core.mjs, in pages, workers or Node.
- * options.threads (default 1): more loads the threaded module (mt/recur-core-mt.mjs, .wasm and
- * .worker.js, in mt/ beside recur-core.wasm; a locateFile is asked for the last two instead,
- * and must answer URLs; a wasmBinary must be the .wasm's), whose training and generation split their products among that many threads (at most
- * the CPUs) with the same results bit for bit, where it can run: in Node, and in pages and workers
- * that are cross-origin isolated (COOP/COEP headers); elsewhere one thread. recur.threads says how
- * many it got. On a page, call the engine from a Web Worker: the main thread would spin while it
- * waits for the others.
+ * options.threads (default 1): more loads the threaded module, mt/recur-core-mt.{mjs,wasm,worker.js}
+ * beside recur-core.wasm (where locateFile says it is, which must then be a URL), whose training
+ * and generation split their products among that many threads (at most the CPUs) with the same
+ * results bit for bit, where it can run: in Node, and in pages and workers that are cross-origin
+ * isolated (COOP/COEP headers); elsewhere one thread. recur.threads says how many it got. On a
+ * page, call the engine from a Web Worker: the main thread would spin while it waits for the others.
  * A wasm that cannot be loaded is a RecurError with code 'wasm_load' naming where it looked.
  */
 export async function loadRecur(options = {}) {
   need(options && typeof options === 'object', 'loadRecur() takes an options object');
   const { threads = 1, ...opts } = options;  // the factory's options become the module's properties
   optNum(options, 'threads');
-  if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a whole number >= 1, got ${threads}`);
+  if (!(Number.isInteger(threads) && threads >= 1)) {
+    throw new RangeError(`threads must be a whole number >= 1, got ${threads}`);
+  }
   let where, core;
   try {
+    if (typeof opts.locateFile !== 'function') {
+      const url = defaultWasmUrl();
+      opts.locateFile = () => url;
+    }
+    where = opts.locateFile('recur-core.wasm', '');
     // Threads need shared memory: Node has it; a page or worker only when cross-origin isolated
     // (served with COOP/COEP headers).
     if (threads > 1 && (isNode || globalThis.crossOriginIsolated)) {
-      // The threaded module, in mt/ beside the .wasm (by a computed URL, which bundlers leave alone),
-      // finds its .wasm and worker script beside itself, and starts at most as many threads as
-      // there are CPUs (bindings/threads.pre.js in the repository).
-      where = new URL('mt/recur-core-mt.mjs', defaultWasmUrl());
+      // The threaded module finds its own files from where recur-core.wasm is, and starts at most
+      // as many threads as there are CPUs (bindings/threads.pre.js in the repository).
+      where = new URL('mt/recur-core-mt.mjs', where);
       core = await (await nodeImport(where)).default({ ...opts, recurThreads: threads });
     } else {
-      if (typeof opts.locateFile !== 'function') {
-        const url = defaultWasmUrl();
-        opts.locateFile = () => url;
-      }
-      where = opts.locateFile('recur-core.wasm', '');
       if (isNode && !opts.wasmBinary && !opts.instantiateWasm) opts.wasmBinary = await readNodeFile(where);
       core = await createRecurCore(opts);
     }

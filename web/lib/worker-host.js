@@ -41,8 +41,7 @@ const MODEL_METHODS = new Set(['predict', 'evaluate', 'tag', 'classify', 'genera
 async function handle(id, op, a) {
   if (op === 'init') {
     const { wasmUrl: url, threads = 1 } = a.options ?? {};
-    // The threaded module's files are in mt/ beside the .wasm.
-    engine ??= loadRecur({ threads, ...(url ? { locateFile: (f) => (f === 'recur-core.wasm' ? url : new URL(`mt/${f}`, url).href) } : {}) });
+    engine ??= loadRecur({ threads, ...(url ? { locateFile: () => url } : {}) });
     const { simdArch, precisions, threads: got } = await engine;
     return { simdArch, precisions, threads: got };
   }
