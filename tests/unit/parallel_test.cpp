@@ -114,7 +114,9 @@ TEST(Parallel, ProductsGiveTheSameBitsAsOneThread) {
 // A generation step's matrix-vector products split their rows: the same bits, and right.
 TEST(Parallel, MatrixVectorProductsGiveTheSameBitsAsOneThread) {
   if (max_threads() < 2) GTEST_SKIP() << "no threads in this build or on this machine";
-  for (const auto& [M, K] : {std::pair{1024, 256}, std::pair{1003, 300}, std::pair{517, 1001}}) {
+  struct Shape { int M, K; };
+  for (const Shape s : {Shape{1024, 256}, Shape{1003, 300}, Shape{517, 1001}}) {
+    const int M = s.M, K = s.K;
     const auto W = random_matrix(size_t(M) * K, 1), x = random_matrix(size_t(K), 2), b = random_matrix(size_t(M), 3);
     auto run = [&](int threads) {
       Threads t(threads);
