@@ -828,6 +828,16 @@ test('Classify: every network\'s answer is model.classify() on the same text; th
   await shot('classify');
 });
 
+// Once the engine is ready, a training run of 20 steps in the Train panel, to its end.
+async function trainTwentySteps(p) {
+  await p.waitForSelector('#engine-msg.ok', { state: 'attached', timeout: TIMEOUT });
+  await p.click('a[data-panel="train"]');
+  await p.waitForSelector('#train-start:not([disabled])', { timeout: TIMEOUT });
+  await p.fill('#train-steps', '20');
+  await p.click('#train-start');
+  await p.waitForFunction(() => /Finished/.test(document.getElementById('train-msg').textContent), null, { timeout: TIMEOUT });
+}
+
 test('under a Content-Security-Policy header that also covers the worker, the page still works', { skip }, async (t) => {
   const core = readFileSync(path.join(webRoot, 'lib', 'recur-core.mjs'), 'utf8');
   if (core.includes('new Function')) {
@@ -841,12 +851,7 @@ test('under a Content-Security-Policy header that also covers the worker, the pa
   try {
     const res = await p.goto(strict.url);
     assert.match(res.headers()['content-security-policy'] ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
-    await p.waitForSelector('#engine-msg.ok', { state: 'attached', timeout: TIMEOUT });
-    await p.click('a[data-panel="train"]');
-    await p.waitForSelector('#train-start:not([disabled])', { timeout: TIMEOUT });
-    await p.fill('#train-steps', '20');
-    await p.click('#train-start');
-    await p.waitForFunction(() => /Finished/.test(document.getElementById('train-msg').textContent), null, { timeout: TIMEOUT });
+    await trainTwentySteps(p);
     assert.deepEqual(errors, []);
   } finally {
     await p.close();
@@ -863,12 +868,7 @@ test('cross-origin isolated (COOP/COEP headers), training runs on the threaded m
   try {
     await p.goto(isolated.url);
     assert.equal(await p.evaluate(() => crossOriginIsolated), true);
-    await p.waitForSelector('#engine-msg.ok', { state: 'attached', timeout: TIMEOUT });
-    await p.click('a[data-panel="train"]');
-    await p.waitForSelector('#train-start:not([disabled])', { timeout: TIMEOUT });
-    await p.fill('#train-steps', '20');
-    await p.click('#train-start');
-    await p.waitForFunction(() => /Finished/.test(document.getElementById('train-msg').textContent), null, { timeout: TIMEOUT });
+    await trainTwentySteps(p);
     const cores = await p.evaluate(() => navigator.hardwareConcurrency);
     if (cores >= 2) {
       await p.waitForFunction(() => /Training runs on \d+ threads/.test(document.getElementById('footer-info').textContent),
