@@ -238,27 +238,24 @@ template <typename T>
 void cell_step(const CellWeights<T>& w, const T* const* pre_x_rows, const T* x, int ldx, int batch, T* h, T* c,
                SeqCache<T>& cache) {
   const int GH = gate_count(w.kind) * w.H, B = batch;
-  if constexpr (kHaveThreads) {
-    if (B == 1 && split_step(w, pre_x_rows ? pre_x_rows[0] : nullptr, x, h, c, cache)) {
-      std::copy(cache.h.data(), cache.h.data() + w.H, h);
-      if (w.kind == CellKind::kLstm) std::copy(cache.c.data(), cache.c.data() + w.H, c);
-      return;
-    }
-  }
-  const T* pre_x = nullptr;  // (B, G*H)
-  if (pre_x_rows && B == 1) {
-    pre_x = pre_x_rows[0];
-  } else {
-    grow(cache.pre_x, size_t(B) * GH);
-    if (pre_x_rows) {  // the pointwise step reads the B rows as one block
-      for (int b = 0; b < B; ++b) std::copy(pre_x_rows[b], pre_x_rows[b] + GH, cache.pre_x.data() + size_t(b) * GH);
+  bool split = false;  // split_step did the step: its outputs are in cache.h and cache.c, as run_steps's
+  if constexpr (kHaveThreads) split = B == 1 && split_step(w, pre_x_rows ? pre_x_rows[0] : nullptr, x, h, c, cache);
+  if (!split) {
+    const T* pre_x = nullptr;  // (B, G*H)
+    if (pre_x_rows && B == 1) {
+      pre_x = pre_x_rows[0];
     } else {
-      linear(w.q_ih, &cache.i8, B, w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
+      grow(cache.pre_x, size_t(B) * GH);
+      if (pre_x_rows) {  // the pointwise step reads the B rows as one block
+        for (int b = 0; b < B; ++b) std::copy(pre_x_rows[b], pre_x_rows[b] + GH, cache.pre_x.data() + size_t(b) * GH);
+      } else {
+        linear(w.q_ih, &cache.i8, B, w.I, GH, x, ldx, w.w_ih, w.b_ih, cache.pre_x.data(), GH);
+      }
+      pre_x = cache.pre_x.data();
     }
-    pre_x = cache.pre_x.data();
+    run_steps(w, PreX<T>{pre_x, size_t(GH), nullptr}, 1, B, static_cast<const int32_t*>(nullptr),
+              static_cast<const uint8_t*>(nullptr), false, h, c, false, cache);
   }
-  run_steps(w, PreX<T>{pre_x, size_t(GH), nullptr}, 1, B, static_cast<const int32_t*>(nullptr),
-            static_cast<const uint8_t*>(nullptr), false, h, c, false, cache);
   std::copy(cache.h.data(), cache.h.data() + size_t(B) * w.H, h);
   if (w.kind == CellKind::kLstm) std::copy(cache.c.data(), cache.c.data() + size_t(B) * w.H, c);
 }
