@@ -3,11 +3,13 @@ memory probes' distance, and the 95 % interval the cards and the page report.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
 import os
 import random
+import re
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "apple"))
 import evaluate  # noqa: E402
+import lone_cue  # noqa: E402
 import mine  # noqa: E402
 import probes  # noqa: E402
 
@@ -87,6 +89,18 @@ class Probes(unittest.TestCase):
         p = probes.probe(r, pools, "zh", "fruit", 10)
         self.assertEqual(p["distance"], 10)
         self.assertTrue(p["text"].endswith("苹果"))
+
+
+class LoneCue(unittest.TestCase):
+    def test_carriers_say_nothing_and_are_not_the_probes(self):
+        # The carrier must leave the cue word as the only evidence, by the probes' own lists of
+        # words that would tell a sense; and the taggers must not train on the probes' carriers.
+        for c in lone_cue.lines(lone_cue.EN_CARRIERS):
+            self.assertFalse(set(re.findall(r"[a-z]+", c.lower())) & probes.EN_BANNED, c)
+            self.assertNotIn(c.replace("{C}", "the {}"), probes.CARRIERS["en"])
+        for c in lone_cue.lines(lone_cue.ZH_CARRIERS):
+            self.assertFalse(set(c) & probes.ZH_BANNED, c)
+            self.assertNotIn(c.replace("{C}", "{}"), probes.CARRIERS["zh"])
 
 
 class Wilson(unittest.TestCase):

@@ -41,7 +41,8 @@ $(DATA_DONE):
 
 apple-data: $(APPLE_DATA_DONE)
 
-$(APPLE_DATA_DONE): tools/apple/generate.py tools/apple/cue_mix.py tools/apple/shared_frames.py tools/apple/mine.py \
+$(APPLE_DATA_DONE): tools/apple/generate.py tools/apple/cue_mix.py tools/apple/shared_frames.py tools/apple/lone_cue.py \
+                    tools/apple/mine.py \
                     tools/apple/natural-dev-checks.tsv tools/data/english_books.py | $(DATA_DONE)
 	@test -f /usr/share/wordnet/data.noun -a -f /usr/share/games/fortunes/cookie -a -f /usr/share/games/fortunes/chinese || \
 	  { echo "apple-data: needs the Debian packages wordnet-base, fortunes and fortunes-zh"; exit 1; }

@@ -23,6 +23,8 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
   train-mix.jsonl        training-only examples for apple-bilstm (tools/apple/cue_mix.py): cue words put
                          into real sentences without frames, lists, and tight pairs of mentions; drawn
                          after train-extra from their own RNG
+  train-lone.jsonl       tools/apple/lone_cue.py: one cue word in a sentence that says nothing else,
+                         filler, then a neutral mention; drawn last; no recipe reads it yet
   sizes.json             line, character and mention counts per file and language, and pool sizes.
 Every line also carries "lang" and "kind" (recur reads only "text" and "labels" and ignores the rest).
 
@@ -42,6 +44,7 @@ import re
 import sys
 
 from cue_mix import make_mix_example, make_tight_example
+from lone_cue import make_lone_example
 from shared_frames import make_shared_example
 
 SEED = 20240505
@@ -50,7 +53,8 @@ FORTUNES = "/usr/share/games/fortunes"
 DISTANCES = [0, 25, 50, 100, 200, 400]
 SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (half en, half zh)
          "extra": 50000,  # train-extra.jsonl (apple-bilstm only)
-         "mix": 50000, "tight": 20000}  # train-mix.jsonl (apple-bilstm only): cue mix, then tight pairs
+         "mix": 50000, "tight": 20000,  # train-mix.jsonl (apple-bilstm only): cue mix, then tight pairs
+         "lone": 25000}  # train-lone.jsonl: a lone cue word, far from the mention
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
 
@@ -1286,6 +1290,13 @@ def main():
     rng.shuffle(exs)
     sizes["files"]["train-mix examples"] = len(exs)
     write("train-mix.jsonl", pack(exs))
+    # Lone-cue examples (tools/apple/lone_cue.py): last, from their own RNG.
+    rng = random.Random(SEED * 10 + 9)
+    g = Gen(rng, pools, frames, filler, "train", grammar)
+    hand = {key: {w for w, _ in tokenize_entries(spec)} for key, spec in list(EN_HAND.items()) + list(ZH.items())}
+    exs = draw(SIZES["lone"], lambda lang: make_lone_example(g, lang, to_example, join, hand), packable)
+    sizes["files"]["train-lone examples"] = len(exs)
+    write("train-lone.jsonl", pack(exs))
     with open(os.path.join(out_dir, "sizes.json"), "w") as f:
         json.dump(sizes, f, indent=1, ensure_ascii=False, sort_keys=True)
         f.write("\n")
