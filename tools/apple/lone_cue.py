@@ -10,8 +10,11 @@ follows the sense as in natural English in half of the examples and is independe
 half. A third of the examples have an earlier lone cue of the other sense before the deciding one, so
 that the newer cue must replace the older (what a memory of the topic does).
 The carriers are written here and differ from the memory probes' (tools/apple/probes.py). Drawn last,
-from its own seeded RNG, so every other file stays byte for byte the same. No recipe reads it yet:
-mixed into the taggers' data as it is, it did not teach them to use a lone cue (see the apple-lstm card).
+from its own seeded RNG, so every other file stays byte for byte the same. No recipe reads it yet: added
+to apple-lstm's data as it is (18 % of the lines), the LSTM still did not use the English cues (51-66 % on
+the English memory probes at each distance), and trained on these examples alone it learns them only with
+the cue next to the mention (on examples it trained on, after 3,000 steps: 99 % with distance 0 only,
+66 % with distances 0-60).
 """
 
 EN_POOLS = {"fruit": ["FRUIT", "FOOD"], "company": ["PROD", "SW", "CO", "PERS", "FIN", "DEV"]}
@@ -66,8 +69,8 @@ def lines(block):
 
 
 def cue_phrase(g, lang, sense, hand):
-    """One cue word of the sense, as a noun phrase: from the hand-written lists only, since a lone rare
-    word (WordNet's "sauerbraten", "oscilloscope") is one a character model cannot know the sense of."""
+    """One cue word of the sense, as a noun phrase: from the hand-written lists only (everyday words,
+    not WordNet's "sauerbraten" or "oscilloscope")."""
     rng = g.rng
     key = rng.choice((EN_POOLS if lang == "en" else ZH_POOLS)[sense])
     w = rng.choice([w for w in g.pools[g.split][key] if w in hand[key]])
