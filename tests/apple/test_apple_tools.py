@@ -95,10 +95,10 @@ class LoneCue(unittest.TestCase):
     def test_carriers_say_nothing_and_are_not_the_probes(self):
         # The carrier must leave the cue word as the only evidence, by the probes' own lists of
         # words that would tell a sense; and the taggers must not train on the probes' carriers.
-        for c in lone_cue.lines(lone_cue.EN_CARRIERS):
+        for c in lone_cue.EN_CARRIERS:
             self.assertFalse(set(re.findall(r"[a-z]+", c.lower())) & probes.EN_BANNED, c)
             self.assertNotIn(c.replace("{C}", "the {}"), probes.CARRIERS["en"])
-        for c in lone_cue.lines(lone_cue.ZH_CARRIERS):
+        for c in lone_cue.ZH_CARRIERS:
             self.assertFalse(set(c) & probes.ZH_BANNED, c)
             self.assertNotIn(c.replace("{C}", "{}"), probes.CARRIERS["zh"])
 

@@ -44,7 +44,7 @@ import re
 import sys
 
 from cue_mix import make_mix_example, make_tight_example
-from lone_cue import make_lone_example
+from lone_cue import distance as far_distance, make_lone_example
 from shared_frames import make_shared_example
 
 SEED = 20240505
@@ -1064,9 +1064,7 @@ def make_example(g, lang):
         parts.append((t, sp))
     elif kind == "far":
         cue, _, _ = g.render(g.frame(lang, "cue", sense), sense, lang)
-        r = rng.random()
-        d = 0 if r < 0.2 else rng.randint(1, 60) if r < 0.45 else rng.randint(60, 200) if r < 0.7 \
-            else rng.randint(200, 430)
+        d = far_distance(rng)
         t, sp, _ = g.render(g.frame(lang, "neutral", sense), sense, lang, neutral=True)
         parts += [(cue, []), fill(d), (t, sp)]
     elif kind == "after":
@@ -1293,7 +1291,10 @@ def main():
     # Lone-cue examples (tools/apple/lone_cue.py): last, from their own RNG.
     rng = random.Random(SEED * 10 + 9)
     g = Gen(rng, pools, frames, filler, "train", grammar)
-    hand = {key: {w for w, _ in tokenize_entries(spec)} for key, spec in list(EN_HAND.items()) + list(ZH.items())}
+    hand = {}
+    for key, spec in list(EN_HAND.items()) + list(ZH.items()):
+        words = {w for w, _ in tokenize_entries(spec)}
+        hand[key] = [w for w in pools["train"][key] if w in words]
     exs = draw(SIZES["lone"], lambda lang: make_lone_example(g, lang, to_example, join, hand), packable)
     sizes["files"]["train-lone examples"] = len(exs)
     write("train-lone.jsonl", pack(exs))

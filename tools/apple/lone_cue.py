@@ -17,81 +17,81 @@ the cue next to the mention (on examples it trained on, after 3,000 steps: 99 % 
 66 % with distances 0-60).
 """
 
-EN_POOLS = {"fruit": ["FRUIT", "FOOD"], "company": ["PROD", "SW", "CO", "PERS", "FIN", "DEV"]}
-ZH_POOLS = {"fruit": ["ZFRUIT", "ZVAR", "ZFOOD", "ZFPLACE", "ZFEVENT"],
-            "company": ["ZPROD", "ZDEV", "ZSW", "ZCO", "ZPERS", "ZFIN", "ZCEVENT"]}
+from cue_mix import EN_POOLS, ZH_POOLS  # the pool keys of each sense
+
 # Names take no article in English.
 EN_BARE = {"PROD", "SW", "CO", "PERS"}
-EN_CARRIERS = """Someone brought up {C}.
-The conversation turned to {C}.
-She mentioned {C} again.
-He kept going on about {C}.
-There was a note about {C} on the door.
-My friend asked me about {C}.
-We argued about {C} for a while.
-The letter said something about {C}.
-They were discussing {C} when I came in.
-Somebody had written about {C}.
-For some reason I remembered {C}.
-Nobody expected {C} to come up.
-My uncle told a long story about {C}.
-It started with {C}, as usual.
-The radio kept mentioning {C}.
-I dreamed about {C} last night.
-Her message was about {C}.
-Last week the topic was {C}.
-Once again, {C}.
-He wrote {C} in his notebook."""
-ZH_CARRIERS = """后来有人提起了{C}。
-话题转到了{C}上。
-她又提到了{C}。
-他一直在讲{C}。
-门上贴着一张关于{C}的纸条。
-朋友问我{C}的事。
-我们为{C}争了半天。
-信里说到了{C}。
-我进门的时候,他们正在讨论{C}。
-不知道为什么,我想起了{C}。
-谁也没想到会说起{C}。
-叔叔讲了一个关于{C}的故事。
-一开始说的是{C}。
-广播里一直在说{C}。
-昨晚我梦见了{C}。
-她的留言是关于{C}的。
-上个星期的话题是{C}。
-又是{C}。
-他在本子上写下了{C}。
-大家都在说{C}。"""
-
-
-def lines(block):
-    return [l for l in block.split("\n") if l.strip()]
+EN_CARRIERS = [
+    "Someone brought up {C}.",
+    "The conversation turned to {C}.",
+    "She mentioned {C} again.",
+    "He kept going on about {C}.",
+    "There was a note about {C} on the door.",
+    "My friend asked me about {C}.",
+    "We argued about {C} for a while.",
+    "The letter said something about {C}.",
+    "They were discussing {C} when I came in.",
+    "Somebody had written about {C}.",
+    "For some reason I remembered {C}.",
+    "Nobody expected {C} to come up.",
+    "My uncle told a long story about {C}.",
+    "It started with {C}, as usual.",
+    "The radio kept mentioning {C}.",
+    "I dreamed about {C} last night.",
+    "Her message was about {C}.",
+    "Last week the topic was {C}.",
+    "Once again, {C}.",
+    "He wrote {C} in his notebook.",
+]
+ZH_CARRIERS = [
+    "后来有人提起了{C}。",
+    "话题转到了{C}上。",
+    "她又提到了{C}。",
+    "他一直在讲{C}。",
+    "门上贴着一张关于{C}的纸条。",
+    "朋友问我{C}的事。",
+    "我们为{C}争了半天。",
+    "信里说到了{C}。",
+    "我进门的时候,他们正在讨论{C}。",
+    "不知道为什么,我想起了{C}。",
+    "谁也没想到会说起{C}。",
+    "叔叔讲了一个关于{C}的故事。",
+    "一开始说的是{C}。",
+    "广播里一直在说{C}。",
+    "昨晚我梦见了{C}。",
+    "她的留言是关于{C}的。",
+    "上个星期的话题是{C}。",
+    "又是{C}。",
+    "他在本子上写下了{C}。",
+    "大家都在说{C}。",
+]
 
 
 def cue_phrase(g, lang, sense, hand):
-    """One cue word of the sense, as a noun phrase: from the hand-written lists only (everyday words,
-    not WordNet's "sauerbraten" or "oscilloscope")."""
+    """One cue word of the sense, as a noun phrase."""
     rng = g.rng
     key = rng.choice((EN_POOLS if lang == "en" else ZH_POOLS)[sense])
-    w = rng.choice([w for w in g.pools[g.split][key] if w in hand[key]])
+    w = rng.choice(hand[key])
     if lang == "zh" or key in EN_BARE:
         return w
     return "the " + w
 
 
 def lone(g, lang, sense, hand):
-    carrier = g.rng.choice(lines(EN_CARRIERS if lang == "en" else ZH_CARRIERS))
+    carrier = g.rng.choice(EN_CARRIERS if lang == "en" else ZH_CARRIERS)
     return carrier.replace("{C}", cue_phrase(g, lang, sense, hand))
 
 
 def distance(rng):
+    """Characters of filler between cue and mention, for these and generate.py's far-cue examples."""
     r = rng.random()
     return 0 if r < 0.2 else rng.randint(1, 60) if r < 0.45 else rng.randint(60, 200) if r < 0.7 \
         else rng.randint(200, 430)
 
 
 def make_lone_example(g, lang, to_example, join, hand):
-    """hand: pool key -> the words of its hand-written list."""
+    """hand: pool key -> the words of g's pool that come from its hand-written list (everyday words,
+    not WordNet's "sauerbraten" or "oscilloscope"), in pool order."""
     rng = g.rng
     sense = rng.choice(["fruit", "company"])
     fill = lambda n: (g.filler.text(rng, lang, g.split, n), [])
