@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "model/config.h"
 
@@ -41,17 +42,22 @@ Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
     std::copy_n(fe + it->second * E, E, te + i * E);
     copied += E;
   }
-  // An lm continuing from an lm keeps what the head knows about each shared next symbol.
+  // A model continuing from one of the same task keeps what the head knows about each shared output:
+  // an lm's next symbols, a tagger's or classifier's labels, matched by name.
   const int DH = directions(to.config) * to.config.hidden_size;
-  if (to.config.task == Task::kLm && from.config.task == Task::kLm &&
-      directions(from.config) * from.config.hidden_size == DH) {
+  if (to.config.task == from.config.task && directions(from.config) * from.config.hidden_size == DH) {
+    const bool lm = to.config.task == Task::kLm;
+    const std::vector<std::string>& to_out = lm ? to.vocab.symbols() : to.labels;
+    const std::vector<std::string>& from_out = lm ? from.vocab.symbols() : from.labels;
+    std::unordered_map<std::string, size_t> source_out;
+    for (size_t j = 0; j < from_out.size(); ++j) source_out.emplace(from_out[j], j);
     const float* fw = from.params.ptr(from.params.tensors[head_weight_index(from.config)]);
     const float* fb = from.params.ptr(from.params.tensors[head_bias_index(from.config)]);
     float* tw = to.params.ptr(to.params.tensors[head_weight_index(to.config)]);
     float* tb = to.params.ptr(to.params.tensors[head_bias_index(to.config)]);
-    for (size_t i = 0; i < size_t(to.vocab.size()); ++i) {
-      const auto it = source_id.find(to.vocab.symbols()[i]);
-      if (it == source_id.end()) continue;
+    for (size_t i = 0; i < to_out.size(); ++i) {
+      const auto it = source_out.find(to_out[i]);
+      if (it == source_out.end()) continue;
       std::copy_n(fw + it->second * DH, DH, tw + i * DH);
       tb[i] = fb[it->second];
       copied += DH + 1;

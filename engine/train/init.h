@@ -10,10 +10,11 @@
 namespace recur {
 
 /// Copies into `to` what transfers from a trained model `from` of the same cell and embedding
-/// width: every recurrent or encoder tensor (rnn.*, encoder.*) of the same name and shape, the embedding row of every
-/// symbol both vocabularies have, and, from an lm into an lm of the same output width, the head
-/// row and bias of every shared symbol. Returns the number of parameters copied; an error if the
-/// cells or embedding widths differ or nothing matches.
+/// width: every recurrent or encoder tensor (rnn.*, encoder.*) of the same name and shape, the
+/// embedding row of every symbol both vocabularies have, and, from a model of the same task and head
+/// input width, the head row and bias of every shared output (an lm's symbols, a tagger's or
+/// classifier's labels, by name). Returns the number of parameters copied; an error if the cells or
+/// embedding widths differ or nothing matches.
 Result<int64_t> init_from(Model<float>& to, const Model<float>& from);
 
 /// Adds `value` to the forget gate's bias in every LSTM layer and direction (rows [H, 2H) of

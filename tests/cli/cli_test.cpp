@@ -889,6 +889,43 @@ TEST_F(Cli, InitFromAPretrainedModelAndForgetBias) {
                        "train", {"missing.safetensors"});
 }
 
+// A curriculum's stages: --vocab-data gives a stage on a few of the sentences the vocabulary of all of
+// them, and --init from a tagger then carries every tensor, the head included (its rows matched by label
+// name). Checked by reading the files back after one step at a negligible learning rate.
+TEST_F(Cli, InitFromATaggerWithASharedVocabulary) {
+  std::string all, some;
+  for (const auto& s : kSentences) all += tagger_line(s);
+  for (size_t i : {0, 4}) some += tagger_line(kSentences[i]);  // "i ate an apple", "apple sells phones"
+  const std::string all_data = write("all.jsonl", all), some_data = write("some.jsonl", some);
+  const std::vector<std::string> tiny = {"--task", "tagger", "--cell", "gru", "--hidden", "16", "--layers", "1",
+                                         "--embed", "8", "--batch", "2", "--steps", "1"};
+  auto train = [&](std::vector<std::string> a) {
+    a.insert(a.end(), tiny.begin(), tiny.end());
+    return run(a);
+  };
+  // Different seeds, so that nothing is equal unless --init copied it.
+  const std::string first = path("stage1.safetensors"), second = path("stage2.safetensors");
+  const Proc a = train({"train", "--data", some_data, "--vocab-data", all_data, "--out", first, "--seed", "5"});
+  ASSERT_EQ(a.code, 0) << a;
+  const Proc b = train({"train", "--data", all_data, "--out", second, "--init", first, "--lr", "1e-12", "--seed", "6"});
+  ASSERT_EQ(b.code, 0) << b;
+  auto m1 = recur::load_model_file(first), m2 = recur::load_model_file(second);
+  ASSERT_TRUE(m1.is_ok() && m2.is_ok());
+  EXPECT_EQ(m1->vocab.symbols(), m2->vocab.symbols());
+  // "k" (of "stock") is in none of the first stage's sentences, yet in its vocabulary
+  EXPECT_NE(std::find(m1->vocab.symbols().begin(), m1->vocab.symbols().end(), "k"), m1->vocab.symbols().end());
+  EXPECT_TRUE(contains(b.err, "initialised " + std::to_string(m2->params.size()) + " of ")) << b;
+  for (const auto& t : m1->params.tensors) {
+    const recur::TensorInfo* u = m2->params.find(t.name);
+    ASSERT_TRUE(u && u->size == t.size) << t.name;
+    for (size_t i = 0; i < t.size; ++i)
+      ASSERT_NEAR(m1->params.ptr(t)[i], m2->params.ptr(*u)[i], 1e-6) << t.name << "[" << i << "]";
+  }
+  expect_clean_failure(train({"train", "--data", some_data, "--vocab-data", path("missing.jsonl"), "--out",
+                              path("x.safetensors")}),
+                       "train", {"missing.jsonl"});
+}
+
 // ---- characters outside the vocabulary ---------------------------------------------------------
 
 TEST_F(Cli, NoUnkModelRejectsUnknownPromptCharacter) {

@@ -46,8 +46,10 @@ const char* kHelp =
     "                       --norm-first  --activation relu|gelu (relu); --bidirectional: no attention mask\n"
     "  --init M.safetensors start from this model's weights (e.g. a character LM as pre-training): every\n"
     "                       recurrent or encoder tensor of the same name and shape, the embedding rows of the\n"
-    "                       symbols both vocabularies share; an lm from an lm also keeps the head rows of\n"
-    "                       shared symbols (fine-tuning), otherwise the head starts fresh\n"
+    "                       symbols both vocabularies share; from a model of the same task also the head rows\n"
+    "                       of shared outputs (an lm's symbols, a tagger's labels), otherwise the head starts fresh\n"
+    "  --vocab-data F       build the vocabulary from F (in --data's format) instead of --data, e.g. so that\n"
+    "                       the stages of a curriculum share one vocabulary and --init carries every row\n"
     "  --forget-bias F (0)  LSTM: add F to the forget gate's initial bias (PyTorch's layout; 1 is the\n"
     "                       usual choice for long memory: the cell starts out keeping its state); not to\n"
     "                       tensors that --init copies\n"
@@ -90,7 +92,7 @@ int cmd_train(int argc, char** argv) {
                           {"data", "val", "val-fraction", "out", "task", "cell", "embed", "hidden", "layers", "dropout",
                            "seq", "batch", "steps", "epochs", "seed", "optimizer", "lr", "momentum", "weight-decay",
                            "clip", "schedule", "warmup", "step-size", "gamma", "eval-every", "forget-bias", "init",
-                           "entry-resets", "blank-resets", "threads", "heads", "ff", "max-len", "activation"},
+                           "entry-resets", "blank-resets", "threads", "vocab-data", "heads", "ff", "max-len", "activation"},
                           {"bidirectional", "no-unk", "quiet", "entries", "keep-best", "norm-first"});
   if (!args) return fail(me, args.status());
   auto data_path = args->required("data");
@@ -192,15 +194,21 @@ int cmd_train(int argc, char** argv) {
 
   auto content = read_file(data_path.value());
   if (!content) return fail(me, content.status());
-  auto vocab = Vocab::build_checked(content.value(), !args->has("no-unk"));
-  if (!vocab) return fail(me, Status(vocab.status().code(), data_path.value() + ": " + vocab.status().message()));
+  const std::string vocab_path = args->str("vocab-data", data_path.value());
+  Result<std::string> vocab_file = args->has("vocab-data") ? read_file(vocab_path) : Result<std::string>(std::string());
+  if (!vocab_file) return fail(me, vocab_file.status());
+  const std::string& vocab_text = args->has("vocab-data") ? vocab_file.value() : content.value();
+  auto vocab = Vocab::build_checked(vocab_text, !args->has("no-unk"));
+  if (!vocab) return fail(me, Status(vocab.status().code(), vocab_path + ": " + vocab.status().message()));
   cfg.vocab_size = vocab->size();
 
   std::vector<int32_t> train_ids, val_ids;
   std::vector<Example> train_ex, val_ex;
   std::vector<std::string> labels;
   if (cfg.task == Task::kLm) {
-    train_ids = vocab->encode(content.value()).value();
+    auto ids = vocab->encode(content.value());  // fails only for a symbol --vocab-data lacks, without <unk>
+    if (!ids) return fail(me, Status(ids.status().code(), data_path.value() + ": " + ids.status().message()));
+    train_ids = std::move(ids.value());
     if (args->has("val")) {
       auto v = read_file(args->str("val"));
       if (!v) return fail(me, v.status());
@@ -218,7 +226,13 @@ int cmd_train(int argc, char** argv) {
     auto rows = parse_jsonl(content.value(), cfg.task, data_path.value());
     if (!rows) return fail(me, rows.status());
     std::string all_text;
-    for (const auto& r : rows.value()) all_text += r.text;
+    if (args->has("vocab-data")) {
+      auto vrows = parse_jsonl(vocab_text, cfg.task, vocab_path);
+      if (!vrows) return fail(me, vrows.status());
+      for (const auto& r : vrows.value()) all_text += r.text;
+    } else {
+      for (const auto& r : rows.value()) all_text += r.text;
+    }
     vocab = Vocab::build(all_text, !args->has("no-unk"));
     cfg.vocab_size = vocab->size();
     labels = collect_labels(rows.value());

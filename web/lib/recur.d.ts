@@ -476,7 +476,8 @@ export interface CreateModelConfig<T extends Task = Task> extends Partial<Transf
   /**
    * Start from a trained model of the same cell and embedding width (fine-tuning, or an encoder
    * pre-trained as a character LM): its recurrent tensors of the same shape, the embedding rows of
-   * the symbols both vocabularies share, and (lm from lm) their head rows. As `recur train --init`.
+   * the symbols both vocabularies share, and, from a model of the same task, the head rows of shared
+   * outputs (an lm's symbols, a tagger's or classifier's labels). As `recur train --init`.
    */
   initFrom?: Model;
 }
