@@ -95,12 +95,26 @@ class LoneCue(unittest.TestCase):
     def test_carriers_say_nothing_and_are_not_the_probes(self):
         # The carrier must leave the cue word as the only evidence, by the probes' own lists of
         # words that would tell a sense; and the taggers must not train on the probes' carriers.
-        for c in lone_cue.EN_CARRIERS:
-            self.assertFalse(set(re.findall(r"[a-z]+", c.lower())) & probes.EN_BANNED, c)
+        en = lone_cue.EN_OPENERS + lone_cue.EN_SUBJECTS + lone_cue.EN_VERBS + lone_cue.EN_TAILS
+        for piece in en:
+            self.assertFalse(set(re.findall(r"[a-z]+", piece.lower())) & probes.EN_BANNED, piece)
+        for piece in lone_cue.ZH_OPENERS + lone_cue.ZH_SUBJECTS + lone_cue.ZH_VERBS + lone_cue.ZH_TAILS:
+            self.assertFalse(set(piece) & probes.ZH_BANNED, piece)
+        rng = random.Random(1)
+        for _ in range(2000):
+            c = lone_cue.compose(rng, "en")
+            self.assertEqual(c.count("{C}"), 1, c)
             self.assertNotIn(c.replace("{C}", "the {}"), probes.CARRIERS["en"])
-        for c in lone_cue.ZH_CARRIERS:
-            self.assertFalse(set(c) & probes.ZH_BANNED, c)
+            c = lone_cue.compose(rng, "zh")
+            self.assertEqual(c.count("{C}"), 1, c)
             self.assertNotIn(c.replace("{C}", "{}"), probes.CARRIERS["zh"])
+
+    def test_distance_stays_within_the_stage(self):
+        rng = random.Random(2)
+        for most in (0, 60, 200, 430):
+            ds = [lone_cue.distance(rng, most) for _ in range(500)]
+            self.assertLessEqual(max(ds), most)
+            self.assertEqual(min(ds), 0)
 
 
 class Wilson(unittest.TestCase):

@@ -561,8 +561,8 @@ test('Memory experiment: accuracy against distance for RNN, LSTM, GRU and Transf
     for (const [, n] of table[`${m} all`]) assert.equal(n, 200);
   }
   // Every network was measured on the same balanced probes, with both senses reported; and the page's
-  // reading holds: the gated cells carry a lone cue word across 200-400 characters better than chance and
-  // better than the plain RNN, which is at chance at every distance.
+  // reading holds: the gated cells use a lone cue word right before the mention and still 200-400
+  // characters later, far better than the plain RNN, which is at chance at every distance.
   for (const m of ['apple-rnn', 'apple-lstm', 'apple-gru']) {
     for (const sense of ['fruit', 'company']) {
       for (const [, n] of table[`${m} ${sense}`]) assert.equal(n, 100);
@@ -573,8 +573,9 @@ test('Memory experiment: accuracy against distance for RNN, LSTM, GRU and Transf
   }
   const far = (d) => d >= 200;
   for (const m of ['apple-lstm', 'apple-gru']) {
-    assert.ok(acc(m, 'all', far) >= 0.6, `${m} at 200+: ${acc(m, 'all', far)}`);
-    assert.ok(acc(m, 'all', far) >= acc('apple-rnn', 'all', far) + 0.08, `${m} vs apple-rnn at 200+`);
+    assert.ok(acc(m, 'all', (d) => d === 0) >= 0.8, `${m} at 0: ${acc(m, 'all', (d) => d === 0)}`);
+    assert.ok(acc(m, 'all', far) >= (m === 'apple-lstm' ? 0.8 : 0.72), `${m} at 200+: ${acc(m, 'all', far)}`);
+    assert.ok(acc(m, 'all', far) >= acc('apple-rnn', 'all', far) + 0.15, `${m} vs apple-rnn at 200+`);
   }
   for (const d of DIST) assert.ok(acc('apple-rnn', 'all', (x) => x === d) <= 0.6, `apple-rnn at ${d}`);
 

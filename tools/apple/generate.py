@@ -23,8 +23,9 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
   train-mix.jsonl        training-only examples for apple-bilstm (tools/apple/cue_mix.py): cue words put
                          into real sentences without frames, lists, and tight pairs of mentions; drawn
                          after train-extra from their own RNG
-  train-lone.jsonl       tools/apple/lone_cue.py: one cue word in a sentence that says nothing else,
-                         filler, then a neutral mention; drawn last; no recipe reads it yet
+  train-lone-D.jsonl     tools/apple/lone_cue.py: one cue word in a sentence that says nothing else, at
+                         most D = 0, 60, 200, 430 characters of filler, then a neutral mention: the stages
+                         of the streaming taggers' distance curriculum; drawn last, each from its own RNG
   sizes.json             line, character and mention counts per file and language, and pool sizes.
 Every line also carries "lang" and "kind" (recur reads only "text" and "labels" and ignores the rest).
 
@@ -54,7 +55,8 @@ DISTANCES = [0, 25, 50, 100, 200, 400]
 SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (half en, half zh)
          "extra": 50000,  # train-extra.jsonl (apple-bilstm only)
          "mix": 50000, "tight": 20000,  # train-mix.jsonl (apple-bilstm only): cue mix, then tight pairs
-         "lone": 25000}  # train-lone.jsonl: a lone cue word, far from the mention
+         "lone": 25000}  # train-lone-D.jsonl, per stage: a lone cue word, at most D characters before the mention
+LONE_STAGES = [0, 60, 200, 430]
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
 
@@ -1288,16 +1290,16 @@ def main():
     rng.shuffle(exs)
     sizes["files"]["train-mix examples"] = len(exs)
     write("train-mix.jsonl", pack(exs))
-    # Lone-cue examples (tools/apple/lone_cue.py): last, from their own RNG.
-    rng = random.Random(SEED * 10 + 9)
-    g = Gen(rng, pools, frames, filler, "train", grammar)
+    # Lone-cue examples (tools/apple/lone_cue.py): last, each stage from its own RNG.
     hand = {}
     for key, spec in list(EN_HAND.items()) + list(ZH.items()):
         words = {w for w, _ in tokenize_entries(spec)}
         hand[key] = [w for w in pools["train"][key] if w in words]
-    exs = draw(SIZES["lone"], lambda lang: make_lone_example(g, lang, to_example, join, hand), packable)
-    sizes["files"]["train-lone examples"] = len(exs)
-    write("train-lone.jsonl", pack(exs))
+    for i, most in enumerate(LONE_STAGES):
+        g = Gen(random.Random(SEED * 10 + 9 + i), pools, frames, filler, "train", grammar)
+        exs = draw(SIZES["lone"], lambda lang: make_lone_example(g, lang, to_example, join, hand, most), packable)
+        sizes["files"][f"train-lone-{most} examples"] = len(exs)
+        write(f"train-lone-{most}.jsonl", pack(exs))
     with open(os.path.join(out_dir, "sizes.json"), "w") as f:
         json.dump(sizes, f, indent=1, ensure_ascii=False, sort_keys=True)
         f.write("\n")
