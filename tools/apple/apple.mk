@@ -7,7 +7,8 @@
 #                              on the English and Chinese fortunes and the mined windows as plain text
 #   make apple-lm-transformer  the Transformers' LM: 2 layers x 64, 4 heads, window 512, same corpus
 #   make model-apple-NAME      retrains models/apple-NAME (rnn, lstm, gru, bilstm, transformer,
-#                              bitransformer) from its LM
+#                              bitransformer) from its LM; rnn, lstm and gru through a lone-cue curriculum
+#                              whose stages are $(BUILD)/models/apple-NAME-d{0,60,200,430}.safetensors
 #   make models-apple          the four recurrent taggers, one training at a time
 # Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
 # evaluates it with tools/apple/evaluate.py (generated dev, mined dev, natural dev, the hand-written sets and
@@ -85,7 +86,8 @@ $(MODEL_BUILD)/apple-lm-%.safetensors: $(APPLE_LM_CORPUS) | apple-cli
 
 # Shared by all taggers: 16 packed lines (~390 characters each) per step, Adam with a cosine schedule,
 # gradient clipping at 1, validation on the generated dev set; each starts from the LM of its cell (the
-# BiLSTM's forward direction from apple-lm-lstm, its backward direction fresh).
+# BiLSTM's forward direction from apple-lm-lstm, its backward direction fresh), the streaming recurrent
+# ones through the curriculum below.
 APPLE_STAGE = --task tagger --val $(APPLE_DATA)/dev.jsonl --batch 16 --schedule cosine --clip 1 --eval-every 1000
 APPLE_COMMON = $(APPLE_STAGE) --warmup 200 --steps 8000
 APPLE_CELL_SHAPE = --layers 1 --hidden 128 --embed 32 --lr 0.003
@@ -107,10 +109,10 @@ $(APPLE_TRAIN): $(APPLE_DATA_DONE)
 # before the mention (3,000 steps), then at most 60, 200 and 430 (2,000 steps each), then 8,000 steps as
 # the Transformer's on its data plus the 430-character stage's lone cues twice (with them once, the GRU
 # was 7 points lower at 200-400 characters, the LSTM 1.5 points higher). Without the stages, lone cues in
-# the data were not learned at all. Every stage has the last one's vocabulary, so that each --init carries
-# every embedding row, and the head. Each stage is a model in $(MODEL_BUILD).
+# the data were not learned at all. Every stage has the vocabulary of train-stream.jsonl (the final
+# stage's), so that each --init carries every embedding row, and the head.
 APPLE_TRAIN_STREAM = $(APPLE_DATA)/train-stream.jsonl
-$(APPLE_TRAIN_STREAM): $(APPLE_TRAIN)
+$(APPLE_TRAIN_STREAM): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
 	cat $(APPLE_TRAIN) $(APPLE_DATA)/train-lone-430.jsonl $(APPLE_DATA)/train-lone-430.jsonl > $@
 
 # $(call apple_curriculum,NAME,CELL FLAGS,LM): the four lone-cue stages, then train_apple's last stage

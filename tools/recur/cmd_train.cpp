@@ -50,6 +50,7 @@ const char* kHelp =
     "                       of shared outputs (an lm's symbols, a tagger's labels), otherwise the head starts fresh\n"
     "  --vocab-data F       build the vocabulary from F (in --data's format) instead of --data, e.g. so that\n"
     "                       the stages of a curriculum share one vocabulary and --init carries every row\n"
+    "                       (the labels still come from --data)\n"
     "  --forget-bias F (0)  LSTM: add F to the forget gate's initial bias (PyTorch's layout; 1 is the\n"
     "                       usual choice for long memory: the cell starts out keeping its state); not to\n"
     "                       tensors that --init copies\n"
@@ -251,7 +252,7 @@ int cmd_train(int argc, char** argv) {
         ((k && rows->size() >= 2 * k && i % k == k - 1) ? val_rows : train_rows).push_back(rows.value()[i]);
     }
     auto te = encode_examples(train_rows, vocab.value(), labels);
-    if (!te) return fail(me, te.status());
+    if (!te) return fail(me, Status(te.status().code(), data_path.value() + ": " + te.status().message()));
     auto ve = encode_examples(val_rows, vocab.value(), labels);
     if (!ve) return fail(me, Status(ve.status().code(), "validation " + ve.status().message()));
     train_ex = std::move(te.value());
