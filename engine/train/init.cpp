@@ -31,17 +31,21 @@ Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
     std::copy_n(from.params.ptr(*f), t.size, to.params.ptr(t));
     copied += int64_t(t.size);
   }
-  std::unordered_map<std::string, size_t> source_id;
-  for (size_t j = 0; j < size_t(from.vocab.size()); ++j) source_id.emplace(from.vocab.symbols()[j], j);
-  const int E = to.config.embedding_dim;
-  const float* fe = from.params.ptr(from.params.tensors[embedding_index()]);
-  float* te = to.params.ptr(to.params.tensors[embedding_index()]);
-  for (size_t i = 0; i < size_t(to.vocab.size()); ++i) {
-    const auto it = source_id.find(to.vocab.symbols()[i]);
-    if (it == source_id.end()) continue;
-    std::copy_n(fe + it->second * E, E, te + i * E);
-    copied += E;
-  }
+  // Row k of `dst` (one per name in to_names) from the row of `src` whose name in from_names is the
+  // same: the embedding by symbol, and the head by output.
+  auto copy_rows = [&copied](const std::vector<std::string>& to_names, const std::vector<std::string>& from_names,
+                             const float* src, float* dst, size_t width) {
+    std::unordered_map<std::string, size_t> source;
+    for (size_t j = 0; j < from_names.size(); ++j) source.emplace(from_names[j], j);
+    for (size_t i = 0; i < to_names.size(); ++i) {
+      const auto it = source.find(to_names[i]);
+      if (it == source.end()) continue;
+      std::copy_n(src + it->second * width, width, dst + i * width);
+      copied += int64_t(width);
+    }
+  };
+  copy_rows(to.vocab.symbols(), from.vocab.symbols(), from.params.ptr(from.params.tensors[embedding_index()]),
+            to.params.ptr(to.params.tensors[embedding_index()]), size_t(to.config.embedding_dim));
   // A model continuing from one of the same task keeps what the head knows about each shared output:
   // an lm's next symbols, a tagger's or classifier's labels, matched by name.
   const int DH = directions(to.config) * to.config.hidden_size;
@@ -49,19 +53,10 @@ Result<int64_t> init_from(Model<float>& to, const Model<float>& from) {
     const bool lm = to.config.task == Task::kLm;
     const std::vector<std::string>& to_out = lm ? to.vocab.symbols() : to.labels;
     const std::vector<std::string>& from_out = lm ? from.vocab.symbols() : from.labels;
-    std::unordered_map<std::string, size_t> source_out;
-    for (size_t j = 0; j < from_out.size(); ++j) source_out.emplace(from_out[j], j);
-    const float* fw = from.params.ptr(from.params.tensors[head_weight_index(from.config)]);
-    const float* fb = from.params.ptr(from.params.tensors[head_bias_index(from.config)]);
-    float* tw = to.params.ptr(to.params.tensors[head_weight_index(to.config)]);
-    float* tb = to.params.ptr(to.params.tensors[head_bias_index(to.config)]);
-    for (size_t i = 0; i < to_out.size(); ++i) {
-      const auto it = source_out.find(to_out[i]);
-      if (it == source_out.end()) continue;
-      std::copy_n(fw + it->second * DH, DH, tw + i * DH);
-      tb[i] = fb[it->second];
-      copied += DH + 1;
-    }
+    copy_rows(to_out, from_out, from.params.ptr(from.params.tensors[head_weight_index(from.config)]),
+              to.params.ptr(to.params.tensors[head_weight_index(to.config)]), size_t(DH));
+    copy_rows(to_out, from_out, from.params.ptr(from.params.tensors[head_bias_index(from.config)]),
+              to.params.ptr(to.params.tensors[head_bias_index(to.config)]), 1);
   }
   if (copied == 0) return invalid_argument("no tensor matches this model's shapes");
   return copied;

@@ -195,10 +195,12 @@ int cmd_train(int argc, char** argv) {
 
   auto content = read_file(data_path.value());
   if (!content) return fail(me, content.status());
+  // --vocab-data: the vocabulary's text comes from another file, read here; otherwise from --data.
+  const bool own_vocab = args->has("vocab-data");
   const std::string vocab_path = args->str("vocab-data", data_path.value());
-  Result<std::string> vocab_file = args->has("vocab-data") ? read_file(vocab_path) : Result<std::string>(std::string());
+  Result<std::string> vocab_file = own_vocab ? read_file(vocab_path) : Result<std::string>(std::string());
   if (!vocab_file) return fail(me, vocab_file.status());
-  const std::string& vocab_text = args->has("vocab-data") ? vocab_file.value() : content.value();
+  const std::string& vocab_text = own_vocab ? vocab_file.value() : content.value();
   auto vocab = Vocab::build_checked(vocab_text, !args->has("no-unk"));
   if (!vocab) return fail(me, Status(vocab.status().code(), vocab_path + ": " + vocab.status().message()));
   cfg.vocab_size = vocab->size();
@@ -226,14 +228,11 @@ int cmd_train(int argc, char** argv) {
   } else {
     auto rows = parse_jsonl(content.value(), cfg.task, data_path.value());
     if (!rows) return fail(me, rows.status());
+    auto vrows = own_vocab ? parse_jsonl(vocab_text, cfg.task, vocab_path)
+                           : Result<std::vector<LabelledText>>(std::vector<LabelledText>());
+    if (!vrows) return fail(me, vrows.status());
     std::string all_text;
-    if (args->has("vocab-data")) {
-      auto vrows = parse_jsonl(vocab_text, cfg.task, vocab_path);
-      if (!vrows) return fail(me, vrows.status());
-      for (const auto& r : vrows.value()) all_text += r.text;
-    } else {
-      for (const auto& r : rows.value()) all_text += r.text;
-    }
+    for (const auto& r : (own_vocab ? vrows : rows).value()) all_text += r.text;
     vocab = Vocab::build(all_text, !args->has("no-unk"));
     cfg.vocab_size = vocab->size();
     labels = collect_labels(rows.value());
