@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "layers/softmax.h"
 #include "model/network.h"
@@ -46,45 +47,62 @@ std::vector<fs::path> shipped() {
   return v;
 }
 
-// Answers right out of answers given.
+// Answers right out of answers given; per answer, the label chosen and its lead over the runner-up.
 struct Score {
   int right = 0, total = 0;
+  std::vector<int> chosen;
+  std::vector<float> lead;
   double rate() const { return total ? double(right) / total : 0; }
 };
+
+// The most probable of the labels that are not "O" in one row of probabilities, and its lead.
+void decide(const Model<float>& m, const float* probs, int cols, Score& s) {
+  int best = -1, second = -1;
+  for (int j = 0; j < cols; ++j) {
+    if (m.labels[j] == "O") continue;
+    if (best < 0 || probs[j] > probs[best]) {
+      second = best;
+      best = j;
+    } else if (second < 0 || probs[j] > probs[second]) {
+      second = j;
+    }
+  }
+  s.chosen.push_back(best);
+  s.lead.push_back(best >= 0 && second >= 0 ? probs[best] - probs[second] : 1.0f);
+}
 
 // Mention accuracy of a tagger: a mention is a maximal run of characters labelled other than
 // "O"; the model's decision is the argmax over those labels at the run's last character.
 Score mention_accuracy(const Model<float>& m, const std::vector<LabelledText>& rows,
                        Precision precision = Precision::kFloat32) {
-  int total = 0, right = 0;
+  Score s;
   for (const LabelledText& r : rows) {
     auto p = Predictor(m, precision).run(m, r.text);
     EXPECT_TRUE(p.is_ok()) << p.status().message();
     if (!p) continue;
     for (size_t i = 0; i < r.labels.size(); ++i) {
       if (r.labels[i] == "O" || (i + 1 < r.labels.size() && r.labels[i + 1] == r.labels[i])) continue;
-      int best = -1;
-      for (int j = 0; j < p->cols; ++j)
-        if (m.labels[j] != "O" && (best < 0 || p->probs[i * p->cols + j] > p->probs[i * p->cols + best])) best = j;
-      ++total;
-      right += best >= 0 && m.labels[best] == r.labels[i];
+      decide(m, &p->probs[i * p->cols], p->cols, s);
+      ++s.total;
+      s.right += s.chosen.back() >= 0 && m.labels[size_t(s.chosen.back())] == r.labels[i];
     }
   }
-  return {right, total};
+  return s;
 }
 
 // Share of texts whose most probable label is the given one.
 Score classifier_accuracy(const Model<float>& m, const std::vector<LabelledText>& rows,
                           Precision precision = Precision::kFloat32) {
-  int right = 0;
+  Score s;
   for (const LabelledText& r : rows) {
     auto p = Predictor(m, precision).run(m, r.text);
     EXPECT_TRUE(p.is_ok()) << p.status().message();
     if (!p) continue;
-    const auto best = std::max_element(p->probs.begin(), p->probs.begin() + p->cols) - p->probs.begin();
-    right += m.labels[best] == r.labels[0];
+    decide(m, p->probs.data(), p->cols, s);
+    s.right += s.chosen.back() >= 0 && m.labels[size_t(s.chosen.back())] == r.labels[0];
   }
-  return {right, int(rows.size())};
+  s.total = int(rows.size());
+  return s;
 }
 
 TEST(ShippedModels, LoadAndMatchTheirCards) {
@@ -161,7 +179,8 @@ double free_running_gap(const Model<float>& m, int n) {
 }
 
 // int8 precision (model/precision.h) against float32 on each shipped unidirectional model's slice:
-// lm bits/char through the stepper within 0.01, tagger and classifier accuracy within one answer.
+// lm bits/char through the stepper within 0.01; a tagger's or classifier's answer changes only where
+// float32's was a near tie (its lead over the runner-up below 0.05), and at most one answer in 50.
 TEST(ShippedModels, Int8KeepsTheirScores) {
   const auto dirs = shipped();
   if (dirs.empty()) GTEST_SKIP() << "no model is shipped in models/ yet";
@@ -193,8 +212,16 @@ TEST(ShippedModels, Int8KeepsTheirScores) {
         return classifier ? classifier_accuracy(m.value(), rows.value(), p) : mention_accuracy(m.value(), rows.value(), p);
       };
       const Score f = score(Precision::kFloat32), q = score(Precision::kInt8);
-      std::printf("[ int8  ] %-20s accuracy %.4f vs float32 %.4f\n", dir.filename().c_str(), q.rate(), f.rate());
-      EXPECT_LE(std::abs(q.right - f.right), 1) << "answers right: int8 " << q.right << ", float32 " << f.right;
+      ASSERT_EQ(q.chosen.size(), f.chosen.size());
+      int changed = 0;
+      for (size_t i = 0; i < f.chosen.size(); ++i) {
+        if (q.chosen[i] == f.chosen[i]) continue;
+        ++changed;
+        EXPECT_LT(f.lead[i], 0.05f) << "answer " << i << " changed at int8 with a float32 lead of " << f.lead[i];
+      }
+      std::printf("[ int8  ] %-20s accuracy %.4f vs float32 %.4f; %d of %zu answers changed\n",
+                  dir.filename().c_str(), q.rate(), f.rate(), changed, f.chosen.size());
+      EXPECT_LE(changed * 50, int(f.chosen.size())) << "int8 changed " << changed << " answers";
     }
   }
 }
