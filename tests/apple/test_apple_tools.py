@@ -1,6 +1,7 @@
 """Hand-derived cases for the apple data tools: the substitution that labels mined text, the
 memory probes' distance, and the 95 % interval the cards and the page report.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
+import itertools
 import os
 import random
 import re
@@ -108,6 +109,24 @@ class LoneCue(unittest.TestCase):
             c = lone_cue.compose(rng, "zh")
             self.assertEqual(c.count("{C}"), 1, c)
             self.assertNotIn(c.replace("{C}", "{}"), probes.CARRIERS["zh"])
+
+    def test_no_verb_of_a_probe_carrier_brings_in_a_cue(self):
+        # The verb that introduces the cue in a probe carrier ("We talked about the {}.", "然后说到{}。")
+        # must not introduce it in any training carrier, or the probes would test a phrase the taggers
+        # learned rather than memory of a cue word.
+        en_verbs = {re.search(r"(\w+) \w+ the \{\}", c).group(1).lower() for c in probes.CARRIERS["en"]}
+        zh_verbs = {re.search(r"(.).了?\{\}", c).group(1) for c in probes.CARRIERS["zh"]}
+        self.assertEqual(en_verbs, {"talked", "thought", "there"})
+        self.assertEqual(zh_verbs, {"聊", "想", "说"})
+        pieces = {"en": (lone_cue.EN_OPENERS, lone_cue.EN_SUBJECTS, lone_cue.EN_VERBS),
+                  "zh": (lone_cue.ZH_OPENERS, lone_cue.ZH_SUBJECTS, lone_cue.ZH_VERBS)}
+        for lang, parts in pieces.items():
+            for combo in itertools.product(*parts):
+                before_cue = " ".join(combo).split("{C}")[0].lower()
+                if lang == "en":
+                    self.assertFalse(set(re.findall(r"[a-z]+", before_cue)) & en_verbs, before_cue)
+                else:
+                    self.assertFalse(set(before_cue) & zh_verbs, before_cue)
 
     def test_distance_stays_within_the_stage(self):
         rng = random.Random(2)

@@ -561,8 +561,9 @@ test('Memory experiment: accuracy against distance for RNN, LSTM, GRU and Transf
     for (const [, n] of table[`${m} all`]) assert.equal(n, 200);
   }
   // Every network was measured on the same balanced probes, with both senses reported; and the page's
-  // reading holds: the gated cells use a lone cue word right before the mention and still 200-400
-  // characters later, far better than the plain RNN, which is at chance at every distance.
+  // reading holds: the gated cells use a lone cue word right before the mention, lose some of it over
+  // 200-400 characters, and still do better there than the plain RNN, which is near chance at every
+  // distance (57 % at d = 0 with the F32 weights: 200 probes, so up to 62 % is chance's noise).
   for (const m of ['apple-rnn', 'apple-lstm', 'apple-gru']) {
     for (const sense of ['fruit', 'company']) {
       for (const [, n] of table[`${m} ${sense}`]) assert.equal(n, 100);
@@ -573,11 +574,12 @@ test('Memory experiment: accuracy against distance for RNN, LSTM, GRU and Transf
   }
   const far = (d) => d >= 200;
   for (const m of ['apple-lstm', 'apple-gru']) {
-    assert.ok(acc(m, 'all', (d) => d === 0) >= 0.8, `${m} at 0: ${acc(m, 'all', (d) => d === 0)}`);
-    assert.ok(acc(m, 'all', far) >= (m === 'apple-lstm' ? 0.8 : 0.72), `${m} at 200+: ${acc(m, 'all', far)}`);
-    assert.ok(acc(m, 'all', far) >= acc('apple-rnn', 'all', far) + 0.15, `${m} vs apple-rnn at 200+`);
+    const near = acc(m, 'all', (d) => d === 0);
+    assert.ok(near >= 0.75, `${m} at 0: ${near}`);
+    assert.ok(near >= acc(m, 'all', far) + 0.05, `${m} forgets nothing from 0 to 200+`);
+    assert.ok(acc(m, 'all', far) >= acc('apple-rnn', 'all', far) + 0.1, `${m} vs apple-rnn at 200+`);
   }
-  for (const d of DIST) assert.ok(acc('apple-rnn', 'all', (x) => x === d) <= 0.6, `apple-rnn at ${d}`);
+  for (const d of DIST) assert.ok(acc('apple-rnn', 'all', (x) => x === d) <= 0.62, `apple-rnn at ${d}`);
 
   // Key recall, trained live: every LSTM and GRU holds the key across gaps four times longer than it trained
   // on. Whether a plain RNN learns it depends on its random start (a coin flip that the last bit of rounding
@@ -636,10 +638,14 @@ test('Gradients through time: the page shows the engine\'s saliency, and only th
         }
       }
       // The lesson: 100 characters back the RNN's gradient is a millionth of what it was at the
-      // last character or less; the LSTM's and the GRU's are still a thousandth or more.
+      // last character or less; the LSTM's and the GRU's are still a ten-thousandth or more (the
+      // LSTM's least on the Chinese example: 5e-4), ten thousand times the RNN's at least.
       const fall = (name) => shown[name][100] / shown[name][0];
       assert.ok(fall('apple-rnn') < 1e-6, `RNN: ${fall('apple-rnn')}`);
-      for (const name of ['apple-lstm', 'apple-gru']) assert.ok(fall(name) > 1e-3, `${name}: ${fall(name)}`);
+      for (const name of ['apple-lstm', 'apple-gru']) {
+        assert.ok(fall(name) > 1e-4, `${name}: ${fall(name)}`);
+        assert.ok(fall(name) > 1e4 * fall('apple-rnn'), `${name}: ${fall(name)} against the RNN's ${fall('apple-rnn')}`);
+      }
       assert.match(await page.textContent('#grad-summary'), /characters back, as a fraction of its value at the last character/);
     }
     // Exploding: the page's two runs, with and without clipping, are the runs recur.js makes in Node

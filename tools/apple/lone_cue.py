@@ -23,12 +23,13 @@ from cue_mix import EN_POOLS, ZH_POOLS  # the pool keys of each sense
 EN_BARE = {"PROD", "SW", "CO", "PERS"}
 # Carriers are composed (opener + subject + verb phrase + tail), over ten thousand per language, so that
 # the cue sits at many positions: with a few fixed carriers the LSTM learned where the cue word stands in
-# each of them and ignored it in any other sentence.
+# each of them and ignored it in any other sentence. No verb phrase uses a verb that brings in the cue in
+# a probe carrier ("talked", "聊", "说", ...), so that the probes do not measure a familiar phrase.
 EN_OPENERS = ["", "Yesterday, ", "This morning, ", "Later, ", "On the bus, ", "Out of nowhere, ", "Last week, ",
               "At the party, ", "Once again, ", "For some reason, "]
 EN_SUBJECTS = ["someone", "my sister", "he", "she", "the old man", "a neighbour", "our teacher", "they",
                "a stranger", "my brother", "my uncle", "nobody else"]
-EN_VERBS = ["brought up {C}", "mentioned {C}", "talked about {C}", "asked about {C}", "kept going on about {C}",
+EN_VERBS = ["brought up {C}", "mentioned {C}", "made a remark about {C}", "asked about {C}", "kept going on about {C}",
             "wrote a few lines about {C}", "told a long story about {C}", "joked about {C}",
             "complained about {C}", "had a question about {C}", "would not stop talking about {C}",
             "left a note about {C}", "argued about {C}", "dreamed about {C}"]
@@ -37,9 +38,9 @@ EN_TAILS = ["", "", " again", " for a while", " twice", " at length", ", of all 
 ZH_OPENERS = ["", "昨天", "后来", "路上", "晚上", "突然", "那天", "上个星期", "聚会上", "不知道为什么,"]
 ZH_SUBJECTS = ["有人", "我姐姐", "他", "她", "一位老人", "邻居", "我们老师", "他们", "一个陌生人", "我哥哥",
                "叔叔", "大家"]
-ZH_VERBS = ["提起了{C}", "又说到了{C}", "问起了{C}", "一直在讲{C}", "写了几句关于{C}的话", "讲了一个关于{C}的故事",
-            "拿{C}开了个玩笑", "抱怨了半天{C}", "留了一张关于{C}的纸条", "聊起了{C}", "为{C}争了半天",
-            "梦见了{C}", "在本子上写下了{C}", "又是说{C}"]
+ZH_VERBS = ["提起了{C}", "念叨着{C}", "问起了{C}", "一直在讲{C}", "写了几句关于{C}的话", "讲了一个关于{C}的故事",
+            "拿{C}开了个玩笑", "抱怨了半天{C}", "留了一张关于{C}的纸条", "打听了{C}", "为{C}争了半天",
+            "梦见了{C}", "在本子上写下了{C}", "嘀咕着{C}"]
 ZH_TAILS = ["。", "。", ",然后就走了。", ",说了好几遍。", ",谁也没想到。", ",又说了一次。"]
 
 
