@@ -29,8 +29,8 @@ EN_OPENERS = ["", "Yesterday, ", "This morning, ", "Later, ", "On the bus, ", "O
               "At the party, ", "Once again, ", "For some reason, "]
 EN_SUBJECTS = ["someone", "my sister", "he", "she", "the old man", "a neighbour", "our teacher", "they",
                "a stranger", "my brother", "my uncle", "nobody else"]
-EN_VERBS = ["brought up {C}", "mentioned {C}", "made a remark about {C}", "asked about {C}", "kept going on about {C}",
-            "wrote a few lines about {C}", "told a long story about {C}", "joked about {C}",
+EN_VERBS = ["brought up {C}", "mentioned {C}", "made a remark about {C}", "asked about {C}",
+            "kept going on about {C}", "wrote a few lines about {C}", "told a long story about {C}", "joked about {C}",
             "complained about {C}", "had a question about {C}", "would not stop talking about {C}",
             "left a note about {C}", "argued about {C}", "dreamed about {C}"]
 EN_TAILS = ["", "", " again", " for a while", " twice", " at length", ", of all things", " before leaving",
