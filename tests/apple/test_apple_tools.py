@@ -111,9 +111,10 @@ class LoneCue(unittest.TestCase):
             self.assertNotIn(c.replace("{C}", "{}"), probes.CARRIERS["zh"])
 
     def test_no_verb_of_a_probe_carrier_brings_in_a_cue(self):
-        # The verb that introduces the cue in a probe carrier ("We talked about the {}.", "然后说到{}。")
-        # must not introduce it in any training carrier, or the probes would test a phrase the taggers
-        # learned rather than memory of a cue word.
+        # The word (character) that introduces the cue in a probe carrier ("We talked about the {}.",
+        # "然后说到{}。") must not introduce it in any training carrier, or the probes would test a phrase
+        # the taggers learned rather than memory of a cue word. Other forms of the verb ("talking") are
+        # not caught.
         en_verbs = {re.search(r"(\w+) \w+ the \{\}", c).group(1).lower() for c in probes.CARRIERS["en"]}
         zh_verbs = {re.search(r"(.).了?\{\}", c).group(1) for c in probes.CARRIERS["zh"]}
         self.assertEqual(en_verbs, {"talked", "thought", "there"})

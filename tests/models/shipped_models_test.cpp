@@ -212,7 +212,8 @@ TEST(ShippedModels, Int8KeepsTheirScores) {
         return classifier ? classifier_accuracy(m.value(), rows.value(), p) : mention_accuracy(m.value(), rows.value(), p);
       };
       const Score f = score(Precision::kFloat32), q = score(Precision::kInt8);
-      ASSERT_EQ(q.chosen.size(), f.chosen.size());
+      EXPECT_EQ(q.chosen.size(), f.chosen.size());
+      if (q.chosen.size() != f.chosen.size()) continue;
       int changed = 0;
       for (size_t i = 0; i < f.chosen.size(); ++i) {
         if (q.chosen[i] == f.chosen[i]) continue;

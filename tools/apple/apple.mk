@@ -107,9 +107,9 @@ $(APPLE_TRAIN): $(APPLE_DATA_DONE)
 # The streaming recurrent taggers (rnn, lstm, gru) learn to keep a lone cue word by a distance curriculum:
 # from their cell's LM, lone-cue examples (tools/apple/lone_cue.py) with the cue at most 0 characters
 # before the mention (3,000 steps), then at most 60, 200 and 430 (2,000 steps each), then 8,000 steps as
-# the Transformer's on its data plus the 430-character stage's lone cues twice (with them once, the GRU
-# was 7 points lower at 200-400 characters, the LSTM 1.5 points higher). Without the stages, lone cues in
-# the data were not learned at all. Every stage has the vocabulary of train-stream.jsonl (the final
+# the Transformer's on its data plus the 430-character stage's lone cues twice (in the first run, with
+# them once, the GRU was 7 points lower at 200-400 characters, the LSTM 1.5 points higher). Without the
+# stages, lone cues in the data were not learned at all. Every stage has the vocabulary of train-stream.jsonl (the final
 # stage's), so that each --init carries every embedding row, and the head.
 APPLE_TRAIN_STREAM = $(APPLE_DATA)/train-stream.jsonl
 $(APPLE_TRAIN_STREAM): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
