@@ -23,7 +23,8 @@ Sets:
   memory   TESTS/memory-probes.jsonl (tools/apple/probes.py): accuracy per language, sense and distance
            with 95 % Wilson intervals; the cue word is the only evidence
   natural  TESTS/natural.en.txt and natural.zh.txt, the frozen natural test set, per language and per cue
-           position (before / far / after / both); to be scored once, for the final models
+           position (before / far / after / both); scored once, for the final models of 2026-12-05
+           (models/README.md has the figures): a tagger changed since needs a new set
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
