@@ -77,6 +77,17 @@ define train_lm
 	$(RECUR) eval --model models/$(1)/model.safetensors --data models/$(1)/eval-slice.txt
 endef
 
+# $(call train_stage,NAME,ARGS): recur train ARGS into $(MODEL_BUILD)/NAME.safetensors, logged to
+# $(MODEL_LOGS)/NAME.log. A failed training removes the file: with --keep-best a stopped run leaves its
+# best model there, which make would otherwise take for a finished stage.
+define train_stage
+	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS)
+	{ $(RECUR) train $(2) --out $(MODEL_BUILD)/$(1).safetensors 2>&1; echo $$? > $(MODEL_LOGS)/$(1).rc; } \
+	  | tee $(MODEL_LOGS)/$(1).log
+	@test "$$(cat $(MODEL_LOGS)/$(1).rc)" = 0 || \
+	  { rm -f $(MODEL_BUILD)/$(1).safetensors; echo "$(1): training failed, see $(MODEL_LOGS)/$(1).log"; exit 1; }
+endef
+
 # English: 2 x 256 LSTM, 890,411 parameters. Pre-trained for 6000 steps of 32 x 128 characters on
 # the English books (0.8 epoch), then fine-tuned on the fortunes from those weights (--init keeps
 # every tensor and the embedding and head rows of the characters both vocabularies share).
@@ -96,13 +107,10 @@ EN_FORTUNES_TAB_FLAGS = --init $(MODEL_BUILD)/en-fortunes-lstm-stage1.safetensor
   --warmup 50 --steps 1000 --eval-every 250
 
 $(MODEL_BUILD)/en-books-lstm.safetensors: | recur-cli data
-	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS)
-	$(RECUR) train --data $(DATA)/en-books.train.txt --val $(DATA)/en-books.val.txt --out $@ $(EN_BOOKS_FLAGS) \
-	  2>&1 | tee $(MODEL_LOGS)/en-books-lstm.log; test -s $@
+	$(call train_stage,en-books-lstm,--data $(DATA)/en-books.train.txt --val $(DATA)/en-books.val.txt $(EN_BOOKS_FLAGS))
 
 $(MODEL_BUILD)/en-fortunes-lstm-stage1.safetensors: $(MODEL_BUILD)/en-books-lstm.safetensors | recur-cli data
-	$(RECUR) train --data $(DATA)/en.train.txt --val $(DATA)/en.val.txt --out $@ $(EN_FORTUNES_FLAGS) \
-	  2>&1 | tee $(MODEL_LOGS)/en-fortunes-lstm-stage1.log; test -s $@
+	$(call train_stage,en-fortunes-lstm-stage1,--data $(DATA)/en.train.txt --val $(DATA)/en.val.txt $(EN_FORTUNES_FLAGS))
 model-en-fortunes-lstm: recur-cli baseline $(MODEL_BUILD)/en-fortunes-lstm-stage1.safetensors
 	sed -E 's/[ \t]{4,}/\t/g' $(DATA)/en.train.txt > $(DATA)/en.train-tabbed.txt
 	$(call train_lm,en-fortunes-lstm,en,$(EN_FORTUNES_TAB_FLAGS),$(DATA)/en.train-tabbed.txt)
@@ -126,15 +134,11 @@ EN_FORTUNES_TF1_FLAGS = $(EN_TF_SHAPE) --init $(MODEL_BUILD)/en-books-transforme
 EN_FORTUNES_TF_FLAGS = $(EN_TF_SHAPE) --init $(MODEL_BUILD)/en-fortunes-transformer-stage1.safetensors --dropout 0.2 \
   --lr 0.001 --warmup 100 --steps 3000 --eval-every 500 --seed 2
 $(MODEL_BUILD)/en-books-transformer-stage1.safetensors: | recur-cli data
-	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS)
-	$(RECUR) train --data $(DATA)/en-books.train.txt --val $(DATA)/en-books.val.txt --out $@ $(EN_BOOKS_TF1_FLAGS) \
-	  2>&1 | tee $(MODEL_LOGS)/en-books-transformer-stage1.log; test -s $@
+	$(call train_stage,en-books-transformer-stage1,--data $(DATA)/en-books.train.txt --val $(DATA)/en-books.val.txt $(EN_BOOKS_TF1_FLAGS))
 $(MODEL_BUILD)/en-books-transformer.safetensors: $(MODEL_BUILD)/en-books-transformer-stage1.safetensors | recur-cli data
-	$(RECUR) train --data $(DATA)/en-books.train.txt --val $(DATA)/en-books.val.txt --out $@ $(EN_BOOKS_TF2_FLAGS) \
-	  2>&1 | tee $(MODEL_LOGS)/en-books-transformer.log; test -s $@
+	$(call train_stage,en-books-transformer,--data $(DATA)/en-books.train.txt --val $(DATA)/en-books.val.txt $(EN_BOOKS_TF2_FLAGS))
 $(MODEL_BUILD)/en-fortunes-transformer-stage1.safetensors: $(MODEL_BUILD)/en-books-transformer.safetensors | recur-cli data
-	$(RECUR) train --data $(DATA)/en.train.txt --val $(DATA)/en.val.txt --out $@ $(EN_FORTUNES_TF1_FLAGS) \
-	  2>&1 | tee $(MODEL_LOGS)/en-fortunes-transformer-stage1.log; test -s $@
+	$(call train_stage,en-fortunes-transformer-stage1,--data $(DATA)/en.train.txt --val $(DATA)/en.val.txt $(EN_FORTUNES_TF1_FLAGS))
 model-en-fortunes-transformer: recur-cli baseline $(MODEL_BUILD)/en-fortunes-transformer-stage1.safetensors
 	$(call train_lm,en-fortunes-transformer,en,$(EN_FORTUNES_TF_FLAGS))
 
@@ -156,17 +160,13 @@ ZH_STAGE4_FLAGS = $(ZH_VERSE_FLAGS) --blank-resets 0.5 --init $(MODEL_BUILD)/zh-
 
 # $(MODEL_BUILD)/zh-verse-stageN.safetensors: one stage of the Chinese model.
 $(MODEL_BUILD)/zh-verse-stage1.safetensors: | recur-cli data
-	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS)
-	$(RECUR) train --data $(DATA)/zh-verse.train.txt --val $(DATA)/zh-verse.val.txt --out $@ $(ZH_STAGE1_FLAGS) \
-	  2>&1 | tee $(MODEL_LOGS)/zh-verse-stage1.log; test -s $@
+	$(call train_stage,zh-verse-stage1,--data $(DATA)/zh-verse.train.txt --val $(DATA)/zh-verse.val.txt $(ZH_STAGE1_FLAGS))
 
 $(MODEL_BUILD)/zh-verse-stage2.safetensors: $(MODEL_BUILD)/zh-verse-stage1.safetensors | recur-cli data
-	$(RECUR) train --data $(DATA)/zh-verse.train.txt --val $(DATA)/zh-verse.val.txt --out $@ $(ZH_STAGE2_FLAGS) \
-	  2>&1 | tee $(MODEL_LOGS)/zh-verse-stage2.log; test -s $@
+	$(call train_stage,zh-verse-stage2,--data $(DATA)/zh-verse.train.txt --val $(DATA)/zh-verse.val.txt $(ZH_STAGE2_FLAGS))
 
 $(MODEL_BUILD)/zh-verse-stage3.safetensors: $(MODEL_BUILD)/zh-verse-stage2.safetensors | recur-cli data
-	$(RECUR) train --data $(DATA)/zh-verse.train.txt --val $(DATA)/zh-verse.val.txt --out $@ $(ZH_STAGE3_FLAGS) \
-	  2>&1 | tee $(MODEL_LOGS)/zh-verse-stage3.log; test -s $@
+	$(call train_stage,zh-verse-stage3,--data $(DATA)/zh-verse.train.txt --val $(DATA)/zh-verse.val.txt $(ZH_STAGE3_FLAGS))
 
 model-zh-poetry-lstm: recur-cli baseline $(MODEL_BUILD)/zh-verse-stage3.safetensors
 	$(call train_lm,zh-poetry-lstm,zh-verse,$(ZH_STAGE4_FLAGS))
