@@ -1,6 +1,8 @@
 """Hand-derived cases for the apple data tools: the substitution that labels mined text, the
-memory probes' distance, and the 95 % interval the cards and the page report.
+memory probes' distance, and the 95 % interval the cards and the page report; and that the frozen
+natural test sets stay as they were written.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
+import hashlib
 import itertools
 import os
 import random
@@ -135,6 +137,26 @@ class LoneCue(unittest.TestCase):
             ds = [lone_cue.distance(rng, most) for _ in range(500)]
             self.assertLessEqual(max(ds), most)
             self.assertEqual(min(ds), 0)
+
+
+class FrozenTestSets(unittest.TestCase):
+    # Each natural test set was frozen before the taggers it judges were trained: a changed byte would
+    # make its scores meaningless. natural: scored once, 2026-12-05; natural2: not yet scored.
+    SHA256 = {
+        "natural.en.txt": "56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c",
+        "natural.zh.txt": "3ab15beea15127af68d8a67941bb6a150ad1d16ca9e6aeb3e6854256e9f49c2c",
+        "natural2.en.txt": "7fb98ad9f8ebaff5983ee98372ac4e1f6cf06f390126db9dd232110ab2c45e01",
+        "natural2.zh.txt": "9bb30bd7a6e3820f52f947de38bc4b2b7a7150901d4b2b4ab5870b97302abdd8",
+    }
+
+    def test_unchanged_and_readable(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        for name, digest in self.SHA256.items():
+            path = os.path.join(here, name)
+            with open(path, "rb") as f:
+                self.assertEqual(hashlib.sha256(f.read()).hexdigest(), digest, name)
+            # Every line parses, with one label and one cue position per mention the scorer finds.
+            self.assertGreater(len(evaluate.read_natural(path, name.split(".")[1])), 150, name)
 
 
 class Wilson(unittest.TestCase):

@@ -25,6 +25,9 @@ Sets:
   natural  TESTS/natural.en.txt and natural.zh.txt, the frozen natural test set, per language and per cue
            position (before / far / after / both); scored once, for the final models of 2026-12-05
            (models/README.md has the figures): a tagger changed since needs a new set
+  natural2 TESTS/natural2.en.txt and natural2.zh.txt: that new set (513 mentions, 145 of them with the cue
+           only far before), written and frozen on 2026-12-05 and not yet scored; to be scored once, for
+           the next final models
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
@@ -223,19 +226,21 @@ def main():
                     v = res["memory"].get(f"{lang} {sense} {d}")
                     cells.append(f"{100 * v['accuracy']:5.1f}" if v else "   - ")
                 print(f"memory {lang} {sense:<8}" + " ".join(cells), file=sys.stderr)
-    if "natural" in only:
-        items = read_natural(os.path.join(args.tests, "natural.en.txt"), "en")
-        items += read_natural(os.path.join(args.tests, "natural.zh.txt"), "zh")
+    for name in ("natural", "natural2"):
+        if name not in only:
+            continue
+        items = read_natural(os.path.join(args.tests, f"{name}.en.txt"), "en")
+        items += read_natural(os.path.join(args.tests, f"{name}.zh.txt"), "zh")
         bl, errs = score(tagger, items)
-        res["natural"] = {k: tally(c, n) for k, (c, n) in sorted(bl.items())}
+        res[name] = {k: tally(c, n) for k, (c, n) in sorted(bl.items())}
         for lang in ("en", "zh", ""):
             c = sum(v[0] for k, v in bl.items() if k.startswith(lang))
             n = sum(v[1] for k, v in bl.items() if k.startswith(lang))
             if n:
-                res["natural"][lang or "all"] = tally(c, n)
-        res["natural errors"] = errs
-        for k, v in sorted(res["natural"].items()):
-            print(f"natural {k:<10} {100 * v['accuracy']:5.1f}% ({v['correct']}/{v['mentions']}; 95 % interval "
+                res[name][lang or "all"] = tally(c, n)
+        res[f"{name} errors"] = errs
+        for k, v in sorted(res[name].items()):
+            print(f"{name} {k:<10} {100 * v['accuracy']:5.1f}% ({v['correct']}/{v['mentions']}; 95 % interval "
                   f"{100 * v['ci95'][0]:.1f}-{100 * v['ci95'][1]:.1f})", file=sys.stderr)
     if "probes" in only:
         for d in DISTANCES:
