@@ -139,6 +139,17 @@ class LoneCue(unittest.TestCase):
             self.assertEqual(min(ds), 0)
 
 
+class ReadingWindow(unittest.TestCase):
+    def test_by_hand(self):
+        # A 527-character text, a 5-character mention at 521, a window of 512.
+        self.assertEqual(evaluate.reading_window(527, 521, 526, 512, False), (14, 526))  # ends with the mention
+        self.assertEqual(evaluate.reading_window(527, 521, 526, 512, True), (15, 527))   # centred, moved inside
+        self.assertEqual(evaluate.reading_window(1000, 400, 405, 512, True), (147, 659))  # 400 - 507 // 2 = 147
+        self.assertEqual(evaluate.reading_window(1000, 3, 8, 512, False), (0, 8))
+        self.assertEqual(evaluate.reading_window(512, 500, 505, 512, True), (0, 512))     # fits: the whole text
+        self.assertEqual(evaluate.reading_window(5000, 4000, 4005, None, False), (0, 5000))  # recurrent
+
+
 class FrozenTestSets(unittest.TestCase):
     # Each natural test set was frozen before the taggers it judges were trained: a changed byte would
     # make its scores meaningless. natural: scored once, 2026-12-05; natural2: not yet scored.
@@ -149,6 +160,8 @@ class FrozenTestSets(unittest.TestCase):
         "natural2.zh.txt": "9bb30bd7a6e3820f52f947de38bc4b2b7a7150901d4b2b4ab5870b97302abdd8",
     }
 
+    MENTIONS = {"natural.en.txt": 228, "natural.zh.txt": 214, "natural2.en.txt": 254, "natural2.zh.txt": 259}
+
     def test_unchanged_and_readable(self):
         here = os.path.dirname(os.path.abspath(__file__))
         for name, digest in self.SHA256.items():
@@ -156,7 +169,7 @@ class FrozenTestSets(unittest.TestCase):
             with open(path, "rb") as f:
                 self.assertEqual(hashlib.sha256(f.read()).hexdigest(), digest, name)
             # Every line parses, with one label and one cue position per mention the scorer finds.
-            self.assertGreater(len(evaluate.read_natural(path, name.split(".")[1])), 150, name)
+            self.assertEqual(len(evaluate.read_natural(path, name.split(".")[1])), self.MENTIONS[name], name)
 
 
 class Wilson(unittest.TestCase):

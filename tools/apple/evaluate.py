@@ -10,7 +10,7 @@ mention is the argmax over {fruit, company} of the tagger's distribution at the 
 character, read from `recur probs --model M --text T --json` (one call per text: recur keeps no
 state between calls, so texts cannot leak into each other; a unidirectional model's distribution
 at a position depends only on the text up to it, so the decision uses only the text up to the
-mention's end).
+mention's end). A Transformer reads a text longer than its window (512) through reading_window().
 
 Sets:
   dev      DATA/dev.jsonl, per language
@@ -133,9 +133,32 @@ def read_handwritten(path, lang):
     return out
 
 
+def model_config(path):
+    """The config in a model file's safetensors header."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        return json.loads(json.loads(f.read(n))["__metadata__"]["config"])
+
+
+def reading_window(n, a, b, window, both_ways):
+    """The characters [s, e) a Transformer reads to decide the mention [a, b) of a text of n characters
+    when the text is longer than its window: left to right, the `window` characters that end with the
+    mention (what it would read sliding along the text); both ways, the window centred on the mention,
+    moved inside the text. Recurrent models (window None) read the whole text."""
+    if window is None or n <= window:
+        return 0, n
+    if not both_ways:
+        return max(0, b - window), b
+    s = min(max(0, a - (window - (b - a)) // 2), n - window)
+    return s, s + window
+
+
 class Tagger:
     def __init__(self, recur, model):
         self.recur, self.model = recur, model
+        c = model_config(model)
+        self.window = c.get("max_len") if c.get("cell") == "transformer" else None
+        self.both_ways = bool(c.get("bidirectional"))
 
     def probs(self, text):
         r = subprocess.run([self.recur, "probs", "--model", self.model, "--text", text, "--json"],
@@ -154,10 +177,16 @@ def score(tagger, items):
     for text, spans, lang in items:
         if not spans:
             continue
-        symbols, probs = tagger.probs(text)
-        fi, ci = symbols.index("fruit"), symbols.index("company")
+        whole = None
         for a, b, gold in spans:
-            row = probs[b - 1]
+            s, e = reading_window(len(text), a, b, tagger.window, tagger.both_ways)
+            if (s, e) == (0, len(text)):
+                whole = whole or tagger.probs(text)
+                symbols, probs = whole
+            else:
+                symbols, probs = tagger.probs(text[s:e])
+            fi, ci = symbols.index("fruit"), symbols.index("company")
+            row = probs[b - 1 - s]
             pred = "fruit" if row[fi] >= row[ci] else "company"
             c = by_lang.setdefault(lang, [0, 0])
             c[1] += 1
@@ -190,7 +219,8 @@ def main():
     ap.add_argument("--tests", default="tests/apple")
     ap.add_argument("--file", action="append", default=[])
     ap.add_argument("--only", default="dev,hand,heldout,heldout2,probes",
-                    help="comma-separated subset of dev,hand,heldout,heldout2,probes ('' = none)")
+                    help="comma-separated subset of dev,hand,heldout,heldout2,probes,memory,natural,natural2 "
+                         "('' = none)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--markdown", help="write the model card's result tables here")
     args = ap.parse_args()
