@@ -133,13 +133,6 @@ def read_handwritten(path, lang):
     return out
 
 
-def model_config(path):
-    """The config in a model file's safetensors header."""
-    with open(path, "rb") as f:
-        n = int.from_bytes(f.read(8), "little")
-        return json.loads(json.loads(f.read(n))["__metadata__"]["config"])
-
-
 def reading_window(n, a, b, window, both_ways):
     """The characters [s, e) a Transformer reads to decide the mention [a, b) of a text of n characters
     when the text is longer than its window: left to right, the `window` characters that end with the
@@ -156,7 +149,11 @@ def reading_window(n, a, b, window, both_ways):
 class Tagger:
     def __init__(self, recur, model):
         self.recur, self.model = recur, model
-        c = model_config(model)
+        # The model's config as the engine reads it (`recur info`, whose "config" line is its JSON).
+        r = subprocess.run([recur, "info", "--model", model], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"recur info failed on {model}: {r.stderr.strip()}")
+        c = json.loads(next(l for l in r.stdout.splitlines() if l.startswith("config ")).split(None, 1)[1])
         self.window = c.get("max_len") if c.get("cell") == "transformer" else None
         self.both_ways = bool(c.get("bidirectional"))
 
@@ -177,14 +174,12 @@ def score(tagger, items):
     for text, spans, lang in items:
         if not spans:
             continue
-        whole = None
+        read = {}  # (s, e) -> probs of text[s:e]: one call per window read
         for a, b, gold in spans:
             s, e = reading_window(len(text), a, b, tagger.window, tagger.both_ways)
-            if (s, e) == (0, len(text)):
-                whole = whole or tagger.probs(text)
-                symbols, probs = whole
-            else:
-                symbols, probs = tagger.probs(text[s:e])
+            if (s, e) not in read:
+                read[s, e] = tagger.probs(text[s:e])
+            symbols, probs = read[s, e]
             fi, ci = symbols.index("fruit"), symbols.index("company")
             row = probs[b - 1 - s]
             pred = "fruit" if row[fi] >= row[ci] else "company"
