@@ -1,4 +1,4 @@
-// A model file made small for the page to download: every F32 matrix stored as I8 with one F32
+// A model file made small for the page to download: every F32 or F16 matrix stored as I8 with one F32
 // scale per row (X.scale, as models/FORMAT.md describes: a quarter of the bytes), every other F32
 // tensor as F16 (half). The engine's loader turns both back into F32 as it reads them, so the only
 // change is the rounding here. Used by prepare-models.mjs; Node or browser, no dependencies.
@@ -33,6 +33,13 @@ export function toHalfBits(x) {
   return sign | h;
 }
 
+/** The value of binary16 bits h (exact: every binary16 value is a float). */
+export function fromHalfBits(h) {
+  const sign = h & 0x8000 ? -1 : 1, exp = (h >>> 10) & 0x1f, mant = h & 0x3ff;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (exp ? (1024 + mant) * 2 ** (exp - 25) : mant * 2 ** -24);
+}
+
 /**
  * One row of a matrix as int8: scale = max |x| / 127 (0 for a row of zeros), q = x / scale
  * rounded to nearest, halves away from zero, so |q| <= 127 and x ≈ scale × q.
@@ -48,7 +55,7 @@ export function quantizeRow(row) {
 }
 
 /**
- * The same safetensors file with every F32 matrix as I8 plus its row scales and every other F32
+ * The same safetensors file with every F32 or F16 matrix as I8 plus its row scales and every other F32
  * tensor as F16; other tensors and the metadata unchanged. Header keys keep their order (a scale
  * follows its matrix); the header is padded with spaces to a multiple of 8 bytes. bytes: a
  * Uint8Array of the whole file. Throws on a malformed file or a vector value beyond ±65504.
@@ -69,10 +76,13 @@ export function compactWeights(bytes) {
   for (const [name, t] of Object.entries(header)) {
     if (name === '__metadata__') { out[name] = t; continue; }
     const part = data.subarray(t.data_offsets[0], t.data_offsets[1]);
-    if (t.dtype !== 'F32' || name.endsWith('.scale')) { put(name, t.dtype, t.shape, part); continue; }  // compact already
-    const values = new Float32Array(part.length / 4);
+    // Compact already: scales, I8 matrices, F16 vectors (an F16 matrix, as a model stored in half
+    // precision has, still becomes I8).
+    const half = t.dtype === 'F16' && t.shape.length === 2;
+    if ((t.dtype !== 'F32' && !half) || name.endsWith('.scale')) { put(name, t.dtype, t.shape, part); continue; }
+    const values = new Float32Array(part.length / (half ? 2 : 4));
     const src = new DataView(part.buffer, part.byteOffset, part.byteLength);
-    for (let i = 0; i < values.length; i++) values[i] = src.getFloat32(4 * i, true);
+    for (let i = 0; i < values.length; i++) values[i] = half ? fromHalfBits(src.getUint16(2 * i, true)) : src.getFloat32(4 * i, true);
     if (t.shape.length === 2) {
       const [rows, cols] = t.shape;
       const q = new Uint8Array(rows * cols), scales = new Uint8Array(4 * rows);

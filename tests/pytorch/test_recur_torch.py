@@ -29,6 +29,14 @@ def engine_probs(path, text):
     return torch.tensor(json.loads(cli("probs", "--json", "--model", path, "--text", text))["probs"])
 
 
+def stored_dtype(path):
+    """The dtype of a model file's tensors (all the same in the files recur and save() write)."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+    return {t["dtype"] for k, t in header.items() if k != "__metadata__"}.pop()
+
+
 def random_model(task, cell, bidirectional, layers, seed, **transformer):
     """Weights drawn wider than PyTorch's default init, so gates saturate and a wrong equation shows.
     A transformer (d 8, feed-forward 12, window 64) takes num_heads, norm_first and activation."""
@@ -119,7 +127,7 @@ class Parity(unittest.TestCase):
         for f in files:
             with self.subTest(file=os.path.relpath(f, REPO)):
                 out = self.path("again.safetensors")
-                rt.save(rt.load(f), out)
+                rt.save(rt.load(f), out, dtype=stored_dtype(f))
                 with open(f, "rb") as a, open(out, "rb") as b:
                     self.assertTrue(a.read() == b.read(), "load + save changed the bytes")
 
@@ -137,6 +145,11 @@ class Parity(unittest.TestCase):
                 self.assertLess((back.probs(TEXT) - engine_probs(f, TEXT)).abs().max().item(), 1e-5)
                 self.assertGreater((m.probs(TEXT) - back.probs(TEXT)).abs().max().item(), 0)
                 self.assertLess(os.path.getsize(f), 0.6 * size_f32)
+                again = self.path(f"{dtype}-cli.safetensors")
+                subprocess.run([sys.executable, os.path.join(REPO, "tools", "pytorch", "recur_torch.py"), "--dtype",
+                                dtype, self.path("F32.safetensors"), again], check=True)
+                with open(f, "rb") as a, open(again, "rb") as b:
+                    self.assertTrue(a.read() == b.read(), "the command line wrote other bytes than save()")
 
     def test_a_model_trained_in_pytorch_generates_the_same_text_in_recur(self):
         for cell in ("lstm", "transformer"):

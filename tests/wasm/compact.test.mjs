@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { compactWeights, quantizeRow, toHalfBits } from '../../web/compact-weights.mjs';
+import { compactWeights, fromHalfBits, quantizeRow, toHalfBits } from '../../web/compact-weights.mjs';
 import { loadRecur } from '../../web/lib/recur.js';
 import { testData } from './helpers.mjs';
 
@@ -27,6 +27,14 @@ test('toHalfBits rounds to the nearest binary16, ties to even, and refuses what 
   assert.ok(toHalfBits(NaN) & 0x3ff, 'NaN stays NaN');
   assert.throws(() => toHalfBits(65520), /65504/);  // rounds up past the largest finite value
   assert.throws(() => toHalfBits(-1e6), /65504/);
+});
+
+test('fromHalfBits reads binary16 back exactly: normals, subnormals, zeros, infinities, NaN', () => {
+  const cases = [[0x3c00, 1], [0xc000, -2], [0x7bff, 65504], [0x0400, 2 ** -14], [0x0001, 2 ** -24],
+    [0x03ff, 1023 * 2 ** -24], [0x3c01, 1 + 2 ** -10], [0x8000, -0], [0x7c00, Infinity], [0xfc00, -Infinity]];
+  for (const [bits, x] of cases) assert.ok(Object.is(fromHalfBits(bits), x), `${bits.toString(16)}`);
+  assert.ok(Number.isNaN(fromHalfBits(0x7e00)));
+  for (let bits = 0; bits < 0x7c00; bits += 37) assert.equal(toHalfBits(fromHalfBits(bits)), bits);
 });
 
 test('quantizeRow: scale = max |x| / 127, q rounded to nearest with halves away from zero, never past ±127', () => {
@@ -91,7 +99,13 @@ test('every compacted shipped language model and classifier passes its check.jso
   for (const d of dirs) {
     const check = JSON.parse(readFileSync(path.join(root, d, 'check.json'), 'utf8'));
     if (check.metric === 'mention_accuracy') continue;
-    const m = recur.loadModel(compactWeights(new Uint8Array(readFileSync(path.join(root, d, 'model.safetensors')))));
+    const small = compactWeights(new Uint8Array(readFileSync(path.join(root, d, 'model.safetensors'))));
+    // Every matrix is I8, whether the shipped file holds F32 or (en-fortunes-lstm-large) F16.
+    const n = Number(new DataView(small.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(small.subarray(8, 8 + n)));
+    for (const [name, info] of Object.entries(header))
+      if (info.shape?.length === 2) assert.equal(info.dtype, 'I8', `${d}: ${name}`);
+    const m = recur.loadModel(small);
     try {
       const slice = readFileSync(path.join(root, d, check.slice), 'utf8');
       const got = check.metric === 'bits_per_char' ? m.evaluate(slice).bitsPerChar

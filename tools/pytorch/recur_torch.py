@@ -289,3 +289,19 @@ def load(path):
         tensors[name] = torch.from_numpy(words.astype(np.float32).reshape(info["shape"]))
     model.load_state_dict(tensors, strict=True)
     return model.eval()
+
+
+def main(argv=None):
+    """python3 recur_torch.py --dtype F16 IN OUT: IN's weights stored as DTYPE in OUT."""
+    import argparse
+    ap = argparse.ArgumentParser(description="Rewrite a recur model file with its weights stored as DTYPE "
+                                             "(F16 or BF16: half the bytes of F32).")
+    ap.add_argument("--dtype", choices=tuple(_DTYPES), required=True)
+    ap.add_argument("src", help="a model file (recur's or save()'s)")
+    ap.add_argument("dst", help="where to write it")
+    a = ap.parse_args(argv)
+    save(load(a.src), a.dst, a.dtype)
+
+
+if __name__ == "__main__":
+    main()
