@@ -11,8 +11,8 @@
 #   make model-zh-poetry-lstm     trains models/zh-poetry-lstm on Chinese verse (four stages, 3.5 h)
 #   make model-en-fortunes-lstm-large  the English LSTM's stages at 2 x 512, on two threads (2 h 40 min)
 #   make models                   all of the above, one training at a time
-# Each model is trained into $(BUILD)/models/, evaluated on the test split, and copied to
-# models/<name>/model.safetensors only if it beats the baseline's test bits/char.
+# Each model is trained into $(BUILD)/models/, evaluated on the test split, and copied (the large one
+# stored as F16) to models/<name>/model.safetensors only if it beats the baseline's test bits/char.
 # The corpora and their licences: models/CORPORA.md. Every lm here trains with --entries: the state
 # starts from zero at (half of) the entry starts, so generation's zero state is an entry start.
 
@@ -118,7 +118,7 @@ model-en-fortunes-lstm: recur-cli baseline $(MODEL_BUILD)/en-fortunes-lstm-stage
 	sed -E 's/[ \t]{4,}/\t/g' $(DATA)/en.train.txt > $(DATA)/en.train-tabbed.txt
 	$(call train_lm,en-fortunes-lstm,en,$(EN_FORTUNES_TAB_FLAGS),$(DATA)/en.train-tabbed.txt)
 
-# A larger English LSTM beside it, to show what four times the parameters buy: 2 x 512, 3,346,731
+# A larger English LSTM beside it, to show what 3.8 times the parameters buy: 2 x 512, 3,346,731
 # parameters. The same three stages on two threads (the weights do not depend on the thread count);
 # on the fortunes more dropout (0.3) and fewer steps (4,000), since it has the same 2.3 M characters to
 # fit. Shipped as F16: 6.7 MB (13.4 MB as F32, over the 8 MB a model file may have).

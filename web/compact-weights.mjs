@@ -76,13 +76,14 @@ export function compactWeights(bytes) {
   for (const [name, t] of Object.entries(header)) {
     if (name === '__metadata__') { out[name] = t; continue; }
     const part = data.subarray(t.data_offsets[0], t.data_offsets[1]);
-    // Compact already: scales, I8 matrices, F16 vectors (an F16 matrix, as a model stored in half
-    // precision has, still becomes I8).
+    // Compact already: scales, I8 matrices, F16 vectors (a half-precision model's F16 matrices still
+    // become I8).
     const half = t.dtype === 'F16' && t.shape.length === 2;
     if ((t.dtype !== 'F32' && !half) || name.endsWith('.scale')) { put(name, t.dtype, t.shape, part); continue; }
     const values = new Float32Array(part.length / (half ? 2 : 4));
     const src = new DataView(part.buffer, part.byteOffset, part.byteLength);
-    for (let i = 0; i < values.length; i++) values[i] = half ? fromHalfBits(src.getUint16(2 * i, true)) : src.getFloat32(4 * i, true);
+    for (let i = 0; i < values.length; i++)
+      values[i] = half ? fromHalfBits(src.getUint16(2 * i, true)) : src.getFloat32(4 * i, true);
     if (t.shape.length === 2) {
       const [rows, cols] = t.shape;
       const q = new Uint8Array(rows * cols), scales = new Uint8Array(4 * rows);

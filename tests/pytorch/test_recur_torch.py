@@ -34,7 +34,8 @@ def stored_dtype(path):
     with open(path, "rb") as f:
         n = int.from_bytes(f.read(8), "little")
         header = json.loads(f.read(n))
-    return {t["dtype"] for k, t in header.items() if k != "__metadata__"}.pop()
+    (dtype,) = {t["dtype"] for k, t in header.items() if k != "__metadata__"}
+    return dtype
 
 
 def random_model(task, cell, bidirectional, layers, seed, **transformer):

@@ -292,10 +292,10 @@ def load(path):
 
 
 def main(argv=None):
-    """python3 recur_torch.py --dtype F16 IN OUT: IN's weights stored as DTYPE in OUT."""
+    """python3 recur_torch.py --dtype DTYPE IN OUT: IN's weights stored as DTYPE in OUT."""
     import argparse
     ap = argparse.ArgumentParser(description="Rewrite a recur model file with its weights stored as DTYPE "
-                                             "(F16 or BF16: half the bytes of F32).")
+                                             "(F32, or F16 or BF16: half the bytes).")
     ap.add_argument("--dtype", choices=tuple(_DTYPES), required=True)
     ap.add_argument("src", help="a model file (recur's or save()'s)")
     ap.add_argument("dst", help="where to write it")

@@ -221,7 +221,7 @@ export default {
   "Engine: WebAssembly SIMD128 ({arch}).": "引擎：WebAssembly SIMD128（{arch}）。",
   "Training runs on {n} threads.": "训练使用 {n} 个线程。",
   "English fortunes (LSTM)": "英文格言（LSTM）",
-  "English fortunes (large LSTM)": "英文格言（大号 LSTM）",
+  "English fortunes (large LSTM)": "英文格言（大型 LSTM）",
   "English fortunes (Transformer)": "英文格言（Transformer）",
   "F {pct}": "水果 {pct}",
   "File: {name}": "文件：{name}",

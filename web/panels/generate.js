@@ -7,7 +7,7 @@ import { CELL_NAMES, catalogReady, describe, loadBundled } from '../shared/model
 
 const KNOWN_LMS = {
   'en-fortunes-lstm': { title: t('English fortunes (LSTM)'), prompt: 'The ', lang: 'en' },
-  // The same recipe at four times the parameters: lower bits/char, a bigger download, slower steps.
+  // The same recipe at 3.8 times the parameters: lower bits/char, a bigger download, slower steps.
   'en-fortunes-lstm-large': { title: t('English fortunes (large LSTM)'), prompt: 'The ', lang: 'en' },
   // The same data through self-attention over a 256-character window, for comparison.
   'en-fortunes-transformer': { title: t('English fortunes (Transformer)'), prompt: 'The ', lang: 'en' },
