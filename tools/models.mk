@@ -114,8 +114,12 @@ $(MODEL_BUILD)/en-books-lstm.safetensors: | recur-cli data
 
 $(MODEL_BUILD)/en-fortunes-lstm-stage1.safetensors: $(MODEL_BUILD)/en-books-lstm.safetensors | recur-cli data
 	$(call train_stage,en-fortunes-lstm-stage1,--data $(DATA)/en.train.txt --val $(DATA)/en.val.txt $(EN_FORTUNES_FLAGS))
-model-en-fortunes-lstm: recur-cli baseline $(MODEL_BUILD)/en-fortunes-lstm-stage1.safetensors
-	sed -E 's/[ \t]{4,}/\t/g' $(DATA)/en.train.txt > $(DATA)/en.train-tabbed.txt
+# The fortunes' training split with runs of 4+ spaces and tabs as one tab, for the tab stages of both
+# LSTMs; rewritten whenever a model needs it (data is phony), as the split may have changed.
+$(DATA)/en.train-tabbed.txt: data
+	sed -E 's/[ \t]{4,}/\t/g' $(DATA)/en.train.txt > $@
+
+model-en-fortunes-lstm: recur-cli baseline $(MODEL_BUILD)/en-fortunes-lstm-stage1.safetensors $(DATA)/en.train-tabbed.txt
 	$(call train_lm,en-fortunes-lstm,en,$(EN_FORTUNES_TAB_FLAGS),$(DATA)/en.train-tabbed.txt)
 
 # A larger English LSTM beside it, to show what 3.8 times the parameters buy: 2 x 512, 3,346,731
@@ -135,8 +139,8 @@ $(MODEL_BUILD)/en-books-lstm-large.safetensors: | recur-cli data
 
 $(MODEL_BUILD)/en-fortunes-lstm-large-stage1.safetensors: $(MODEL_BUILD)/en-books-lstm-large.safetensors | recur-cli data
 	$(call train_stage,en-fortunes-lstm-large-stage1,--data $(DATA)/en.train.txt --val $(DATA)/en.val.txt $(EN_FORTUNES_LARGE_FLAGS))
-model-en-fortunes-lstm-large: recur-cli baseline $(MODEL_BUILD)/en-fortunes-lstm-large-stage1.safetensors
-	sed -E 's/[ \t]{4,}/\t/g' $(DATA)/en.train.txt > $(DATA)/en.train-tabbed.txt
+model-en-fortunes-lstm-large: recur-cli baseline $(MODEL_BUILD)/en-fortunes-lstm-large-stage1.safetensors \
+  $(DATA)/en.train-tabbed.txt
 	$(call train_lm,en-fortunes-lstm-large,en,$(EN_FORTUNES_LARGE_TAB_FLAGS),$(DATA)/en.train-tabbed.txt,F16)
 
 # The Transformer beside it: 4 layers x 128 (4 heads, feed-forward 512, window 256), about as many
