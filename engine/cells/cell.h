@@ -64,6 +64,7 @@ struct SeqCache {
   Buffer<T> h0, c0; // (B, H) start state
   // scratch
   Buffer<T> w_hhT;              // (H, G*H) when B > 1
+  Buffer<T> w_hhT_panels;       // w_hhT as pack_panels copies it (kernels/gemm.h), when it does
   Buffer<T> pre_x, pre_h;       // (T*B, G*H), (B, G*H)
   Buffer<T> dpre_x, dpre_h;     // (T*B, G*H) each (the same values except GRU's n block)
   Buffer<T> h_prev;             // (T*B, H) state before each step (zero after a reset)

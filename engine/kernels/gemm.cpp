@@ -2,6 +2,7 @@
 #include "kernels/gemm.h"
 
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/parallel.h"
@@ -130,10 +131,16 @@ inline void tile(int K, const T* A, int am, int ak, const T* B, int ldb, T* C, i
     for (int v = 0; v < NV; ++v) acc[r][v].store_unaligned(C + r * ldc + v * L);
 }
 
+// panels: B's whole pairs of vectors of columns as (K, 2L) blocks pstride apart (pack_panels), or
+// null; the columns past them are read from B.
 template <typename T, int MR>
-inline void row_block(int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
+inline void row_block(int N, int K, const T* A, int am, int ak, const T* B, int ldb, const T* panels, size_t pstride,
+                      T* C, int ldc) noexcept {
   constexpr int L = Vec<T>::size;
   int n = 0;
+  if (panels)
+    for (; n + 2 * L <= N; n += 2 * L)
+      tile<T, MR, 2>(K, A, am, ak, panels + size_t(n / (2 * L)) * pstride, 2 * L, C + n, ldc);
   for (; n + 2 * L <= N; n += 2 * L) tile<T, MR, 2>(K, A, am, ak, B + n, ldb, C + n, ldc);
   for (; n + L <= N; n += L) tile<T, MR, 1>(K, A, am, ak, B + n, ldb, C + n, ldc);
   for (; n < N; ++n)  // columns past the last full vector
@@ -144,8 +151,11 @@ inline void row_block(int N, int K, const T* A, int am, int ak, const T* B, int 
     }
 }
 
+// panels (may be null): B's panels from pack_panels, pstride apart.
 template <typename T>
-void gemm_bcast_one(int M, int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
+void gemm_bcast_one(int M, int N, int K, const T* A, int am, int ak, const T* B, int ldb, const T* panels,
+                    size_t pstride, T* C, int ldc) noexcept {
+  constexpr int L = Vec<T>::size;
   // Blocks of B (kKc x kNc) stay in L2 while every strip of A passes over them. Strips of 6 rows
   // (12 accumulators + 2 B vectors + 1 broadcast = 15 of 16 vector registers) took 30 % less CPU
   // than 4 rows training a 2 x 256 LSTM (AVX2, Zen 4; user time 2.7 s vs 3.9 s).
@@ -159,10 +169,44 @@ void gemm_bcast_one(int M, int N, int K, const T* A, int am, int ak, const T* B,
       // Strips of 6, but two of 4 where 6s would leave 2 rows (32 = 4 x 6 + 2 x 4: a batch of 32),
       // since a 1-row strip does only 2 FMAs per 2 loads of B.
       const int sixes = M % 6 == 2 && M >= 8 ? M / 6 - 1 : M / 6;
+      const T* pk = panels ? panels + size_t(n0 / (2 * L)) * pstride + size_t(k0) * 2 * L : nullptr;
+      size_t pks = pstride;
+      T* strip = nullptr;
+#ifndef __EMSCRIPTEN__
+      // Natively, operands read across pages are copied first into the order the tiles read them
+      // (the same numbers, so the same sums): the block's B where its rows are 2 KB or more apart
+      // and enough strips share the copy (1.5x on 2,048 x 1,024 x 256, Zen 4); each strip of A
+      // where A is read down columns (gemm_tn). In wasm, packing measured 3-8 % slower training.
+      static thread_local std::vector<T> b_copy, a_copy;
+      if (!pk && M >= 128 && size_t(ldb) * sizeof(T) >= 2048) {
+        if (b_copy.size() < size_t(kKc) * kNc) b_copy.resize(size_t(kKc) * kNc);
+        pack_panels(kb, nb, Bk, ldb, b_copy.data());
+        pk = b_copy.data();
+        pks = size_t(kb) * 2 * L;
+      }
+      if (ak != 1 && nb >= 64) {
+        if (a_copy.size() < size_t(kKc) * 6) a_copy.resize(size_t(kKc) * 6);
+        strip = a_copy.data();
+      }
+#endif
+      // Rows [m, m + MR): from A as it is, or from its copy (kb, MR) in strip.
+      auto rows = [&](auto mr, int m) {
+        constexpr int MR = decltype(mr)::value;
+        const T* a = Ak + m * am;
+        int sa = am, ka = ak;
+        if (strip) {
+          for (int k = 0; k < kb; ++k)
+            for (int r = 0; r < MR; ++r) strip[k * MR + r] = a[r * am + k * ak];
+          a = strip;
+          sa = 1;
+          ka = MR;
+        }
+        row_block<T, MR>(nb, kb, a, sa, ka, Bk, ldb, pk, pks, C + m * ldc + n0, ldc);
+      };
       int m = 0;
-      for (; m < 6 * sixes; m += 6) row_block<T, 6>(nb, kb, Ak + m * am, am, ak, Bk, ldb, C + m * ldc + n0, ldc);
-      for (; m + 4 <= M; m += 4) row_block<T, 4>(nb, kb, Ak + m * am, am, ak, Bk, ldb, C + m * ldc + n0, ldc);
-      for (; m < M; ++m) row_block<T, 1>(nb, kb, Ak + m * am, am, ak, Bk, ldb, C + m * ldc + n0, ldc);
+      for (; m < 6 * sixes; m += 6) rows(std::integral_constant<int, 6>(), m);
+      for (; m + 4 <= M; m += 4) rows(std::integral_constant<int, 4>(), m);
+      for (; m < M; ++m) rows(std::integral_constant<int, 1>(), m);
     }
   }
 }
@@ -171,22 +215,25 @@ void gemm_bcast_one(int M, int N, int K, const T* A, int am, int ak, const T* B,
 // enough (the tiles then fall on the same columns as in one pass), else by rows. Either way each
 // element of C is summed in the same order as by one thread. Products under kSplitFlops run whole.
 template <typename T>
-void gemm_bcast(int M, int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc) noexcept {
+void gemm_bcast(int M, int N, int K, const T* A, int am, int ak, const T* B, int ldb, T* C, int ldc,
+                const T* panels = nullptr) noexcept {
+  constexpr int kStep = 2 * Vec<T>::size;
+  const size_t pstride = size_t(K) * kStep;
   if constexpr (kHaveThreads) {
-    constexpr int kStep = 2 * Vec<T>::size;
     if (num_threads() > 1 && 2.0 * M * N * K >= kSplitFlops) {
       if (N >= num_threads() * kStep)
         parallel_ranges(N, kStep, [&](int n0, int n1) {
-          gemm_bcast_one(M, n1 - n0, K, A, am, ak, B + n0, ldb, C + n0, ldc);
+          gemm_bcast_one(M, n1 - n0, K, A, am, ak, B + n0, ldb, panels ? panels + size_t(n0 / kStep) * pstride : panels,
+                         pstride, C + n0, ldc);
         });
       else
         parallel_ranges(M, 1, [&](int m0, int m1) {
-          gemm_bcast_one(m1 - m0, N, K, A + m0 * am, am, ak, B, ldb, C + m0 * ldc, ldc);
+          gemm_bcast_one(m1 - m0, N, K, A + m0 * am, am, ak, B, ldb, panels, pstride, C + m0 * ldc, ldc);
         });
       return;
     }
   }
-  gemm_bcast_one(M, N, K, A, am, ak, B, ldb, C, ldc);
+  gemm_bcast_one(M, N, K, A, am, ak, B, ldb, panels, pstride, C, ldc);
 }
 
 }  // namespace
@@ -202,6 +249,30 @@ void gemm_nn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C
 template <typename T>
 void gemm_tn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc) noexcept {
   gemm_bcast(M, N, K, A, 1, lda, B, ldb, C, ldc);
+}
+
+template <typename T>
+size_t panels_size(int K, int N) noexcept {
+  constexpr int kStep = 2 * Vec<T>::size;
+  return kPackPanels ? size_t(K) * (N / kStep * kStep) : 0;
+}
+
+template <typename T>
+void pack_panels(int K, int N, const T* B, int ldb, T* panels) noexcept {
+  using V = Vec<T>;
+  constexpr int L = V::size;
+  if (!kPackPanels) return;
+  for (int n = 0; n + 2 * L <= N; n += 2 * L)
+    for (int k = 0; k < K; ++k, panels += 2 * L) {
+      V::load_unaligned(B + size_t(k) * ldb + n).store_unaligned(panels);
+      V::load_unaligned(B + size_t(k) * ldb + n + L).store_unaligned(panels + L);
+    }
+}
+
+template <typename T>
+void gemm_nn_panels(int M, int N, int K, const T* A, int lda, const T* B, int ldb, const T* panels, T* C,
+                    int ldc) noexcept {
+  gemm_bcast(M, N, K, A, lda, 1, B, ldb, C, ldc, panels);
 }
 
 namespace {
@@ -352,6 +423,14 @@ void gemm_tn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C
   ref::gemm_tn(M, N, K, A, lda, B, ldb, C, ldc);
 }
 template <typename T>
+size_t panels_size(int, int) noexcept { return 0; }
+template <typename T>
+void pack_panels(int, int, const T*, int, T*) noexcept {}
+template <typename T>
+void gemm_nn_panels(int M, int N, int K, const T* A, int lda, const T* B, int ldb, const T*, T* C, int ldc) noexcept {
+  ref::gemm_nn(M, N, K, A, lda, B, ldb, C, ldc, true);
+}
+template <typename T>
 void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, const T* bias, T* C, int ldc,
              bool accumulate) noexcept {
   ref::gemm_nt(M, N, K, A, lda, B, ldb, bias, C, ldc, accumulate);
@@ -379,7 +458,10 @@ void transpose(int M, int N, const T* src, int lds, T* dst, int ldd) noexcept {
   template void gemm_nn<T>(int, int, int, const T*, int, const T*, int, T*, int, bool) noexcept;  \
   template void gemm_tn<T>(int, int, int, const T*, int, const T*, int, T*, int) noexcept;        \
   template void gemm_nt<T>(int, int, int, const T*, int, const T*, int, const T*, T*, int, bool) noexcept; \
-  template void transpose<T>(int, int, const T*, int, T*, int) noexcept;
+  template void transpose<T>(int, int, const T*, int, T*, int) noexcept;                          \
+  template size_t panels_size<T>(int, int) noexcept;                                               \
+  template void pack_panels<T>(int, int, const T*, int, T*) noexcept;                              \
+  template void gemm_nn_panels<T>(int, int, int, const T*, int, const T*, int, const T*, T*, int) noexcept;
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

@@ -2,6 +2,7 @@
 // wider matrix, e.g. one direction of a bidirectional layer's output, need no copy).
 // Every kernel is noexcept and assumes valid sizes; pointers need no particular alignment.
 #pragma once
+#include <cstddef>
 
 namespace recur {
 
@@ -32,6 +33,27 @@ void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, cons
 /// C (M, N) += A^T B with A stored (K, M) and B (K, N): weight gradients, dW += dG^T X.
 template <typename T>
 void gemm_tn(int M, int N, int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc) noexcept;
+
+/// Whether pack_panels copies anything: natively with SIMD. (In wasm, copying B into panels per
+/// product made training 3-8 % slower; there B is read where it is.)
+#if defined(__EMSCRIPTEN__) || (defined(RECUR_SIMD) && !RECUR_SIMD)
+constexpr bool kPackPanels = false;
+#else
+constexpr bool kPackPanels = true;
+#endif
+
+/// For a B (K, N) that many products read (W_hh^T in a batch's time loop): its whole pairs of SIMD
+/// vectors of columns copied into (K, 2 x lanes) panels, one after another, so that a product
+/// reads each as one stream instead of K rows ldb apart (each on its own page when ldb is 1,024).
+/// panels_size() values (0 where kPackPanels is false; then pack_panels does nothing).
+template <typename T>
+size_t panels_size(int K, int N) noexcept;
+template <typename T>
+void pack_panels(int K, int N, const T* B, int ldb, T* panels) noexcept;
+/// C (M, N) += A (M, K) B, reading B's panels where given (non-null): the same sums as gemm_nn.
+template <typename T>
+void gemm_nn_panels(int M, int N, int K, const T* A, int lda, const T* B, int ldb, const T* panels, T* C,
+                    int ldc) noexcept;
 
 /// Dst (N, M) = Src^T for Src (M, N): gemm_nt's copy of B for many rows, and W_hh^T for a
 /// batch's time loop (made once, used at every step).

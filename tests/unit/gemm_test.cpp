@@ -201,6 +201,8 @@ std::vector<std::array<int, 3>> gemm_shapes(const std::vector<int>& sizes) {  //
   // Across gemm_bcast's blocks (K by 256, N by 512) with partial last blocks, 4-row strips with
   // leftover rows, and vector tails in N.
   s.insert(s.end(), {{{33, 600, 300}}, {{5, 1030, 513}}, {{4, 513, 257}}, {{9, 520, 260}}});
+  // Natively, from 128 rows a block of B whose rows are 2 KB or more apart is copied first.
+  s.insert(s.end(), {{{130, 600, 300}}});
   return s;
 }
 
@@ -225,6 +227,33 @@ TYPED_TEST(Gemm, GemmNN) {
         ASSERT_EQ(padding_intact(B), "");
         worst.add(C.values(), C_ref.values(), K);
       }
+}
+
+// B read from its panels (pack_panels): right against the reference, and the same bits as
+// gemm_nn, which reads B where it is. Shapes across the blocks, with columns past the last panel.
+TYPED_TEST(Gemm, GemmNNFromPanels) {
+  using T = TypeParam;
+  Rng rng(4);
+  auto shapes = gemm_shapes(awkward_sizes<T>());
+  shapes.insert(shapes.end(), {{{32, 1024, 256}}, {{130, 600, 300}}});
+  for (auto [M, N, K] : shapes)
+    for (const Offsets& o : kOffsets) {
+      SCOPED_TRACE(shape(M, N, K, o, true));
+      Padded<T> A(M, K, o.a), B(K, N, o.b), C(M, N, o.c);
+      A.fill(rng);
+      B.fill(rng);
+      C.fill(rng);
+      Padded<T> C_ref = C, C_nn = C;
+      std::vector<T> panels(panels_size<T>(K, N) + 1, T(7));  // one sentinel past the end
+      pack_panels(K, N, B.p(), B.ld, panels.data());
+      ASSERT_EQ(panels.back(), T(7));
+      ref::gemm_nn(M, N, K, A.p(), A.ld, B.p(), B.ld, C_ref.p(), C_ref.ld, true);
+      gemm_nn(M, N, K, A.p(), A.ld, B.p(), B.ld, C_nn.p(), C_nn.ld, true);
+      gemm_nn_panels(M, N, K, A.p(), A.ld, B.p(), B.ld, panels_size<T>(K, N) ? panels.data() : nullptr, C.p(), C.ld);
+      ASSERT_EQ(within<T>(C.values().data(), C_ref.values().data(), size_t(M) * N, reduction_k(K)), "");
+      ASSERT_EQ(C.values(), C_nn.values());
+      ASSERT_EQ(padding_intact(C), "");
+    }
 }
 
 TYPED_TEST(Gemm, GemmTN) {
@@ -256,7 +285,7 @@ TYPED_TEST(Gemm, GemmNT) {
   auto shapes = gemm_shapes(awkward_sizes<T>());
   // From 64 rows up, B is transposed and gemm_nn's blocks run on it: across its 256 (K) and
   // 512 (N) blocks, with partial last blocks.
-  shapes.insert(shapes.end(), {{{64, 4, 3}}, {{70, 600, 300}}, {{130, 257, 513}}, {{65, 1, 17}}});
+  shapes.insert(shapes.end(), {{{64, 4, 3}}, {{70, 600, 300}}, {{130, 257, 513}}, {{65, 1, 17}}, {{130, 600, 70}}});
   // Below 64 rows with FMA: groups of 8 rows while A is small (33 x 300), the tiles for long rows (12 x 600).
   shapes.insert(shapes.end(), {{{12, 40, 600}}});
   for (auto [M, N, K] : shapes)

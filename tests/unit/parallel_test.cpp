@@ -88,20 +88,25 @@ TEST(Parallel, ProductsGiveTheSameBitsAsOneThread) {
     const auto bias = random_matrix(size_t(s.N), 5), C0 = random_matrix(size_t(s.M) * s.N, 6);
     auto run = [&](int threads) {
       Threads t(threads);
-      std::vector<std::vector<float>> out(3, C0);
+      std::vector<std::vector<float>> out(4, C0);
       gemm_nn(s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, out[0].data(), s.N, true);
       gemm_tn(s.M, s.N, s.K, At.data(), s.M, B.data(), s.N, out[1].data(), s.N);
       gemm_nt(s.M, s.N, s.K, A.data(), s.K, Bt.data(), s.K, bias.data(), out[2].data(), s.N, false);
+      std::vector<float> panels(panels_size<float>(s.K, s.N));
+      pack_panels(s.K, s.N, B.data(), s.N, panels.data());
+      gemm_nn_panels(s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, panels.empty() ? nullptr : panels.data(),
+                     out[3].data(), s.N);
       return out;
     };
     const auto one = run(1);
+    EXPECT_EQ(one[3], one[0]) << "gemm_nn from panels at " << s.M << "x" << s.N << "x" << s.K;
     for (int threads : {2, 3}) {
       if (threads > max_threads()) break;
       const auto many = run(threads);
-      for (int k = 0; k < 3; ++k)
+      for (int k = 0; k < 4; ++k)
         EXPECT_EQ(std::memcmp(one[k].data(), many[k].data(), one[k].size() * sizeof(float)), 0)
-            << "product " << k << " (nn, tn, nt) at " << s.M << "x" << s.N << "x" << s.K << ", " << threads
-            << " threads";
+            << "product " << k << " (nn, tn, nt, nn from panels) at " << s.M << "x" << s.N << "x" << s.K << ", "
+            << threads << " threads";
     }
     // And the split products are right, not merely equal: the scalar reference in double.
     std::vector<double> Ad(A.begin(), A.end()), Bd(B.begin(), B.end()), Cd(C0.begin(), C0.end());
