@@ -45,7 +45,8 @@ constexpr bool kPackPanels = true;
 /// For a B (K, N) that many products read (W_hh^T in a batch's time loop): its whole pairs of SIMD
 /// vectors of columns copied into (K, 2 x lanes) panels, one after another, so that a product
 /// reads each as one stream instead of K rows ldb apart (each on its own page when ldb is 1,024).
-/// panels_size() values (0 where kPackPanels is false; then pack_panels does nothing).
+/// panels_size() is the copy's size in values: 0 where kPackPanels is false (pack_panels then does
+/// nothing, and gemm_nn_panels takes a null).
 template <typename T>
 size_t panels_size(int K, int N) noexcept;
 template <typename T>
