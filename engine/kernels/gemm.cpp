@@ -176,7 +176,9 @@ void gemm_bcast_one(int M, int N, int K, const T* A, int am, int ak, const T* B,
       // Natively, operands read across pages are copied first into the order the tiles read them
       // (the same numbers, so the same sums): the block's B where its rows are 2 KB or more apart
       // and enough strips share the copy (1.5x on 2,048 x 1,024 x 256, Zen 4); each strip of A
-      // where A is read down columns (gemm_tn). In wasm, packing measured 3-8 % slower training.
+      // where A is read down columns (gemm_tn: a strip's values for one k are lda apart), when
+      // enough columns share it. In wasm, packing measured 3-8 % slower training. The copies'
+      // buffers are kept per thread (512 KB and 6 KB for float).
       static thread_local std::vector<T> b_copy, a_copy;
       if (!pk && M >= 128 && size_t(ldb) * sizeof(T) >= 2048) {
         if (b_copy.size() < size_t(kKc) * kNc) b_copy.resize(size_t(kKc) * kNc);
@@ -272,7 +274,7 @@ void pack_panels(int K, int N, const T* B, int ldb, T* panels) noexcept {
 template <typename T>
 void gemm_nn_panels(int M, int N, int K, const T* A, int lda, const T* B, int ldb, const T* panels, T* C,
                     int ldc) noexcept {
-  gemm_bcast(M, N, K, A, lda, 1, B, ldb, C, ldc, panels);
+  gemm_bcast(M, N, K, A, lda, 1, B, ldb, C, ldc, kPackPanels ? panels : nullptr);
 }
 
 namespace {

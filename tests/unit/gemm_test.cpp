@@ -256,6 +256,30 @@ TYPED_TEST(Gemm, GemmNNFromPanels) {
     }
 }
 
+// Natively B's blocks (from 128 rows, rows 2 KB apart) and gemm_tn's strips of A (from 64
+// columns) are copied before the tiles read them: the same bits as the same product done in parts
+// too small to copy (rows 0-63 and 64-129; columns in parts of 48).
+TYPED_TEST(Gemm, CopiedOperandsGiveTheSameBits) {
+  using T = TypeParam;
+  Rng rng(6);
+  const int M = 130, N = 600, K = 300;
+  Padded<T> A(M, K, 1), B(K, N, 3), C(M, N, 5);
+  A.fill(rng);
+  B.fill(rng);
+  C.fill(rng);
+  Padded<T> whole = C, parts = C;
+  gemm_nn(M, N, K, A.p(), A.ld, B.p(), B.ld, whole.p(), whole.ld, true);
+  gemm_nn(64, N, K, A.p(), A.ld, B.p(), B.ld, parts.p(), parts.ld, true);
+  gemm_nn(M - 64, N, K, A.p() + 64 * A.ld, A.ld, B.p(), B.ld, parts.p() + 64 * parts.ld, parts.ld, true);
+  EXPECT_EQ(whole.values(), parts.values()) << "gemm_nn";
+  Padded<T> At(K, M, 1), tw = C, tp = C;  // gemm_tn: A stored (K, M)
+  At.fill(rng);
+  gemm_tn(M, N, K, At.p(), At.ld, B.p(), B.ld, tw.p(), tw.ld);
+  for (int n = 0; n < N; n += 48)
+    gemm_tn(M, std::min(48, N - n), K, At.p(), At.ld, B.p() + n, B.ld, tp.p() + n, tp.ld);
+  EXPECT_EQ(tw.values(), tp.values()) << "gemm_tn";
+}
+
 TYPED_TEST(Gemm, GemmTN) {
   using T = TypeParam;
   Rng rng(3);

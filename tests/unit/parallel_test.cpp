@@ -77,12 +77,13 @@ TEST(Parallel, RefusesCountsOutsideItsRange) {
 }
 
 // Shapes above the split threshold: column splits with a ragged last part (N not a multiple of the
-// vector pair), row splits (N too narrow to split), and the recurrent step's shape.
+// vector pair), row splits (N too narrow to split), the recurrent step's shape, and a part wider than
+// a block of 512 columns with K over a block of 256.
 TEST(Parallel, ProductsGiveTheSameBitsAsOneThread) {
   if (max_threads() < 2) GTEST_SKIP() << "no threads in this build or on this machine";
   struct Shape { int M, N, K; };
   for (const Shape s : {Shape{32, 1024, 256}, Shape{200, 1000, 37}, Shape{301, 9, 700}, Shape{7, 300, 600},
-                        Shape{128, 517, 64}}) {
+                        Shape{128, 517, 64}, Shape{40, 1100, 300}}) {
     const auto A = random_matrix(size_t(s.M) * s.K, 1), B = random_matrix(size_t(s.K) * s.N, 2);
     const auto At = random_matrix(size_t(s.K) * s.M, 3), Bt = random_matrix(size_t(s.N) * s.K, 4);
     const auto bias = random_matrix(size_t(s.N), 5), C0 = random_matrix(size_t(s.M) * s.N, 6);
