@@ -95,10 +95,10 @@ endef
 # the English books (0.8 epoch), then fine-tuned on the fortunes from those weights (--init keeps
 # every tensor and the embedding and head rows of the characters both vocabularies share).
 ENTRY_FLAGS = --entries --entry-resets 0.5 --keep-best
-EN_BOOKS_FLAGS = --cell lstm --layers 2 --hidden 256 --embed 64 --dropout 0.1 --seq 128 --batch 32 \
-  --lr 0.002 --schedule cosine --warmup 200 --clip 1 --steps 6000 --eval-every 1000 --seed 1 $(ENTRY_FLAGS)
-EN_LSTM_SHAPE = --cell lstm --layers 2 --hidden 256 --embed 64 --dropout 0.2 --seq 128 --batch 32 --schedule cosine \
-  --clip 1 --seed 1 $(ENTRY_FLAGS)
+# What both English LSTMs (this one and the large one below) share.
+EN_LSTM = --cell lstm --layers 2 --embed 64 --seq 128 --batch 32 --schedule cosine --clip 1 --seed 1 $(ENTRY_FLAGS)
+EN_BOOKS_FLAGS = $(EN_LSTM) --hidden 256 --dropout 0.1 --lr 0.002 --warmup 200 --steps 6000 --eval-every 1000
+EN_LSTM_SHAPE = $(EN_LSTM) --hidden 256 --dropout 0.2
 EN_FORTUNES_FLAGS = --init $(MODEL_BUILD)/en-books-lstm.safetensors $(EN_LSTM_SHAPE) --lr 0.002 --warmup 100 \
   --steps 5500 --eval-every 500
 # A last 1,000 steps at a quarter of the rate on the fortunes with every run of 4 or more spaces and tabs
@@ -126,8 +126,7 @@ model-en-fortunes-lstm: recur-cli baseline $(MODEL_BUILD)/en-fortunes-lstm-stage
 # parameters. The same three stages on two threads (the weights do not depend on the thread count);
 # on the fortunes more dropout (0.3) and fewer steps (4,000), since it has the same 2.3 M characters to
 # fit. Shipped as F16: 6.7 MB (13.4 MB as F32, over the 8 MB a model file may have).
-EN_LARGE_FLAGS = --cell lstm --layers 2 --hidden 512 --embed 64 --seq 128 --batch 32 --schedule cosine --clip 1 \
-  --seed 1 $(ENTRY_FLAGS) --threads $(JOBS)
+EN_LARGE_FLAGS = $(EN_LSTM) --hidden 512 --threads $(JOBS)
 EN_BOOKS_LARGE_FLAGS = $(EN_LARGE_FLAGS) --dropout 0.1 --lr 0.002 --warmup 200 --steps 6000 --eval-every 1000
 EN_FORTUNES_LARGE_FLAGS = --init $(MODEL_BUILD)/en-books-lstm-large.safetensors $(EN_LARGE_FLAGS) --dropout 0.3 \
   --lr 0.002 --warmup 100 --steps 4000 --eval-every 500

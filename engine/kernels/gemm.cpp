@@ -172,25 +172,25 @@ void gemm_bcast_one(int M, int N, int K, const T* A, int am, int ak, const T* B,
       const T* pk = panels ? panels + size_t(n0 / (2 * L)) * pstride + size_t(k0) * 2 * L : nullptr;
       size_t pks = pstride;
       T* strip = nullptr;
-#ifndef __EMSCRIPTEN__
       // Natively, operands read across pages are copied first into the order the tiles read them
       // (the same numbers, so the same sums): the block's B where its rows are 2 KB or more apart
       // and enough strips share the copy (1.5x on 2,048 x 1,024 x 256, Zen 4); each strip of A
       // where A is read down columns (gemm_tn: a strip's values for one k are lda apart), when
-      // enough columns share it. In wasm, packing measured 3-8 % slower training. The copies'
-      // buffers are kept per thread (512 KB and 6 KB for float).
-      static thread_local std::vector<T> b_copy, a_copy;
-      if (!pk && M >= 128 && size_t(ldb) * sizeof(T) >= 2048) {
-        if (b_copy.size() < size_t(kKc) * kNc) b_copy.resize(size_t(kKc) * kNc);
-        pack_panels(kb, nb, Bk, ldb, b_copy.data());
-        pk = b_copy.data();
-        pks = size_t(kb) * 2 * L;
+      // enough columns share it. Not in wasm (kPackPanels), where packing measured 3-8 % slower
+      // training. The copies' buffers are kept per thread (512 KB and 6 KB for float).
+      if constexpr (kPackPanels) {
+        static thread_local std::vector<T> b_copy, a_copy;
+        if (!pk && M >= 128 && size_t(ldb) * sizeof(T) >= 2048) {
+          if (b_copy.size() < size_t(kKc) * kNc) b_copy.resize(size_t(kKc) * kNc);
+          pack_panels(kb, nb, Bk, ldb, b_copy.data());
+          pk = b_copy.data();
+          pks = size_t(kb) * 2 * L;
+        }
+        if (ak != 1 && nb >= 64) {
+          if (a_copy.size() < size_t(kKc) * 6) a_copy.resize(size_t(kKc) * 6);
+          strip = a_copy.data();
+        }
       }
-      if (ak != 1 && nb >= 64) {
-        if (a_copy.size() < size_t(kKc) * 6) a_copy.resize(size_t(kKc) * 6);
-        strip = a_copy.data();
-      }
-#endif
       // Rows [m, m + MR): from A as it is, or from its copy (kb, MR) in strip.
       auto rows = [&](auto mr, int m) {
         constexpr int MR = decltype(mr)::value;

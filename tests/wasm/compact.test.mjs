@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { compactWeights, fromHalfBits, quantizeRow, toHalfBits } from '../../web/compact-weights.mjs';
 import { loadRecur } from '../../web/lib/recur.js';
-import { testData } from './helpers.mjs';
+import { safetensorsHeader, testData } from './helpers.mjs';
 
 test('toHalfBits rounds to the nearest binary16, ties to even, and refuses what does not fit', () => {
   const cases = [
@@ -56,8 +56,7 @@ test('a compacted model has I8 matrices with their scales, loads, and answers as
   const file = readFileSync(shipped);
   const small = compactWeights(new Uint8Array(file));
   assert.deepEqual(compactWeights(small), small, 'compacting twice changes nothing');
-  const n = Number(new DataView(small.buffer).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(small.subarray(8, 8 + n)));
+  const { header, n } = safetensorsHeader(small);
   assert.equal(n % 8, 0);
   const tensors = Object.entries(header).filter(([k]) => k !== '__metadata__');
   for (const [name, t] of tensors) {
@@ -101,9 +100,7 @@ test('every compacted shipped language model and classifier passes its check.jso
     if (check.metric === 'mention_accuracy') continue;
     const small = compactWeights(new Uint8Array(readFileSync(path.join(root, d, 'model.safetensors'))));
     // Every matrix is I8, whether the shipped file holds F32 or (en-fortunes-lstm-large) F16.
-    const n = Number(new DataView(small.buffer).getBigUint64(0, true));
-    const header = JSON.parse(new TextDecoder().decode(small.subarray(8, 8 + n)));
-    for (const [name, info] of Object.entries(header))
+    for (const [name, info] of Object.entries(safetensorsHeader(small).header))
       if (info.shape?.length === 2) assert.equal(info.dtype, 'I8', `${d}: ${name}`);
     const m = recur.loadModel(small);
     try {

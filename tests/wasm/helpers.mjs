@@ -74,6 +74,12 @@ export function biasLmBytes(recur, vocab, bias) {
   return bytes;
 }
 
+/** The JSON header of a .safetensors file's bytes (a Uint8Array), and its length in bytes. */
+export function safetensorsHeader(bytes) {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
+  return { header: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))), n };
+}
+
 /** softmax(bias) over the ids in `kept`, 0 elsewhere. */
 export function softmaxOver(bias, kept) {
   const p = bias.map(() => 0);
