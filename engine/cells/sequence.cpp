@@ -352,11 +352,18 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
   // Weight gradients for the whole sequence at once.
   gemm_tn(GH, I, int(rows), dpx, GH, x, ldx, g.dw_ih, I);
   gemm_tn(GH, H, int(rows), dph, GH, cache.h_prev.data(), H, g.dw_hh, H);
-  for (size_t r = 0; r < rows; ++r)
-    for (int j = 0; j < GH; ++j) {
-      g.db_ih[j] += dpx[r * GH + j];
-      g.db_hh[j] += dph[r * GH + j];
-    }
+  // Each bias column summed over the rows in order; the columns split among the threads.
+  const auto bias_columns = [&](int j0, int j1) {
+    for (size_t r = 0; r < rows; ++r)
+      for (int j = j0; j < j1; ++j) {
+        g.db_ih[j] += dpx[r * GH + j];
+        g.db_hh[j] += dph[r * GH + j];
+      }
+  };
+  if (double(rows) * GH >= 1 << 16)
+    parallel_ranges(GH, 16, bias_columns);
+  else
+    bias_columns(0, GH);
   if (dx) gemm_nn(int(rows), I, GH, dpx, GH, w.w_ih, I, dx, lddx, true);
 }
 

@@ -442,14 +442,21 @@ void gemm_nt(int M, int N, int K, const T* A, int lda, const T* B, int ldb, cons
 
 template <typename T>
 void transpose(int M, int N, const T* src, int lds, T* dst, int ldd) noexcept {
-  // 8x8 blocks keep both sides' cache lines live; the compiler vectorises the inner copy.
+  // 8x8 blocks keep both sides' cache lines live; the compiler vectorises the inner copy. Large
+  // ones split their rows among the threads (a training step transposes every W_ih and W_hh).
   constexpr int kB = 8;
-  for (int m0 = 0; m0 < M; m0 += kB)
-    for (int n0 = 0; n0 < N; n0 += kB) {
-      const int me = m0 + kB < M ? m0 + kB : M, ne = n0 + kB < N ? n0 + kB : N;
-      for (int m = m0; m < me; ++m)
-        for (int n = n0; n < ne; ++n) dst[n * ldd + m] = src[m * lds + n];
-    }
+  const auto rows = [&](int r0, int r1) {
+    for (int m0 = r0; m0 < r1; m0 += kB)
+      for (int n0 = 0; n0 < N; n0 += kB) {
+        const int me = m0 + kB < r1 ? m0 + kB : r1, ne = n0 + kB < N ? n0 + kB : N;
+        for (int m = m0; m < me; ++m)
+          for (int n = n0; n < ne; ++n) dst[n * ldd + m] = src[m * lds + n];
+      }
+  };
+  if (double(M) * N >= 1 << 16)
+    parallel_ranges(M, kB, rows);
+  else
+    rows(0, M);
 }
 
 #define RECUR_INSTANTIATE(T)                                                                       \

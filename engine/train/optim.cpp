@@ -1,7 +1,11 @@
 // Optimisers, gradient clipping and learning-rate schedules (see optim.h).
 #include "train/optim.h"
 
+#include <array>
 #include <cmath>
+
+#include "kernels/parallel.h"
+#include "kernels/simd.h"
 
 namespace recur {
 
@@ -39,12 +43,43 @@ void Optimizer::step(Params<float>& p, const Params<float>& g, float lr) {
   const float bc1 = float(1.0 - std::pow(double(b1), double(t_)));
   const float bc2 = float(1.0 - std::pow(double(b2), double(t_)));
   const float step = lr / bc1, inv_sqrt_bc2 = 1.0f / std::sqrt(bc2);
-  for (size_t i = 0; i < n; ++i) {
-    const float gi = gr[i] + wd * w[i];
-    m[i] = b1 * m[i] + (1 - b1) * gi;
-    v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-    w[i] -= step * m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + eps);
-  }
+  // One formula for vectors and the scalar tail. Each element's path (vector or tail) depends only
+  // on its index, since the parts below start at multiples of kAlign: the same bits for any thread
+  // count.
+  const auto update = [&](auto wi, auto gi, auto mi, auto vi) {
+    using std::sqrt;
+    gi = gi + wd * wi;
+    mi = b1 * mi + (1 - b1) * gi;
+    vi = b2 * vi + (1 - b2) * gi * gi;
+    wi = wi - step * mi / (sqrt(vi) * inv_sqrt_bc2 + eps);
+    return std::array<decltype(wi), 3>{wi, mi, vi};
+  };
+  const auto range = [&](int i0, int i1) {
+    int i = i0;
+#if RECUR_SIMD
+    using V = Vec<float>;
+    for (; i + int(V::size) <= i1; i += int(V::size)) {
+      const auto r = update(V::load_unaligned(w + i), V::load_unaligned(gr + i), V::load_unaligned(m + i),
+                            V::load_unaligned(v + i));
+      r[0].store_unaligned(w + i);
+      r[1].store_unaligned(m + i);
+      r[2].store_unaligned(v + i);
+    }
+#endif
+    for (; i < i1; ++i) {
+      const auto r = update(w[i], gr[i], m[i], v[i]);
+      w[i] = r[0];
+      m[i] = r[1];
+      v[i] = r[2];
+    }
+  };
+  // Vectorised and split among the threads: as one scalar loop (std::sqrt's errno kept the compiler
+  // from vectorising it) on one thread, Adam took 3 % of a 2 x 256 LSTM's training step on two.
+  constexpr int kAlign = 64;
+  if (n >= size_t(1) << 16)  // n <= kMaxParams (2^26): an int
+    parallel_ranges(int(n), kAlign, range);
+  else
+    range(0, int(n));
 }
 
 double grad_norm(const Params<float>& g) {

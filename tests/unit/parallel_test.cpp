@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 #include "kernels/reference.h"
+#include "layers/softmax.h"
 #include "model/model.h"
 #include "model/network.h"
 #include "support/compare.h"
@@ -147,6 +149,50 @@ TEST(Parallel, MatrixVectorProductsGiveTheSameBitsAsOneThread) {
 // multiple of 8 (256), and runs whole otherwise (252), where its products split by rows; int8
 // products split by rows; the folded first layer and the later ones. The logits of 300 steps are
 // the same bits with 2 or 3 threads as with one.
+// Training's row-wise work around the products: the loss and its gradient (its sum taken in parts
+// fixed by the row count) and transposes, split among threads, against one thread bit for bit and
+// against the definitions.
+TEST(Parallel, LossAndTransposeGiveTheSameBitsAsOneThread) {
+  if (max_threads() < 2) GTEST_SKIP() << "no threads in this build or on this machine";
+  const int rows = 2000, cols = 96;
+  const std::vector<float> logits = random_matrix(size_t(rows) * cols, 11);
+  std::vector<int32_t> targets(rows);
+  for (int r = 0; r < rows; ++r) targets[size_t(r)] = r % 7 == 0 ? -1 : (r * 31) % cols;
+  std::vector<float> d1(logits.size()), d2(logits.size());
+  const XentResult one = softmax_xent(logits.data(), rows, cols, targets.data(), d1.data(), 500.0);
+  XentResult two;
+  {
+    Threads t(2);
+    two = softmax_xent(logits.data(), rows, cols, targets.data(), d2.data(), 500.0);
+  }
+  EXPECT_EQ(std::memcmp(&one.loss_sum, &two.loss_sum, sizeof(double)), 0);
+  EXPECT_EQ(one.count, two.count);
+  EXPECT_EQ(std::memcmp(d1.data(), d2.data(), d1.size() * sizeof(float)), 0);
+  long double loss = 0;
+  int64_t count = 0;
+  for (int r = 0; r < rows; ++r) {
+    if (targets[size_t(r)] < 0) continue;
+    long double s = 0;
+    for (int j = 0; j < cols; ++j) s += std::exp((long double)logits[size_t(r) * cols + size_t(j)]);
+    loss += std::log(s) - logits[size_t(r) * cols + size_t(targets[size_t(r)])];
+    ++count;
+  }
+  EXPECT_EQ(two.count, count);
+  EXPECT_NEAR(two.loss_sum, double(loss), 1e-9 * double(loss));
+
+  const int M = 300, N = 500;
+  const std::vector<float> a = random_matrix(size_t(M) * N, 12);
+  std::vector<float> t1(a.size()), t2(a.size());
+  transpose(M, N, a.data(), N, t1.data(), M);
+  {
+    Threads t(2);
+    transpose(M, N, a.data(), N, t2.data(), M);
+  }
+  EXPECT_EQ(t1, t2);
+  for (int m = 0; m < M; ++m)
+    for (int n = 0; n < N; ++n) ASSERT_EQ(t2[size_t(n) * M + size_t(m)], a[size_t(m) * N + size_t(n)]);
+}
+
 TEST(Parallel, GenerationStepsGiveTheSameBitsAsOneThread) {
   if (max_threads() < 2) GTEST_SKIP() << "no threads in this build or on this machine";
   std::vector<std::string> symbols;
@@ -192,12 +238,14 @@ TEST(Parallel, GenerationStepsGiveTheSameBitsAsOneThread) {
 }
 
 // Big enough that each step's rows split among the threads (B x 4H x H over 1 MFLOP), with entry
-// resets (lm) and padded examples of different lengths (tagger) in the split rows.
-std::vector<float> trained(CellKind cell, Task task, int threads) {
+// resets (lm) and padded examples of different lengths (tagger) in the split rows; a bidirectional
+// tagger's second direction runs its time loop backwards.
+std::vector<float> trained(CellKind cell, Task task, int threads, bool bidirectional = false) {
   Threads t(threads);
   Config c;
   c.task = task;
   c.cell = cell;
+  c.bidirectional = bidirectional;
   c.vocab_size = 20;
   c.embedding_dim = 16;
   // A plain RNN's step product (B x H x H) needs H = 256 to pass the split threshold.
@@ -255,6 +303,12 @@ TEST(Parallel, TrainingEndsAtTheSameWeights) {
             << cell_name(cell) << (task == Task::kLm ? " lm" : " tagger") << ", " << threads << " threads";
       }
     }
+  for (CellKind cell : {CellKind::kLstm, CellKind::kGru}) {
+    const auto one = trained(cell, Task::kTagger, 1, true);
+    const auto two = trained(cell, Task::kTagger, 2, true);
+    ASSERT_EQ(one.size(), two.size());
+    EXPECT_EQ(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)), 0) << cell_name(cell) << " bidirectional";
+  }
 }
 
 }  // namespace
