@@ -360,7 +360,7 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
         g.db_hh[j] += dph[r * GH + j];
       }
   };
-  if (double(rows) * GH >= 1 << 16)
+  if (double(rows) * GH >= kSplitElements)
     parallel_ranges(GH, 16, bias_columns);
   else
     bias_columns(0, GH);

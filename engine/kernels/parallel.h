@@ -1,9 +1,11 @@
 // Threads for training's big products: gemm_nn, gemm_tn and gemm_nt over many rows split their output
 // among num_threads() threads (the caller's and workers), by columns or, when it is narrow, by rows,
 // and a recurrent layer's time step splits its batch rows (cells/sequence.cpp). Generation's too:
-// gemv splits its rows, and one stream's recurrent step its hidden units. Each output element is
-// computed by one thread in the same order as with one, so results are bitwise the same for any
-// count. One process-wide setting, 1 by default; a build without threads (the wasm module without
+// gemv splits its rows, and one stream's recurrent step its hidden units. Training's work beside
+// the products splits too: Adam by ranges, the loss by rows, transposes by rows and the bias
+// gradients by columns. Each output element is computed by one thread in the same order as with one,
+// and a sum over many rows (the loss) is taken in parts fixed by the row count, so results are
+// bitwise the same for any count. One process-wide setting, 1 by default; a build without threads (the wasm module without
 // pthreads) only has 1. The pool runs one job at a time: a second thread that calls while it is
 // busy runs its tasks itself.
 #pragma once
@@ -24,6 +26,8 @@ namespace recur {
 constexpr bool kHaveThreads = RECUR_THREADS;
 /// Work under this many flops runs whole: splitting it would cost more than it saves.
 constexpr double kSplitFlops = 1 << 20;
+/// Element-wise or row-wise work (Adam, the loss, transposes) under this many elements runs whole.
+constexpr double kSplitElements = 1 << 16;
 /// A matrix-vector product (a generation step's) splits from this many flops: it streams its
 /// weights once, so the parts are short and the split pays off earlier than a GEMM's.
 constexpr double kGemvSplitFlops = 1 << 18;

@@ -38,14 +38,18 @@ void softmax_rows(const T* x, int rows, int cols, T* out) noexcept {
 template <typename T>
 XentResult softmax_xent(const T* logits, int rows, int cols, const int32_t* targets, T* dlogits,
                         double scale) noexcept {
-  // The rows in at most kParts parts fixed by the row count alone, split among the threads; each
-  // part's loss summed in row order and the parts' sums in part order: the same total for any
-  // thread count. (Two exps per logit: about 2 % of an LSTM LM's training step, on one thread.)
-  constexpr int kParts = 64, kMinRows = 64;
-  const int parts = std::max(1, std::min(kParts, rows / kMinRows)), per = (rows + parts - 1) / parts;
+  // From kSplitElements logits, the rows in parts fixed by the shape alone (up to kParts, of at
+  // least 8,192 logits), split among the threads; each part's loss summed in row order and the parts'
+  // sums in part order: the same total for any thread count. (Two exps per logit: 3 % of a 2 x 256
+  // LSTM LM's training step on two threads when one of them ran them all.)
+  constexpr int kParts = 64;
+  const double logits_n = double(rows) * cols;
+  const int parts =
+      logits_n < kSplitElements ? 1 : int(std::min({double(kParts), double(rows), logits_n / 8192}));
+  const int per = (rows + parts - 1) / parts;
   std::array<XentResult, kParts> part{};
   const auto run = [&](int i) {
-    XentResult& res = part[size_t(i)];
+    XentResult res;  // summed here, stored once: neighbouring parts share a cache line
     for (int r = i * per; r < std::min(rows, (i + 1) * per); ++r) {
       const T* xr = logits + size_t(r) * cols;
       T* d = dlogits ? dlogits + size_t(r) * cols : nullptr;
@@ -64,11 +68,9 @@ XentResult softmax_xent(const T* logits, int rows, int cols, const int32_t* targ
         d[targets[r]] -= T(1.0 / scale);
       }
     }
+    part[size_t(i)] = res;
   };
-  if (double(rows) * cols >= 1 << 16)
-    parallel_for(parts, run);
-  else
-    for (int i = 0; i < parts; ++i) run(i);
+  parallel_for(parts, run);
   XentResult res;
   for (int i = 0; i < parts; ++i) {
     res.loss_sum += part[size_t(i)].loss_sum;

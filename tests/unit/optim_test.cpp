@@ -2,9 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "core/rng.h"
+#include "kernels/parallel.h"
 #include "model/model.h"
 #include "train/optim.h"
 #include "train/trainer.h"
@@ -37,6 +40,52 @@ TEST(Optim, AdamFirstStepsMatchHandDerivation) {
   const double m_hat = 0.145 / (1 - 0.81), v_hat = 0.00124975 / (1 - 0.998001);
   EXPECT_NEAR(p.data[0], p0 - 0.1 * m_hat / (std::sqrt(v_hat) + 1e-8), 1e-6);
 }
+
+// Enough parameters for the vector loop, the scalar tail and a split among threads: two steps with
+// weight decay against the same rule in double, and the same bits with 2 or 3 threads as with one.
+TEST(Optim, AdamOnManyParametersMatchesTheRuleAndAnyThreadCount) {
+  const size_t n = (size_t(1) << 16) + 37;
+  Rng rng(5);
+  std::vector<float> w0(n), g1(n), g2(n);
+  for (size_t i = 0; i < n; ++i) {
+    w0[i] = float(rng.uniform(-1, 1));
+    g1[i] = float(rng.uniform(-1, 1));
+    g2[i] = float(rng.uniform(-1, 1));
+  }
+  OptimConfig c;
+  c.weight_decay = 0.01f;
+  const auto run = [&](int threads) {
+    EXPECT_TRUE(set_num_threads(threads).is_ok());
+    Params<float> p = flat(w0), g = flat(g1);
+    Optimizer opt(c, n);
+    opt.step(p, g, 0.01f);
+    g.data.assign(g2.begin(), g2.end());
+    opt.step(p, g, 0.005f);
+    EXPECT_TRUE(set_num_threads(1).is_ok());
+    return std::vector<float>(p.data.begin(), p.data.end());
+  };
+  const std::vector<float> one = run(1);
+  double worst = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double w = w0[i], m = 0, v = 0;
+    const double b1 = c.beta1, b2 = c.beta2;
+    for (int t = 1; t <= 2; ++t) {
+      const double g = (t == 1 ? g1[i] : g2[i]) + double(c.weight_decay) * w;
+      m = b1 * m + (1 - b1) * g;
+      v = b2 * v + (1 - b2) * g * g;
+      const double mh = m / (1 - std::pow(b1, t)), vh = v / (1 - std::pow(b2, t));
+      w -= (t == 1 ? 0.01 : 0.005) * mh / (std::sqrt(vh) + double(c.eps));
+    }
+    worst = std::max(worst, std::fabs(one[i] - w));
+  }
+  EXPECT_LT(worst, 1e-6);
+  for (int threads : {2, 3}) {
+    if (threads > max_threads()) break;
+    const std::vector<float> many = run(threads);
+    EXPECT_EQ(std::memcmp(one.data(), many.data(), n * sizeof(float)), 0) << threads << " threads";
+  }
+}
+
 
 TEST(Optim, SgdMomentumMatchesHandDerivation) {
   OptimConfig c;
