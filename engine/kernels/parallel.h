@@ -3,11 +3,11 @@
 // and a recurrent layer's time step splits its batch rows (cells/sequence.cpp). Generation's too:
 // gemv splits its rows, and one stream's recurrent step its hidden units. Training's work beside
 // the products splits too: Adam by ranges, the loss by rows, transposes by rows and the bias
-// gradients by columns. Each output element is computed by one thread in the same order as with one,
-// and a sum over many rows (the loss) is taken in parts fixed by the row count, so results are
-// bitwise the same for any count. One process-wide setting, 1 by default; a build without threads (the wasm module without
-// pthreads) only has 1. The pool runs one job at a time: a second thread that calls while it is
-// busy runs its tasks itself.
+// gradients by columns. Each output element is computed by one thread in the same order as with
+// one, and a sum over many rows (the loss) is taken in parts fixed by its shape, so results are
+// bitwise the same for any count. One process-wide setting, 1 by default; a build without threads
+// (the wasm module without pthreads) only has 1. The pool runs one job at a time: a second thread
+// that calls while it is busy runs its tasks itself.
 #pragma once
 
 #include <algorithm>

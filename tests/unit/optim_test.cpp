@@ -86,7 +86,6 @@ TEST(Optim, AdamOnManyParametersMatchesTheRuleAndAnyThreadCount) {
   }
 }
 
-
 TEST(Optim, SgdMomentumMatchesHandDerivation) {
   OptimConfig c;
   c.kind = OptimConfig::Kind::kSgd;
