@@ -360,10 +360,7 @@ void cell_backward_seq(const CellWeights<T>& w, const T* x, int ldx, const int32
         g.db_hh[j] += dph[r * GH + j];
       }
   };
-  if (double(rows) * GH >= kSplitElements)
-    parallel_ranges(GH, 16, bias_columns);
-  else
-    bias_columns(0, GH);
+  parallel_ranges_of(double(rows) * GH, GH, 16, bias_columns);
   if (dx) gemm_nn(int(rows), I, GH, dpx, GH, w.w_ih, I, dx, lddx, true);
 }
 

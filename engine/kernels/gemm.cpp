@@ -453,10 +453,7 @@ void transpose(int M, int N, const T* src, int lds, T* dst, int ldd) noexcept {
           for (int n = n0; n < ne; ++n) dst[n * ldd + m] = src[m * lds + n];
       }
   };
-  if (double(M) * N >= kSplitElements)
-    parallel_ranges(M, kB, rows);
-  else
-    rows(0, M);
+  parallel_ranges_of(double(M) * N, M, kB, rows);
 }
 
 #define RECUR_INSTANTIATE(T)                                                                       \

@@ -66,4 +66,14 @@ void parallel_ranges(int n, int align, const F& f) noexcept {
   parallel_for((n + per - 1) / per, [&](int i) { f(i * per, std::min(n, (i + 1) * per)); });
 }
 
+/// parallel_ranges for work over `elements` elements (Adam, transposes, column sums): under
+/// kSplitElements, f(0, n) whole, where handing it to the workers would cost more than it saves.
+template <typename F>
+void parallel_ranges_of(double elements, int n, int align, const F& f) noexcept {
+  if (elements >= kSplitElements)
+    parallel_ranges(n, align, f);
+  else if (n > 0)
+    f(0, n);
+}
+
 }  // namespace recur

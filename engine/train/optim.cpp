@@ -76,10 +76,7 @@ void Optimizer::step(Params<float>& p, const Params<float>& g, float lr) {
   // Vectorised and split among the threads: as one scalar loop (std::sqrt's errno kept the compiler
   // from vectorising it) on one thread, Adam took 3 % of a 2 x 256 LSTM's training step on two.
   constexpr int kAlign = 64;
-  if (double(n) >= kSplitElements)  // n <= kMaxParams (2^26): an int
-    parallel_ranges(int(n), kAlign, range);
-  else
-    range(0, int(n));
+  parallel_ranges_of(double(n), int(n), kAlign, range);  // n <= kMaxParams (2^26): an int
 }
 
 double grad_norm(const Params<float>& g) {
