@@ -6,6 +6,7 @@
 #   make apple-lm-CELL         the character LM a tagger of cell CELL (rnn_tanh, lstm, gru) starts from: 1 x 128,
 #                              on the English and Chinese fortunes and the mined windows as plain text
 #   make apple-lm-transformer  the Transformers' LM: 2 layers x 64, 4 heads, window 512, same corpus
+#   make apple-wide-lm-CELL    a wide encoder's LM: 1 x 256, on that corpus and 8 MB of English books
 #   make model-apple-NAME      retrains models/apple-NAME (rnn, lstm, gru, bilstm, transformer,
 #                              bitransformer) from its LM; rnn, lstm and gru through a lone-cue curriculum
 #                              whose stages are $(BUILD)/models/apple-NAME-d{0,60,200,430}.safetensors
@@ -55,14 +56,35 @@ apple-probes: | $(DATA_DONE)
 
 # Pre-training: one character LM per cell, of the taggers' width and embedding, so that `--init` carries
 # its recurrent weights and the embedding rows of the characters both vocabularies share.
-APPLE_LM_FLAGS = --layers 1 --hidden 128 --embed 32 --seq 128 --batch 32 --steps 3000 --lr 0.003 \
-  --schedule cosine --warmup 100 --clip 1 --eval-every 500 --seed 1
+APPLE_LM_TRAINING = --layers 1 --embed 32 --seq 128 --batch 32 --lr 0.003 --schedule cosine --warmup 100 --clip 1 \
+  --eval-every 500 --seed 1
+APPLE_LM_FLAGS = $(APPLE_LM_TRAINING) --hidden 128 --steps 3000
 APPLE_LM_CORPUS = $(MODEL_BUILD)/apple-lm.train.txt
 
 $(APPLE_LM_CORPUS): $(APPLE_DATA_DONE)
 	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS)
 	cat $(DATA)/en.train.txt $(DATA)/zh.train.txt $(APPLE_DATA)/lm-extra.txt > $@
 	cat $(DATA)/en.val.txt $(DATA)/zh.val.txt > $(MODEL_BUILD)/apple-lm.val.txt
+
+# The wide encoders (1 x 256, 4,000 steps): the same corpus plus the first 8 MB of English books
+# entries (GCIDE, the Jargon File, Bierce, the KJV; in hash order, so a sample of all four) that never
+# say "apple", so that no real mention of the natural dev sets, drawn from the same sources, reaches
+# pre-training. Validation on the same fortunes as the 1 x 128 LMs.
+APPLE_WIDE_LM_FLAGS = $(APPLE_LM_TRAINING) --hidden 256 --steps 4000
+APPLE_WIDE_LM_CORPUS = $(MODEL_BUILD)/apple-wide-lm.train.txt
+
+$(APPLE_WIDE_LM_CORPUS): $(APPLE_LM_CORPUS)
+	{ cat $(APPLE_LM_CORPUS); awk -v RS= 'tolower($$0) ~ /apple/ { next } \
+	    { n += length($$0) + 2; if (n > 8000000) exit; printf "%s\n\n", $$0 }' $(DATA)/en-books.train.txt; } > $@
+
+apple-wide-lm-%: $(MODEL_BUILD)/apple-wide-lm-%.safetensors ;
+.PRECIOUS: $(MODEL_BUILD)/apple-wide-lm-%.safetensors
+
+$(MODEL_BUILD)/apple-wide-lm-%.safetensors: $(APPLE_WIDE_LM_CORPUS) | apple-cli
+	{ $(RECUR) train --data $(APPLE_WIDE_LM_CORPUS) --val $(MODEL_BUILD)/apple-lm.val.txt --out $@ --cell $* \
+	  $(APPLE_WIDE_LM_FLAGS) $(if $(filter lstm,$*),--forget-bias 1) 2>&1; echo $$? > $(MODEL_LOGS)/apple-wide-lm-$*.rc; } \
+	  | tee $(MODEL_LOGS)/apple-wide-lm-$*.log
+	@test "$$(cat $(MODEL_LOGS)/apple-wide-lm-$*.rc)" = 0 || { rm -f $@; echo "apple-wide-lm-$*: training failed"; exit 1; }
 
 apple-lm-%: $(MODEL_BUILD)/apple-lm-%.safetensors ;
 .PRECIOUS: $(MODEL_BUILD)/apple-lm-%.safetensors
@@ -85,14 +107,17 @@ $(MODEL_BUILD)/apple-lm-%.safetensors: $(APPLE_LM_CORPUS) | apple-cli
 	@test "$$(cat $(MODEL_LOGS)/apple-lm-$*.rc)" = 0 || { rm -f $@; echo "apple-lm-$*: training failed"; exit 1; }
 
 # Shared by all taggers: 16 packed lines (~390 characters each) per step, Adam with a cosine schedule,
-# gradient clipping at 1, validation on the generated dev set; each starts from the LM of its cell (the
-# BiLSTM's forward direction from apple-lm-lstm, its backward direction fresh), the streaming recurrent
-# ones through the curriculum below.
+# gradient clipping at 1, validation on the generated dev set; each starts from the LM of its cell and
+# width (the BiLSTM, 1 x 256, its forward direction from apple-wide-lm-lstm, its backward direction fresh),
+# the streaming recurrent ones through the curriculum below.
 APPLE_STAGE = --task tagger --val $(APPLE_DATA)/dev.jsonl --batch 16 --schedule cosine --clip 1 --eval-every 1000
 APPLE_COMMON = $(APPLE_STAGE) --warmup 200 --steps 8000
 APPLE_CELL_SHAPE = --layers 1 --hidden 128 --embed 32 --lr 0.003
 
-APPLE_BILSTM_FLAGS = --cell lstm --bidirectional $(APPLE_CELL_SHAPE) --init $(MODEL_BUILD)/apple-lm-lstm.safetensors --seed 1
+APPLE_WIDE_SHAPE = --layers 1 --hidden 256 --embed 32 --lr 0.003
+
+APPLE_BILSTM_FLAGS = --cell lstm --bidirectional $(APPLE_WIDE_SHAPE) --init $(MODEL_BUILD)/apple-wide-lm-lstm.safetensors \
+  --seed 1
 # The Transformers: causal (a streaming tagger, as the LSTM) and without a mask (as the BiLSTM), each on
 # the data of its recurrent counterpart.
 APPLE_TF_FLAGS     = --cell transformer $(APPLE_TF_SHAPE) --lr 0.001 --init $(MODEL_BUILD)/apple-lm-transformer.safetensors --seed 1
@@ -166,7 +191,7 @@ $(APPLE_TRAIN_BI): $(APPLE_TRAIN)
 	cat $(APPLE_TRAIN) $(APPLE_DATA)/train-extra.jsonl $(APPLE_DATA)/train-extra.jsonl \
 	  $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-mix.jsonl > $@
 
-model-apple-bilstm: apple-cli $(APPLE_TRAIN_BI) apple-lm-lstm
+model-apple-bilstm: apple-cli $(APPLE_TRAIN_BI) apple-wide-lm-lstm
 	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(APPLE_TRAIN_BI))
 
 model-apple-transformer: apple-cli $(APPLE_TRAIN) apple-lm-transformer
