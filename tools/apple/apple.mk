@@ -54,7 +54,7 @@ $(APPLE_DATA_DONE): tools/apple/generate.py tools/apple/cue_mix.py tools/apple/s
 apple-probes: | $(DATA_DONE)
 	$(PYTHON) tools/apple/probes.py tests/apple/memory-probes.jsonl $(DATA)
 
-# Pre-training: one character LM per cell, of the taggers' width and embedding, so that `--init` carries
+# Pre-training: one character LM per cell and width, of the taggers' embedding, so that `--init` carries
 # its recurrent weights and the embedding rows of the characters both vocabularies share.
 APPLE_LM_TRAINING = --layers 1 --embed 32 --seq 128 --batch 32 --lr 0.003 --schedule cosine --warmup 100 --clip 1 \
   --eval-every 500 --seed 1
@@ -69,18 +69,19 @@ $(APPLE_LM_CORPUS): $(APPLE_DATA_DONE)
 # The wide encoders (1 x 256, 4,000 steps): the same corpus plus the first 8 MB of English books
 # entries (GCIDE, the Jargon File, Bierce, the KJV; in hash order, so a sample of all four) that never
 # say "apple", so that no real mention of the natural dev sets, drawn from the same sources, reaches
-# pre-training. Validation on the same fortunes as the 1 x 128 LMs.
+# pre-training. Validation on the same fortunes as the 1 x 128 LMs. (LC_ALL=C: awk counts bytes.)
 APPLE_WIDE_LM_FLAGS = $(APPLE_LM_TRAINING) --hidden 256 --steps 4000
 APPLE_WIDE_LM_CORPUS = $(MODEL_BUILD)/apple-wide-lm.train.txt
 
 $(APPLE_WIDE_LM_CORPUS): $(APPLE_LM_CORPUS)
-	{ cat $(APPLE_LM_CORPUS); awk -v RS= 'tolower($$0) ~ /apple/ { next } \
+	{ cat $(APPLE_LM_CORPUS); LC_ALL=C awk -v RS= 'tolower($$0) ~ /apple/ { next } \
 	    { n += length($$0) + 2; if (n > 8000000) exit; printf "%s\n\n", $$0 }' $(DATA)/en-books.train.txt; } > $@
 
 apple-wide-lm-%: $(MODEL_BUILD)/apple-wide-lm-%.safetensors ;
 .PRECIOUS: $(MODEL_BUILD)/apple-wide-lm-%.safetensors
 
-$(MODEL_BUILD)/apple-wide-lm-%.safetensors: $(APPLE_WIDE_LM_CORPUS) | apple-cli
+APPLE_WIDE_LMS = $(foreach c,rnn_tanh lstm gru,$(MODEL_BUILD)/apple-wide-lm-$(c).safetensors)
+$(APPLE_WIDE_LMS): $(MODEL_BUILD)/apple-wide-lm-%.safetensors: $(APPLE_WIDE_LM_CORPUS) | apple-cli
 	{ $(RECUR) train --data $(APPLE_WIDE_LM_CORPUS) --val $(MODEL_BUILD)/apple-lm.val.txt --out $@ --cell $* \
 	  $(APPLE_WIDE_LM_FLAGS) $(if $(filter lstm,$*),--forget-bias 1) 2>&1; echo $$? > $(MODEL_LOGS)/apple-wide-lm-$*.rc; } \
 	  | tee $(MODEL_LOGS)/apple-wide-lm-$*.log
