@@ -60,6 +60,8 @@ APPLE_LM_TRAINING = --layers 1 --embed 32 --seq 128 --batch 32 --lr 0.003 --sche
   --eval-every 500 --seed 1
 APPLE_LM_FLAGS = $(APPLE_LM_TRAINING) --hidden 128 --steps 3000
 APPLE_LM_CORPUS = $(MODEL_BUILD)/apple-lm.train.txt
+# $(call apple_lm_args,CELL): what every recurrent LM of the taggers shares besides its corpus and size
+apple_lm_args = --val $(MODEL_BUILD)/apple-lm.val.txt --cell $(1) $(if $(filter lstm,$(1)),--forget-bias 1)
 
 $(APPLE_LM_CORPUS): $(APPLE_DATA_DONE)
 	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS)
@@ -82,10 +84,7 @@ apple-wide-lm-%: $(MODEL_BUILD)/apple-wide-lm-%.safetensors ;
 
 APPLE_WIDE_LMS = $(foreach c,rnn_tanh lstm gru,$(MODEL_BUILD)/apple-wide-lm-$(c).safetensors)
 $(APPLE_WIDE_LMS): $(MODEL_BUILD)/apple-wide-lm-%.safetensors: $(APPLE_WIDE_LM_CORPUS) | apple-cli
-	{ $(RECUR) train --data $(APPLE_WIDE_LM_CORPUS) --val $(MODEL_BUILD)/apple-lm.val.txt --out $@ --cell $* \
-	  $(APPLE_WIDE_LM_FLAGS) $(if $(filter lstm,$*),--forget-bias 1) 2>&1; echo $$? > $(MODEL_LOGS)/apple-wide-lm-$*.rc; } \
-	  | tee $(MODEL_LOGS)/apple-wide-lm-$*.log
-	@test "$$(cat $(MODEL_LOGS)/apple-wide-lm-$*.rc)" = 0 || { rm -f $@; echo "apple-wide-lm-$*: training failed"; exit 1; }
+	$(call train_stage,apple-wide-lm-$*,--data $(APPLE_WIDE_LM_CORPUS) $(call apple_lm_args,$*) $(APPLE_WIDE_LM_FLAGS))
 
 apple-lm-%: $(MODEL_BUILD)/apple-lm-%.safetensors ;
 .PRECIOUS: $(MODEL_BUILD)/apple-lm-%.safetensors
@@ -97,15 +96,11 @@ APPLE_TF_LM_FLAGS = $(APPLE_TF_SHAPE) --seq 128 --batch 32 --steps 3000 --lr 0.0
   --clip 1 --eval-every 500 --seed 1
 
 $(MODEL_BUILD)/apple-lm-transformer.safetensors: $(APPLE_LM_CORPUS) | apple-cli
-	{ $(RECUR) train --data $(APPLE_LM_CORPUS) --val $(MODEL_BUILD)/apple-lm.val.txt --out $@ --cell transformer \
-	  $(APPLE_TF_LM_FLAGS) 2>&1; echo $$? > $(MODEL_LOGS)/apple-lm-transformer.rc; } | tee $(MODEL_LOGS)/apple-lm-transformer.log
-	@test "$$(cat $(MODEL_LOGS)/apple-lm-transformer.rc)" = 0 || { rm -f $@; echo "apple-lm-transformer: training failed"; exit 1; }
+	$(call train_stage,apple-lm-transformer,--data $(APPLE_LM_CORPUS) --val $(MODEL_BUILD)/apple-lm.val.txt \
+	  --cell transformer $(APPLE_TF_LM_FLAGS))
 
 $(MODEL_BUILD)/apple-lm-%.safetensors: $(APPLE_LM_CORPUS) | apple-cli
-	{ $(RECUR) train --data $(APPLE_LM_CORPUS) --val $(MODEL_BUILD)/apple-lm.val.txt --out $@ --cell $* \
-	  $(APPLE_LM_FLAGS) $(if $(filter lstm,$*),--forget-bias 1) 2>&1; echo $$? > $(MODEL_LOGS)/apple-lm-$*.rc; } \
-	  | tee $(MODEL_LOGS)/apple-lm-$*.log
-	@test "$$(cat $(MODEL_LOGS)/apple-lm-$*.rc)" = 0 || { rm -f $@; echo "apple-lm-$*: training failed"; exit 1; }
+	$(call train_stage,apple-lm-$*,--data $(APPLE_LM_CORPUS) $(call apple_lm_args,$*) $(APPLE_LM_FLAGS))
 
 # Shared by all taggers: 16 packed lines (~390 characters each) per step, Adam with a cosine schedule,
 # gradient clipping at 1, validation on the generated dev set; each starts from the LM of its cell and
@@ -114,8 +109,7 @@ $(MODEL_BUILD)/apple-lm-%.safetensors: $(APPLE_LM_CORPUS) | apple-cli
 APPLE_STAGE = --task tagger --val $(APPLE_DATA)/dev.jsonl --batch 16 --schedule cosine --clip 1 --eval-every 1000
 APPLE_COMMON = $(APPLE_STAGE) --warmup 200 --steps 8000
 APPLE_CELL_SHAPE = --layers 1 --hidden 128 --embed 32 --lr 0.003
-
-APPLE_WIDE_SHAPE = --layers 1 --hidden 256 --embed 32 --lr 0.003
+APPLE_WIDE_SHAPE = $(subst --hidden 128,--hidden 256,$(APPLE_CELL_SHAPE))
 
 APPLE_BILSTM_FLAGS = --cell lstm --bidirectional $(APPLE_WIDE_SHAPE) --init $(MODEL_BUILD)/apple-wide-lm-lstm.safetensors \
   --seed 1
