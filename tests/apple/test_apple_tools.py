@@ -1,9 +1,10 @@
 """Hand-derived cases for the apple data tools: the substitution that labels mined text, the
-memory probes' distance, and the 95 % interval the cards and the page report; and that the frozen
+memory probes' distance and filler, and the 95 % interval the cards and the page report; and that the frozen
 natural test sets stay as they were written.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
 import hashlib
 import itertools
+import json
 import os
 import random
 import re
@@ -92,6 +93,30 @@ class Probes(unittest.TestCase):
         p = probes.probe(r, pools, "zh", "fruit", 10)
         self.assertEqual(p["distance"], 10)
         self.assertTrue(p["text"].endswith("苹果"))
+
+    def test_committed_filler_has_no_listed_word(self):
+        # Between the cue's sentence and the mention's, none of the probes' banned words, computing words
+        # or cue words (a company cue such as 系统 in the filler of a fruit probe would make the probe test
+        # the filler, not memory). The file's own check also reads traditional characters as simplified.
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "memory-probes.jsonl")
+        with open(path, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f]
+        cues = {lang: [c for (ln, _), cs in probes.CUES.items() if ln == lang for c in cs] for lang in ("en", "zh")}
+        for p in rows:
+            text, lang = p["text"], p["lang"]
+            head = next(c.format(p["cue"]) for c in probes.CARRIERS[lang] if text.startswith(c.format(p["cue"])))
+            frame = next(f[:-2] for f in probes.MENTION_FRAMES[lang] if text[:p["start"]].endswith(f[:-2]))
+            filler = text[len(head):p["start"] - len(frame)].strip()
+            self.assertEqual(len(filler), p["distance"], text)
+            if lang == "en":
+                words = set(re.findall(r"[a-z]+", filler.lower()))
+                self.assertFalse(words & probes.EN_BANNED, text)
+                self.assertFalse([c for c in cues["en"] if re.search(rf"\b{re.escape(c)}\b", filler, re.IGNORECASE)], text)
+            else:
+                self.assertFalse(set(filler) & probes.ZH_BANNED, text)
+                self.assertIsNone(probes.ZH_TECH.search(filler), text)
+                self.assertFalse([c for c in cues["zh"] if c in filler], text)
+            self.assertIsNone(probes.MENTION.search(filler), text)
 
 
 class LoneCue(unittest.TestCase):

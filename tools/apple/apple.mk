@@ -2,7 +2,8 @@
 #   make apple-data            the training data in $(BUILD)/apple: the generated corpus (tools/apple/generate.py,
 #                              about 25 s) and the mined natural contexts (tools/apple/mine.py, about 30 s; needs
 #                              `make data` for the verse)
-#   make apple-probes          rewrites tests/apple/memory-probes.jsonl (committed; the page and the tests read it)
+#   make apple-probes          rewrites tests/apple/memory-probes.jsonl (committed; the page and the tests read it;
+#                              downloads r-cran-janeaustenr for its English filler)
 #   make apple-lm-CELL         the character LM a tagger of cell CELL (rnn_tanh, lstm, gru) starts from: 1 x 128,
 #                              on the English and Chinese fortunes and the mined windows as plain text
 #   make apple-lm-transformer  the Transformers' LM: 2 layers x 64, 4 heads, window 512, same corpus
@@ -51,8 +52,12 @@ $(APPLE_DATA_DONE): tools/apple/generate.py tools/apple/cue_mix.py tools/apple/s
 	$(PYTHON) tools/apple/generate.py $(APPLE_DATA)
 	$(PYTHON) tools/apple/mine.py $(APPLE_DATA) $(DATA)
 
-apple-probes: | $(DATA_DONE)
-	$(PYTHON) tools/apple/probes.py tests/apple/memory-probes.jsonl $(DATA)
+# The probes' English filler: Austen, from r-cran-janeaustenr (downloaded and unpacked, not installed).
+$(DATA)/austen.txt: tools/data/austen.py
+	$(PYTHON) tools/data/austen.py $(DATA)
+
+apple-probes: $(DATA)/austen.txt $(APPLE_DATA_DONE)
+	$(PYTHON) tools/apple/probes.py tests/apple/memory-probes.jsonl $(DATA) $(APPLE_DATA)
 
 # Pre-training: one character LM per cell and width, of the taggers' embedding, so that `--init` carries
 # its recurrent weights and the embedding rows of the characters both vocabularies share.

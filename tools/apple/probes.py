@@ -1,19 +1,23 @@
 #!/usr/bin/python3
 """The memory experiment's probes: a cue word, d characters of neutral text, then a mention of apple / 苹果.
 
-    tools/apple/probes.py [OUT [DATA_DIR]]   (defaults tests/apple/memory-probes.jsonl and build/data; standard
-                                              library only; needs the fortunes packages and DATA_DIR/{en,zh}.train.txt
-                                              from `make data`)
+    tools/apple/probes.py [OUT [DATA_DIR [APPLE_DIR]]]   (defaults tests/apple/memory-probes.jsonl, build/data and
+        build/apple; needs DATA_DIR/{en,en-books,zh}.train.txt from `make data`, DATA_DIR/austen.txt from
+        tools/data/austen.py, APPLE_DIR/lm-extra.txt from `make apple-data`, fortunes-zh and opencc;
+        `make apple-probes` runs all of it)
 
 The cue word is the only evidence of the sense. It sits in a carrier sentence that says nothing else
 ("We talked about the juice." / "我们聊到了果汁。"); then come d characters of filler; then a sentence
 that ends in the mention and says nothing either ("I kept thinking about the apple" / "我一直在想那个苹果";
 the generator's neutral frames, where the taggers saw both senses alike). In English half of each
 sense's mentions are "apple" and half "Apple", so the spelling tells nothing.
-Filler: whole sentences of fortune cookies (Debian fortunes, fortunes-zh) of the generator's held-out
-half, which no tagger trained on, minus every sentence the taggers' character LMs read, with every
-fruit, food, plant, computing and money word removed: the same kind of neutral text the generator puts
-between cue and mention in both senses, so its style tells nothing either.
+Filler: whole sentences, none twice in a probe, that the character LMs did not read and the taggers did
+not train on (compared by their letters alone), without a cue word or any fruit, food, plant, drink,
+computing or money word of the lists below. English: Jane Austen's novels. Chinese: fortunes-zh sentences
+of the generator's held-out half (there is no Chinese everyday prose the models did not read) minus
+its computing prose, so mostly classical verse and sayings. Both are older registers than the taggers'
+modern company text, and their mined fruit text is old dictionary prose and verse: the filler's style may
+lean fruit, which is why the two senses are reported apart.
 Per distance and language, PER_CELL probes of each sense. Each JSONL line: text, lang, sense, nominal
 (the distance asked for), distance (characters of filler: whole sentences, so within a few characters
 of nominal; 0 = the mention's sentence follows the cue's), gap (characters from the end of the cue word
@@ -24,9 +28,10 @@ import json
 import os
 import random
 import re
+import subprocess
 import sys
 
-from generate import FORTUNES, en_fortune_files, en_sentences, is_dev, read_entries, zh_sentences
+from generate import FORTUNES, en_sentences, is_dev, read_entries, zh_sentences
 from mine import EN_FRUIT, EN_COMPANY, ZH_FRUIT
 
 SEED = 20261204
@@ -56,33 +61,87 @@ EN_BANNED = set(EN_FRUIT) | set(EN_FRUIT.values()) | {w.lower() for w in EN_COMP
     computer computers machine machines phone telephone software program programs money stock stocks shares
     market markets company companies business trade trader price prices dollar dollars bank banks profit
     invest investor investment corporation firm sell sells sold buy buys bought shop store stores product
-    products technology engine electric electricity device devices""".split())
-ZH_BANNED = set("果食吃甜酒园树花摘熟枝叶林瓜柿味餐饭饮茶菜蔬香蕉电机网股价钱金商司市器械") | set("".join(ZH_FRUIT))
+    products technology engine electric electricity device devices fortune fortunes rich riches wealth wealthy
+    thousand thousands pound pounds shilling shillings guinea guineas income annum pay pays paid paying debt
+    debts cost costs bargain purse estate estates property tea dine dines dined dining ate meat cheese cream
+    sugar gardens grove groves""".split())
+# Checked on the simplified form (tools/data's opencc t2s): the 诗经 in fortunes-zh is traditional.
+ZH_BANNED = set("果食吃甜酒园树花摘熟枝叶林瓜柿味餐饭饮茶菜蔬香蕉梅莓棠米肉喝粮饥饿饱渴醉宴筵糖酥粥羹馔黍稻禾粟豆"
+                "电机网股价钱金商司市器械富贵银卖买财利贾") | set("".join(ZH_FRUIT))
+# Computing prose (most of fortunes-zh's "chinese" file is Debian Reference) is company evidence: the
+# company cues include 系统 and 软件.
+ZH_TECH = re.compile("[A-Za-z]|" + "|".join("""命令 用户 系统 文件 程序 软件 数据 安装 目录 服务 内核 配置 设置 硬件 模块 参数
+    选项 脚本 代码 编译 版本 终端 进程 内存 磁盘 分区 字符 编码 格式 接口 设备 驱动 日志 权限 密码 帐号 账号 操作
+    管理 界面 窗口 桌面 文档 输出 输入 运行 执行 调试 链接 端口 协议 地址 主机 键盘 鼠标 屏幕 源码 发行 升级 编程 优化 电脑 网络""".split()))
 # Stricter than generate.MENTION on purpose: no "pineapple" or "applesauce" in the filler either.
 MENTION = re.compile(r"apple|苹果", re.IGNORECASE)
 
 
-def fortune_filler(lang, data_dir):
-    """Held-out fortune sentences (the generator's dev half) that no character LM read, cues removed."""
-    with open(os.path.join(data_dir, f"{lang}.train.txt"), encoding="utf-8") as f:
-        lm_text = f.read()
-    paths = [os.path.join(FORTUNES, n) for n in ("chinese", "tang300", "song100")] if lang == "zh" \
-        else en_fortune_files()
-    out = set()
-    for path in paths:
-        for e in read_entries(path):
-            if not is_dev(f"{lang}:{e}"):
-                continue
-            for s in (en_sentences(e) if lang == "en" else zh_sentences(e)):
-                if MENTION.search(s) or s in lm_text or (lang == "zh" and s.replace(",", "，") in lm_text):
-                    continue
-                if lang == "en":
-                    ws = set(re.findall(r"[a-z]+", s.lower()))
-                    if len(s) <= 120 and s[-1] in ".!?" and not ws & EN_BANNED:
-                        out.add(s)
-                elif len(s) <= 30 and not set(s) & ZH_BANNED and s[-1] in "。！？":
-                    out.add(s)
-    return sorted(out)
+def letters(text, lang):
+    """The letters alone (lower case) or the Chinese characters alone: what the 'read' check compares."""
+    return re.sub(r"[^a-z]", "", text.lower()) if lang == "en" else re.sub(r"[^\u3400-\u9fff]", "", text)
+
+
+def lm_text(lang, data_dir, apple_dir):
+    """What the character LMs read in this language, and the mined windows the taggers trained on."""
+    names = [os.path.join(data_dir, n) for n in (["en.train.txt", "en-books.train.txt"] if lang == "en"
+                                                 else ["zh.train.txt"])]
+    text = ""
+    for path in names + [os.path.join(apple_dir, "lm-extra.txt")]:
+        with open(path, encoding="utf-8") as f:
+            text += letters(f.read(), lang)
+    return text
+
+
+def simplified(sentences):
+    r = subprocess.run(["opencc", "-c", "t2s.json"], input="\n".join(sentences) + "\n", capture_output=True,
+                       text=True, check=True)
+    out = r.stdout.split("\n")[:len(sentences)]
+    if len(out) != len(sentences):
+        sys.exit("probes.py: opencc returned a different number of lines")
+    return out
+
+
+def candidates(lang, data_dir):
+    """English: Austen's sentences (tools/data/austen.py); Chinese: the fortunes-zh sentences of the
+    generator's held-out half."""
+    if lang == "en":
+        with open(os.path.join(data_dir, "austen.txt"), encoding="utf-8") as f:
+            for para in f.read().split("\n\n"):
+                # "Mr Darcy" for "Mr. Darcy", so that the sentence split does not break at the title
+                yield from en_sentences(re.sub(r"\b(Mr|Mrs|Dr|St)\.", r"\1", para))
+        return
+    for name in ("chinese", "tang300", "song100"):
+        for e in read_entries(os.path.join(FORTUNES, name)):
+            if is_dev(f"zh:{e}"):
+                yield from zh_sentences(e)
+
+
+def says_nothing(s, lang):
+    """No word of either sense: the banned lists, computing words, the cues. Chinese in simplified form."""
+    if MENTION.search(s):
+        return False
+    if lang == "en":
+        words = set(re.findall(r"[a-z]+", s.lower()))
+        return not words & EN_BANNED and not any(re.search(rf"\b{re.escape(c)}\b", s, re.IGNORECASE)
+                                                 for c in CUES[("en", "fruit")] + CUES[("en", "company")])
+    return not set(s) & ZH_BANNED and not ZH_TECH.search(s) and \
+        not any(c in s for c in CUES[("zh", "fruit")] + CUES[("zh", "company")])
+
+
+def filler_pool(lang, data_dir, apple_dir):
+    """Whole, clean sentences that no model read and that say nothing of either sense."""
+    if lang == "en":
+        # no quotation marks (a sentence may start inside one quotation and end in another), no initials
+        sents = [s for s in set(candidates(lang, data_dir)) if len(s) <= 120 and s[-1] in ".!?"
+                 and '"' not in s and not re.search(r"\b[A-Z]\.$", s)]
+        checked = sents
+    else:
+        sents = sorted(s for s in set(candidates(lang, data_dir)) if len(s) <= 30 and s[-1] in "。！？"
+                       and not re.search("[][‘’“”《》()（）]", s))
+        checked = simplified(sents)
+    seen = lm_text(lang, data_dir, apple_dir)
+    return sorted(s for s, c in zip(sents, checked) if says_nothing(c, lang) and letters(s, lang) not in seen)
 
 
 def filler(rng, pool, lang, n):
@@ -94,7 +153,8 @@ def filler(rng, pool, lang, n):
         room = n - len(out) - (len(sep) if out else 0)
         if room <= 0:
             return out
-        cands = [rng.choice(pool) for _ in range(50)]
+        draws = [rng.choice(pool) for _ in range(50)]
+        cands = [c for c in draws if c not in out] or draws  # none twice while the pool allows
         fit = [c for c in cands if len(c) <= room]
         if fit:
             out += (sep if out else "") + fit[0]
@@ -121,10 +181,12 @@ def probe(rng, pools, lang, sense, d, upper=False):
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/apple/memory-probes.jsonl"
     data_dir = sys.argv[2] if len(sys.argv) > 2 else "build/data"
-    for lang in ("en", "zh"):
-        if not os.path.exists(os.path.join(data_dir, f"{lang}.train.txt")):
-            sys.exit(f"probes.py: {data_dir}/{lang}.train.txt is missing; run `make data` first")
-    pools = {"en": fortune_filler("en", data_dir), "zh": fortune_filler("zh", data_dir)}
+    apple_dir = sys.argv[3] if len(sys.argv) > 3 else "build/apple"
+    for path in [os.path.join(data_dir, n) for n in ("en.train.txt", "en-books.train.txt", "zh.train.txt",
+                                                      "austen.txt")] + [os.path.join(apple_dir, "lm-extra.txt")]:
+        if not os.path.exists(path):
+            sys.exit(f"probes.py: {path} is missing; run `make apple-probes`")
+    pools = {lang: filler_pool(lang, data_dir, apple_dir) for lang in ("en", "zh")}
     rng = random.Random(SEED)
     rows = []
     for d in DISTANCES:
