@@ -10,7 +10,8 @@
 #   make apple-wide-lm-CELL    a wide encoder's LM: 1 x 256, on that corpus and 8 MB of English books
 #   make model-apple-NAME      retrains models/apple-NAME (rnn, lstm, gru, bilstm, transformer,
 #                              bitransformer) from its LM; rnn, lstm and gru through a lone-cue curriculum
-#                              whose stages are $(BUILD)/models/apple-NAME-d{0,60,200,430}.safetensors
+#                              whose stages are $(BUILD)/models/apple-NAME-d{0,60,200,430}.safetensors (a run
+#                              stopped part-way resumes after its last finished stage)
 #   make models-apple          the four recurrent taggers, one training at a time
 # Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
 # evaluates it with tools/apple/evaluate.py (generated dev, mined dev, natural dev, the hand-written sets and
@@ -140,22 +141,27 @@ APPLE_TRAIN_STREAM = $(APPLE_DATA)/train-stream.jsonl
 $(APPLE_TRAIN_STREAM): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
 	cat $(APPLE_TRAIN) $(APPLE_DATA)/train-lone-430.jsonl $(APPLE_DATA)/train-lone-430.jsonl > $@
 
-# $(call apple_curriculum,NAME,CELL FLAGS,LM): the four lone-cue stages, then train_apple's last stage
-define apple_curriculum
-	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS)
-	@init=$(3); for d in 0 60 200 430; do \
-	  out=$(MODEL_BUILD)/$(1)-d$$d.safetensors; steps=$$(test $$d = 0 && echo 3000 || echo 2000); \
-	  echo "$(1): lone cues at most $$d characters back, $$steps steps, from $$init"; \
-	  { $(RECUR) train $(APPLE_STAGE) --warmup 100 --steps $$steps --data $(APPLE_DATA)/train-lone-$$d.jsonl \
-	    --vocab-data $(APPLE_TRAIN_STREAM) --init $$init --out $$out $(2) --threads $(JOBS) 2>&1; \
-	    echo $$? > $(MODEL_LOGS)/$(1)-d$$d.rc; } > $(MODEL_LOGS)/$(1)-d$$d.log; \
-	  test "$$(cat $(MODEL_LOGS)/$(1)-d$$d.rc)" = 0 || { echo "$(1): stage $$d failed, see $(MODEL_LOGS)/$(1)-d$$d.log"; exit 1; }; \
-	  tail -n 2 $(MODEL_LOGS)/$(1)-d$$d.log; init=$$out; done
-	$(call train_apple,$(1),$(2) --init $(MODEL_BUILD)/$(1)-d430.safetensors --threads $(JOBS),$(APPLE_TRAIN_STREAM))
-endef
 APPLE_RNN_FLAGS  = --cell rnn_tanh $(APPLE_CELL_SHAPE) --seed 1
 APPLE_LSTM_FLAGS = --cell lstm $(APPLE_CELL_SHAPE) --seed 1
 APPLE_GRU_FLAGS  = --cell gru $(APPLE_CELL_SHAPE) --seed 1
+
+# Each stage is a target of its own, so that an interrupted curriculum resumes at the stage it stopped in.
+# $(call apple_lone_stage,NAME,CELL FLAGS,D,INIT): the rule for $(MODEL_BUILD)/NAME-dD.safetensors
+define apple_lone_stage
+$(MODEL_BUILD)/$(1)-d$(3).safetensors: $(4) $(APPLE_TRAIN_STREAM) | apple-cli
+	$$(call train_stage,$(1)-d$(3),$(APPLE_STAGE) --warmup 100 --steps $(if $(filter 0,$(3)),3000,2000) \
+	  --data $(APPLE_DATA)/train-lone-$(3).jsonl --vocab-data $(APPLE_TRAIN_STREAM) --init $(4) $(2) --threads $(JOBS))
+endef
+# $(call apple_curriculum,NAME,CELL FLAGS,LM): the rules of the four lone-cue stages
+define apple_curriculum
+$(call apple_lone_stage,$(1),$(2),0,$(3))
+$(call apple_lone_stage,$(1),$(2),60,$(MODEL_BUILD)/$(1)-d0.safetensors)
+$(call apple_lone_stage,$(1),$(2),200,$(MODEL_BUILD)/$(1)-d60.safetensors)
+$(call apple_lone_stage,$(1),$(2),430,$(MODEL_BUILD)/$(1)-d200.safetensors)
+endef
+$(eval $(call apple_curriculum,apple-rnn,$(APPLE_RNN_FLAGS),$(MODEL_BUILD)/apple-lm-rnn_tanh.safetensors))
+$(eval $(call apple_curriculum,apple-lstm,$(APPLE_LSTM_FLAGS),$(MODEL_BUILD)/apple-lm-lstm.safetensors))
+$(eval $(call apple_curriculum,apple-gru,$(APPLE_GRU_FLAGS),$(MODEL_BUILD)/apple-lm-gru.safetensors))
 
 # $(call train_apple,NAME,FLAGS[,DATA]): DATA defaults to $(APPLE_TRAIN)
 define train_apple
@@ -174,14 +180,17 @@ define train_apple
 	  --eval $(MODEL_LOGS)/$(1).eval.json --slice $(MODEL_LOGS)/$(1).slice.json
 endef
 
-model-apple-rnn: apple-cli $(APPLE_TRAIN_STREAM) apple-lm-rnn_tanh
-	$(call apple_curriculum,apple-rnn,$(APPLE_RNN_FLAGS),$(MODEL_BUILD)/apple-lm-rnn_tanh.safetensors)
+# $(call apple_last_stage,NAME,CELL FLAGS): a streaming tagger's last stage, train_apple from its 430 stage
+apple_last_stage = $(call train_apple,$(1),$(2) --init $(MODEL_BUILD)/$(1)-d430.safetensors --threads $(JOBS),$(APPLE_TRAIN_STREAM))
 
-model-apple-lstm: apple-cli $(APPLE_TRAIN_STREAM) apple-lm-lstm
-	$(call apple_curriculum,apple-lstm,$(APPLE_LSTM_FLAGS),$(MODEL_BUILD)/apple-lm-lstm.safetensors)
+model-apple-rnn: apple-cli $(MODEL_BUILD)/apple-rnn-d430.safetensors
+	$(call apple_last_stage,apple-rnn,$(APPLE_RNN_FLAGS))
 
-model-apple-gru: apple-cli $(APPLE_TRAIN_STREAM) apple-lm-gru
-	$(call apple_curriculum,apple-gru,$(APPLE_GRU_FLAGS),$(MODEL_BUILD)/apple-lm-gru.safetensors)
+model-apple-lstm: apple-cli $(MODEL_BUILD)/apple-lstm-d430.safetensors
+	$(call apple_last_stage,apple-lstm,$(APPLE_LSTM_FLAGS))
+
+model-apple-gru: apple-cli $(MODEL_BUILD)/apple-gru-d430.safetensors
+	$(call apple_last_stage,apple-gru,$(APPLE_GRU_FLAGS))
 
 # apple-bilstm also reads train-extra.jsonl and train-mix.jsonl, twice each: sentence structures shared by
 # both senses (tools/apple/shared_frames.py), and cue words scattered into real sentences without any frame,
