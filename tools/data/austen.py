@@ -115,8 +115,7 @@ def novels(library):
 def main():
     out_dir = output_dir(__file__, "austen.py [OUT]")
     with tempfile.TemporaryDirectory() as tmp:
-        # (its notice that it downloads unsandboxed, into a directory its own user cannot write, is
-        # shown only if it fails)
+        # apt-get's stderr (a notice that it downloads unsandboxed) is shown only if it fails
         r = subprocess.run(["apt-get", "download", "-q", PACKAGE], cwd=tmp, capture_output=True, text=True)
         debs = glob.glob(os.path.join(tmp, f"{PACKAGE}_*.deb"))
         if r.returncode != 0 or len(debs) != 1:
