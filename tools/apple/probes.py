@@ -28,11 +28,11 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 
 from generate import FORTUNES, en_sentences, is_dev, read_entries, zh_sentences
-from mine import EN_FRUIT, EN_COMPANY, ZH_FRUIT
+from mine import EN_FRUIT, EN_COMPANY, ZH_FRUIT  # (puts tools/data on the path)
+from verse_zh import t2s  # noqa: E402
 
 SEED = 20261204
 DISTANCES = [0, 25, 50, 100, 200, 400]
@@ -93,15 +93,6 @@ def lm_text(lang, data_dir, apple_dir):
     return text
 
 
-def simplified(sentences):
-    r = subprocess.run(["opencc", "-c", "t2s.json"], input="\n".join(sentences) + "\n", capture_output=True,
-                       text=True, check=True)
-    out = r.stdout.split("\n")[:len(sentences)]
-    if len(out) != len(sentences):
-        sys.exit("probes.py: opencc returned a different number of lines")
-    return out
-
-
 def candidates(lang, data_dir):
     """English: Austen's sentences (tools/data/austen.py); Chinese: the fortunes-zh sentences of the
     generator's held-out half."""
@@ -139,7 +130,7 @@ def filler_pool(lang, data_dir, apple_dir):
     else:
         sents = sorted(s for s in set(candidates(lang, data_dir)) if len(s) <= 30 and s[-1] in "。！？"
                        and not re.search("[][‘’“”《》()（）]", s))
-        checked = simplified(sents)
+        checked = t2s(sents)
     seen = lm_text(lang, data_dir, apple_dir)
     return sorted(s for s, c in zip(sents, checked) if says_nothing(c, lang) and letters(s, lang) not in seen)
 
