@@ -165,11 +165,8 @@ $(eval $(call apple_curriculum,apple-gru,$(APPLE_GRU_FLAGS),$(MODEL_BUILD)/apple
 
 # $(call train_apple,NAME,FLAGS[,DATA]): DATA defaults to $(APPLE_TRAIN)
 define train_apple
-	@mkdir -p $(MODEL_BUILD) $(MODEL_LOGS) models/$(1)
-	{ $(RECUR) train $(APPLE_COMMON) --data $(or $(3),$(APPLE_TRAIN)) \
-	  --out $(MODEL_BUILD)/$(1).safetensors $(2) 2>&1; \
-	  echo $$? > $(MODEL_LOGS)/$(1).rc; } | tee $(MODEL_LOGS)/$(1).log
-	@test "$$(cat $(MODEL_LOGS)/$(1).rc)" = 0 || { echo "$(1): training failed, see $(MODEL_LOGS)/$(1).log"; exit 1; }
+	@mkdir -p models/$(1)
+	$(call train_stage,$(1),$(APPLE_COMMON) --data $(or $(3),$(APPLE_TRAIN)) $(2))
 	$(PYTHON) tools/apple/evaluate.py --recur $(RECUR) --model $(MODEL_BUILD)/$(1).safetensors \
 	  --data $(APPLE_DATA) --only dev,hand,heldout,heldout2,memory --file $(APPLE_DATA)/natural-dev.jsonl \
 	  --file $(APPLE_DATA)/mined-dev.jsonl --json $(MODEL_LOGS)/$(1).eval.json | tee $(MODEL_LOGS)/$(1).eval.txt
