@@ -9,6 +9,7 @@ import os
 import random
 import re
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "apple"))
@@ -117,6 +118,30 @@ class Probes(unittest.TestCase):
                 self.assertIsNone(probes.ZH_TECH.search(filler), text)
                 self.assertFalse([c for c in cues["zh"] if c in filler], text)
             self.assertIsNone(probes.MENTION.search(filler), text)
+
+    def test_control_replaces_the_cue_word_alone(self):
+        # "pie" is also inside "happiest" further on: only the carrier's word changes, and the mention's
+        # offsets move by the difference in length (weather 7 - pie 3 = 4; 天气 2 - 果酱 2 = 0).
+        rows = [{"text": "We talked about the pie. The happiest day. Now all I want is the apple", "lang": "en",
+                 "sense": "company", "nominal": 0, "cue": "pie", "start": 65, "end": 70},
+                {"text": "我想起了果酱。好想要一个苹果", "lang": "zh", "sense": "fruit", "nominal": 25, "cue": "果酱",
+                 "start": 12, "end": 14}]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "probes.jsonl")
+            with open(path, "w", encoding="utf-8") as f:
+                f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            got = evaluate.read_control(path)
+        self.assertEqual(got, [
+            ("We talked about the weather. The happiest day. Now all I want is the apple", [(69, 74, "fruit")], "en 0"),
+            ("我想起了天气。好想要一个苹果", [(12, 14, "fruit")], "zh 25")])
+
+    def test_neutral_reads_traditional_characters_as_simplified(self):
+        # 樹 is 树 (banned: a plant word), 錢 is 钱 (money); 側 and 靁 say nothing. English: no banned word,
+        # ends a sentence, no quotation, not cut at an initial.
+        zh = ["殷其靁,在南山之側。", "桃之夭夭,其葉蓁蓁,樹下成蹊。", "千金散盡,錢還復來。", "殷其靁,在南山之側"]
+        self.assertEqual(probes.neutral(zh, "zh"), ["殷其靁,在南山之側。"])
+        en = ["She walked to the door.", "They ate in silence.", 'He said "no" twice.', "It was Mr. B.", "Why not"]
+        self.assertEqual(probes.neutral(en, "en"), ["She walked to the door."])
 
 
 class LoneCue(unittest.TestCase):

@@ -15,7 +15,7 @@
 #   make models-apple          the four recurrent taggers, one training at a time
 # Each target trains into $(BUILD)/models/<name>.safetensors (log: $(BUILD)/logs/<name>.log),
 # evaluates it with tools/apple/evaluate.py (generated dev, mined dev, natural dev, the hand-written sets and
-# the memory probes; JSON in $(BUILD)/logs/<name>.eval.json), copies the weights to
+# the memory probes and their no-cue control; JSON in $(BUILD)/logs/<name>.eval.json), copies the weights to
 # models/<name>/model.safetensors, and refreshes the card's measured blocks and check.json
 # (tools/apple/card.py) with the training log, the evaluation and the accuracy on tests/apple/slice.jsonl.
 # Needs the Debian packages wordnet-base, fortunes, fortunes-zh, dict-gcide, dict-foldoc, dict-devil,
@@ -168,7 +168,7 @@ define train_apple
 	@mkdir -p models/$(1)
 	$(call train_stage,$(1),$(APPLE_COMMON) --data $(or $(3),$(APPLE_TRAIN)) $(2))
 	$(PYTHON) tools/apple/evaluate.py --recur $(RECUR) --model $(MODEL_BUILD)/$(1).safetensors \
-	  --data $(APPLE_DATA) --only dev,hand,heldout,heldout2,memory --file $(APPLE_DATA)/natural-dev.jsonl \
+	  --data $(APPLE_DATA) --only dev,hand,heldout,heldout2,memory,control --file $(APPLE_DATA)/natural-dev.jsonl \
 	  --file $(APPLE_DATA)/mined-dev.jsonl --json $(MODEL_LOGS)/$(1).eval.json | tee $(MODEL_LOGS)/$(1).eval.txt
 	cp $(MODEL_BUILD)/$(1).safetensors models/$(1)/model.safetensors
 	$(PYTHON) tools/apple/evaluate.py --recur $(RECUR) --model models/$(1)/model.safetensors --only "" \

@@ -22,6 +22,8 @@ Sets:
   probes   DATA/probes-<d>.jsonl for d = 0 25 50 100 200 400, per language and overall
   memory   TESTS/memory-probes.jsonl (tools/apple/probes.py): accuracy per language, sense and distance
            with 95 % Wilson intervals; the cue word is the only evidence
+  control  the same probes with the cue word replaced by a neutral one: the share of fruit answers per
+           language and distance (the tagger's default, against which the memory figures read)
   natural  TESTS/natural.en.txt and natural.zh.txt, the frozen natural test set, per language and per cue
            position (before / far / after / both); scored once, for the final models of 2026-12-05
            (models/README.md has the figures): a tagger changed since needs a new set
@@ -90,6 +92,24 @@ def read_memory(path):
         for line in f:
             d = json.loads(line)
             out.append((d["text"], [(d["start"], d["end"], d["sense"])], f"{d['lang']} {d['sense']} {d['nominal']}"))
+    return out
+
+
+# The control's cue word: the memory probes' carriers read naturally with it, and it says nothing of either sense.
+NEUTRAL_CUE = {"en": "weather", "zh": "天气"}
+
+
+def read_control(path):
+    """The memory probes with the cue word replaced by NEUTRAL_CUE, every mention counted as 'fruit', keyed by
+    'lang nominal': 'right' is then the share of fruit answers, what the tagger says when nothing tells it."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            at = d["text"].index(d["cue"])  # the cue is in the first sentence, and nowhere else
+            text = d["text"][:at] + NEUTRAL_CUE[d["lang"]] + d["text"][at + len(d["cue"]):]
+            shift = len(text) - len(d["text"])
+            out.append((text, [(d["start"] + shift, d["end"] + shift, "fruit")], f"{d['lang']} {d['nominal']}"))
     return out
 
 
@@ -214,7 +234,7 @@ def main():
     ap.add_argument("--tests", default="tests/apple")
     ap.add_argument("--file", action="append", default=[])
     ap.add_argument("--only", default="dev,hand,heldout,heldout2,probes",
-                    help="comma-separated subset of dev,hand,heldout,heldout2,probes,memory,natural,natural2 "
+                    help="comma-separated subset of dev,hand,heldout,heldout2,probes,memory,control,natural,natural2 "
                          "('' = none)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--markdown", help="write the model card's result tables here")
@@ -251,6 +271,12 @@ def main():
                     v = res["memory"].get(f"{lang} {sense} {d}")
                     cells.append(f"{100 * v['accuracy']:5.1f}" if v else "   - ")
                 print(f"memory {lang} {sense:<8}" + " ".join(cells), file=sys.stderr)
+    if "control" in only:
+        bl, _ = score(tagger, read_control(os.path.join(args.tests, "memory-probes.jsonl")))
+        res["control"] = {k: tally(c, n) for k, (c, n) in sorted(bl.items())}
+        for lang in ("en", "zh"):
+            cells = [f"{100 * res['control'][f'{lang} {d}']['accuracy']:5.1f}" for d in DISTANCES]
+            print(f"control {lang} fruit answers " + " ".join(cells), file=sys.stderr)
     for name in ("natural", "natural2"):
         if name not in only:
             continue
@@ -327,6 +353,17 @@ def markdown(res):
                     cells.append(f"{100 * v['accuracy']:.0f}% ({100 * v['ci95'][0]:.0f}–{100 * v['ci95'][1]:.0f})"
                                  if v else "-")
                 out.append(f"| {lang}, {sense} cue | " + " | ".join(cells) + " |")
+        out.append("")
+    if "control" in res:
+        out += ["Control: the same probes with the cue word replaced by “weather” / “天气”, which says nothing of "
+                "either sense (100 probes per cell): the share answered fruit, with 95 % Wilson interval. "
+                "It is what the tagger says at each distance when nothing tells it.", "",
+                "| no cue | " + " | ".join(f"d = {d}" for d in DISTANCES) + " |",
+                "|---|" + "|".join("---" for _ in DISTANCES) + "|"]
+        for lang in ("en", "zh"):
+            cells = [f"{100 * v['accuracy']:.0f}% ({100 * v['ci95'][0]:.0f}–{100 * v['ci95'][1]:.0f})"
+                     for v in (res["control"][f"{lang} {d}"] for d in DISTANCES)]
+            out.append(f"| {lang}, fruit answers | " + " | ".join(cells) + " |")
         out.append("")
     for key, title in (("hand", "Hand-written"), ("heldout", "Held-out hand-written"),
                        ("heldout2", "Third hand-written")):

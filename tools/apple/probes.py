@@ -102,9 +102,14 @@ def candidates(lang, data_dir):
                 # "Mr Darcy" for "Mr. Darcy", so that the sentence split does not break at the title
                 yield from en_sentences(re.sub(r"\b(Mr|Mrs|Dr|St)\.", r"\1", para))
         return
+    yield from zh_candidates("dev")
+
+
+def zh_candidates(half):
+    """The fortunes-zh sentences of the generator's held-out ("dev") or training ("train") half."""
     for name in ("chinese", "tang300", "song100"):
         for e in read_entries(os.path.join(FORTUNES, name)):
-            if is_dev(f"zh:{e}"):
+            if is_dev(f"zh:{e}") == (half == "dev"):
                 yield from zh_sentences(e)
 
 
@@ -120,19 +125,25 @@ def says_nothing(s, lang):
         not any(c in s for c in CUES[("zh", "fruit")] + CUES[("zh", "company")])
 
 
-def filler_pool(lang, data_dir, apple_dir):
-    """Whole, clean sentences that no model read and that say nothing of either sense."""
+def neutral(sents, lang):
+    """The whole, clean sentences among sents that say nothing of either sense, sorted, each once. Also the
+    lone-cue training filler's rule (tools/apple/generate.py)."""
     if lang == "en":
         # no quotation marks (a sentence may start inside one quotation and end in another), no initials
-        sents = [s for s in set(candidates(lang, data_dir)) if len(s) <= 120 and s[-1] in ".!?"
-                 and '"' not in s and not re.search(r"\b[A-Z]\.$", s)]
+        sents = sorted(s for s in set(sents) if len(s) <= 120 and s[-1] in ".!?"
+                       and '"' not in s and not re.search(r"\b[A-Z]\.$", s))
         checked = sents
     else:
-        sents = sorted(s for s in set(candidates(lang, data_dir)) if len(s) <= 30 and s[-1] in "。！？"
+        sents = sorted(s for s in set(sents) if len(s) <= 30 and s[-1] in "。！？"
                        and not re.search("[][‘’“”《》()（）]", s))
         checked = t2s(sents)
+    return [s for s, c in zip(sents, checked) if says_nothing(c, lang)]
+
+
+def filler_pool(lang, data_dir, apple_dir):
+    """Whole, clean sentences that no model read and that say nothing of either sense."""
     seen = lm_text(lang, data_dir, apple_dir)
-    return sorted(s for s, c in zip(sents, checked) if says_nothing(c, lang) and letters(s, lang) not in seen)
+    return [s for s in neutral(candidates(lang, data_dir), lang) if letters(s, lang) not in seen]
 
 
 def filler(rng, pool, lang, n):
