@@ -16,7 +16,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DRECUR_NATIVE_ARCH=ON
 # fortunes-zh and wordnet-base are the corpora and cue vocabularies the shipped models train on;
 # python3-torch is what the PyTorch bridge (tools/pytorch) is tested against.
 PACKAGES = cmake make g++ libxsimd-dev googletest libgtest-dev emscripten \
-           clang libclang-rt-dev chromium fonts-wqy-microhei fortunes fortunes-zh wordnet-base python3-torch
+           clang libclang-rt-dev chromium fonts-wqy-microhei fortunes fortunes-zh wordnet-base python3-torch opencc
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

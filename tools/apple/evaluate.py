@@ -23,7 +23,7 @@ Sets:
   memory   TESTS/memory-probes.jsonl (tools/apple/probes.py): accuracy per language, sense and distance
            with 95 % Wilson intervals; the cue word is the only evidence
   control  the same probes with the cue word replaced by a neutral one: the share of fruit answers per
-           language and distance (the tagger's default, against which the memory figures read)
+           language and distance (the tagger's default, against which the memory figures are read)
   natural  TESTS/natural.en.txt and natural.zh.txt, the frozen natural test set, per language and per cue
            position (before / far / after / both); scored once, for the final models of 2026-12-05
            (models/README.md has the figures): a tagger changed since needs a new set
@@ -106,8 +106,8 @@ def read_control(path):
     with open(path, encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
-            at = d["text"].index(d["cue"])  # the cue is in the first sentence, and nowhere else
-            text = d["text"][:at] + NEUTRAL_CUE[d["lang"]] + d["text"][at + len(d["cue"]):]
+            cue_end = d["start"] - d["gap"]  # (the cue word's letters may come again in the filler)
+            text = d["text"][:cue_end - len(d["cue"])] + NEUTRAL_CUE[d["lang"]] + d["text"][cue_end:]
             shift = len(text) - len(d["text"])
             out.append((text, [(d["start"] + shift, d["end"] + shift, "fruit")], f"{d['lang']} {d['nominal']}"))
     return out

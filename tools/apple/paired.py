@@ -5,8 +5,9 @@
 
 Each JSON is what `tools/apple/evaluate.py --only SET --json` wrote for one tagger: its tallies and every
 mention it got wrong. For each OTHER, per cue position (before / far / after / both) and in all: its
-accuracy minus BASE's on the same mentions, in points, with the 95 % interval of 10,000 resamples of those
-mentions (seed 1). The same mentions are in both resamples, so what the two taggers share cancels.
+accuracy minus BASE's on the same mentions, in points, with the 95 % interval of 10,000 resamples (seed 1).
+A resample draws texts, not mentions, with all their mentions of the group: two mentions in one text are
+not independent. Both taggers are scored on each resample, so what they share cancels.
 """
 import argparse
 import json
@@ -45,19 +46,29 @@ def main():
     items = read_natural(os.path.join(args.tests, f"{args.set}.en.txt"), "en") + \
         read_natural(os.path.join(args.tests, f"{args.set}.zh.txt"), "zh")
     base = right_per_mention(args.base, args.set, items)
-    members = {g: [i for i, (_, _, key) in enumerate(items) if g == "all" or key.split()[1] == g] for g in GROUPS}
+    # per group: the mentions of each text, as lists of item indices
+    members = {}
+    for g in GROUPS:
+        texts = {}
+        for i, (text, _, key) in enumerate(items):
+            if g == "all" or key.split()[1] == g:
+                texts.setdefault((key.split()[0], text), []).append(i)
+        members[g] = list(texts.values())
     print(f"accuracy minus {args.base}'s, in points (95 % paired bootstrap interval, {RESAMPLES} resamples)")
-    print(f"{'tagger':<40}" + "".join(f"{g + ' (' + str(len(members[g])) + ')':>24}" for g in GROUPS))
+    print(f"{'tagger':<40}" + "".join(f"{g + ' (' + str(sum(map(len, members[g]))) + ')':>24}" for g in GROUPS))
     for path in args.others:
         other = right_per_mention(path, args.set, items)
         cells = []
         for g in GROUPS:
-            idx = members[g]
-            n = len(idx)
+            # per text: (mentions, right minus BASE's right)
+            per_text = [(len(idx), sum(other[i] - base[i] for i in idx)) for idx in members[g]]
             rng = random.Random(1)
-            diffs = sorted(sum(other[i] - base[i] for i in (rng.choice(idx) for _ in range(n))) / n
-                           for _ in range(RESAMPLES))
-            d = sum(other[i] - base[i] for i in idx) / n
+            diffs = []
+            for _ in range(RESAMPLES):
+                drawn = [rng.choice(per_text) for _ in per_text]
+                diffs.append(sum(d for _, d in drawn) / sum(n for n, _ in drawn))
+            diffs.sort()
+            d = sum(d for _, d in per_text) / sum(n for n, _ in per_text)
             lo, hi = diffs[int(0.025 * RESAMPLES)], diffs[int(0.975 * RESAMPLES) - 1]
             cells.append(f"{100 * d:+.1f} ({100 * lo:+.1f} to {100 * hi:+.1f})")
         print(f"{path:<40}" + "".join(f"{c:>24}" for c in cells))

@@ -2,8 +2,9 @@
 """The memory experiment's probes: a cue word, d characters of neutral text, then a mention of apple / 苹果.
 
     tools/apple/probes.py [OUT [DATA_DIR [APPLE_DIR]]]   (defaults tests/apple/memory-probes.jsonl, build/data and
-        build/apple; needs DATA_DIR/{en,en-books,zh}.train.txt from `make data`, DATA_DIR/austen.txt from
-        tools/data/austen.py, APPLE_DIR/lm-extra.txt from `make apple-data`, fortunes-zh and opencc;
+        build/apple; needs DATA_DIR/{en,en-books,zh}.train.txt and zh-verse.test.txt from `make data`,
+        DATA_DIR/austen.txt from tools/data/austen.py, the training files of `make apple-data` in APPLE_DIR,
+        and opencc;
         `make apple-probes` runs all of it)
 
 The cue word is the only evidence of the sense. It sits in a carrier sentence that says nothing else
@@ -12,12 +13,13 @@ that ends in the mention and says nothing either ("I kept thinking about the app
 the generator's neutral frames, where the taggers saw both senses alike). In English half of each
 sense's mentions are "apple" and half "Apple", so the spelling tells nothing.
 Filler: whole sentences, none twice in a probe, that the character LMs did not read and the taggers did
-not train on (compared by their letters alone), without a cue word or any fruit, food, plant, drink,
-computing or money word of the lists below. English: Jane Austen's novels. Chinese: fortunes-zh sentences
-of the generator's held-out half (there is no Chinese everyday prose the models did not read) minus
-its computing prose, so mostly classical verse and sayings. Both are older registers than the taggers'
-modern company text, and their mined fruit text is old dictionary prose and verse: the filler's style may
-lean fruit, which is why the two senses are reported apart.
+not train on (compared by their letters alone, Chinese in simplified form), without a cue word or any
+fruit, food, plant, drink, computing or money word of the lists below. English: Jane Austen's novels.
+Chinese: lines of classical verse from the Chinese verse corpus's test split, none with a character the
+corpus replaced as rare (there is no Chinese everyday prose the models did not read). Both are older
+registers than the taggers' modern company text, and their mined fruit text is old dictionary prose and
+verse: the filler's style may lean fruit, which is why the two senses are reported apart (and the
+evaluation's control shows each tagger's answer without a cue).
 Per distance and language, PER_CELL probes of each sense. Each JSONL line: text, lang, sense, nominal
 (the distance asked for), distance (characters of filler: whole sentences, so within a few characters
 of nominal; 0 = the mention's sentence follows the cue's), gap (characters from the end of the cue word
@@ -82,27 +84,65 @@ def letters(text, lang):
     return re.sub(r"[^a-z]", "", text.lower()) if lang == "en" else re.sub(r"[^\u3400-\u9fff]", "", text)
 
 
-def lm_text(lang, data_dir, apple_dir):
-    """What the character LMs read in this language, and the mined windows the taggers trained on."""
+# The taggers' training files in APPLE_DIR (tools/apple/apple.mk): generated, mined and lone-cue examples.
+TRAINING_FILES = ["train.jsonl", "mined-train.jsonl", "train-extra.jsonl", "train-mix.jsonl"] + \
+    [f"train-lone-{d}.jsonl" for d in (0, 60, 200, 430)]
+
+
+def read_texts(lang, data_dir, apple_dir):
+    """What the character LMs read in this language and what the taggers trained on: a list of (letters of
+    the text, the characters it keeps or None). Chinese in simplified form. The fortunes' LM text has every
+    rare character replaced by U+FFFD, which letters() drops: a sentence is compared with it with the
+    characters that text lacks dropped too."""
     names = [os.path.join(data_dir, n) for n in (["en.train.txt", "en-books.train.txt"] if lang == "en"
                                                  else ["zh.train.txt"])]
-    text = ""
+    out = []
     for path in names + [os.path.join(apple_dir, "lm-extra.txt")]:
         with open(path, encoding="utf-8") as f:
-            text += letters(f.read(), lang)
-    return text
+            text = f.read()
+        kept = set(text) - {"\ufffd"} if "\ufffd" in text else None
+        out.append((letters(text if lang == "en" else "\n".join(t2s(text.split("\n"))), lang), kept))
+    lines = []
+    for name in TRAINING_FILES:
+        with open(os.path.join(apple_dir, name), encoding="utf-8") as f:
+            lines += [json.loads(line)["text"].replace("\n", " ") for line in f]
+    out.append((letters("\n".join(lines) if lang == "en" else "\n".join(t2s(lines)), lang), None))
+    return out
+
+
+def unread(pool, lang, texts):
+    """The sentences of pool whose letters are in none of texts (read_texts()), each as that text has them.
+    One pass over each text: a sentence can be in it only where its first letters are."""
+    k = 8
+    keep = [True] * len(pool)
+    for text, kept in texts:
+        forms = pool if kept is None else ["".join(c for c in s if c in kept) for s in pool]
+        lets = [letters(f, lang) for f in (forms if lang == "en" else t2s(forms))]
+        by_head = {}
+        for i, t in enumerate(lets):
+            if len(t) < k:
+                keep[i] = keep[i] and t not in text
+            else:
+                by_head.setdefault(t[:k], []).append(i)
+        for p in range(len(text) - k + 1):
+            for i in by_head.get(text[p:p + k], ()):
+                if keep[i] and text.startswith(lets[i], p):
+                    keep[i] = False
+    return [s for s, ok in zip(pool, keep) if ok]
 
 
 def candidates(lang, data_dir):
-    """English: Austen's sentences (tools/data/austen.py); Chinese: the fortunes-zh sentences of the
-    generator's held-out half."""
+    """English: Austen's sentences (tools/data/austen.py); Chinese: the sentences of the Chinese verse
+    corpus's test split (tools/data/verse_zh.py; the taggers' mined windows come from its training split)."""
     if lang == "en":
         with open(os.path.join(data_dir, "austen.txt"), encoding="utf-8") as f:
             for para in f.read().split("\n\n"):
                 # "Mr Darcy" for "Mr. Darcy", so that the sentence split does not break at the title
                 yield from en_sentences(re.sub(r"\b(Mr|Mrs|Dr|St)\.", r"\1", para))
         return
-    yield from zh_candidates("dev")
+    with open(os.path.join(data_dir, "zh-verse.test.txt"), encoding="utf-8") as f:
+        for poem in f.read().split("\n\n"):
+            yield from (s for s in zh_sentences(poem) if "\ufffd" not in s)  # no rare character lost
 
 
 def zh_candidates(half):
@@ -140,10 +180,19 @@ def neutral(sents, lang):
     return [s for s, c in zip(sents, checked) if says_nothing(c, lang)]
 
 
+def shares_a_sentence(sents, others):
+    """For each Chinese sentence of sents: whether it lies within one of others or holds one, compared by
+    their characters in simplified form (tools/apple/generate.py keeps the lone cues' filler apart from its
+    dev set's this way)."""
+    theirs = {letters(s, "zh") for s in t2s(sorted(set(others)))} - {""}
+    joined = "|".join(theirs)
+    return [t in joined or any(t[i:j] in theirs for i in range(len(t)) for j in range(i + 1, len(t) + 1))
+            for t in (letters(s, "zh") for s in t2s(sents))]
+
+
 def filler_pool(lang, data_dir, apple_dir):
     """Whole, clean sentences that no model read and that say nothing of either sense."""
-    seen = lm_text(lang, data_dir, apple_dir)
-    return [s for s in neutral(candidates(lang, data_dir), lang) if letters(s, lang) not in seen]
+    return unread(neutral(candidates(lang, data_dir), lang), lang, read_texts(lang, data_dir, apple_dir))
 
 
 def filler(rng, pool, lang, n):
@@ -185,7 +234,8 @@ def main():
     data_dir = sys.argv[2] if len(sys.argv) > 2 else "build/data"
     apple_dir = sys.argv[3] if len(sys.argv) > 3 else "build/apple"
     for path in [os.path.join(data_dir, n) for n in ("en.train.txt", "en-books.train.txt", "zh.train.txt",
-                                                      "austen.txt")] + [os.path.join(apple_dir, "lm-extra.txt")]:
+                                                      "zh-verse.test.txt", "austen.txt")] + \
+            [os.path.join(apple_dir, n) for n in TRAINING_FILES + ["lm-extra.txt"]]:
         if not os.path.exists(path):
             sys.exit(f"probes.py: {path} is missing; run `make apple-probes`")
     pools = {lang: filler_pool(lang, data_dir, apple_dir) for lang in ("en", "zh")}
