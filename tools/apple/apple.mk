@@ -19,7 +19,7 @@
 # models/<name>/model.safetensors, and refreshes the card's measured blocks and check.json
 # (tools/apple/card.py) with the training log, the evaluation and the accuracy on tests/apple/slice.jsonl.
 # Needs the Debian packages wordnet-base, fortunes, fortunes-zh, dict-gcide, dict-foldoc, dict-devil,
-# jargon-text, bible-kjv-text and manpages-zh (make setup installs them).
+# jargon-text, bible-kjv-text, manpages-zh and opencc (make setup installs them).
 
 BUILD       ?= build
 PYTHON      ?= /usr/bin/python3
@@ -46,8 +46,8 @@ $(DATA_DONE):
 apple-data: $(APPLE_DATA_DONE)
 
 $(APPLE_DATA_DONE): tools/apple/generate.py tools/apple/cue_mix.py tools/apple/shared_frames.py tools/apple/lone_cue.py \
-                    tools/apple/mine.py \
-                    tools/apple/natural-dev-checks.tsv tools/data/english_books.py | $(DATA_DONE)
+                    tools/apple/mine.py tools/apple/probes.py \
+                    tools/apple/natural-dev-checks.tsv tools/data/english_books.py tools/data/verse_zh.py | $(DATA_DONE)
 	@test -f /usr/share/wordnet/data.noun -a -f /usr/share/games/fortunes/cookie -a -f /usr/share/games/fortunes/chinese || \
 	  { echo "apple-data: needs the Debian packages wordnet-base, fortunes and fortunes-zh"; exit 1; }
 	$(PYTHON) tools/apple/generate.py $(APPLE_DATA)

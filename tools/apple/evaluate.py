@@ -28,8 +28,8 @@ Sets:
            position (before / far / after / both); scored once, for the final models of 2026-12-05
            (models/README.md has the figures): a tagger changed since needs a new set
   natural2 TESTS/natural2.en.txt and natural2.zh.txt: that new set (513 mentions, 145 of them with the cue
-           only far before), written and frozen on 2026-12-05 and not yet scored; to be scored once, for
-           the next final models
+           only far before), written and frozen on 2026-12-05, scored once, for the taggers shipped on
+           2026-12-06 (models/README.md has the figures): spent too
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Labelled corpus for the apple disambiguation taggers: English and Chinese.
 
-    tools/apple/generate.py [OUT_DIR]        (default build/apple/; Python 3 standard library only)
+    tools/apple/generate.py [OUT_DIR]        (default build/apple/; Python 3 standard library, and opencc for
+                                              the lone cues' Chinese filler)
 
 Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O / fruit / company:
   train.jsonl            training set. recur pads every batch to its longest line and computes the
@@ -25,7 +26,8 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
                          after train-extra from their own RNG
   train-lone-D.jsonl     tools/apple/lone_cue.py: one cue word in a sentence that says nothing else, at
                          most D = 0, 60, 200, 430 characters of filler, then a neutral mention: the stages
-                         of the streaming taggers' distance curriculum; drawn last, each from its own RNG
+                         of the streaming taggers' distance curriculum; drawn last, each from its own RNG;
+                         their filler says nothing of either sense by tools/apple/probes.py's rules
   sizes.json             line, character and mention counts per file and language, and pool sizes.
 Every line also carries "lang" and "kind" (recur reads only "text" and "labels" and ignores the rest).
 
@@ -37,6 +39,7 @@ companies, stock and finance) plus short hand-written lists; Chinese from hand-w
 Neutral filler: sentences from the Debian fortunes / fortunes-zh packages with every cue word and
 every apple mention filtered out. Everything is seeded: the same command writes the same bytes.
 """
+import copy
 import hashlib
 import json
 import os
@@ -909,6 +912,12 @@ class Filler:
                 zh[split].append(s)
         self.pools = {"en": en, "zh": zh}
 
+    def with_pools(self, pools):
+        """The same filler drawing from other sentences: pools[lang][split]."""
+        other = copy.copy(self)
+        other.pools = pools
+        return other
+
     def text(self, rng, lang, split, n):
         """At least n characters of filler (whole sentences, cut at the first word boundary after n)."""
         if n <= 0:
@@ -1295,8 +1304,20 @@ def main():
     for key, spec in list(EN_HAND.items()) + list(ZH.items()):
         words = {w for w, _ in tokenize_entries(spec)}
         hand[key] = [w for w in pools["train"][key] if w in words]
+    # Their filler says nothing of either sense by the memory probes' rules: of this filler's English, and of
+    # fortunes-zh's training half in any character (the filler above keeps the 2,000 most frequent, so no
+    # traditional verse), so that the cue is carried across verse as well as prose; but none that shares a
+    # sentence with the held-out half, the dev set's filler (the halves are split by entry, and a few
+    # sentences are in both).
+    from probes import neutral, shares_a_sentence, zh_candidates  # here, not above: probes imports this module
+    zh_lone = neutral(zh_candidates("train"), "zh")
+    zh_lone = [s for s, shared in zip(zh_lone, shares_a_sentence(zh_lone, zh_candidates("dev")))
+               if not shared and not any(w in s for w in cue_zh)]
+    lone_filler = filler.with_pools({"en": {"train": neutral(filler.pools["en"]["train"], "en")},
+                                     "zh": {"train": zh_lone}})
+    sizes["pools"]["train"]["lone_filler_sentences"] = {lang: len(p["train"]) for lang, p in lone_filler.pools.items()}
     for i, most in enumerate(LONE_STAGES):
-        g = Gen(random.Random(SEED * 10 + 9 + i), pools, frames, filler, "train", grammar)
+        g = Gen(random.Random(SEED * 10 + 9 + i), pools, frames, lone_filler, "train", grammar)
         exs = draw(SIZES["lone"], lambda lang: make_lone_example(g, lang, to_example, join, hand, most), packable)
         sizes["files"][f"train-lone-{most} examples"] = len(exs)
         write(f"train-lone-{most}.jsonl", pack(exs))

@@ -6,7 +6,8 @@ afternoon picking pears at the orchard."), and taggers trained on them learned t
 cue words in them: a single cue word in a sentence that says nothing else ("Someone brought up the
 charger.") they mostly ignored, even right before the mention. Here the cue word is the only evidence:
 one word of the sense's hand-written training pool in a neutral carrier sentence, at most D characters of
-neutral filler (fortune sentences of the training half), then a neutral mention frame, whose casing
+neutral filler (fortune sentences of the training half that say nothing of either sense by the memory
+probes' rules, Chinese verse in traditional characters included), then a neutral mention frame, whose casing
 follows the sense as in natural English in half of the examples and is independent of it in the other
 half. A third of the examples have an earlier lone cue of the other sense before the deciding one, so
 that the newer cue must replace the older (what a memory of the topic does).
