@@ -545,7 +545,8 @@ test('Memory experiment: accuracy against distance for RNN, LSTM, GRU and Transf
   await page.waitForSelector('#mem-run:not([disabled])', { timeout: TIMEOUT });
   await page.click('#mem-run');
   await page.waitForSelector('#mem-chart[data-done]', { state: 'attached', timeout: 240000 });
-  // Right / total per network, probe group and distance, as the table shows them.
+  // Right / total per network, probe group and distance, as the table shows them (for the control row,
+  // `none`, fruit answers / total).
   const table = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#mem-table tbody tr')]
     .map((tr) => [`${tr.dataset.model} ${tr.dataset.part}`, [...tr.querySelectorAll('td[data-total]')]
       .map((td) => [Number(td.dataset.correct), Number(td.dataset.total)])])));
@@ -560,11 +561,8 @@ test('Memory experiment: accuracy against distance for RNN, LSTM, GRU and Transf
     // 50 probes of each sense and language at each distance: 200 per cell
     for (const [, n] of table[`${m} all`]) assert.equal(n, 200);
   }
-  // Every network was measured on the same balanced probes, with both senses reported; and the page's
-  // reading holds: the gated cells use a lone cue word right before the mention, lose some of it over
-  // 200-400 characters, and still do better there than the plain RNN, which is near chance at every
-  // distance. Its bound is loose on purpose: at d = 0 it uses a Chinese cue a little (57 % in all with
-  // the F32 weights; 95 % of pure guesses on 200 probes stay below 57 %).
+  // Every network was measured on the same balanced probes, with both senses reported, and on the same probes
+  // with a neutral word for the cue (the control: how often it then answers fruit, its default).
   for (const m of ['apple-rnn', 'apple-lstm', 'apple-gru']) {
     for (const sense of ['fruit', 'company']) {
       for (const [, n] of table[`${m} ${sense}`]) assert.equal(n, 100);
@@ -572,15 +570,35 @@ test('Memory experiment: accuracy against distance for RNN, LSTM, GRU and Transf
     const all = table[`${m} all`].map(([c]) => c);
     const bySense = table[`${m} fruit`].map(([c], i) => c + table[`${m} company`][i][0]);
     assert.deepEqual(all, bySense);
+    for (const [, n] of table[`${m} none`]) assert.equal(n, 200);
   }
+  // The page's reading holds. The gated cells use a lone cue word right before the mention and still do at
+  // 200-400 characters, well above the plain RNN; and there the cue, not a default, does it: against the
+  // control, one cue moves their answers far from the default, and neither moves them the wrong way.
+  // (The other cue can only match the default when the default is that sense already.)
   const far = (d) => d >= 200;
+  // A cue's effect: how much more often the network answers that cue's sense than it does with no cue.
+  const effect = (m, sense, pick) => (sense === 'fruit' ? acc(m, 'fruit', pick) - acc(m, 'none', pick)
+    : acc(m, 'company', pick) - (1 - acc(m, 'none', pick)));
   for (const m of ['apple-lstm', 'apple-gru']) {
     const near = acc(m, 'all', (d) => d === 0);
     assert.ok(near >= 0.75, `${m} at 0: ${near}`);
-    assert.ok(near >= acc(m, 'all', far) + 0.05, `${m}: ${near} at 0, ${acc(m, 'all', far)} at 200+`);
-    assert.ok(acc(m, 'all', far) >= acc('apple-rnn', 'all', far) + 0.1, `${m} vs apple-rnn at 200+`);
+    assert.ok(acc(m, 'all', far) >= 0.75, `${m} at 200+: ${acc(m, 'all', far)}`);
+    assert.ok(acc(m, 'all', far) >= acc('apple-rnn', 'all', far) + 0.15, `${m} vs apple-rnn at 200+`);
+    const effects = ['fruit', 'company'].map((sense) => effect(m, sense, far));
+    assert.ok(Math.max(...effects) >= 0.25 && Math.min(...effects) >= -0.05, `${m}: cue effects at 200+ ${effects}`);
   }
-  for (const d of DIST) assert.ok(acc('apple-rnn', 'all', (x) => x === d) <= 0.62, `apple-rnn at ${d}`);
+  // The plain RNN is near chance at every distance (95 % of pure guesses on 200 probes stay below 57 %; the
+  // bound is loose on purpose), and from 100 characters on it answers as it does with no cue.
+  for (const d of DIST) {
+    const at = (x) => x === d;
+    assert.ok(acc('apple-rnn', 'all', at) <= 0.62, `apple-rnn at ${d}`);
+    if (d >= 100) {
+      for (const sense of ['fruit', 'company']) {
+        assert.ok(Math.abs(effect('apple-rnn', sense, at)) <= 0.15, `apple-rnn at ${d}: ${sense} cue effect ${effect('apple-rnn', sense, at)}`);
+      }
+    }
+  }
 
   // Key recall, trained live: every LSTM and GRU holds the key across gaps four times longer than it trained
   // on. Whether a plain RNN learns it depends on its random start (a coin flip that the last bit of rounding

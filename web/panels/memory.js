@@ -13,8 +13,11 @@ import * as gradients from './gradients.js';
 
 const DISTANCES = [0, 25, 50, 100, 200, 400];
 const SENSES = ['fruit', 'company'];
+// The control's cue word (tools/apple/evaluate.py's too): the carriers read naturally with it, and it says
+// nothing of either sense, so what a network answers then is its default at that distance.
+const NEUTRAL_CUE = { en: 'weather', zh: '天气' };
 // The left-to-right ones: the three cells and the causal Transformer, whose 512-character window
-// holds every probe (the longest is 492 characters).
+// holds every probe (the longest is 481 characters, 482 as a control).
 const MEMORY_MODELS = APPLE_MODELS.filter((m) => !m.both);
 const mem = {
   run: $('mem-run'), cancel: $('mem-cancel'), progress: $('mem-progress'), status: $('mem-status'),
@@ -65,14 +68,18 @@ function drawChart() {
   });
 }
 
-function cell(row, c, n) {
+function cell(row, c, n, title = (v) => t('{c} of {n} right; 95 % interval {lo}–{hi}', v)) {
   const td = row.insertCell();
   td.className = 'num';
   const [lo, hi] = wilson(c, n);
   td.textContent = pct(c / n);
-  td.title = t('{c} of {n} right; 95 % interval {lo}–{hi}', { c, n, lo: pct(lo), hi: pct(hi) });
+  td.title = title({ c, n, lo: pct(lo), hi: pct(hi) });
   Object.assign(td.dataset, { correct: c, total: n });
 }
+
+// Each network's rows: its accuracy on all probes and per cue, and the control's share of fruit answers.
+const PARTS = { all: () => t('all'), fruit: () => t('fruit cue'), company: () => t('company cue'),
+  none: () => t('no cue: answered fruit') };
 
 function renderTable() {
   const table = mem.table;
@@ -83,16 +90,19 @@ function renderTable() {
   const body = table.createTBody();
   for (const m of MEMORY_MODELS) {
     const rows = mem.results[m.name];
-    for (const part of ['all', ...SENSES]) {
+    for (const part of Object.keys(PARTS)) {
       const row = body.insertRow();
       Object.assign(row.dataset, { model: m.name, part });
       rowHeader(row, part === 'all' ? m.short : '');
-      row.insertCell().textContent = part === 'all' ? t('all') : part === 'fruit' ? t('fruit cue') : t('company cue');
+      row.insertCell().textContent = PARTS[part]();
       if (!rows) {
         naCell(row, DISTANCES.length, mem.errors?.[m.name] ?? t('not available in this build'));
         break;
       }
-      for (const r of rows) cell(row, r[part].correct, r[part].total);
+      for (const r of rows) {
+        if (part === 'none') cell(row, r.none.correct, r.none.total, (v) => t('{c} of {n} answered fruit; 95 % interval {lo}–{hi}', v));
+        else cell(row, r[part].correct, r[part].total);
+      }
     }
   }
 }
@@ -117,19 +127,34 @@ function renderExamples(probes) {
   }
 }
 
+/** A probe with its cue word (gap code points before the mention) replaced by the neutral one. */
+function control(p) {
+  const chars = Array.from(p.text), word = NEUTRAL_CUE[p.lang];
+  const cueEnd = p.start - p.gap, shift = Array.from(word).length - Array.from(p.cue).length;
+  const text = chars.slice(0, cueEnd - Array.from(p.cue).length).join('') + word + chars.slice(cueEnd).join('');
+  return { ...p, cue: word, text, start: p.start + shift, end: p.end + shift };
+}
+
 /** Right / total per distance, overall and per sense; a probe is right when the larger of
- * P(fruit), P(company) at the mention's last character matches its sense. */
-function score(probes, out) {
+ * P(fruit), P(company) at the mention's last character matches its sense. `none` counts the controls'
+ * fruit answers (out's rows from probes.length on). */
+function score(probes, controls, out) {
   const fi = out.labels.indexOf('fruit'), ci = out.labels.indexOf('company'), L = out.labels.length;
+  const guess = (i) => (out.probs[i * L + ci] > out.probs[i * L + fi] ? 'company' : 'fruit');
   return DISTANCES.map((distance) => {
-    const r = { distance, all: { correct: 0, total: 0 }, fruit: { correct: 0, total: 0 }, company: { correct: 0, total: 0 } };
+    const r = { distance, all: { correct: 0, total: 0 }, fruit: { correct: 0, total: 0 }, company: { correct: 0, total: 0 },
+      none: { correct: 0, total: 0 } };
     probes.forEach((p, i) => {
       if (p.nominal !== distance) return;
-      const guess = out.probs[i * L + ci] > out.probs[i * L + fi] ? 'company' : 'fruit';
       for (const k of ['all', p.sense]) {
         r[k].total++;
-        if (guess === p.sense) r[k].correct++;
+        if (guess(i) === p.sense) r[k].correct++;
       }
+    });
+    controls.forEach((p, i) => {
+      if (p.nominal !== distance) return;
+      r.none.total++;
+      if (guess(probes.length + i) === 'fruit') r.none.correct++;
     });
     return r;
   });
@@ -166,7 +191,9 @@ async function run() {
   mem.errors = {};
   showMsg(mem.msg, '');
   const models = (await loadAppleModels()).filter((e) => MEMORY_MODELS.some((m) => m.name === e.name));
-  const items = probes.map((p) => ({ text: p.text, at: p.end - 1 }));
+  // The controls: every probe again, with a neutral word for its cue.
+  const controls = probes.map(control);
+  const items = [...probes, ...controls].map((p) => ({ text: p.text, at: p.end - 1 }));
   const t0 = performance.now();
   try {
     for (const [k, entry] of models.entries()) {
@@ -185,7 +212,7 @@ async function run() {
         mem.errors[entry.name] = e.message;
         continue;
       }
-      mem.results[entry.name] = score(probes, out);
+      mem.results[entry.name] = score(probes, controls, out);
       drawChart();
       renderTable();
     }
@@ -193,7 +220,7 @@ async function run() {
     if (mem.cancelled) showMsg(mem.msg, t('Cancelled.'));
     else {
       mem.progress.value = 1;
-      mem.status.textContent = t('{probes} probes × {networks} networks in {secs} s', { probes: fmtInt(probes.length), networks: models.length, secs: secs.toFixed(1) });
+      mem.status.textContent = t('{probes} probes × {networks} networks in {secs} s', { probes: fmtInt(items.length), networks: models.length, secs: secs.toFixed(1) });
     }
   } finally {
     mem.job = null;
