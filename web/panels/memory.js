@@ -68,7 +68,7 @@ function drawChart() {
   });
 }
 
-function cell(row, c, n, title = (v) => t('{c} of {n} right; 95 % interval {lo}–{hi}', v)) {
+function cell(row, c, n, title) {
   const td = row.insertCell();
   td.className = 'num';
   const [lo, hi] = wilson(c, n);
@@ -78,8 +78,13 @@ function cell(row, c, n, title = (v) => t('{c} of {n} right; 95 % interval {lo}�
 }
 
 // Each network's rows: its accuracy on all probes and per cue, and the control's share of fruit answers.
-const PARTS = { all: () => t('all'), fruit: () => t('fruit cue'), company: () => t('company cue'),
-  none: () => t('no cue: answered fruit') };
+const right = (v) => t('{c} of {n} right; 95 % interval {lo}–{hi}', v);
+const PARTS = {
+  all: { label: () => t('all'), title: right },
+  fruit: { label: () => t('fruit cue'), title: right },
+  company: { label: () => t('company cue'), title: right },
+  none: { label: () => t('no cue: answered fruit'), title: (v) => t('{c} of {n} answered fruit; 95 % interval {lo}–{hi}', v) },
+};
 
 function renderTable() {
   const table = mem.table;
@@ -94,15 +99,12 @@ function renderTable() {
       const row = body.insertRow();
       Object.assign(row.dataset, { model: m.name, part });
       rowHeader(row, part === 'all' ? m.short : '');
-      row.insertCell().textContent = PARTS[part]();
+      row.insertCell().textContent = PARTS[part].label();
       if (!rows) {
         naCell(row, DISTANCES.length, mem.errors?.[m.name] ?? t('not available in this build'));
         break;
       }
-      for (const r of rows) {
-        if (part === 'none') cell(row, r.none.correct, r.none.total, (v) => t('{c} of {n} answered fruit; 95 % interval {lo}–{hi}', v));
-        else cell(row, r[part].correct, r[part].total);
-      }
+      for (const r of rows) cell(row, r[part].correct, r[part].total, PARTS[part].title);
     }
   }
 }
@@ -129,9 +131,9 @@ function renderExamples(probes) {
 
 /** A probe with its cue word (gap code points before the mention) replaced by the neutral one. */
 function control(p) {
-  const chars = Array.from(p.text), word = NEUTRAL_CUE[p.lang];
-  const cueEnd = p.start - p.gap, shift = Array.from(word).length - Array.from(p.cue).length;
-  const text = chars.slice(0, cueEnd - Array.from(p.cue).length).join('') + word + chars.slice(cueEnd).join('');
+  const chars = Array.from(p.text), word = NEUTRAL_CUE[p.lang], cueLength = Array.from(p.cue).length;
+  const cueEnd = p.start - p.gap, shift = Array.from(word).length - cueLength;
+  const text = chars.slice(0, cueEnd - cueLength).join('') + word + chars.slice(cueEnd).join('');
   return { ...p, cue: word, text, start: p.start + shift, end: p.end + shift };
 }
 
@@ -287,7 +289,7 @@ function renderRecallTable() {
     const step = row.insertCell();
     step.className = 'num';
     step.textContent = `${res.step} / ${RECALL.steps}`;
-    for (const p of res.curve) cell(row, p.correct, p.total);
+    for (const p of res.curve) cell(row, p.correct, p.total, right);
   }
 }
 
