@@ -121,8 +121,8 @@ class Probes(unittest.TestCase):
 
     def test_control_replaces_the_cue_word_alone(self):
         # "pie" is also inside "happiest" further on: only the carrier's word (gap characters before the
-        # mention) changes, and the mention's
-        # offsets move by the difference in length (weather 7 - pie 3 = 4; 天气 2 - 果酱 2 = 0).
+        # mention) changes, and the mention's offsets move by the difference in length (weather 7 - pie 3 = 4;
+        # 天气 2 - 果酱 2 = 0).
         rows = [{"text": "We talked about the pie. The happiest day. Now all I want is the apple", "lang": "en",
                  "sense": "company", "nominal": 0, "cue": "pie", "gap": 42, "start": 65, "end": 70},
                 {"text": "我想起了果酱。好想要一个苹果", "lang": "zh", "sense": "fruit", "nominal": 25, "cue": "果酱",
@@ -143,7 +143,6 @@ class Probes(unittest.TestCase):
         self.assertEqual(probes.neutral(zh, "zh"), ["殷其靁,在南山之側。"])
         en = ["She walked to the door.", "They ate in silence.", 'He said "no" twice.', "It was Mr. B.", "Why not"]
         self.assertEqual(probes.neutral(en, "en"), ["She walked to the door."])
-
 
     def test_unread_sees_through_case_punctuation_and_replaced_characters(self):
         # The fortunes' LM text has U+FFFD for its rare characters (靁 here): a sentence is compared with the
