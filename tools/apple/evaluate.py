@@ -30,6 +30,7 @@ Sets:
   natural2 TESTS/natural2.en.txt and natural2.zh.txt: that new set (513 mentions, 145 of them with the cue
            only far before), written and frozen on 2026-12-05, scored once, for the taggers shipped on
            2026-12-06 (models/README.md has the figures): spent too
+  natural3 TESTS/natural3.en.txt and natural3.zh.txt: a third such set, written and frozen on 2026-12-06
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
@@ -43,9 +44,9 @@ import sys
 
 DISTANCES = [0, 25, 50, 100, 200, 400]
 # Mentions in hand-written text: apple / apples / apple's / apple’s / apples' in any case (not
-# inside a longer word such as "pineapple" or "applesauce"), and 苹果.
+# inside a longer word such as "pineapple" or "applesauce"), and 苹果 (or 蘋果, in traditional characters).
 EN_MENTION = re.compile(r"(?<![A-Za-z])(?:apples['’](?![A-Za-z])|apple(?:s|['’]s)?(?![A-Za-z]))", re.IGNORECASE)
-ZH_MENTION = re.compile(r"苹果")
+ZH_MENTION = re.compile(r"[苹蘋]果")
 
 
 def gold_spans(labels):
@@ -234,8 +235,8 @@ def main():
     ap.add_argument("--tests", default="tests/apple")
     ap.add_argument("--file", action="append", default=[])
     ap.add_argument("--only", default="dev,hand,heldout,heldout2,probes",
-                    help="comma-separated subset of dev,hand,heldout,heldout2,probes,memory,control,natural,natural2 "
-                         "('' = none)")
+                    help="comma-separated subset of dev,hand,heldout,heldout2,probes,memory,control,natural,natural2,"
+                         "natural3 ('' = none)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--markdown", help="write the model card's result tables here")
     args = ap.parse_args()
@@ -277,7 +278,7 @@ def main():
         for lang in ("en", "zh"):
             cells = [f"{100 * res['control'][f'{lang} {d}']['accuracy']:5.1f}" for d in DISTANCES]
             print(f"control {lang} fruit answers " + " ".join(cells), file=sys.stderr)
-    for name in ("natural", "natural2"):
+    for name in ("natural", "natural2", "natural3"):
         if name not in only:
             continue
         items = read_natural(os.path.join(args.tests, f"{name}.en.txt"), "en")
