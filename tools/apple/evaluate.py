@@ -30,7 +30,8 @@ Sets:
   natural2 TESTS/natural2.en.txt and natural2.zh.txt: that new set (513 mentions, 145 of them with the cue
            only far before), written and frozen on 2026-12-05, scored once, for the taggers shipped on
            2026-12-06 (models/README.md has the figures): spent too
-  natural3 TESTS/natural3.en.txt and natural3.zh.txt: a third such set, written and frozen on 2026-12-06
+  natural3 TESTS/natural3.en.txt and natural3.zh.txt: a third such set (525 mentions, 168 of them far), written
+           and frozen on 2026-12-06, not yet scored: it judges the next tagger change
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
