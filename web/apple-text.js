@@ -4,8 +4,8 @@
 //
 // Positions are code-point indices: model.predict(text) returns one row per code point.
 
-// "apple", "apples", "Apple's", "apples'" (any case) as a whole word, or 苹果.
-const MENTION = /(?<![\p{L}\p{N}])apple(?:['’]s|s['’]?)?(?![\p{L}\p{N}])|苹果/giu;
+// "apple", "apples", "Apple's", "apples'" (any case) as a whole word, or 苹果 (蘋果 in traditional characters).
+const MENTION = /(?<![\p{L}\p{N}])apple(?:['’]s|s['’]?)?(?![\p{L}\p{N}])|[苹蘋]果/giu;
 
 /** Code-point index of every UTF-16 index of text (length text.length + 1). */
 function codePointIndex(text) {

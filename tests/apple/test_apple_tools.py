@@ -211,6 +211,20 @@ class ReadingWindow(unittest.TestCase):
         self.assertEqual(evaluate.reading_window(5000, 4000, 4005, None, False), (0, 5000))  # recurrent
 
 
+class NaturalFormat(unittest.TestCase):
+    def test_mentions_and_cues(self):
+        # Hand-written lines: every 苹果 or 蘋果 is a mention, with its label and cue in order.
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
+            f.write("# a comment\n")
+            f.write("fruit,company\tbefore,after\t我吃了一个蘋果,又买了苹果手机。\n")
+        try:
+            items = evaluate.read_natural(f.name, "zh")
+        finally:
+            os.unlink(f.name)
+        self.assertEqual([(spans, key) for _, spans, key in items],
+                         [([(5, 7, "fruit")], "zh before"), ([(11, 13, "company")], "zh after")])
+
+
 class FrozenTestSets(unittest.TestCase):
     # Each natural test set was frozen before the taggers it judges were trained: a changed byte would
     # make its scores meaningless. natural: scored once, 2026-12-05; natural2: scored once, 2026-12-06;

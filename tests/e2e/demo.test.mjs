@@ -12,6 +12,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { foreignRequests, launch, missingPrerequisite, outDir, repo, startServer, webRoot } from './harness.mjs';
 import { tinyLm } from './standins.mjs';
+import { findMentions } from '../../web/apple-text.js';
 import { loadRecur } from '../../web/lib/recur.js';
 
 const missing = missingPrerequisite();
@@ -409,6 +410,13 @@ async function showsUnavailable(panel, box) {
   assert.match(await page.textContent(box), /not available in this build/i);
   await shot(`${panel}-unavailable`);
 }
+
+test('the page finds the mentions the evaluation counts: apple as a whole word, 苹果 and 蘋果', () => {
+  // Hand-counted code points; the tagger's decision is read at each mention's last character.
+  assert.deepEqual(findMentions('Pineapple? No: Apple\'s apples. 我吃了一个蘋果,又买了苹果手机。'),
+    [{ word: 'Apple\'s', start: 15, end: 21 }, { word: 'apples', start: 23, end: 28 },
+      { word: '蘋果', start: 36, end: 37 }, { word: '苹果', start: 42, end: 43 }]);
+});
 
 test('Apple panel: the four example sentences are labelled correctly', { skip }, async (t) => {
   const why = appleSkip();
