@@ -138,23 +138,19 @@ function control(p) {
 }
 
 /** Right / total per distance, overall and per sense; a probe is right when the larger of
- * P(fruit), P(company) at the mention's last character matches its sense. `none` counts the controls'
- * fruit answers (out's rows from probes.length on). */
-function score(probes, controls, out) {
+ * P(fruit), P(company) at the mention's last character matches its sense. `none` counts the fruit answers
+ * to each probe's control, which is out's row probes.length + i for probe i. */
+function score(probes, out) {
   const fi = out.labels.indexOf('fruit'), ci = out.labels.indexOf('company'), L = out.labels.length;
   const guess = (i) => (out.probs[i * L + ci] > out.probs[i * L + fi] ? 'company' : 'fruit');
   return DISTANCES.map((distance) => {
-    const r = { distance, all: { correct: 0, total: 0 }, fruit: { correct: 0, total: 0 }, company: { correct: 0, total: 0 },
-      none: { correct: 0, total: 0 } };
+    const r = { distance, ...Object.fromEntries(Object.keys(PARTS).map((k) => [k, { correct: 0, total: 0 }])) };
     probes.forEach((p, i) => {
       if (p.nominal !== distance) return;
       for (const k of ['all', p.sense]) {
         r[k].total++;
         if (guess(i) === p.sense) r[k].correct++;
       }
-    });
-    controls.forEach((p, i) => {
-      if (p.nominal !== distance) return;
       r.none.total++;
       if (guess(probes.length + i) === 'fruit') r.none.correct++;
     });
@@ -194,8 +190,7 @@ async function run() {
   showMsg(mem.msg, '');
   const models = (await loadAppleModels()).filter((e) => MEMORY_MODELS.some((m) => m.name === e.name));
   // The controls: every probe again, with a neutral word for its cue.
-  const controls = probes.map(control);
-  const items = [...probes, ...controls].map((p) => ({ text: p.text, at: p.end - 1 }));
+  const items = [...probes, ...probes.map(control)].map((p) => ({ text: p.text, at: p.end - 1 }));
   const t0 = performance.now();
   try {
     for (const [k, entry] of models.entries()) {
@@ -214,7 +209,7 @@ async function run() {
         mem.errors[entry.name] = e.message;
         continue;
       }
-      mem.results[entry.name] = score(probes, controls, out);
+      mem.results[entry.name] = score(probes, out);
       drawChart();
       renderTable();
     }
