@@ -1,5 +1,5 @@
 """Hand-derived cases for the apple data tools: the substitution that labels mined text, the
-memory probes' distance and filler, and the 95 % interval the cards and the page report; and that the frozen
+memory probes' distance and filler, the story examples' order and labels, and the 95 % interval the cards and the page report; and that the frozen
 natural test sets stay as they were written.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
 import hashlib
@@ -17,6 +17,7 @@ import evaluate  # noqa: E402
 import lone_cue  # noqa: E402
 import mine  # noqa: E402
 import probes  # noqa: E402
+import stories  # noqa: E402
 
 
 def mentions(text, spans):
@@ -198,6 +199,67 @@ class LoneCue(unittest.TestCase):
             ds = [lone_cue.distance(rng, most) for _ in range(500)]
             self.assertLessEqual(max(ds), most)
             self.assertEqual(min(ds), 0)
+
+
+class Stories(unittest.TestCase):
+    def test_digressions_say_nothing(self):
+        # By the memory probes' own lists of words (characters) that would tell a sense.
+        for piece in stories.EN_WHEN + stories.EN_WHO + stories.EN_DID:
+            self.assertFalse(set(re.findall(r"[a-z]+", piece.lower())) & probes.EN_BANNED, piece)
+        for piece in stories.ZH_WHEN + stories.ZH_WHO + stories.ZH_DID:
+            self.assertFalse(set(piece) & probes.ZH_BANNED, piece)
+
+    def test_topic_and_mention_agree_on_either_side(self):
+        # A stand-in generator whose cue clause names its sense and whose mention clause is fixed: every
+        # story must hold one mention, labelled with the sense of every topic sentence around it, and
+        # have the topic before the mention three times in four.
+        class Stand:
+            split = "train"
+
+            def __init__(self):
+                self.rng = random.Random(5)
+                self.filler = self
+
+            def text(self, rng, lang, split, n):
+                return "z" * (n - 1) + "."
+
+            def frame(self, lang, what, sense):
+                return what
+
+            def render(self, frame, sense, lang, neutral=False):
+                if frame == "cue":
+                    return f"CUE-{sense}.", [], -1
+                return "I want an apple.", [(10, 15, sense)], -1
+
+        def join(parts, lang):
+            text, spans = "", []
+            for t, sp in parts:
+                text += (" " if text else "") + t
+                spans += [(a + len(text) - len(t), b + len(text) - len(t), l) for a, b, l in sp]
+            return text, spans
+
+        def example(text, spans, lang, kind):
+            return text, spans
+
+        def kind(sentence, sense):
+            for k, t in (("T", sense), ("X", "company" if sense == "fruit" else "fruit")):
+                if sentence in {x.lower() for x in stories.EN_KNOW[t]} | {f"cue-{t}."}:
+                    return k
+            if sentence == "i want an apple.":
+                return "M"
+            if "z" in sentence or any(sentence.endswith(did + ".") for did in stories.EN_DID):
+                return "D"
+            return "?"
+
+        g, before = Stand(), 0
+        for i in range(400):
+            text, spans = stories.make_story_example(g, "en", example, join, 480)
+            (a, b, sense), = spans
+            self.assertEqual(text[a:b].lower(), "apple")
+            kinds = "".join(kind(x, sense) for x in re.split(r"(?<=\.) ", text.lower()))
+            self.assertRegex(kinds, r"^(T{1,3}D+M|MD+T{1,3})$", text)
+            before += kinds.startswith("T")
+        self.assertTrue(0.65 < before / 400 < 0.85, before)
 
 
 class ReadingWindow(unittest.TestCase):

@@ -46,7 +46,7 @@ $(DATA_DONE):
 apple-data: $(APPLE_DATA_DONE)
 
 $(APPLE_DATA_DONE): tools/apple/generate.py tools/apple/cue_mix.py tools/apple/shared_frames.py tools/apple/lone_cue.py \
-                    tools/apple/mine.py tools/apple/probes.py \
+                    tools/apple/stories.py tools/apple/mine.py tools/apple/probes.py \
                     tools/apple/natural-dev-checks.tsv tools/data/english_books.py tools/data/verse_zh.py | $(DATA_DONE)
 	@test -f /usr/share/wordnet/data.noun -a -f /usr/share/games/fortunes/cookie -a -f /usr/share/games/fortunes/chinese || \
 	  { echo "apple-data: needs the Debian packages wordnet-base, fortunes and fortunes-zh"; exit 1; }
@@ -177,25 +177,33 @@ define train_apple
 	  --eval $(MODEL_LOGS)/$(1).eval.json --slice $(MODEL_LOGS)/$(1).slice.json
 endef
 
-# $(call apple_last_stage,NAME,CELL FLAGS): a streaming tagger's last stage, train_apple from its 430 stage
-apple_last_stage = $(call train_apple,$(1),$(2) --init $(MODEL_BUILD)/$(1)-d430.safetensors --threads $(JOBS),$(APPLE_TRAIN_STREAM))
+# The last stage also reads the story examples (tools/apple/stories.py: a topic, an everyday digression,
+# then the mention) once; the vocabulary stays the stages' (a character only the stories have is <unk>).
+APPLE_TRAIN_LAST = $(APPLE_DATA)/train-stream-story.jsonl
+$(APPLE_TRAIN_LAST): $(APPLE_TRAIN_STREAM)
+	cat $(APPLE_TRAIN_STREAM) $(APPLE_DATA)/train-story.jsonl > $@
 
-model-apple-rnn: apple-cli $(MODEL_BUILD)/apple-rnn-d430.safetensors
+# $(call apple_last_stage,NAME,CELL FLAGS): a streaming tagger's last stage, train_apple from its 430 stage
+apple_last_stage = $(call train_apple,$(1),$(2) --init $(MODEL_BUILD)/$(1)-d430.safetensors --threads $(JOBS) \
+  --vocab-data $(APPLE_TRAIN_STREAM),$(APPLE_TRAIN_LAST))
+
+model-apple-rnn: apple-cli $(MODEL_BUILD)/apple-rnn-d430.safetensors $(APPLE_TRAIN_LAST)
 	$(call apple_last_stage,apple-rnn,$(APPLE_RNN_FLAGS))
 
-model-apple-lstm: apple-cli $(MODEL_BUILD)/apple-lstm-d430.safetensors
+model-apple-lstm: apple-cli $(MODEL_BUILD)/apple-lstm-d430.safetensors $(APPLE_TRAIN_LAST)
 	$(call apple_last_stage,apple-lstm,$(APPLE_LSTM_FLAGS))
 
-model-apple-gru: apple-cli $(MODEL_BUILD)/apple-gru-d430.safetensors
+model-apple-gru: apple-cli $(MODEL_BUILD)/apple-gru-d430.safetensors $(APPLE_TRAIN_LAST)
 	$(call apple_last_stage,apple-gru,$(APPLE_GRU_FLAGS))
 
 # apple-bilstm also reads train-extra.jsonl and train-mix.jsonl, twice each: sentence structures shared by
 # both senses (tools/apple/shared_frames.py), and cue words scattered into real sentences without any frame,
-# plus tight pairs of mentions (tools/apple/cue_mix.py), so that only cue words decide, on either side.
+# plus tight pairs of mentions (tools/apple/cue_mix.py), so that only cue words decide, on either side;
+# and train-story.jsonl once: a topic, an everyday digression, then the mention (tools/apple/stories.py).
 APPLE_TRAIN_BI = $(APPLE_DATA)/train-bilstm.jsonl
-$(APPLE_TRAIN_BI): $(APPLE_TRAIN)
+$(APPLE_TRAIN_BI): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
 	cat $(APPLE_TRAIN) $(APPLE_DATA)/train-extra.jsonl $(APPLE_DATA)/train-extra.jsonl \
-	  $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-mix.jsonl > $@
+	  $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-story.jsonl > $@
 
 model-apple-bilstm: apple-cli $(APPLE_TRAIN_BI) apple-wide-lm-lstm
 	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(APPLE_TRAIN_BI))
