@@ -31,8 +31,8 @@ Sets:
            only far before), written and frozen on 2026-12-05, scored once, for the taggers shipped on
            2026-12-06 (models/README.md has the figures): spent too
   natural3 TESTS/natural3.en.txt and natural3.zh.txt: a third such set (525 mentions, 168 of them far), written
-           and frozen on 2026-12-06, not yet scored: it judges the next tagger change (its 5 mentions written
-           蘋果 reach the taggers as <unk>果: no vocabulary has 蘋)
+           and frozen on 2026-12-06, scored once, for the taggers shipped on 2026-12-07: spent too (its 5
+           mentions written 蘋果 reach the taggers as <unk>果: no vocabulary has 蘋)
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
