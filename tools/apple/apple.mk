@@ -180,7 +180,7 @@ endef
 # The last stage also reads the story examples (tools/apple/stories.py: a topic, an everyday digression,
 # then the mention) once; the vocabulary stays the stages' (a character only the stories have is <unk>).
 APPLE_TRAIN_LAST = $(APPLE_DATA)/train-stream-story.jsonl
-$(APPLE_TRAIN_LAST): $(APPLE_TRAIN_STREAM)
+$(APPLE_TRAIN_LAST): $(APPLE_TRAIN_STREAM) $(APPLE_DATA_DONE)
 	cat $(APPLE_TRAIN_STREAM) $(APPLE_DATA)/train-story.jsonl > $@
 
 # $(call apple_last_stage,NAME,CELL FLAGS): a streaming tagger's last stage, train_apple from its 430 stage

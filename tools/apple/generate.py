@@ -24,7 +24,8 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
   train-mix.jsonl        training-only examples for apple-bilstm (tools/apple/cue_mix.py): cue words put
                          into real sentences without frames, lists, and tight pairs of mentions; drawn
                          after train-extra from their own RNG
-  train-story.jsonl      training-only examples for apple-bilstm (tools/apple/stories.py): a topic in 1-3
+  train-story.jsonl      training-only examples for apple-bilstm and the streaming taggers' last stage
+                         (tools/apple/stories.py): a topic in 1-3
                          clauses, an everyday digression, then a neutral mention (a quarter the other way
                          round); drawn after the lone cues from their own RNG
   train-lone-D.jsonl     tools/apple/lone_cue.py: one cue word in a sentence that says nothing else, at
@@ -63,7 +64,7 @@ SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (ha
          "extra": 50000,  # train-extra.jsonl (apple-bilstm only)
          "mix": 50000, "tight": 20000,  # train-mix.jsonl (apple-bilstm only): cue mix, then tight pairs
          "lone": 25000,  # train-lone-D.jsonl, per stage: a lone cue word, at most D characters before the mention
-         "story": 16000}  # train-story.jsonl (apple-bilstm only)
+         "story": 16000}  # train-story.jsonl (apple-bilstm, the streaming taggers' last stage)
 LONE_STAGES = [0, 60, 200, 430]
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
@@ -1326,7 +1327,7 @@ def main():
         exs = draw(SIZES["lone"], lambda lang: make_lone_example(g, lang, to_example, join, hand, most), packable)
         sizes["files"][f"train-lone-{most} examples"] = len(exs)
         write(f"train-lone-{most}.jsonl", pack(exs))
-    # Stories for apple-bilstm (tools/apple/stories.py): last of all, from their own RNG.
+    # Stories (tools/apple/stories.py): last of all, from their own RNG.
     g = Gen(random.Random(SEED * 10 + 13), pools, frames, filler, "train", grammar)
     exs = draw(SIZES["story"], lambda lang: make_story_example(g, lang, to_example, join, PACK), packable)
     sizes["files"]["train-story examples"] = len(exs)

@@ -1,21 +1,25 @@
-"""Story examples for the bidirectional apple tagger (train-story.jsonl).
+"""Story examples for the apple taggers (train-story.jsonl): apple-bilstm reads them, and so does the last
+stage of the streaming taggers.
 
 apple-bilstm read 82.8 % of the mentions of the second natural test set whose cue is 100+ characters
-away, against 89-96 % of the others. Those texts are short stories: a topic set up in a sentence or
+away, against 89-96 % of the others (25 of its 53 errors there). Those texts are short stories: a topic set up in a sentence or
 three, an unrelated digression about neighbours, weather or work, then the mention in a sentence that
 says little by itself. generate.py's far-cue examples have one cue clause and fortune-file filler (old
 verse and Debian documentation in Chinese, quips in English). Here:
 
   topic       1-3 clauses of the sense: generate.py's cue clauses, or sentences about the knowledge
               behind the sense (growers, harvests, blossom and hail; the App Store review, Siri, fans,
-              the people who run the company), which the taggers' data lacked: its errors on that set,
-              now a dev set, were mostly such mentions
+              the people who run the company), which the taggers' data lacked; they were written after
+              reading apple-bilstm's errors on that set, which is now a dev set
   digression  60 characters up to what the line allows: everyday sentences composed from the parts
-              below (none names a fruit, a food, a device or a company) or neutral fortune sentences
+              below (none has a word of either sense by the memory probes' rules) or, half the time,
+              generate.py's fortune filler (which drops only the generator's cue words: in Chinese it is
+              often Debian documentation)
   mention     a neutral mention clause; casing follows the sense in half of them, as in lone_cue.py
 
-A quarter are mirrored (mention first, topic after the digression). Training-only, drawn last from its
-own seeded RNG, so every other file stays byte for byte the same.
+A quarter are mirrored (mention first, topic after the digression); one English story in ten is in lower
+case, as chat often is. Training-only, drawn last from its own seeded RNG, so every other file stays byte
+for byte the same.
 """
 
 EN_KNOW = {
@@ -103,8 +107,8 @@ Siri今天早上连续三次听错了我的话。
 我表哥为了买首发的新机排了十一个小时的队。""".split("\n"),
 }
 
-# Everyday digressions: time + someone + what they did; no part has a word (a character) that the memory
-# probes' filler may not have (tools/apple/probes.py): nothing about fruit, food, money, devices or companies.
+# Everyday digressions: time + someone + what they did; no part says anything of either sense by the memory
+# probes' rules (tools/apple/probes.py says_nothing): nothing about fruit, food, money, devices or companies.
 EN_WHEN = ["", "", "That morning, ", "After work, ", "On Sunday, ", "Later that week, ", "Last winter, ",
            "Every evening, ", "The next day, ", "Around noon, "]
 EN_WHO = ["my neighbour", "the landlord", "my mother", "a colleague", "the boss", "the kids", "my uncle",
