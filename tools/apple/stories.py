@@ -2,9 +2,9 @@
 stage of the streaming taggers.
 
 apple-bilstm read 82.8 % of the mentions of the second natural test set whose cue is 100+ characters
-away, against 89-96 % of the others (25 of its 53 errors there). Those texts are short stories: a topic set up in a sentence or
-three, an unrelated digression about neighbours, weather or work, then the mention in a sentence that
-says little by itself. generate.py's far-cue examples have one cue clause and fortune-file filler (old
+away, against 89-96 % of the others (25 of its 53 errors there). Those texts are short stories: a topic
+set up in a sentence or three, an unrelated digression about neighbours, weather or work, then the
+mention in a sentence that says little by itself. generate.py's far-cue examples have one cue clause and fortune-file filler (old
 verse and Debian documentation in Chinese, quips in English). Here:
 
   topic       1-3 clauses of the sense: generate.py's cue clauses, or sentences about the knowledge
@@ -173,7 +173,7 @@ def make_story_example(g, lang, to_example, join, pack_limit):
     room = pack_limit - sum(len(t) + 1 for t, _ in top) - len(m) - 2
     n = rng.randint(60, max(60, room))
     parts = top + [(digression(g, lang, n), [])] + [(m, sp)]
-    if rng.random() < 0.25:  # the cue far after the mention
+    if rng.random() < 0.25:  # the cue far after the mention (with a second digression drawn: the data as trained)
         parts = [(m, sp), (digression(g, lang, n), [])] + top
     text, spans = join(parts, lang)
     if lang == "en" and rng.random() < 0.1:
