@@ -14,6 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "apple"))
 import evaluate  # noqa: E402
+import generate  # noqa: E402
 import lone_cue  # noqa: E402
 import mine  # noqa: E402
 import probes  # noqa: E402
@@ -231,13 +232,6 @@ class Stories(unittest.TestCase):
                     return f"CUE-{sense}.", [], -1
                 return "I want an apple.", [(10, 15, sense)], -1
 
-        def join(parts, lang):
-            text, spans = "", []
-            for t, sp in parts:
-                text += (" " if text else "") + t
-                spans += [(a + len(text) - len(t), b + len(text) - len(t), l) for a, b, l in sp]
-            return text, spans
-
         def example(text, spans, lang, kind):
             return text, spans
 
@@ -253,7 +247,7 @@ class Stories(unittest.TestCase):
 
         g, before = Stand(), 0
         for i in range(400):
-            text, spans = stories.make_story_example(g, "en", example, join, 480)
+            text, spans = stories.make_story_example(g, "en", example, generate.join, 480)
             self.assertEqual(len(spans), 1, text)
             a, b, sense = spans[0]
             self.assertEqual(text[a:b].lower(), "apple")
