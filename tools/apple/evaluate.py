@@ -33,6 +33,8 @@ Sets:
   natural3 TESTS/natural3.en.txt and natural3.zh.txt: a third such set (525 mentions, 168 of them far), written
            and frozen on 2026-12-06, scored once, for the taggers shipped on 2026-12-07: spent too (its 5
            mentions written 蘋果 reach the taggers as <unk>果: no vocabulary has 蘋)
+  natural4 TESTS/natural4.en.txt and natural4.zh.txt: a fourth (553 mentions, 176 of them far), written and
+           frozen on 2026-12-07 while the BiLSTM with chat messages (tools/apple/chat.py) trained
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
@@ -238,7 +240,7 @@ def main():
     ap.add_argument("--file", action="append", default=[])
     ap.add_argument("--only", default="dev,hand,heldout,heldout2,probes",
                     help="comma-separated subset of dev,hand,heldout,heldout2,probes,memory,control,natural,natural2,"
-                         "natural3 ('' = none)")
+                         "natural3,natural4 ('' = none)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--markdown", help="write the model card's result tables here")
     args = ap.parse_args()
@@ -280,7 +282,7 @@ def main():
         for lang in ("en", "zh"):
             cells = [f"{100 * res['control'][f'{lang} {d}']['accuracy']:5.1f}" for d in DISTANCES]
             print(f"control {lang} fruit answers " + " ".join(cells), file=sys.stderr)
-    for name in ("natural", "natural2", "natural3"):
+    for name in ("natural", "natural2", "natural3", "natural4"):
         if name not in only:
             continue
         items = read_natural(os.path.join(args.tests, f"{name}.en.txt"), "en")
