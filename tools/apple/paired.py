@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Paired bootstrap of taggers' accuracy differences on one natural test set. Python 3 standard library only.
 
-    tools/apple/paired.py --set natural2 BASE.json OTHER.json [OTHER.json ...]
+    tools/apple/paired.py --set SET BASE.json OTHER.json [OTHER.json ...]   (SET: natural, natural2, ...)
 
 Each JSON is what `tools/apple/evaluate.py --only SET --json` wrote for one tagger: its tallies and every
 mention it got wrong. For each OTHER, per cue position (before / far / after / both) and in all: its
@@ -37,7 +37,7 @@ def right_per_mention(path, name, items):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--set", default="natural2")
+    ap.add_argument("--set", required=True, help="natural, natural2, natural3 or natural4")
     ap.add_argument("--tests", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                                    "tests", "apple"))
     ap.add_argument("base")
