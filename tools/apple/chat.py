@@ -1,21 +1,31 @@
 """Chat messages for apple-bilstm (train-chat.jsonl).
 
-On the third natural test set, 52 of apple-bilstm's 60 English errors were a lower-case "apple" in chat,
-49 of them the company read as fruit ("thanks, apple", "ok apple, impress me"): of its 89 lower-case
-English company mentions it read 45, the streaming LSTM 73. In its other data the casing tells the sense
-four times in five (mid-sentence "apple" is the fruit in 77 % of lower-case mentions), and people
-address a company in chat, which no other file does. Here a message is a mention clause and one or
-two remarks of everyday chat about what lies behind the sense (a battery that dies, the keynote, the
-Genius Bar; a lunch box, a sour one, the orchard), in either order or on both sides:
+On the third natural test set, 52 of apple-bilstm's 60 English errors were a lower-case "apple" (chat
+such as "Thanks, apple." and "ok apple, impress me"), and 49 of the 60 were the company read as fruit: of
+its 89 lower-case English company mentions it read 45, the streaming LSTM 73. In its other data (the
+rest of train-bilstm.jsonl) a lower-case mention in mid-sentence is the fruit 77 % of the time, and
+nothing addresses a company as people do in chat. Here a message is a mention clause and one or two
+remarks of everyday chat about what lies behind the sense (a battery that dies, the keynote, the Genius
+Bar; a lunch box, a sour one, the orchard): remarks before the mention only (50 %), on both sides (30 %)
+or after it only (20 %).
 
   mention  a clause of its sense ("thanks {M}", "ate an {M}") or, half the time, one both senses share
-           ("{M} again", "team {M}"), where only the remarks tell
+           ("{M} again", "team {M}"), where only the remarks tell; "apples" is only in fruit clauses and
+           "apple's" only in company ones, as in most real text
   casing   the mention's casing is drawn independently of the sense (lower 55 %, capitalised 35 %, all
-           capitals 10 %), and 40 % of English messages are in lower case throughout
+           capitals 10 %); then 40 % of English messages are lower-cased throughout and, of the rest, half
+           get a capital first letter, so about 71 % of the mentions end up in lower case for either sense
 
 The remarks were written after reading that test set's errors (it is a dev set now), so its figures
-would overstate this file's effect; the fourth natural test set was written and frozen before it.
-Training-only, drawn last from its own seeded RNG, so every other file stays byte for byte the same.
+would overstate this file's effect; the fourth natural test set was written while the tagger trained on
+this, by someone who saw neither. Training-only, drawn after the stories from its own seeded RNG, so every
+other file stays byte for byte the same.
+
+Left as trained, to keep train-chat.jsonl the shipped weights' data; mend with the next retraining: two
+remarks that say little ("又涨价了，买不起", fruit gets dearer too; "买回来才发现磕坏了", a phone dents too);
+"switched to {M}", "{M} please" and "说好的{M}呢" fit either sense; the capital first letter is given to a
+message that starts with the mention (more often a company clause); an ending is added after "dear {M},";
+surface() could be generate.mention_surface with its own casing weights.
 """
 
 EN_REMARKS = {

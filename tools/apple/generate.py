@@ -1331,7 +1331,7 @@ def main():
         exs = draw(SIZES["lone"], lambda lang: make_lone_example(g, lang, to_example, join, hand, most), packable)
         sizes["files"][f"train-lone-{most} examples"] = len(exs)
         write(f"train-lone-{most}.jsonl", pack(exs))
-    # Stories (tools/apple/stories.py): last of all, from their own RNG.
+    # Stories (tools/apple/stories.py): after the lone cues, from their own RNG.
     g = Gen(random.Random(SEED * 10 + 13), pools, frames, filler, "train", grammar)
     exs = draw(SIZES["story"], lambda lang: make_story_example(g, lang, to_example, join, PACK), packable)
     sizes["files"]["train-story examples"] = len(exs)
