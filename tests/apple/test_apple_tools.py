@@ -1,7 +1,6 @@
 """Hand-derived cases for the apple data tools: the substitution that labels mined text, the memory
-probes' distance and filler, the story examples' order and labels, the chat messages' labels and casing,
-and the 95 % interval the cards and the page report; and that the frozen natural test sets stay as they
-were written.
+probes' distance and filler, the story examples' order and labels, and the 95 % interval the cards and
+the page report; and that the frozen natural test sets stay as they were written.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
 import hashlib
 import itertools
@@ -14,7 +13,6 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "apple"))
-import chat  # noqa: E402
 import evaluate  # noqa: E402
 import generate  # noqa: E402
 import lone_cue  # noqa: E402
@@ -259,76 +257,6 @@ class Stories(unittest.TestCase):
         self.assertTrue(0.65 < before / 400 < 0.85, before)
 
 
-class Chat(unittest.TestCase):
-    class Stand:  # chat.py needs only the generator's RNG
-        def __init__(self, rng):
-            self.rng = rng
-
-    def messages(self, lang, n=2000):
-        g = self.Stand(random.Random(7))
-        return [chat.make_chat_example(g, lang, generate.to_example, generate.join) for _ in range(n)]
-
-    def test_suffixes_belong_to_the_mention(self):
-        # A scripted RNG: the sense's list (random() >= 0.5), its frame, then the casing of each mention.
-        class Script:
-            def __init__(self, values):
-                self.values = list(values)
-
-            def random(self):
-                return self.values.pop(0)
-
-            def choice(self, seq):
-                return seq[self.values.pop(0)]
-
-        frame = chat.EN_MENTIONS["company"].index("{M}'s servers are down")
-        g = self.Stand(Script([0.9, frame, 0.95]))  # 0.95: all capitals
-        self.assertEqual(chat.mention_clause(g, "en", "company"), ("APPLE'S servers are down", [(0, 7, "company")]))
-        frame = chat.EN_MENTIONS["fruit"].index("bag of {M}s")
-        g = self.Stand(Script([0.9, frame, 0.6]))  # 0.6: capitalised
-        self.assertEqual(chat.mention_clause(g, "en", "fruit"), ("bag of Apples", [(7, 13, "fruit")]))
-        frame = chat.ZH_MENTIONS["shared"].index("{M}啊{M}")
-        g = self.Stand(Script([0.1, frame]))
-        self.assertEqual(chat.mention_clause(g, "zh", "fruit"), ("苹果啊苹果", [(0, 2, "fruit"), (3, 5, "fruit")]))
-
-    def test_every_mention_has_the_sense_of_its_clause_and_remarks(self):
-        # Every mention the generator's own pattern finds is labelled with one sense; the mention clause is
-        # of that sense or shared; the remarks around it are lines of that sense and none of the other.
-        for lang, remarks, clauses in (("en", chat.EN_REMARKS, chat.EN_MENTIONS),
-                                       ("zh", chat.ZH_REMARKS, chat.ZH_MENTIONS)):
-            for ex in self.messages(lang):
-                text, labels = ex["text"], ex["labels"]
-                found = list(generate.MENTION.finditer(text))
-                senses = {labels[m.end() - 1] for m in found}
-                self.assertEqual(len(senses), 1, text)
-                sense = senses.pop()
-                low = text.lower()
-                self.assertTrue(any(r.lower() in low for r in remarks[sense]), text)
-                self.assertFalse(any(r.lower() in low for r in remarks[generate.OTHER[sense]]), text)
-                # the clause as written: each mention back to {M} (its suffix kept)
-                masked = low
-                for m in reversed(found):
-                    masked = masked[:m.start()] + "{m}" + m.group().lower()[len("apple") if lang == "en" else 2:] \
-                        + masked[m.end():]
-                own = [c.lower() for c in clauses[sense] + clauses["shared"]]
-                self.assertTrue(any(c in masked for c in own), text)
-                if not any(c in masked for c in (x.lower() for x in clauses["shared"])):
-                    self.assertFalse(any(c.lower() in masked for c in clauses[generate.OTHER[sense]]), text)
-
-    def test_casing_says_nothing_of_the_sense(self):
-        # Lower-case mentions are as common for the company as for the fruit (the other training files have
-        # the fruit in 77 % of them).
-        counts = {}
-        for ex in self.messages("en", 4000):
-            for m in generate.MENTION.finditer(ex["text"]):
-                case = "lower" if m.group()[0] == "a" else "upper"
-                key = (ex["labels"][m.end() - 1], case)
-                counts[key] = counts.get(key, 0) + 1
-        lower = {s: counts[(s, "lower")] / (counts[(s, "lower")] + counts[(s, "upper")]) for s in ("fruit", "company")}
-        self.assertLess(abs(lower["fruit"] - lower["company"]), 0.04, lower)
-        for sense, share in lower.items():
-            self.assertTrue(0.65 < share < 0.80, (sense, share))  # 55 % + 40 % of the rest, less some capitals
-
-
 class ReadingWindow(unittest.TestCase):
     def test_by_hand(self):
         # A 527-character text, a 5-character mention at 521, a window of 512.
@@ -358,7 +286,7 @@ class FrozenTestSets(unittest.TestCase):
     # Each natural test set was frozen before the taggers it judges were trained: a changed byte would
     # make its scores meaningless. natural: scored once, 2026-12-05; natural2: scored once, 2026-12-06;
     # natural3: frozen 2026-12-06 (its Chinese counts 蘋果 as a mention too), scored once, 2026-12-07;
-    # natural4: frozen 2026-12-07.
+    # natural4: frozen and scored once, 2026-12-07.
     SHA256 = {
         "natural.en.txt": "56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c",
         "natural.zh.txt": "3ab15beea15127af68d8a67941bb6a150ad1d16ca9e6aeb3e6854256e9f49c2c",

@@ -34,7 +34,8 @@ Sets:
            and frozen on 2026-12-06, scored once, for the taggers shipped on 2026-12-07: spent too (its 5
            mentions written 蘋果 reach the taggers as <unk>果: no vocabulary has 蘋)
   natural4 TESTS/natural4.en.txt and natural4.zh.txt: a fourth (553 mentions, 176 of them far), written and
-           frozen on 2026-12-07 while the BiLSTM with chat messages (tools/apple/chat.py) trained
+           frozen on 2026-12-07, scored once, for the taggers shipped on 2026-12-07 (models/README.md has the
+           figures): spent too
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).

@@ -28,8 +28,6 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
                          (tools/apple/stories.py): a topic in 1-3
                          clauses, an everyday digression, then a neutral mention (a quarter the other way
                          round); drawn after the lone cues from their own RNG
-  train-chat.jsonl       training-only examples for apple-bilstm (tools/apple/chat.py): chat messages
-                         whose mention's casing is independent of its sense; drawn after the stories
   train-lone-D.jsonl     tools/apple/lone_cue.py: one cue word in a sentence that says nothing else, at
                          most D = 0, 60, 200, 430 characters of filler, then a neutral mention: the stages
                          of the streaming taggers' distance curriculum; drawn last, each from its own RNG;
@@ -57,7 +55,6 @@ from cue_mix import make_mix_example, make_tight_example
 from lone_cue import distance as far_distance, make_lone_example
 from shared_frames import make_shared_example
 from stories import make_story_example
-from chat import make_chat_example
 
 SEED = 20240505
 WORDNET = "/usr/share/wordnet/data.noun"
@@ -67,8 +64,7 @@ SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (ha
          "extra": 50000,  # train-extra.jsonl (apple-bilstm only)
          "mix": 50000, "tight": 20000,  # train-mix.jsonl (apple-bilstm only): cue mix, then tight pairs
          "lone": 25000,  # train-lone-D.jsonl, per stage: a lone cue word, at most D characters before the mention
-         "story": 16000,  # train-story.jsonl (apple-bilstm, the streaming taggers' last stage)
-         "chat": 40000}  # train-chat.jsonl (apple-bilstm only)
+         "story": 16000}  # train-story.jsonl (apple-bilstm, the streaming taggers' last stage)
 LONE_STAGES = [0, 60, 200, 430]
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
@@ -1331,16 +1327,11 @@ def main():
         exs = draw(SIZES["lone"], lambda lang: make_lone_example(g, lang, to_example, join, hand, most), packable)
         sizes["files"][f"train-lone-{most} examples"] = len(exs)
         write(f"train-lone-{most}.jsonl", pack(exs))
-    # Stories (tools/apple/stories.py): after the lone cues, from their own RNG.
+    # Stories (tools/apple/stories.py): last of all, from their own RNG.
     g = Gen(random.Random(SEED * 10 + 13), pools, frames, filler, "train", grammar)
     exs = draw(SIZES["story"], lambda lang: make_story_example(g, lang, to_example, join, PACK), packable)
     sizes["files"]["train-story examples"] = len(exs)
     write("train-story.jsonl", pack(exs))
-    # Chat messages for apple-bilstm (tools/apple/chat.py): after the stories, from their own RNG.
-    g = Gen(random.Random(SEED * 10 + 14), pools, frames, filler, "train", grammar)
-    exs = draw(SIZES["chat"], lambda lang: make_chat_example(g, lang, to_example, join), packable)
-    sizes["files"]["train-chat examples"] = len(exs)
-    write("train-chat.jsonl", pack(exs))
     with open(os.path.join(out_dir, "sizes.json"), "w") as f:
         json.dump(sizes, f, indent=1, ensure_ascii=False, sort_keys=True)
         f.write("\n")
