@@ -1,6 +1,6 @@
-"""Hand-derived cases for the apple data tools: the substitution that labels mined text, the memory
-probes' distance and filler, the story examples' order and labels, and the 95 % interval the cards and
-the page report; and that the frozen natural test sets stay as they were written.
+"""Hand-derived cases for the apple data tools: the substitution that labels mined text, the
+memory probes' distance and filler, the story examples' order and labels, and the 95 % interval the cards
+and the page report; and that the frozen natural test sets stay as they were written.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
 import hashlib
 import itertools
@@ -283,10 +283,10 @@ class NaturalFormat(unittest.TestCase):
 
 
 class FrozenTestSets(unittest.TestCase):
-    # Each natural test set was frozen before the taggers it judges were trained: a changed byte would
-    # make its scores meaningless. natural: scored once, 2026-12-05; natural2: scored once, 2026-12-06;
-    # natural3: frozen 2026-12-06 (its Chinese counts 蘋果 as a mention too), scored once, 2026-12-07;
-    # natural4: frozen and scored once, 2026-12-07.
+    # Each natural test set was frozen unread, before the taggers it judges were chosen (natural to natural3
+    # before they were trained): a changed byte would make its scores meaningless. natural: scored once,
+    # 2026-12-05; natural2: scored once, 2026-12-06; natural3: frozen 2026-12-06 (its Chinese counts 蘋果 as a
+    # mention too), scored once, 2026-12-07; natural4: frozen and scored once, 2026-12-07.
     SHA256 = {
         "natural.en.txt": "56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c",
         "natural.zh.txt": "3ab15beea15127af68d8a67941bb6a150ad1d16ca9e6aeb3e6854256e9f49c2c",
