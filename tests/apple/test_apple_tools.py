@@ -236,7 +236,7 @@ class Stories(unittest.TestCase):
             return text, spans
 
         def kind(sentence, sense):
-            for k, t in (("T", sense), ("X", "company" if sense == "fruit" else "fruit")):
+            for k, t in (("T", sense), ("X", generate.OTHER[sense])):
                 if sentence in {x.lower() for x in stories.EN_KNOW[t]} | {f"cue-{t}."}:
                     return k
             if sentence == "i want an apple.":

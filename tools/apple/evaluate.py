@@ -48,6 +48,7 @@ import subprocess
 import sys
 
 DISTANCES = [0, 25, 50, 100, 200, 400]
+NATURAL_SETS = ("natural", "natural2", "natural3", "natural4")  # TESTS/<name>.en.txt and <name>.zh.txt
 # Mentions in hand-written text: apple / apples / apple's / apple’s / apples' in any case (not
 # inside a longer word such as "pineapple" or "applesauce"), and 苹果 (or 蘋果, in traditional characters).
 EN_MENTION = re.compile(r"(?<![A-Za-z])(?:apples['’](?![A-Za-z])|apple(?:s|['’]s)?(?![A-Za-z]))", re.IGNORECASE)
@@ -240,8 +241,8 @@ def main():
     ap.add_argument("--tests", default="tests/apple")
     ap.add_argument("--file", action="append", default=[])
     ap.add_argument("--only", default="dev,hand,heldout,heldout2,probes",
-                    help="comma-separated subset of dev,hand,heldout,heldout2,probes,memory,control,natural,natural2,"
-                         "natural3,natural4 ('' = none)")
+                    help="comma-separated subset of dev,hand,heldout,heldout2,probes,memory,control,"
+                         + ",".join(NATURAL_SETS) + " ('' = none)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--markdown", help="write the model card's result tables here")
     args = ap.parse_args()
@@ -283,7 +284,7 @@ def main():
         for lang in ("en", "zh"):
             cells = [f"{100 * res['control'][f'{lang} {d}']['accuracy']:5.1f}" for d in DISTANCES]
             print(f"control {lang} fruit answers " + " ".join(cells), file=sys.stderr)
-    for name in ("natural", "natural2", "natural3", "natural4"):
+    for name in NATURAL_SETS:
         if name not in only:
             continue
         items = read_natural(os.path.join(args.tests, f"{name}.en.txt"), "en")

@@ -25,9 +25,9 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
                          into real sentences without frames, lists, and tight pairs of mentions; drawn
                          after train-extra from their own RNG
   train-story.jsonl      training-only examples for apple-bilstm and the streaming taggers' last stage
-                         (tools/apple/stories.py): a topic in 1-3
-                         clauses, an everyday digression, then a neutral mention (a quarter the other way
-                         round); drawn after the lone cues from their own RNG
+                         (tools/apple/stories.py): a topic in 1-3 clauses, an everyday digression, then a
+                         neutral mention (a quarter the other way round); drawn after the lone cues from
+                         their own RNG
   train-lone-D.jsonl     tools/apple/lone_cue.py: one cue word in a sentence that says nothing else, at
                          most D = 0, 60, 200, 430 characters of filler, then a neutral mention: the stages
                          of the streaming taggers' distance curriculum; drawn last, each from its own RNG;

@@ -15,7 +15,7 @@ import os
 import random
 import sys
 
-from evaluate import read_natural
+from evaluate import NATURAL_SETS, read_natural
 
 RESAMPLES = 10000
 GROUPS = ["all", "before", "far", "after", "both"]
@@ -37,7 +37,7 @@ def right_per_mention(path, name, items):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--set", required=True, help="natural, natural2, natural3 or natural4")
+    ap.add_argument("--set", required=True, choices=NATURAL_SETS)
     ap.add_argument("--tests", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                                    "tests", "apple"))
     ap.add_argument("base")

@@ -4,8 +4,8 @@ stage of the streaming taggers.
 apple-bilstm read 82.8 % of the mentions of the second natural test set whose cue is 100+ characters
 away, against 89-96 % of the others (25 of its 53 errors there). Those texts are short stories: a topic
 set up in a sentence or three, an unrelated digression about neighbours, weather or work, then the
-mention in a sentence that says little by itself. generate.py's far-cue examples have one cue clause and fortune-file filler (old
-verse and Debian documentation in Chinese, quips in English). Here:
+mention in a sentence that says little by itself. generate.py's far-cue examples have one cue clause and
+fortune-file filler (old verse and Debian documentation in Chinese, quips in English). Here:
 
   topic       1-3 clauses of the sense: generate.py's cue clauses, or sentences about the knowledge
               behind the sense (growers, harvests, blossom and hail; the App Store review, Siri, fans,
