@@ -286,7 +286,8 @@ class FrozenTestSets(unittest.TestCase):
     # Each natural test set was frozen unread, before the taggers it judges were chosen (natural to natural3
     # before they were trained): a changed byte would make its scores meaningless. natural: scored once,
     # 2026-12-05; natural2: scored once, 2026-12-06; natural3: frozen 2026-12-06 (its Chinese counts 蘋果 as a
-    # mention too), scored once, 2026-12-07; natural4: frozen and scored once, 2026-12-07.
+    # mention too), scored once, 2026-12-07; natural4: frozen and scored once, 2026-12-07; natural5: frozen
+    # 2026-12-07 (its English far mentions are spelt so that their casing does not tell the sense).
     SHA256 = {
         "natural.en.txt": "56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c",
         "natural.zh.txt": "3ab15beea15127af68d8a67941bb6a150ad1d16ca9e6aeb3e6854256e9f49c2c",
@@ -296,10 +297,13 @@ class FrozenTestSets(unittest.TestCase):
         "natural3.zh.txt": "344501a18c2130c0fe4bd801359e6d184786dd0c1ab5fd21119a8bad730f6ece",
         "natural4.en.txt": "880c528e0289a599028e35df69e11211926884331a287ffb351a6443a8fb4885",
         "natural4.zh.txt": "551e140805209307a7cc7814cd9f78f30a2d83e29cb8007d8393b42d7f38f05f",
+        "natural5.en.txt": "bf22a88a21f9e48091a2f6615ad846070e9ff5afc82b13d00bf67290351700c5",
+        "natural5.zh.txt": "560cdfdc7e6ade4f8aead7c35a8227b445184190bc85d3dac059d72827b6c273",
     }
 
     MENTIONS = {"natural.en.txt": 228, "natural.zh.txt": 214, "natural2.en.txt": 254, "natural2.zh.txt": 259,
-                "natural3.en.txt": 262, "natural3.zh.txt": 263, "natural4.en.txt": 281, "natural4.zh.txt": 272}
+                "natural3.en.txt": 262, "natural3.zh.txt": 263, "natural4.en.txt": 281, "natural4.zh.txt": 272,
+                "natural5.en.txt": 269, "natural5.zh.txt": 269}
 
     def test_unchanged_and_readable(self):
         here = os.path.dirname(os.path.abspath(__file__))
