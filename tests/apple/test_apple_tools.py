@@ -1,5 +1,5 @@
 """Hand-derived cases for the apple data tools: the substitution that labels mined text, the
-memory probes' distance and filler, the story and narrative examples' order and labels, and the 95 % interval the cards
+memory probes' distance and filler, the story examples' order and labels, and the 95 % interval the cards
 and the page report; and that the frozen natural test sets stay as they were written.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
 import hashlib
@@ -17,7 +17,6 @@ import evaluate  # noqa: E402
 import generate  # noqa: E402
 import lone_cue  # noqa: E402
 import mine  # noqa: E402
-import narratives  # noqa: E402
 import probes  # noqa: E402
 import stories  # noqa: E402
 
@@ -256,55 +255,6 @@ class Stories(unittest.TestCase):
             self.assertRegex(kinds, r"^(T{1,3}D+M|MD+T{1,3})$", text)
             before += kinds.startswith("T")
         self.assertTrue(0.65 < before / 400 < 0.85, before)
-
-
-class Narratives(unittest.TestCase):
-    def test_parts_say_nothing(self):
-        # By the memory probes' rule for filler.
-        for piece in narratives.ZH_WHEN + narratives.ZH_WHO + narratives.ZH_DID + narratives.ZH_SCENE:
-            self.assertTrue(probes.says_nothing(piece, "zh"), piece)
-        for end in narratives.ZH_END:
-            self.assertEqual(end.count("{M}"), 1, end)
-            self.assertTrue(probes.says_nothing(end.replace("{M}", "").replace("{W}", "我妈"), "zh"), end)
-
-    def test_topic_far_before_a_neutral_mention(self):
-        # A stand-in generator whose cue clause names its sense and whose neutral clause is fixed: every
-        # narrative opens with one or two topic sentences of the mention's sense and none of the other,
-        # then 80+ characters that say nothing of either sense, then one mention at the very end.
-        class Stand:
-            def __init__(self):
-                self.rng = random.Random(7)
-
-            def frame(self, lang, what, sense):
-                return what
-
-            def render(self, frame, sense, lang, neutral=False):
-                if frame == "cue":
-                    return f"CUE{sense}。", [], -1
-                return "我想要苹果。", [(3, 5, sense)], -1
-
-        topics = {s: set(narratives.ZH_TOPIC[s]) | set(stories.ZH_KNOW[s]) | {f"CUE{s}。"}
-                  for s in ("fruit", "company")}
-        ends = [re.compile("(?:" + re.escape(e).replace(r"\{W\}", "(?:" + "|".join(narratives.ZH_WHO) + ")")
-                           .replace(r"\{M\}", "苹果") + ")$") for e in narratives.ZH_END + ["我想要{M}。"]]
-        full = str.maketrans(",!?:", "，！？：")  # half of them have ASCII marks
-        g = Stand()
-        for _ in range(500):
-            text, spans = narratives.make_narrative_example(g, lambda *a: a[:2], generate.join, 480)
-            self.assertEqual(len(spans), 1, text)
-            a, b, sense = spans[0]
-            self.assertEqual(text[a:b], "苹果")
-            self.assertEqual(len(generate.MENTION.findall(text)), 1, text)
-            text = text.translate(full)
-            rest, n = text, 0
-            while (t := next((t for t in topics[sense] if rest.startswith(t)), None)):
-                rest, n = rest[len(t):], n + 1
-            self.assertIn(n, (1, 2), text)
-            self.assertFalse(any(t in text for t in topics[generate.OTHER[sense]]), text)
-            end = next(m for m in (e.search(rest) for e in ends) if m)
-            body = rest[:end.start()]
-            self.assertGreaterEqual(len(body), 80, text)
-            self.assertTrue(probes.says_nothing(body, "zh"), body)
 
 
 class ReadingWindow(unittest.TestCase):
