@@ -37,7 +37,8 @@ Sets:
            frozen on 2026-12-07, scored once, for the taggers shipped on 2026-12-07 (models/README.md has the
            figures): spent too
   natural5 TESTS/natural5.en.txt and natural5.zh.txt: a fifth (538 mentions, 188 of them far; an English far
-           mention is spelt so that its casing does not tell the sense), written and frozen on 2026-12-07
+           mention is spelt so that its casing does not tell the sense), written and frozen on 2026-12-07, scored
+           once, for the same taggers (models/README.md has the figures): spent too
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
