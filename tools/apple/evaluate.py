@@ -51,7 +51,8 @@ import subprocess
 import sys
 
 DISTANCES = [0, 25, 50, 100, 200, 400]
-NATURAL_SETS = ("natural", "natural2", "natural3", "natural4", "natural5")  # TESTS/<name>.en.txt and <name>.zh.txt
+# TESTS/<name>.en.txt and <name>.zh.txt
+NATURAL_SETS = ("natural", "natural2", "natural3", "natural4", "natural5")
 # Mentions in hand-written text: apple / apples / apple's / apple’s / apples' in any case (not
 # inside a longer word such as "pineapple" or "applesauce"), and 苹果 (or 蘋果, in traditional characters).
 EN_MENTION = re.compile(r"(?<![A-Za-z])(?:apples['’](?![A-Za-z])|apple(?:s|['’]s)?(?![A-Za-z]))", re.IGNORECASE)
