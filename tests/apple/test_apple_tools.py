@@ -288,7 +288,7 @@ class FrozenTestSets(unittest.TestCase):
     # 2026-12-05; natural2: scored once, 2026-12-06; natural3: frozen 2026-12-06 (its Chinese counts 蘋果 as a
     # mention too), scored once, 2026-12-07; natural4: frozen and scored once, 2026-12-07; natural5: frozen
     # and scored once, 2026-12-07 (its English far mentions are spelt so that their casing does not tell the
-    # sense).
+    # sense); natural6: frozen 2026-12-07, before the taggers it judges were trained (spelt as natural5).
     SHA256 = {
         "natural.en.txt": "56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c",
         "natural.zh.txt": "3ab15beea15127af68d8a67941bb6a150ad1d16ca9e6aeb3e6854256e9f49c2c",
@@ -300,11 +300,13 @@ class FrozenTestSets(unittest.TestCase):
         "natural4.zh.txt": "551e140805209307a7cc7814cd9f78f30a2d83e29cb8007d8393b42d7f38f05f",
         "natural5.en.txt": "bf22a88a21f9e48091a2f6615ad846070e9ff5afc82b13d00bf67290351700c5",
         "natural5.zh.txt": "560cdfdc7e6ade4f8aead7c35a8227b445184190bc85d3dac059d72827b6c273",
+        "natural6.en.txt": "0de810ec3825d29b868937c6f48bac546648f20d85218a9b45538e23e6458c1a",
+        "natural6.zh.txt": "a7a5d142daf3be8a74d8cb551c8854808b015aee5839d0afa40e242329eb4c36",
     }
 
     MENTIONS = {"natural.en.txt": 228, "natural.zh.txt": 214, "natural2.en.txt": 254, "natural2.zh.txt": 259,
                 "natural3.en.txt": 262, "natural3.zh.txt": 263, "natural4.en.txt": 281, "natural4.zh.txt": 272,
-                "natural5.en.txt": 269, "natural5.zh.txt": 269}
+                "natural5.en.txt": 269, "natural5.zh.txt": 269, "natural6.en.txt": 284, "natural6.zh.txt": 286}
 
     def test_unchanged_and_readable(self):
         here = os.path.dirname(os.path.abspath(__file__))

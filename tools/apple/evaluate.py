@@ -39,6 +39,8 @@ Sets:
   natural5 TESTS/natural5.en.txt and natural5.zh.txt: a fifth (538 mentions, 188 of them far; an English far
            mention is spelt so that its casing does not tell the sense), written and frozen on 2026-12-07, scored
            once, for the same taggers (models/README.md has the figures): spent too
+  natural6 TESTS/natural6.en.txt and natural6.zh.txt: a sixth (570 mentions, 240 of them far, spelt as natural5's),
+           written and frozen on 2026-12-07 before the taggers it judges were trained, to be scored once
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
@@ -52,7 +54,7 @@ import sys
 
 DISTANCES = [0, 25, 50, 100, 200, 400]
 # TESTS/<name>.en.txt and <name>.zh.txt
-NATURAL_SETS = ("natural", "natural2", "natural3", "natural4", "natural5")
+NATURAL_SETS = ("natural", "natural2", "natural3", "natural4", "natural5", "natural6")
 # Mentions in hand-written text: apple / apples / apple's / apple’s / apples' in any case (not
 # inside a longer word such as "pineapple" or "applesauce"), and 苹果 (or 蘋果, in traditional characters).
 EN_MENTION = re.compile(r"(?<![A-Za-z])(?:apples['’](?![A-Za-z])|apple(?:s|['’]s)?(?![A-Za-z]))", re.IGNORECASE)
