@@ -288,8 +288,8 @@ class FrozenTestSets(unittest.TestCase):
     # 2026-12-05; natural2: scored once, 2026-12-06; natural3: frozen 2026-12-06 (its Chinese counts 蘋果 as a
     # mention too), scored once, 2026-12-07; natural4: frozen and scored once, 2026-12-07; natural5: frozen
     # and scored once, 2026-12-07 (its English far mentions are spelt so that their casing does not tell the
-    # sense); natural6: frozen 2026-12-07, before the taggers it judges were trained (spelt as natural5), and
-    # scored once.
+    # sense); natural6: frozen 2026-12-07, before the attempt it was to judge was trained (spelt as natural5),
+    # and scored once.
     SHA256 = {
         "natural.en.txt": "56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c",
         "natural.zh.txt": "3ab15beea15127af68d8a67941bb6a150ad1d16ca9e6aeb3e6854256e9f49c2c",

@@ -40,8 +40,8 @@ Sets:
            mention is spelt so that its casing does not tell the sense), written and frozen on 2026-12-07, scored
            once, for the same taggers (models/README.md has the figures): spent too
   natural6 TESTS/natural6.en.txt and natural6.zh.txt: a sixth (570 mentions, 240 of them far, spelt as natural5's),
-           written and frozen on 2026-12-07 before the taggers it judges were trained, scored once, for the
-           taggers shipped on 2026-12-07 (models/README.md has the figures): spent too
+           written and frozen on 2026-12-07 before an attempt it was to judge was trained, scored once, for the
+           taggers shipped on 2026-12-07 and, for comparison, the attempt (models/README.md): spent too
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
