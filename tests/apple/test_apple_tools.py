@@ -290,33 +290,33 @@ class FrozenTestSets(unittest.TestCase):
     # and scored once, 2026-12-07 (its English far mentions are spelt so that their casing does not tell the
     # sense); natural6: frozen 2026-12-07, before the attempt it was to judge was trained (spelt as natural5),
     # and scored once.
-    SHA256 = {
-        "natural.en.txt": "56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c",
-        "natural.zh.txt": "3ab15beea15127af68d8a67941bb6a150ad1d16ca9e6aeb3e6854256e9f49c2c",
-        "natural2.en.txt": "7fb98ad9f8ebaff5983ee98372ac4e1f6cf06f390126db9dd232110ab2c45e01",
-        "natural2.zh.txt": "9bb30bd7a6e3820f52f947de38bc4b2b7a7150901d4b2b4ab5870b97302abdd8",
-        "natural3.en.txt": "9af28940f09f0633664352281456948b1d5698a6853cb7e4a879f734291665d0",
-        "natural3.zh.txt": "344501a18c2130c0fe4bd801359e6d184786dd0c1ab5fd21119a8bad730f6ece",
-        "natural4.en.txt": "880c528e0289a599028e35df69e11211926884331a287ffb351a6443a8fb4885",
-        "natural4.zh.txt": "551e140805209307a7cc7814cd9f78f30a2d83e29cb8007d8393b42d7f38f05f",
-        "natural5.en.txt": "bf22a88a21f9e48091a2f6615ad846070e9ff5afc82b13d00bf67290351700c5",
-        "natural5.zh.txt": "560cdfdc7e6ade4f8aead7c35a8227b445184190bc85d3dac059d72827b6c273",
-        "natural6.en.txt": "0de810ec3825d29b868937c6f48bac546648f20d85218a9b45538e23e6458c1a",
-        "natural6.zh.txt": "a7a5d142daf3be8a74d8cb551c8854808b015aee5839d0afa40e242329eb4c36",
+    # file: (sha256, mentions as counted when it was frozen)
+    FROZEN = {
+        "natural.en.txt": ("56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c", 228),
+        "natural.zh.txt": ("3ab15beea15127af68d8a67941bb6a150ad1d16ca9e6aeb3e6854256e9f49c2c", 214),
+        "natural2.en.txt": ("7fb98ad9f8ebaff5983ee98372ac4e1f6cf06f390126db9dd232110ab2c45e01", 254),
+        "natural2.zh.txt": ("9bb30bd7a6e3820f52f947de38bc4b2b7a7150901d4b2b4ab5870b97302abdd8", 259),
+        "natural3.en.txt": ("9af28940f09f0633664352281456948b1d5698a6853cb7e4a879f734291665d0", 262),
+        "natural3.zh.txt": ("344501a18c2130c0fe4bd801359e6d184786dd0c1ab5fd21119a8bad730f6ece", 263),
+        "natural4.en.txt": ("880c528e0289a599028e35df69e11211926884331a287ffb351a6443a8fb4885", 281),
+        "natural4.zh.txt": ("551e140805209307a7cc7814cd9f78f30a2d83e29cb8007d8393b42d7f38f05f", 272),
+        "natural5.en.txt": ("bf22a88a21f9e48091a2f6615ad846070e9ff5afc82b13d00bf67290351700c5", 269),
+        "natural5.zh.txt": ("560cdfdc7e6ade4f8aead7c35a8227b445184190bc85d3dac059d72827b6c273", 269),
+        "natural6.en.txt": ("0de810ec3825d29b868937c6f48bac546648f20d85218a9b45538e23e6458c1a", 284),
+        "natural6.zh.txt": ("a7a5d142daf3be8a74d8cb551c8854808b015aee5839d0afa40e242329eb4c36", 286),
     }
-
-    MENTIONS = {"natural.en.txt": 228, "natural.zh.txt": 214, "natural2.en.txt": 254, "natural2.zh.txt": 259,
-                "natural3.en.txt": 262, "natural3.zh.txt": 263, "natural4.en.txt": 281, "natural4.zh.txt": 272,
-                "natural5.en.txt": 269, "natural5.zh.txt": 269, "natural6.en.txt": 284, "natural6.zh.txt": 286}
 
     def test_unchanged_and_readable(self):
         here = os.path.dirname(os.path.abspath(__file__))
-        for name, digest in self.SHA256.items():
+        # every set the scorer knows is frozen here
+        self.assertEqual(set(self.FROZEN),
+                         {f"{s}.{lang}.txt" for s in evaluate.NATURAL_SETS for lang in ("en", "zh")})
+        for name, (digest, mentions) in self.FROZEN.items():
             path = os.path.join(here, name)
             with open(path, "rb") as f:
                 self.assertEqual(hashlib.sha256(f.read()).hexdigest(), digest, name)
             # Every line parses, with one label and one cue position per mention the scorer finds.
-            self.assertEqual(len(evaluate.read_natural(path, name.split(".")[1])), self.MENTIONS[name], name)
+            self.assertEqual(len(evaluate.read_natural(path, name.split(".")[1])), mentions, name)
 
 
 class Wilson(unittest.TestCase):
