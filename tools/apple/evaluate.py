@@ -43,8 +43,8 @@ Sets:
            written and frozen on 2026-12-07 before an attempt it was to judge was trained, scored once, for the
            taggers shipped on 2026-12-07 and, for comparison, the attempt (models/README.md): spent too
   natural7 TESTS/natural7.en.txt and natural7.zh.txt: a seventh (529 mentions, 203 of them far, spelt as natural5's),
-           written and frozen on 2026-12-07 before the BiLSTM tried with the narratives was trained; to be scored
-           once
+           written and frozen on 2026-12-07 before the BiLSTM tried with the narratives was trained, scored once,
+           for the taggers shipped on 2026-12-07 and, for comparison, that BiLSTM (models/README.md): spent too
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
