@@ -1,7 +1,8 @@
 """Hand-derived cases for the apple data tools: the substitution that labels mined text, the
-memory probes' distance and filler, the story examples' order and labels, and the 95 % interval the cards
+memory probes' distance and filler, the story and narrative examples' order and labels, and the 95 % interval the cards
 and the page report; and that the frozen natural test sets stay as they were written.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
+import collections
 import hashlib
 import itertools
 import json
@@ -17,6 +18,7 @@ import evaluate  # noqa: E402
 import generate  # noqa: E402
 import lone_cue  # noqa: E402
 import mine  # noqa: E402
+import narratives  # noqa: E402
 import probes  # noqa: E402
 import stories  # noqa: E402
 
@@ -255,6 +257,83 @@ class Stories(unittest.TestCase):
             self.assertRegex(kinds, r"^(T{1,3}D+M|MD+T{1,3})$", text)
             before += kinds.startswith("T")
         self.assertTrue(0.65 < before / 400 < 0.85, before)
+
+
+class Narratives(unittest.TestCase):
+    def test_parts_say_nothing(self):
+        # By the memory probes' rule for filler; the lures are meant to lean, and are drawn for both senses.
+        for lang, pieces, ends, who in (
+                ("en", narratives.EN_WHEN + narratives.EN_WHO + narratives.EN_DID + narratives.EN_SCENE,
+                 narratives.EN_START + narratives.EN_MID, "my mum"),
+                ("zh", narratives.ZH_WHEN + narratives.ZH_WHO + narratives.ZH_DID + narratives.ZH_SCENE,
+                 narratives.ZH_END, "我妈")):
+            for piece in pieces:
+                self.assertTrue(probes.says_nothing(piece, lang), piece)
+            for end in ends:
+                self.assertEqual(end.count("{M}"), 1, end)
+                self.assertTrue(probes.says_nothing(end.replace("{M}", "").replace("{W}", who), lang), end)
+
+    def test_topic_far_before_a_neutral_mention(self):
+        # A stand-in generator whose cue clause names its sense and whose neutral clause is fixed: every
+        # narrative opens with one or two topic sentences of the mention's sense and none of the other,
+        # then 80+ characters that say nothing of either sense but for lures, then one mention at the very
+        # end; lures come with both senses alike, and an English mention is cased as English is written: a
+        # capital at the start of a sentence whatever the sense, elsewhere only the company's.
+        class Stand:
+            def __init__(self):
+                self.rng = random.Random(7)
+
+            def frame(self, lang, what, sense):
+                return what
+
+            def render(self, frame, sense, lang, neutral=False):
+                if frame == "cue":
+                    return f"CUE{sense}。", [], -1
+                return "我想要苹果。", [(3, 5, sense)], -1
+
+        def alternatives(words):
+            return "(?:" + "|".join(re.escape(w.lower()) for w in words) + ")"
+
+        know = {"en": (narratives.EN_TOPIC, stories.EN_KNOW), "zh": (narratives.ZH_TOPIC, stories.ZH_KNOW)}
+        topics = {(lang, s): {t.lower() for t in set(k[0][s]) | set(k[1][s]) | {f"CUE{s}。"}}
+                  for lang, k in know.items() for s in ("fruit", "company")}
+        who = {"en": narratives.EN_WHO, "zh": narratives.ZH_WHO}
+        endings = {"en": narratives.EN_START + narratives.EN_MID, "zh": narratives.ZH_END + ["我想要{M}。"]}
+        ends = {lang: [re.compile("(?:" + re.escape(e.lower()).replace(r"\{w\}", alternatives(who[lang]))
+                                  .replace(r"\{m\}", "(?:apple|苹果)") + ")$") for e in es]
+                for lang, es in endings.items()}
+        lures = {"en": [w.lower() for w in narratives.EN_LURE], "zh": narratives.ZH_LURE}
+        full = str.maketrans(",!?:", "，！？：")  # half the Chinese ones have ASCII marks
+        g = Stand()
+        lured, capital = collections.Counter(), collections.Counter()
+        for i in range(1000):
+            lang = ("en", "zh")[i % 2]
+            text, spans = narratives.make_narrative_example(g, lang, lambda *a: a[:2], generate.join, 480)
+            self.assertEqual(len(spans), 1, text)
+            a, b, sense = spans[0]
+            self.assertEqual(text[a:b].lower(), "apple" if lang == "en" else "苹果")
+            self.assertEqual(len(generate.MENTION.findall(text)), 1, text)
+            if lang == "en":
+                starts = a == 0 or text[:a].rstrip()[-1] in ".!?"
+                capital[sense, starts] += 1
+                self.assertEqual(text[a:b], "Apple" if starts or sense == "company" else "apple", text)
+            low = (text.translate(full) if lang == "zh" else text).lower()
+            rest, n = low, 0
+            while (t := next((t for t in topics[lang, sense] if rest.startswith(t)), None)):
+                rest, n = rest[len(t):].lstrip(" "), n + 1
+            self.assertIn(n, (1, 2), text)
+            self.assertFalse(any(t in low for t in topics[lang, generate.OTHER[sense]]), text)
+            end = next(m for m in (e.search(rest) for e in ends[lang]) if m)
+            body = rest[:end.start()]
+            self.assertGreaterEqual(len(body), 80, text)
+            for lure in lures[lang]:
+                lured[sense] += lure in body
+                body = body.replace(lure, "")
+            self.assertTrue(probes.says_nothing(body, lang), body)
+        self.assertTrue(0.7 < lured["fruit"] / lured["company"] < 1.4, lured)
+        for sense in ("fruit", "company"):  # three in four start a sentence, whatever the sense
+            share = capital[sense, True] / (capital[sense, True] + capital[sense, False])
+            self.assertTrue(0.65 < share < 0.85, (sense, share))
 
 
 class ReadingWindow(unittest.TestCase):

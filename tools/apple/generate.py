@@ -28,6 +28,9 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
                          (tools/apple/stories.py): a topic in 1-3 clauses, an everyday digression, then a
                          neutral mention (a quarter the other way round); drawn after the lone cues from
                          their own RNG
+  train-narrative.jsonl  training-only, the streaming taggers' last stage (tools/apple/narratives.py): a
+                         topic, 80-360 characters of everyday narrative, then a neutral mention; drawn
+                         after the stories from their own RNG
   train-lone-D.jsonl     tools/apple/lone_cue.py: one cue word in a sentence that says nothing else, at
                          most D = 0, 60, 200, 430 characters of filler, then a neutral mention: the stages
                          of the streaming taggers' distance curriculum; drawn last, each from its own RNG;
@@ -54,6 +57,7 @@ import sys
 from cue_mix import make_mix_example, make_tight_example
 from lone_cue import distance as far_distance, make_lone_example
 from shared_frames import make_shared_example
+from narratives import make_narrative_example
 from stories import make_story_example
 
 SEED = 20240505
@@ -64,7 +68,8 @@ SIZES = {"train": 150000, "dev": 3000, "probe": 300,  # probes: per distance (ha
          "extra": 50000,  # train-extra.jsonl (apple-bilstm only)
          "mix": 50000, "tight": 20000,  # train-mix.jsonl (apple-bilstm only): cue mix, then tight pairs
          "lone": 25000,  # train-lone-D.jsonl, per stage: a lone cue word, at most D characters before the mention
-         "story": 16000}  # train-story.jsonl (apple-bilstm, the streaming taggers' last stage)
+         "story": 16000,  # train-story.jsonl (apple-bilstm, the streaming taggers' last stage)
+         "narrative": 32000}  # train-narrative.jsonl (the streaming taggers' last stage)
 LONE_STAGES = [0, 60, 200, 430]
 PACK = 480  # training lines: independent examples joined by "\n" up to this many characters
 
@@ -1332,6 +1337,11 @@ def main():
     exs = draw(SIZES["story"], lambda lang: make_story_example(g, lang, to_example, join, PACK), packable)
     sizes["files"]["train-story examples"] = len(exs)
     write("train-story.jsonl", pack(exs))
+    # Narratives (tools/apple/narratives.py): after the stories, from their own RNG.
+    g = Gen(random.Random(SEED * 10 + 14), pools, frames, filler, "train", grammar)
+    exs = draw(SIZES["narrative"], lambda lang: make_narrative_example(g, lang, to_example, join, PACK), packable)
+    sizes["files"]["train-narrative examples"] = len(exs)
+    write("train-narrative.jsonl", pack(exs))
     with open(os.path.join(out_dir, "sizes.json"), "w") as f:
         json.dump(sizes, f, indent=1, ensure_ascii=False, sort_keys=True)
         f.write("\n")

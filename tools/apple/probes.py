@@ -84,8 +84,10 @@ def letters(text, lang):
     return re.sub(r"[^a-z]", "", text.lower()) if lang == "en" else re.sub(r"[^\u3400-\u9fff]", "", text)
 
 
-# The taggers' training files in APPLE_DIR (tools/apple/apple.mk): generated, mined, story and lone-cue examples.
-TRAINING_FILES = ["train.jsonl", "mined-train.jsonl", "train-extra.jsonl", "train-mix.jsonl", "train-story.jsonl"] + \
+# The taggers' training files in APPLE_DIR (tools/apple/apple.mk): generated, mined, story, narrative and
+# lone-cue examples.
+TRAINING_FILES = ["train.jsonl", "mined-train.jsonl", "train-extra.jsonl", "train-mix.jsonl", "train-story.jsonl",
+                  "train-narrative.jsonl"] + \
     [f"train-lone-{d}.jsonl" for d in (0, 60, 200, 430)]
 
 
