@@ -368,7 +368,8 @@ class FrozenTestSets(unittest.TestCase):
     # mention too), scored once, 2026-12-07; natural4: frozen and scored once, 2026-12-07; natural5: frozen
     # and scored once, 2026-12-07 (its English far mentions are spelt so that their casing does not tell the
     # sense); natural6: frozen 2026-12-07, before the attempt it was to judge was trained (spelt as natural5),
-    # and scored once; natural7: frozen 2026-12-07, before the BiLSTM it was to judge was trained.
+    # and scored once; natural7: frozen 2026-12-07, before the BiLSTM it was to judge was trained, and scored
+    # once; natural8: frozen 2026-12-07, before the last stage of the streaming taggers it is to judge.
     # file: (sha256, mentions as counted when it was frozen)
     FROZEN = {
         "natural.en.txt": ("56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c", 228),
@@ -385,6 +386,8 @@ class FrozenTestSets(unittest.TestCase):
         "natural6.zh.txt": ("a7a5d142daf3be8a74d8cb551c8854808b015aee5839d0afa40e242329eb4c36", 286),
         "natural7.en.txt": ("43ac4afac65a3e77c0e13084af934bfd510929449981619b8bf31dac028a241e", 263),
         "natural7.zh.txt": ("181b5343d780da20423c4c9a88fd74771eaff5dedcb4ce92f24ab04d495f426b", 266),
+        "natural8.en.txt": ("b3ee784a05e04bc182c1c6d4f665728bdefce70eb48361ae1cee44a5cbcf0ac5", 280),
+        "natural8.zh.txt": ("fb09e54d8b6342115303d60c5b855fda6e37494eefe1e44c2091fba767257287", 277),
     }
 
     def test_unchanged_and_readable(self):
