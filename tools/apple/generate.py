@@ -29,12 +29,14 @@ Writes JSONL lines {"text": ..., "labels": [one per code point]} with labels O /
                          neutral mention (a quarter the other way round); drawn after the lone cues from
                          their own RNG
   train-narrative.jsonl  training-only, the streaming taggers' last stage (tools/apple/narratives.py): a
-                         topic, 80-360 characters of everyday narrative, then a neutral mention; drawn
-                         after the stories from their own RNG
+                         topic, 80-360 characters of everyday narrative, then a mention in a clause that
+                         says nothing by itself (English cased as written); drawn after the stories from
+                         their own RNG
   train-lone-D.jsonl     tools/apple/lone_cue.py: one cue word in a sentence that says nothing else, at
                          most D = 0, 60, 200, 430 characters of filler, then a neutral mention: the stages
-                         of the streaming taggers' distance curriculum; drawn last, each from its own RNG;
-                         their filler says nothing of either sense by tools/apple/probes.py's rules
+                         of the streaming taggers' distance curriculum; drawn after the cue mix, each from
+                         its own RNG; their filler says nothing of either sense by tools/apple/probes.py's
+                         rules
   sizes.json             line, character and mention counts per file and language, and pool sizes.
 Every line also carries "lang" and "kind" (recur reads only "text" and "labels" and ignores the rest).
 
@@ -1332,7 +1334,7 @@ def main():
         exs = draw(SIZES["lone"], lambda lang: make_lone_example(g, lang, to_example, join, hand, most), packable)
         sizes["files"][f"train-lone-{most} examples"] = len(exs)
         write(f"train-lone-{most}.jsonl", pack(exs))
-    # Stories (tools/apple/stories.py): last of all, from their own RNG.
+    # Stories (tools/apple/stories.py): after the lone cues, from their own RNG.
     g = Gen(random.Random(SEED * 10 + 13), pools, frames, filler, "train", grammar)
     exs = draw(SIZES["story"], lambda lang: make_story_example(g, lang, to_example, join, PACK), packable)
     sizes["files"]["train-story examples"] = len(exs)
