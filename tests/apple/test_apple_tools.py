@@ -369,7 +369,7 @@ class FrozenTestSets(unittest.TestCase):
     # and scored once, 2026-12-07 (its English far mentions are spelt so that their casing does not tell the
     # sense); natural6: frozen 2026-12-07, before the attempt it was to judge was trained (spelt as natural5),
     # and scored once; natural7: frozen 2026-12-07, before the BiLSTM it was to judge was trained, and scored
-    # once; natural8: frozen 2026-12-07, before the last stage of the streaming taggers it is to judge.
+    # once; natural8: frozen 2026-12-07, before the last stage of the streaming taggers it judged, and scored once.
     # file: (sha256, mentions as counted when it was frozen)
     FROZEN = {
         "natural.en.txt": ("56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c", 228),

@@ -46,8 +46,9 @@ Sets:
            written and frozen on 2026-12-07 before the BiLSTM tried with the narratives was trained, scored once,
            for the taggers shipped on 2026-12-07 and, for comparison, that BiLSTM (models/README.md): spent too
   natural8 TESTS/natural8.en.txt and natural8.zh.txt: an eighth (557 mentions, 213 of them far, spelt as natural5's),
-           written and frozen on 2026-12-07 before the streaming taggers tried with the narratives cased as English
-           is written were trained, to be scored once
+           written and frozen on 2026-12-07 before the last stage of the streaming taggers retrained with the
+           narratives cased as English is written, scored once, after their adoption, for the six taggers shipped
+           then and, for comparison, the three they replaced (models/README.md): spent too
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
