@@ -1,6 +1,6 @@
 """Hand-derived cases for the apple data tools: the substitution that labels mined text, the
-memory probes' distance and filler, the story and narrative examples' order and labels, and the 95 % interval the cards
-and the page report; and that the frozen natural test sets stay as they were written.
+memory probes' distance and filler, the story and narrative examples' order, labels and casing, and the
+95 % interval the cards and the page report; and that the frozen natural test sets stay as they were written.
 Run: python3 -m unittest discover -s tests/apple   (ctest: apple_tools)"""
 import collections
 import hashlib
