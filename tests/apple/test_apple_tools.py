@@ -369,7 +369,8 @@ class FrozenTestSets(unittest.TestCase):
     # and scored once, 2026-12-07 (its English far mentions are spelt so that their casing does not tell the
     # sense); natural6: frozen 2026-12-07, before the attempt it was to judge was trained (spelt as natural5),
     # and scored once; natural7: frozen 2026-12-07, before the BiLSTM it was to judge was trained, and scored
-    # once; natural8: frozen 2026-12-07, before the last stage of the streaming taggers it judged, and scored once.
+    # once; natural8: frozen 2026-12-07, before the last stage of the streaming taggers it judged, and scored once;
+    # natural9: frozen 2026-12-07, before the next tagger it is to judge was trained.
     # file: (sha256, mentions as counted when it was frozen)
     FROZEN = {
         "natural.en.txt": ("56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c", 228),
@@ -388,6 +389,8 @@ class FrozenTestSets(unittest.TestCase):
         "natural7.zh.txt": ("181b5343d780da20423c4c9a88fd74771eaff5dedcb4ce92f24ab04d495f426b", 266),
         "natural8.en.txt": ("b3ee784a05e04bc182c1c6d4f665728bdefce70eb48361ae1cee44a5cbcf0ac5", 280),
         "natural8.zh.txt": ("fb09e54d8b6342115303d60c5b855fda6e37494eefe1e44c2091fba767257287", 277),
+        "natural9.en.txt": ("bc45ebb46c47d316afc027af38e977d57efec6ada875e752be8d3a2443224a5f", 259),
+        "natural9.zh.txt": ("0ebfa2ba0380efe906346c29f8e3e097244592966c96d60b292842f2ca66f1c7", 261),
     }
 
     def test_unchanged_and_readable(self):
