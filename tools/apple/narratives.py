@@ -2,7 +2,7 @@
 
 On the fourth natural test set's Chinese far mentions (86: the topic in the first sentence or two, 100-200
 characters of family life, school or work, then the mention in a clause that says nothing by itself), the
-shipped RNN, LSTM and GRU read 59-67 %, mostly their prior (the RNN answered company, the LSTM fruit). Their
+RNN, LSTM and GRU shipped then read 59-67 %, mostly their prior (the RNN answered company, the LSTM fruit). Their
 story data (stories.py) has a topic, then template sentences or fortune filler (old verse and Debian
 documentation), not the everyday narrative between a topic and a mention in those texts. This file was
 written after reading the natural4 errors and the natural5 figures; both sets are dev sets from then on.
