@@ -204,6 +204,28 @@ class LoneCue(unittest.TestCase):
             self.assertEqual(min(ds), 0)
 
 
+class StandGen:
+    """A stand-in for generate.Gen in the story and narrative tests: its cue clause names the sense, its neutral
+    clause is fixed with the mention at `span`, and its fortune filler is all 'z'."""
+    split = "train"
+
+    def __init__(self, seed, cue, neutral, span):
+        self.rng = random.Random(seed)
+        self.filler = self  # text() below
+        self.cue, self.neutral, self.span = cue, neutral, span
+
+    def text(self, rng, lang, split, n):
+        return "z" * (n - 1) + "."
+
+    def frame(self, lang, what, sense):
+        return what
+
+    def render(self, frame, sense, lang, neutral=False):
+        if frame == "cue":
+            return self.cue.format(sense=sense), [], -1
+        return self.neutral, [(*self.span, sense)], -1
+
+
 class Stories(unittest.TestCase):
     def test_composed_digressions_say_nothing(self):
         # By the memory probes' own rule for filler: no word (character) that would tell a sense.
@@ -216,24 +238,6 @@ class Stories(unittest.TestCase):
         # A stand-in generator whose cue clause names its sense and whose mention clause is fixed: every
         # story must hold one mention, labelled with the sense of every topic sentence around it, and
         # have the topic before the mention three times in four.
-        class Stand:
-            split = "train"
-
-            def __init__(self):
-                self.rng = random.Random(5)
-                self.filler = self  # the fortune filler too: text() below
-
-            def text(self, rng, lang, split, n):
-                return "z" * (n - 1) + "."
-
-            def frame(self, lang, what, sense):
-                return what
-
-            def render(self, frame, sense, lang, neutral=False):
-                if frame == "cue":
-                    return f"CUE-{sense}.", [], -1
-                return "I want an apple.", [(10, 15, sense)], -1
-
         def example(text, spans, lang, kind):
             return text, spans
 
@@ -247,7 +251,7 @@ class Stories(unittest.TestCase):
                 return "D"
             return "?"
 
-        g, before = Stand(), 0
+        g, before = StandGen(5, "CUE-{sense}.", "I want an apple.", (10, 15)), 0
         for i in range(400):
             text, spans = stories.make_story_example(g, "en", example, generate.join, 480)
             self.assertEqual(len(spans), 1, text)
@@ -279,18 +283,6 @@ class Narratives(unittest.TestCase):
         # then 80+ characters that say nothing of either sense but for lures, then one mention at the very
         # end; lures come with both senses alike, and an English mention is cased as English is written: a
         # capital at the start of a sentence whatever the sense, elsewhere only the company's.
-        class Stand:
-            def __init__(self):
-                self.rng = random.Random(7)
-
-            def frame(self, lang, what, sense):
-                return what
-
-            def render(self, frame, sense, lang, neutral=False):
-                if frame == "cue":
-                    return f"CUE{sense}。", [], -1
-                return "我想要苹果。", [(3, 5, sense)], -1
-
         def alternatives(words):
             return "(?:" + "|".join(re.escape(w.lower()) for w in words) + ")"
 
@@ -304,7 +296,7 @@ class Narratives(unittest.TestCase):
                 for lang, es in endings.items()}
         lures = {"en": [w.lower() for w in narratives.EN_LURE], "zh": narratives.ZH_LURE}
         full = str.maketrans(",!?:", "，！？：")  # half the Chinese ones have ASCII marks
-        g = Stand()
+        g = StandGen(7, "CUE{sense}。", "我想要苹果。", (3, 5))
         lured, capital = collections.Counter(), collections.Counter()
         for i in range(1000):
             lang = ("en", "zh")[i % 2]
