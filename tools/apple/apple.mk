@@ -202,14 +202,11 @@ model-apple-gru: apple-cli $(MODEL_BUILD)/apple-gru-d430.safetensors $(APPLE_TRA
 # apple-bilstm also reads train-extra.jsonl and train-mix.jsonl, twice each: sentence structures shared by
 # both senses (tools/apple/shared_frames.py), and cue words scattered into real sentences without any frame,
 # plus tight pairs of mentions (tools/apple/cue_mix.py), so that only cue words decide, on either side;
-# and train-story.jsonl and train-narrative.jsonl once each: a topic, an everyday digression (in the narratives
-# 80-360 characters of family life with lures for both senses), then a mention that says nothing by itself
-# (tools/apple/stories.py, tools/apple/narratives.py).
+# and train-story.jsonl once: a topic, an everyday digression, then the mention (tools/apple/stories.py).
 APPLE_TRAIN_BI = $(APPLE_DATA)/train-bilstm.jsonl
 $(APPLE_TRAIN_BI): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
 	cat $(APPLE_TRAIN) $(APPLE_DATA)/train-extra.jsonl $(APPLE_DATA)/train-extra.jsonl \
-	  $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-story.jsonl \
-	  $(APPLE_DATA)/train-narrative.jsonl > $@
+	  $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-story.jsonl > $@
 
 model-apple-bilstm: apple-cli $(APPLE_TRAIN_BI) apple-wide-lm-lstm
 	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(APPLE_TRAIN_BI))
