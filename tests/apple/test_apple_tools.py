@@ -362,8 +362,8 @@ class FrozenTestSets(unittest.TestCase):
     # sense); natural6: frozen 2026-12-07, before the attempt it was to judge was trained (spelt as natural5),
     # and scored once; natural7: frozen 2026-12-07, before the BiLSTM it was to judge was trained, and scored
     # once; natural8: frozen 2026-12-07, before the last stage of the streaming taggers it judged, and scored once;
-    # natural9: frozen 2026-12-07, before the BiLSTM candidates it judged were trained, and scored once; natural10:
-    # frozen 2026-12-07, a reserve for the try after them.
+    # natural9: frozen 2026-12-07, before two BiLSTM candidates were trained, and scored once after the choice;
+    # natural10: frozen 2026-12-07, a reserve for the try after them.
     # file: (sha256, mentions as counted when it was frozen)
     FROZEN = {
         "natural.en.txt": ("56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c", 228),

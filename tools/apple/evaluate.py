@@ -50,9 +50,9 @@ Sets:
            narratives cased as English is written, scored once, after their adoption, for the six taggers shipped
            then and, for comparison, the three they replaced (models/README.md): spent too
   natural9 TESTS/natural9.en.txt and natural9.zh.txt: a ninth (520 mentions, 196 of them far, spelt as natural5's),
-           written and frozen on 2026-12-07 for the next tagger tried (the BiLSTM with the cased narratives), before
-           it was trained, scored once, after neither of its two candidates was adopted, for the six taggers shipped
-           then and, for comparison, the two candidates (models/README.md): spent too
+           written and frozen on 2026-12-07 for the next tagger tried (the BiLSTM with the cased narratives),
+           before it was trained, scored once, after neither of its two candidates was adopted, for the six
+           taggers shipped then and, for comparison, the two candidates (models/README.md): spent too
   natural10 TESTS/natural10.en.txt and natural10.zh.txt: a tenth (554 mentions, 197 of them far, spelt as
            natural5's), written and frozen on 2026-12-07 as a reserve for the tagger tried after that; to be
            scored once
