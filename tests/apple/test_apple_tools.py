@@ -354,16 +354,8 @@ class NaturalFormat(unittest.TestCase):
 
 
 class FrozenTestSets(unittest.TestCase):
-    # Each natural test set was frozen unread, before the taggers it judges were chosen (natural to natural3
-    # before they were trained): a changed byte would make its scores meaningless. natural: scored once,
-    # 2026-12-05; natural2: scored once, 2026-12-06; natural3: frozen 2026-12-06 (its Chinese counts 蘋果 as a
-    # mention too), scored once, 2026-12-07; natural4: frozen and scored once, 2026-12-07; natural5: frozen
-    # and scored once, 2026-12-07 (its English far mentions are spelt so that their casing does not tell the
-    # sense); natural6: frozen 2026-12-07, before the attempt it was to judge was trained (spelt as natural5),
-    # and scored once; natural7: frozen 2026-12-07, before the BiLSTM it was to judge was trained, and scored
-    # once; natural8: frozen 2026-12-07, before the last stage of the streaming taggers it judged, and scored once;
-    # natural9: frozen 2026-12-07, before two BiLSTM candidates were trained, and scored once after the choice;
-    # natural10: frozen 2026-12-07, a reserve for the try after them.
+    # Each natural test set was frozen unread, before the taggers it judges were chosen: a changed byte would make
+    # its scores meaningless. When each was frozen and scored, and for which weights: models/README.md.
     # file: (sha256, mentions as counted when it was frozen)
     FROZEN = {
         "natural.en.txt": ("56e86841d0045e121a16d0854980d45ba23df7116eee53dfa3330016c6d5c77c", 228),
