@@ -117,7 +117,8 @@ APPLE_COMMON = $(APPLE_STAGE) --warmup 200 --steps 8000
 APPLE_CELL_SHAPE = --layers 1 --hidden 128 --embed 32 --lr 0.003
 APPLE_WIDE_SHAPE = $(subst --hidden 128,--hidden 256,$(APPLE_CELL_SHAPE))
 
-APPLE_BILSTM_FLAGS = --cell lstm --bidirectional $(APPLE_WIDE_SHAPE) --seed 1
+APPLE_BILSTM_FLAGS = --cell lstm --bidirectional $(APPLE_WIDE_SHAPE) --init $(MODEL_BUILD)/apple-wide-lm-lstm.safetensors \
+  --seed 1
 # The Transformers: causal (a streaming tagger, as the LSTM) and without a mask (as the BiLSTM), each on
 # the data of its recurrent counterpart.
 APPLE_TF_FLAGS     = --cell transformer $(APPLE_TF_SHAPE) --lr 0.001 --init $(MODEL_BUILD)/apple-lm-transformer.safetensors --seed 1
@@ -161,7 +162,6 @@ endef
 $(eval $(call apple_curriculum,apple-rnn,$(APPLE_RNN_FLAGS),$(MODEL_BUILD)/apple-lm-rnn_tanh.safetensors))
 $(eval $(call apple_curriculum,apple-lstm,$(APPLE_LSTM_FLAGS),$(MODEL_BUILD)/apple-lm-lstm.safetensors))
 $(eval $(call apple_curriculum,apple-gru,$(APPLE_GRU_FLAGS),$(MODEL_BUILD)/apple-lm-gru.safetensors))
-$(eval $(call apple_curriculum,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(MODEL_BUILD)/apple-wide-lm-lstm.safetensors))
 
 # $(call train_apple,NAME,FLAGS[,DATA]): DATA defaults to $(APPLE_TRAIN)
 define train_apple
@@ -208,9 +208,8 @@ $(APPLE_TRAIN_BI): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
 	cat $(APPLE_TRAIN) $(APPLE_DATA)/train-extra.jsonl $(APPLE_DATA)/train-extra.jsonl \
 	  $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-mix.jsonl $(APPLE_DATA)/train-story.jsonl > $@
 
-model-apple-bilstm: apple-cli $(MODEL_BUILD)/apple-bilstm-d430.safetensors $(APPLE_TRAIN_BI)
-	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS) --init $(MODEL_BUILD)/apple-bilstm-d430.safetensors \
-	  --vocab-data $(APPLE_TRAIN_STREAM) --threads $(JOBS),$(APPLE_TRAIN_BI))
+model-apple-bilstm: apple-cli $(APPLE_TRAIN_BI) apple-wide-lm-lstm
+	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_FLAGS),$(APPLE_TRAIN_BI))
 
 model-apple-transformer: apple-cli $(APPLE_TRAIN) apple-lm-transformer
 	$(call train_apple,apple-transformer,$(APPLE_TF_FLAGS))
