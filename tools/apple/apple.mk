@@ -135,8 +135,10 @@ $(APPLE_TRAIN): $(APPLE_DATA_DONE)
 # before the mention (3,000 steps), then at most 60, 200 and 430 (2,000 steps each), then 8,000 steps as
 # the Transformer's on its data plus the 430-character stage's lone cues twice (in the first run, with
 # them once, the GRU was 7 points lower at 200-400 characters, the LSTM 1.5 points higher). Without the
-# stages, lone cues in the data were not learned at all. Every stage has the vocabulary of
-# train-stream.jsonl (the final stage's), so that each --init carries every embedding row, and the head.
+# stages, lone cues in the data were not learned at all (the BiLSTM through the same stages kept lone cues
+# better on the memory probes, but not far cues in people's sentences: models/README.md). Every stage has
+# the vocabulary of train-stream.jsonl (the final stage's), so that each --init carries every embedding
+# row, and the head.
 APPLE_TRAIN_STREAM = $(APPLE_DATA)/train-stream.jsonl
 $(APPLE_TRAIN_STREAM): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
 	cat $(APPLE_TRAIN) $(APPLE_DATA)/train-lone-430.jsonl $(APPLE_DATA)/train-lone-430.jsonl > $@
