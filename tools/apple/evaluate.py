@@ -54,8 +54,9 @@ Sets:
            before it was trained, scored once, after neither of its two candidates was adopted, for the six
            taggers shipped then and, for comparison, the two candidates (models/README.md): spent too
   natural10 TESTS/natural10.en.txt and natural10.zh.txt: a tenth (554 mentions, 197 of them far, spelt as
-           natural5's), written and frozen on 2026-12-07 as a reserve for the tagger tried after that; to be
-           scored once
+           natural5's), written and frozen on 2026-12-07 as a reserve for the tagger tried after that, scored
+           once, after the fine-tuned BiLSTM was adopted, for the six taggers shipped then and, for comparison,
+           the BiLSTM it replaced (models/README.md): spent too
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
