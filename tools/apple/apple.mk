@@ -215,7 +215,8 @@ $(APPLE_TRAIN_BI): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
 # learning rate on that data plus the narratives the streaming taggers' last stage reads and the mined windows
 # twice more, so that the dictionary style of the natural dev set's sources stays in view (trained from the
 # wide LM with the narratives among its data, it lost 1.2-1.4 points there, mostly dictionary entries of the
-# fruit read as company).
+# fruit read as company). The fine-tuning keeps the base's vocabulary (--vocab-data), so that --init carries
+# every embedding row; a character only the narratives have is <unk>.
 $(MODEL_BUILD)/apple-bilstm-base.safetensors: $(APPLE_TRAIN_BI) | apple-cli apple-wide-lm-lstm
 	$(call train_stage,apple-bilstm-base,$(APPLE_COMMON) --data $(APPLE_TRAIN_BI) $(APPLE_BILSTM_FLAGS) \
 	  --init $(MODEL_BUILD)/apple-wide-lm-lstm.safetensors)
