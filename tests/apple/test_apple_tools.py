@@ -19,6 +19,7 @@ import generate  # noqa: E402
 import lone_cue  # noqa: E402
 import mine  # noqa: E402
 import narratives  # noqa: E402
+import pool  # noqa: E402
 import probes  # noqa: E402
 import stories  # noqa: E402
 
@@ -402,6 +403,25 @@ class Wilson(unittest.TestCase):
         lo, hi = evaluate.wilson(0, 10)
         self.assertEqual(lo, 0.0)
         self.assertAlmostEqual(hi, 0.27753, places=4)
+
+
+class Pool(unittest.TestCase):
+    def test_sets_and_runs_are_summed_by_hand(self):
+        # Two runs of one tagger: the later run's natural2 replaces the earlier one's; counts summed by hand.
+        t = lambda c, n: {"correct": c, "mentions": n, "accuracy": c / n}
+        first = {"natural": {"en far": t(3, 4), "zh far": t(1, 2), "all": t(9, 12)}, "natural2": {"all": t(0, 5)}}
+        later = {"natural2": {"en far": t(5, 10), "en before": t(2, 2), "all": t(7, 12)}}
+        with tempfile.TemporaryDirectory() as d:
+            paths = []
+            for i, res in enumerate((first, later)):
+                paths.append(os.path.join(d, f"{i}.json"))
+                with open(paths[-1], "w") as f:
+                    json.dump(res, f)
+            name, res = pool.load("tagger=" + ",".join(paths))
+        self.assertEqual(name, "tagger")
+        self.assertEqual(pool.pooled(res, ["natural", "natural2"], ["en far", "zh far"]), (9, 16))
+        self.assertEqual(pool.pooled(res, ["natural", "natural2"], ["all"]), (16, 24))
+        self.assertEqual(pool.cell(50, 100), "50.0 (40–60)")
 
 
 if __name__ == "__main__":
