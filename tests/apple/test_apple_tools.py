@@ -379,6 +379,8 @@ class FrozenTestSets(unittest.TestCase):
         "natural9.zh.txt": ("0ebfa2ba0380efe906346c29f8e3e097244592966c96d60b292842f2ca66f1c7", 261),
         "natural10.en.txt": ("20348352297a8f22437324ee3f4895c6acaaf68b3e2e87a35d21dcb7190c97af", 274),
         "natural10.zh.txt": ("9e5c57a7237e305f73b934baae80a3e475193ef56c24e66462917bc39e8e1d68", 280),
+        "natural11.en.txt": ("92a1c06973f18264742926ad12e7bced240968a699e348efec00b57f654589d9", 349),
+        "natural11.zh.txt": ("7670ec559fa0ade71d594e393208b1d001f830fc6304b1e4ff4b53f87caa6a6f", 349),
     }
 
     def test_unchanged_and_readable(self):
