@@ -58,9 +58,9 @@ Sets:
            once, after the fine-tuned BiLSTM was adopted, for the six taggers shipped then and, for comparison,
            the BiLSTM it replaced (models/README.md): spent too
   natural11 TESTS/natural11.en.txt and natural11.zh.txt: an eleventh (698 mentions, 183 of them far, 209 before,
-           spelt as natural5's), written and frozen on 2026-12-08 while the try after natural10 trained, scored once,
-           after none of its three candidates was adopted, for the six taggers shipped then and, for comparison, the
-           candidates (models/README.md): spent too
+           spelt as natural5's), written and frozen on 2026-12-08 while the try after natural10 trained, scored once
+           for the six taggers shipped then (read only after none of the try's three candidates was adopted) and,
+           for comparison, the candidates (models/README.md): spent too
   --file   any extra JSONL file(s) in the training format (e.g. tests/apple/slice.jsonl)
 Prints a table; --json writes the same numbers (and, for the hand-written sets, every error);
 --markdown FILE writes the Results section of a model card (the tables and the hand-written errors).
