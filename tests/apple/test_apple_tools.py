@@ -381,6 +381,8 @@ class FrozenTestSets(unittest.TestCase):
         "natural10.zh.txt": ("9e5c57a7237e305f73b934baae80a3e475193ef56c24e66462917bc39e8e1d68", 280),
         "natural11.en.txt": ("92a1c06973f18264742926ad12e7bced240968a699e348efec00b57f654589d9", 349),
         "natural11.zh.txt": ("7670ec559fa0ade71d594e393208b1d001f830fc6304b1e4ff4b53f87caa6a6f", 349),
+        "natural12.en.txt": ("35c48b6a11c75fb6d8d9e0c93b52cf10aaeb982d94686f765a8c3688290e5d28", 339),
+        "natural12.zh.txt": ("f758180319d3269bae80ca2d6f1cc3a3b6be4ccca6911f5af2c80b1c80dbe165", 344),
     }
 
     def test_unchanged_and_readable(self):

@@ -5,8 +5,9 @@
 
 Each NAME is a row; its JSON files are what `tools/apple/evaluate.py --json` wrote for that tagger (a
 tagger's sets may be spread over several runs; a set in a later file replaces the same set in an earlier
-one). Every tagger must have every set. Prints a Markdown table: the mentions of all the sets counted
-together, accuracy in % with its 95 % Wilson interval, and a second table with each set's accuracy.
+one). --sets defaults to every natural set that all the taggers have; a set named must be in every
+tagger's results. Prints a Markdown table: the mentions of all the sets counted together, accuracy in %
+with its 95 % Wilson interval, and a second table with each set's accuracy.
 """
 import argparse
 import json
@@ -50,11 +51,16 @@ def cell(c, n):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default=",".join(NATURAL_SETS))
+    ap.add_argument("--sets", help="comma-separated (default: the natural sets that every tagger has)")
     ap.add_argument("taggers", nargs="+", metavar="NAME=FILE[,FILE...]")
     args = ap.parse_args()
-    sets = [s for s in args.sets.split(",") if s]
     taggers = [load(spec) for spec in args.taggers]
+    if args.sets is None:
+        sets = [s for s in NATURAL_SETS if all(s in res for _, res in taggers)]
+    else:
+        sets = [s for s in args.sets.split(",") if s]
+    if not sets:
+        sys.exit("no natural set to pool")
     for name, res in taggers:
         missing = [s for s in sets if s not in res]
         if missing:
