@@ -78,8 +78,7 @@ import sys
 DISTANCES = [0, 25, 50, 100, 200, 400]
 # TESTS/<name>.en.txt and <name>.zh.txt
 NATURAL_SETS = ("natural", "natural2", "natural3", "natural4", "natural5", "natural6", "natural7",
-                "natural8", "natural9", "natural10", "natural11",
-                "natural12")
+                "natural8", "natural9", "natural10", "natural11", "natural12")
 # Mentions in hand-written text: apple / apples / apple's / apple’s / apples' in any case (not
 # inside a longer word such as "pineapple" or "applesauce"), and 苹果 (or 蘋果, in traditional characters).
 EN_MENTION = re.compile(r"(?<![A-Za-z])(?:apples['’](?![A-Za-z])|apple(?:s|['’]s)?(?![A-Za-z]))", re.IGNORECASE)
