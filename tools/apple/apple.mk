@@ -114,11 +114,13 @@ $(MODEL_BUILD)/apple-lm-%.safetensors: $(APPLE_LM_CORPUS) | apple-cli
 # width (the BiLSTM, 1 x 256, its forward direction from apple-wide-lm-lstm, its backward direction fresh),
 # the streaming recurrent ones through the curriculum below.
 APPLE_STAGE = --task tagger --val $(APPLE_DATA)/dev.jsonl --batch 16 --schedule cosine --clip 1 --eval-every 1000
-APPLE_COMMON = $(APPLE_STAGE) --warmup 200 --steps 8000
-APPLE_CELL_SHAPE = --layers 1 --hidden 128 --embed 32 --lr 0.003
-APPLE_WIDE_SHAPE = $(subst --hidden 128,--hidden 256,$(APPLE_CELL_SHAPE))
+APPLE_STEPS = --warmup 200 --steps 8000
+APPLE_CELL_SHAPE = --layers 1 --hidden 128 --embed 32
+APPLE_WIDE_SHAPE = --layers 1 --hidden 256 --embed 32
+APPLE_CELL_LR = --lr 0.003
 
-APPLE_BILSTM_FLAGS = --cell lstm --bidirectional $(APPLE_WIDE_SHAPE) --seed 1
+# The BiLSTM's cell and shape; each of its two stages gives its own learning rate.
+APPLE_BILSTM_CELL = --cell lstm --bidirectional $(APPLE_WIDE_SHAPE)
 # The Transformers: causal (a streaming tagger, as the LSTM) and without a mask (as the BiLSTM), each on
 # the data of its recurrent counterpart.
 APPLE_TF_FLAGS     = --cell transformer $(APPLE_TF_SHAPE) --lr 0.001 --init $(MODEL_BUILD)/apple-lm-transformer.safetensors --seed 1
@@ -143,9 +145,9 @@ APPLE_TRAIN_STREAM = $(APPLE_DATA)/train-stream.jsonl
 $(APPLE_TRAIN_STREAM): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
 	cat $(APPLE_TRAIN) $(APPLE_DATA)/train-lone-430.jsonl $(APPLE_DATA)/train-lone-430.jsonl > $@
 
-APPLE_RNN_FLAGS  = --cell rnn_tanh $(APPLE_CELL_SHAPE) --seed 1
-APPLE_LSTM_FLAGS = --cell lstm $(APPLE_CELL_SHAPE) --seed 1
-APPLE_GRU_FLAGS  = --cell gru $(APPLE_CELL_SHAPE) --seed 1
+APPLE_RNN_FLAGS  = --cell rnn_tanh $(APPLE_CELL_SHAPE) $(APPLE_CELL_LR) --seed 1
+APPLE_LSTM_FLAGS = --cell lstm $(APPLE_CELL_SHAPE) $(APPLE_CELL_LR) --seed 1
+APPLE_GRU_FLAGS  = --cell gru $(APPLE_CELL_SHAPE) $(APPLE_CELL_LR) --seed 1
 
 # Each stage is a target of its own, so that an interrupted curriculum resumes at the stage it stopped in.
 # $(call apple_lone_stage,NAME,CELL FLAGS,D,INIT): the rule for $(MODEL_BUILD)/NAME-dD.safetensors
@@ -166,10 +168,10 @@ $(eval $(call apple_curriculum,apple-lstm,$(APPLE_LSTM_FLAGS),$(MODEL_BUILD)/app
 $(eval $(call apple_curriculum,apple-gru,$(APPLE_GRU_FLAGS),$(MODEL_BUILD)/apple-lm-gru.safetensors))
 
 # $(call train_apple,NAME,FLAGS[,DATA[,STEPS]]): DATA defaults to $(APPLE_TRAIN), STEPS (warm-up and step
-# flags) to those of $(APPLE_COMMON)
+# flags) to $(APPLE_STEPS)
 define train_apple
 	@mkdir -p models/$(1)
-	$(call train_stage,$(1),$(if $(4),$(APPLE_STAGE) $(4),$(APPLE_COMMON)) --data $(or $(3),$(APPLE_TRAIN)) $(2))
+	$(call train_stage,$(1),$(APPLE_STAGE) $(or $(4),$(APPLE_STEPS)) --data $(or $(3),$(APPLE_TRAIN)) $(2))
 	$(PYTHON) tools/apple/evaluate.py --recur $(RECUR) --model $(MODEL_BUILD)/$(1).safetensors \
 	  --data $(APPLE_DATA) --only dev,hand,heldout,heldout2,memory,control --file $(APPLE_DATA)/natural-dev.jsonl \
 	  --file $(APPLE_DATA)/mined-dev.jsonl --json $(MODEL_LOGS)/$(1).eval.json | tee $(MODEL_LOGS)/$(1).eval.txt
@@ -218,15 +220,15 @@ $(APPLE_TRAIN_BI): $(APPLE_TRAIN) $(APPLE_DATA_DONE)
 # fruit read as company). The fine-tuning keeps the base's vocabulary (--vocab-data), so that --init carries
 # every embedding row; a character only the narratives have is <unk>.
 $(MODEL_BUILD)/apple-bilstm-base.safetensors: $(APPLE_TRAIN_BI) | apple-cli apple-wide-lm-lstm
-	$(call train_stage,apple-bilstm-base,$(APPLE_COMMON) --data $(APPLE_TRAIN_BI) $(APPLE_BILSTM_FLAGS) \
-	  --init $(MODEL_BUILD)/apple-wide-lm-lstm.safetensors)
+	$(call train_stage,apple-bilstm-base,$(APPLE_STAGE) $(APPLE_STEPS) --data $(APPLE_TRAIN_BI) $(APPLE_BILSTM_CELL) \
+	  $(APPLE_CELL_LR) --seed 1 --init $(MODEL_BUILD)/apple-wide-lm-lstm.safetensors)
 APPLE_TRAIN_BI_LAST = $(APPLE_DATA)/train-bilstm-narrative.jsonl
 $(APPLE_TRAIN_BI_LAST): $(APPLE_TRAIN_BI) $(APPLE_DATA_DONE)
 	cat $(APPLE_TRAIN_BI) $(APPLE_DATA)/train-narrative.jsonl $(APPLE_DATA)/mined-train.jsonl \
 	  $(APPLE_DATA)/mined-train.jsonl > $@
 
 model-apple-bilstm: apple-cli $(MODEL_BUILD)/apple-bilstm-base.safetensors $(APPLE_TRAIN_BI_LAST)
-	$(call train_apple,apple-bilstm,$(subst --lr 0.003,--lr 0.001,$(APPLE_BILSTM_FLAGS)) --threads $(JOBS) \
+	$(call train_apple,apple-bilstm,$(APPLE_BILSTM_CELL) --lr 0.001 --seed 1 --threads $(JOBS) \
 	  --init $(MODEL_BUILD)/apple-bilstm-base.safetensors --vocab-data $(APPLE_TRAIN_BI),$(APPLE_TRAIN_BI_LAST), \
 	  --warmup 100 --steps 2000)
 
